@@ -1,0 +1,25 @@
+# One task runner for developers and CI. Every target uses the active Python environment.
+PYTHON ?= python
+
+.PHONY: install proto lint typecheck test check up
+
+install:            ## install the project and its development tools (editable)
+	$(PYTHON) -m pip install -e '.[dev]'
+
+proto:              ## regenerate csms/ (stubs, typed stubs, Envoy descriptor set) from proto/
+	$(PYTHON) -m launcher.protogen
+
+lint:               ## ruff lint and format check
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
+
+typecheck:          ## mypy --strict over first-party code
+	$(PYTHON) -m mypy
+
+test:               ## the whole test suite (needs PostgreSQL; see README)
+	$(PYTHON) -m pytest
+
+check: lint typecheck test
+
+up:                 ## run the whole system with embedded defaults
+	csms up

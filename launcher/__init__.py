@@ -1,0 +1,1 @@
+"""The ``csms`` command: run the whole system or one component, migrate, generate."""

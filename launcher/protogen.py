@@ -1,0 +1,117 @@
+"""Generate the API code from ``proto/`` into the ignored ``csms/`` folder.
+
+One command makes everything that is generated from the protos: Python messages
+(``*_pb2.py``), gRPC stubs (``*_pb2_grpc.py``), typed stubs for both (``*.pyi``, by
+mypy-protobuf) and the descriptor set Envoy's gRPC-JSON transcoder reads
+(``csms/descriptors.pb``). Nobody edits the output; ``csms generate`` (or ``make proto``)
+rewrites it, and every ``csms`` command calls :func:`ensure_generated` first, so a
+changed proto is picked up without anybody remembering to run it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sys
+from importlib import metadata
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PROTO_DIR = REPO_ROOT / "proto"
+OUTPUT_DIR = REPO_ROOT / "csms"
+DESCRIPTOR_SET = OUTPUT_DIR / "descriptors.pb"
+_STAMP = OUTPUT_DIR / ".fingerprint"
+
+
+class GenerationError(RuntimeError):
+    """protoc refused the protos; the message carries its exit status."""
+
+
+def proto_files() -> list[Path]:
+    return sorted(PROTO_DIR.rglob("*.proto"))
+
+
+def fingerprint() -> str:
+    """A hash of every proto and of the generator versions: equal hashes, equal output."""
+    digest = hashlib.sha256()
+    for name in ("grpcio-tools", "mypy-protobuf", "protobuf"):
+        digest.update(f"{name}={metadata.version(name)};".encode())
+    for path in proto_files():
+        digest.update(str(path.relative_to(PROTO_DIR)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def is_current() -> bool:
+    return _STAMP.is_file() and _STAMP.read_text().strip() == fingerprint()
+
+
+def _include_dirs() -> list[Path]:
+    import google.api.annotations_pb2 as annotations
+    import grpc_tools
+
+    googleapis = Path(annotations.__file__).resolve().parents[2]
+    well_known = Path(grpc_tools.__file__).resolve().parent / "_proto"
+    return [PROTO_DIR, googleapis, well_known]
+
+
+def _plugin(name: str) -> str:
+    """Locate a protoc plugin next to the running interpreter, then on PATH."""
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.exists() else shutil.which(name)
+    if found is None:
+        raise GenerationError(f"{name} not found; install the project: pip install -e '.[dev]'")
+    return found
+
+
+def generate() -> None:
+    """Regenerate everything into ``csms/`` from scratch."""
+    from grpc_tools import protoc
+
+    if OUTPUT_DIR.exists():
+        shutil.rmtree(OUTPUT_DIR)
+    OUTPUT_DIR.mkdir()
+    files = [str(p.relative_to(PROTO_DIR)) for p in proto_files()]
+    args = [
+        "grpc_tools.protoc",
+        *(f"-I{d}" for d in _include_dirs()),
+        f"--plugin=protoc-gen-mypy={_plugin('protoc-gen-mypy')}",
+        f"--plugin=protoc-gen-mypy_grpc={_plugin('protoc-gen-mypy_grpc')}",
+        f"--python_out={REPO_ROOT}",
+        f"--grpc_python_out={REPO_ROOT}",
+        f"--mypy_out={REPO_ROOT}",
+        f"--mypy_grpc_out={REPO_ROOT}",
+        "--include_imports",
+        "--include_source_info",
+        f"--descriptor_set_out={DESCRIPTOR_SET}",
+        *files,
+    ]
+    status = protoc.main(args)
+    if status != 0:
+        raise GenerationError(f"protoc exited with status {status}; see the messages above")
+    for package in sorted({p.parent for p in OUTPUT_DIR.rglob("*_pb2.py")} | {OUTPUT_DIR}):
+        while package != REPO_ROOT:
+            (package / "__init__.py").touch()
+            (package / "py.typed").touch()
+            package = package.parent
+    _STAMP.write_text(fingerprint() + "\n")
+
+
+def ensure_generated() -> None:
+    """Generate unless ``csms/`` already matches the protos."""
+    if not is_current():
+        generate()
+
+
+def main() -> int:
+    try:
+        generate()
+    except GenerationError as error:
+        print(f"csms generate: {error}", file=sys.stderr)
+        return 1
+    print(f"generated {len(proto_files())} proto files into {OUTPUT_DIR}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

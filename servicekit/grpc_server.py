@@ -1,0 +1,109 @@
+"""Build and run a grpc.aio server the same way for every component.
+
+Each server gets the standard ``grpc.health.v1`` service, server reflection, and one
+interceptor that turns :class:`servicekit.errors.ServiceError` and database outages into
+gRPC status codes, so servicers only translate messages.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from servicekit.errors import ServiceError
+
+LOG = logging.getLogger(__name__)
+
+# Bounded well above the largest OCPP message the edge accepts.
+MAX_MESSAGE_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One servicer and the generated ``add_XServicer_to_server`` function for it."""
+
+    servicer: object
+    add_to_server: Callable[[Any, grpc.aio.Server], None]
+    # Full service name, e.g. "csms.chargepoint.v1.ChargePointService".
+    name: str
+
+
+class ErrorTranslation(grpc.aio.ServerInterceptor):  # type: ignore[misc]
+    """Maps domain errors to gRPC status: the one place where that happens."""
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(handler_call_details)
+        if handler is None or handler.unary_unary is None:
+            return handler
+        inner = handler.unary_unary
+        method = handler_call_details.method
+
+        async def translated(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+            try:
+                return await inner(request, context)
+            except ServiceError as error:
+                await context.abort(error.status, str(error))
+            except (OperationalError, DBAPIError) as error:
+                LOG.warning("database error in %s: %s", method, error.orig or error)
+                await context.abort(
+                    grpc.StatusCode.UNAVAILABLE,
+                    "the database is unavailable; retry later",
+                )
+
+        return grpc.unary_unary_rpc_method_handler(
+            translated,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+
+
+@dataclass
+class RunningServer:
+    server: grpc.aio.Server
+    port: int
+    health: health.aio.HealthServicer
+
+    async def stop(self, grace: float = 2.0) -> None:
+        await self.health.enter_graceful_shutdown()
+        await self.server.stop(grace)
+
+
+async def start_server(
+    registrations: Sequence[Registration], host: str, port: int
+) -> RunningServer:
+    """Start serving on ``host:port`` (port 0 picks a free one; see ``RunningServer.port``)."""
+    server = grpc.aio.server(
+        interceptors=[ErrorTranslation()],
+        options=[
+            ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.so_reuseport", 0),
+        ],
+    )
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    for registration in registrations:
+        registration.add_to_server(registration.servicer, server)
+    names = [r.name for r in registrations]
+    reflection.enable_server_reflection(
+        [*names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME],
+        server,
+    )
+    bound = server.add_insecure_port(f"{host}:{port}")
+    if bound == 0:
+        raise OSError(f"cannot listen on {host}:{port}: the port is in use or not allowed")
+    await server.start()
+    for name in ["", *names]:
+        await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    return RunningServer(server, bound, health_servicer)

