@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import grpc
-from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_health.v1 import _async as health_aio
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from servicekit.errors import ServiceError
 
@@ -35,18 +36,26 @@ class Registration:
     name: str
 
 
-class ErrorTranslation(grpc.aio.ServerInterceptor):  # type: ignore[misc]
+if TYPE_CHECKING:
+    _Interceptor = grpc.aio.ServerInterceptor[Any, Any]
+else:  # generic only in the type stubs
+    _Interceptor = grpc.aio.ServerInterceptor
+
+
+class ErrorTranslation(_Interceptor):
     """Maps domain errors to gRPC status: the one place where that happens."""
 
     async def intercept_service(
         self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        continuation: Callable[
+            [grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler[Any, Any]]
+        ],
         handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
+    ) -> grpc.RpcMethodHandler[Any, Any]:
         handler = await continuation(handler_call_details)
         if handler is None or handler.unary_unary is None:
             return handler
-        inner = handler.unary_unary
+        inner: Any = handler.unary_unary
         method = handler_call_details.method
 
         async def translated(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
@@ -54,11 +63,18 @@ class ErrorTranslation(grpc.aio.ServerInterceptor):  # type: ignore[misc]
                 return await inner(request, context)
             except ServiceError as error:
                 await context.abort(error.status, str(error))
-            except (OperationalError, DBAPIError) as error:
-                LOG.warning("database error in %s: %s", method, error.orig or error)
+            except (OperationalError, InterfaceError, OSError, TimeoutError) as error:
+                # The database could not be reached or dropped the connection: the caller
+                # may retry (an OCPP station does, on the InternalError the edge sends).
+                LOG.warning("database unreachable in %s: %s", method, error)
                 await context.abort(
-                    grpc.StatusCode.UNAVAILABLE,
-                    "the database is unavailable; retry later",
+                    grpc.StatusCode.UNAVAILABLE, "the database is unavailable; retry later"
+                )
+            except DBAPIError:
+                # The database refused a statement (constraint, type): a bug, not an outage.
+                LOG.exception("database refused a statement in %s", method)
+                await context.abort(
+                    grpc.StatusCode.INTERNAL, "the database refused the change; nothing was stored"
                 )
 
         return grpc.unary_unary_rpc_method_handler(
@@ -72,7 +88,7 @@ class ErrorTranslation(grpc.aio.ServerInterceptor):  # type: ignore[misc]
 class RunningServer:
     server: grpc.aio.Server
     port: int
-    health: health.aio.HealthServicer
+    health: health_aio.HealthServicer
 
     async def stop(self, grace: float = 2.0) -> None:
         await self.health.enter_graceful_shutdown()
@@ -91,13 +107,17 @@ async def start_server(
             ("grpc.so_reuseport", 0),
         ],
     )
-    health_servicer = health.aio.HealthServicer()
+    health_servicer = health_aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     for registration in registrations:
         registration.add_to_server(registration.servicer, server)
     names = [r.name for r in registrations]
     reflection.enable_server_reflection(
-        [*names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME],
+        [
+            *names,
+            health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+            reflection.SERVICE_NAME,
+        ],
         server,
     )
     bound = server.add_insecure_port(f"{host}:{port}")

@@ -25,7 +25,10 @@ class PageRequest:
         if not page_token:
             return cls(size, None)
         try:
-            after = base64.urlsafe_b64decode(page_token.encode("ascii")).decode("utf-8")
+            # validate=True: the lenient decoder would skip junk and accept any string.
+            after = base64.b64decode(
+                page_token.encode("ascii"), altchars=b"-_", validate=True
+            ).decode("utf-8")
         except (binascii.Error, UnicodeError, ValueError):
             raise InvalidArgument(
                 "page_token is not a token this API gave out; pass next_page_token unchanged"

