@@ -1,0 +1,256 @@
+"""Repositories and the unit of work over SQLAlchemy Core, for SQLite and PostgreSQL.
+
+One unit of work is one database connection and one transaction. Rows are mapped to the
+domain's frozen dataclasses by hand: the tables are few and the mapping stays visible.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import Row, Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from chargepoint_svc.adapters.tables import charge_points, connectors, data_transfers
+from chargepoint_svc.domain import (
+    BootData,
+    ChargePoint,
+    ChargePointId,
+    Connector,
+    ConnectorStatus,
+    DataTransfer,
+    RegistrationStatus,
+)
+from servicekit.timestamps import as_utc
+
+_BOOT_FIELDS = tuple(field.name for field in dataclasses.fields(BootData))
+
+
+class SqlUnitOfWork:
+    """A connection and its transaction; ``async with`` it, then :meth:`commit`."""
+
+    charge_points: SqlChargePointRepository
+    data_transfers: SqlDataTransferRepository
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+
+    async def __aenter__(self) -> Self:
+        self._connection = await self._engine.connect()
+        self.charge_points = SqlChargePointRepository(self._connection)
+        self.data_transfers = SqlDataTransferRepository(self._connection)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                await connection.rollback()  # nothing, after a commit
+            finally:
+                await connection.close()
+
+    async def commit(self) -> None:
+        await self._current().commit()
+
+    async def rollback(self) -> None:
+        await self._current().rollback()
+
+    def _current(self) -> AsyncConnection:
+        if self._connection is None:
+            raise RuntimeError("the unit of work is used outside its 'async with' block")
+        return self._connection
+
+
+def _insert(connection: AsyncConnection, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that can say ON CONFLICT, in the dialect of ``connection``."""
+    if connection.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+class SqlChargePointRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def get(self, charge_point_id: ChargePointId) -> ChargePoint | None:
+        query = select(charge_points).where(charge_points.c.id == charge_point_id)
+        row = (await self._connection.execute(query)).one_or_none()
+        if row is None:
+            return None
+        found = await self._connectors([charge_point_id])
+        return _charge_point(row, found.get(charge_point_id, ()))
+
+    async def lock(self, charge_point_id: ChargePointId) -> ChargePoint | None:
+        # A no-op UPDATE is the one lock both stores understand: on PostgreSQL it locks the
+        # row until commit (a concurrent locker waits, then reads the committed row); SQLite
+        # has no row locks, and any write statement takes the database's write lock.
+        await self._connection.execute(
+            update(charge_points)
+            .where(charge_points.c.id == charge_point_id)
+            .values(updated_at=charge_points.c.updated_at)
+        )
+        return await self.get(charge_point_id)
+
+    async def page(self, after: str | None, limit: int) -> list[ChargePoint]:
+        query = select(charge_points).order_by(charge_points.c.id).limit(limit)
+        if after is not None:
+            query = query.where(charge_points.c.id > after)
+        rows = (await self._connection.execute(query)).all()
+        found = await self._connectors([row.id for row in rows])
+        return [_charge_point(row, found.get(row.id, ())) for row in rows]
+
+    async def add(self, charge_point: ChargePoint) -> bool:
+        # ON CONFLICT DO NOTHING: when another transaction inserts the same id first,
+        # PostgreSQL waits for it and then skips the row instead of raising.
+        statement = (
+            _insert(self._connection, charge_points)
+            .values(
+                id=charge_point.id,
+                created_at=charge_point.created_at,
+                **_charge_point_values(charge_point),
+            )
+            .on_conflict_do_nothing(index_elements=[charge_points.c.id])
+        )
+        result = await self._connection.execute(statement)
+        return result.rowcount == 1
+
+    async def update(self, charge_point: ChargePoint) -> None:
+        await self._connection.execute(
+            update(charge_points)
+            .where(charge_points.c.id == charge_point.id)
+            .values(**_charge_point_values(charge_point))
+        )
+
+    async def save_connector(self, charge_point_id: ChargePointId, connector: Connector) -> None:
+        values = {
+            "status": str(connector.status),
+            "error_code": connector.error_code,
+            "info": connector.info,
+            "vendor_id": connector.vendor_id,
+            "vendor_error_code": connector.vendor_error_code,
+            "status_at": connector.status_at,
+            "updated_at": connector.updated_at,
+        }
+        statement = (
+            _insert(self._connection, connectors)
+            .values(
+                charge_point_id=charge_point_id,
+                evse_id=connector.evse_id,
+                connector_id=connector.connector_id,
+                **values,
+            )
+            .on_conflict_do_update(
+                index_elements=[
+                    connectors.c.charge_point_id,
+                    connectors.c.evse_id,
+                    connectors.c.connector_id,
+                ],
+                set_=values,
+            )
+        )
+        await self._connection.execute(statement)
+
+    async def _connectors(
+        self, charge_point_ids: Sequence[str]
+    ) -> dict[str, tuple[Connector, ...]]:
+        if not charge_point_ids:
+            return {}
+        query = (
+            select(connectors)
+            .where(connectors.c.charge_point_id.in_(charge_point_ids))
+            .order_by(connectors.c.charge_point_id, connectors.c.evse_id, connectors.c.connector_id)
+        )
+        grouped: dict[str, list[Connector]] = {}
+        for row in await self._connection.execute(query):
+            grouped.setdefault(row.charge_point_id, []).append(_connector(row))
+        return {key: tuple(value) for key, value in grouped.items()}
+
+
+class SqlDataTransferRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def add(self, transfer: DataTransfer) -> None:
+        await self._connection.execute(
+            data_transfers.insert().values(
+                charge_point_id=transfer.charge_point_id,
+                vendor_id=transfer.vendor_id,
+                message_id=transfer.message_id,
+                data=transfer.data,
+                received_at=transfer.received_at,
+            )
+        )
+
+    async def for_charge_point(self, charge_point_id: ChargePointId) -> list[DataTransfer]:
+        query = (
+            select(data_transfers)
+            .where(data_transfers.c.charge_point_id == charge_point_id)
+            .order_by(data_transfers.c.received_at, data_transfers.c.id)
+        )
+        return [
+            DataTransfer(
+                charge_point_id=ChargePointId(row.charge_point_id),
+                vendor_id=row.vendor_id,
+                message_id=row.message_id,
+                data=row.data,
+                received_at=as_utc(row.received_at),
+            )
+            for row in await self._connection.execute(query)
+        ]
+
+
+def _charge_point_values(charge_point: ChargePoint) -> dict[str, Any]:
+    """The columns an update writes: everything but the key and created_at."""
+    return {
+        "registration_status": str(charge_point.registration_status),
+        **{name: getattr(charge_point.boot, name) for name in _BOOT_FIELDS},
+        "last_boot_at": charge_point.last_boot_at,
+        "last_seen_at": charge_point.last_seen_at,
+        "firmware_status": charge_point.firmware_status,
+        "diagnostics_status": charge_point.diagnostics_status,
+        "updated_at": charge_point.updated_at,
+    }
+
+
+def _optional_utc(moment: datetime | None) -> datetime | None:
+    return None if moment is None else as_utc(moment)
+
+
+def _charge_point(row: Row[Any], found: tuple[Connector, ...]) -> ChargePoint:
+    return ChargePoint(
+        id=ChargePointId(row.id),
+        registration_status=RegistrationStatus(row.registration_status),
+        created_at=as_utc(row.created_at),
+        updated_at=as_utc(row.updated_at),
+        boot=BootData(**{name: getattr(row, name) for name in _BOOT_FIELDS}),
+        last_boot_at=_optional_utc(row.last_boot_at),
+        last_seen_at=_optional_utc(row.last_seen_at),
+        firmware_status=row.firmware_status,
+        diagnostics_status=row.diagnostics_status,
+        connectors=found,
+    )
+
+
+def _connector(row: Row[Any]) -> Connector:
+    return Connector(
+        evse_id=row.evse_id,
+        connector_id=row.connector_id,
+        status=ConnectorStatus(row.status),
+        status_at=as_utc(row.status_at),
+        updated_at=as_utc(row.updated_at),
+        error_code=row.error_code,
+        info=row.info,
+        vendor_id=row.vendor_id,
+        vendor_error_code=row.vendor_error_code,
+    )

@@ -1,0 +1,70 @@
+"""What the use cases need from storage: repositories inside one unit of work."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol, Self
+
+from chargepoint_svc.domain import ChargePoint, ChargePointId, Connector, DataTransfer
+
+
+class ChargePointRepository(Protocol):
+    async def get(self, charge_point_id: ChargePointId) -> ChargePoint | None:
+        """The charge point with its connectors (ordered by EVSE, connector), or None."""
+        ...
+
+    async def lock(self, charge_point_id: ChargePointId) -> ChargePoint | None:
+        """Like :meth:`get`, and hold the charge point against concurrent writers until
+        the unit of work ends, so that a read-decide-write on it is not interleaved."""
+        ...
+
+    async def page(self, after: str | None, limit: int) -> list[ChargePoint]:
+        """Up to ``limit`` charge points with ids greater than ``after``, ordered by id."""
+        ...
+
+    async def add(self, charge_point: ChargePoint) -> bool:
+        """Insert a new charge point (without connectors). False, and nothing changed,
+        when one with that id exists already, even if another unit of work inserted it
+        concurrently: that never fails with an integrity error."""
+        ...
+
+    async def update(self, charge_point: ChargePoint) -> None:
+        """Store the charge point's own fields (not its connectors, not created_at)."""
+        ...
+
+    async def save_connector(self, charge_point_id: ChargePointId, connector: Connector) -> None:
+        """Insert or replace the connector with the same EVSE and connector id."""
+        ...
+
+
+class DataTransferRepository(Protocol):
+    async def add(self, transfer: DataTransfer) -> None: ...
+
+    async def for_charge_point(self, charge_point_id: ChargePointId) -> list[DataTransfer]:
+        """Every transfer from that charge point, oldest first."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One atomic change: everything done through its repositories is stored by
+    :meth:`commit`, or nothing is (leaving the ``async with`` block without a commit
+    rolls back)."""
+
+    @property
+    def charge_points(self) -> ChargePointRepository: ...
+
+    @property
+    def data_transfers(self) -> DataTransferRepository: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...

@@ -1,0 +1,176 @@
+"""The gRPC face of the service: protobuf in, use cases, protobuf out.
+
+No error handling here: domain errors propagate and :mod:`servicekit.grpc_server` maps
+them to a status once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import grpc
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from chargepoint_svc.domain import (
+    BootData,
+    ChargePoint,
+    Connector,
+    ConnectorStatus,
+    ConnectorStatusReport,
+    RegistrationStatus,
+)
+from chargepoint_svc.errors import InvalidReport
+from chargepoint_svc.use_cases import ChargePointUseCases
+from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
+from csms.common.v1 import health_pb2
+from servicekit.health import database_report
+from servicekit.pagination import PageRequest
+from servicekit.timestamps import from_timestamp, to_timestamp
+
+# Unused by the methods: errors are raised, not set on the context.
+Context = grpc.aio.ServicerContext[Any, Any]
+
+_RegistrationPb = chargepoint_pb2.ChargePoint.RegistrationStatus
+_StatusPb = chargepoint_pb2.Connector.Status
+_TransferStatusPb = chargepoint_pb2.RecordDataTransferResponse.Status
+
+
+class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
+    def __init__(self, use_cases: ChargePointUseCases, engine: AsyncEngine) -> None:
+        self._use_cases = use_cases
+        self._engine = engine
+
+    async def GetHealth(
+        self, request: health_pb2.GetHealthRequest, context: Context
+    ) -> health_pb2.HealthReport:
+        return await database_report("chargepoint", self._engine)
+
+    async def CreateChargePoint(
+        self, request: chargepoint_pb2.CreateChargePointRequest, context: Context
+    ) -> chargepoint_pb2.ChargePoint:
+        status = (
+            None
+            if request.registration_status == _RegistrationPb.REGISTRATION_STATUS_UNSPECIFIED
+            else RegistrationStatus(_RegistrationPb.Name(request.registration_status))
+        )
+        created = await self._use_cases.create_charge_point(request.id, status)
+        return charge_point_message(created)
+
+    async def GetChargePoint(
+        self, request: chargepoint_pb2.GetChargePointRequest, context: Context
+    ) -> chargepoint_pb2.ChargePoint:
+        return charge_point_message(await self._use_cases.get_charge_point(request.id))
+
+    async def ListChargePoints(
+        self, request: chargepoint_pb2.ListChargePointsRequest, context: Context
+    ) -> chargepoint_pb2.ListChargePointsResponse:
+        page = await self._use_cases.list_charge_points(
+            PageRequest.parse(request.page_size, request.page_token)
+        )
+        return chargepoint_pb2.ListChargePointsResponse(
+            charge_points=[charge_point_message(found) for found in page.charge_points],
+            next_page_token=page.next_page_token,
+        )
+
+    async def RecordBoot(
+        self, request: chargepoint_pb2.RecordBootRequest, context: Context
+    ) -> chargepoint_pb2.RecordBootResponse:
+        boot = BootData(
+            ocpp_version=request.ocpp_version,
+            vendor=request.vendor,
+            model=request.model,
+            serial_number=request.serial_number,
+            firmware_version=request.firmware_version,
+            iccid=request.iccid,
+            imsi=request.imsi,
+            meter_type=request.meter_type,
+            meter_serial_number=request.meter_serial_number,
+        )
+        answer = await self._use_cases.record_boot(request.charge_point_id, boot)
+        return chargepoint_pb2.RecordBootResponse(
+            status=_RegistrationPb.Value(answer.status.name),
+            current_time=to_timestamp(answer.current_time),
+            interval_seconds=answer.interval_seconds,
+        )
+
+    async def RecordHeartbeat(
+        self, request: chargepoint_pb2.RecordHeartbeatRequest, context: Context
+    ) -> chargepoint_pb2.RecordHeartbeatResponse:
+        now = await self._use_cases.record_heartbeat(request.charge_point_id)
+        return chargepoint_pb2.RecordHeartbeatResponse(current_time=to_timestamp(now))
+
+    async def RecordConnectorStatus(
+        self, request: chargepoint_pb2.RecordConnectorStatusRequest, context: Context
+    ) -> chargepoint_pb2.RecordConnectorStatusResponse:
+        if request.status == _StatusPb.STATUS_UNSPECIFIED:
+            raise InvalidReport("status is required: one of " + ", ".join(ConnectorStatus))
+        report = ConnectorStatusReport(
+            evse_id=request.evse_id,
+            connector_id=request.connector_id,
+            status=ConnectorStatus(_StatusPb.Name(request.status)),
+            timestamp=from_timestamp(request.timestamp),
+            error_code=request.error_code,
+            info=request.info,
+            vendor_id=request.vendor_id,
+            vendor_error_code=request.vendor_error_code,
+        )
+        await self._use_cases.record_connector_status(request.charge_point_id, report)
+        return chargepoint_pb2.RecordConnectorStatusResponse()
+
+    async def RecordFirmwareStatus(
+        self, request: chargepoint_pb2.RecordFirmwareStatusRequest, context: Context
+    ) -> chargepoint_pb2.RecordFirmwareStatusResponse:
+        await self._use_cases.record_firmware_status(request.charge_point_id, request.status)
+        return chargepoint_pb2.RecordFirmwareStatusResponse()
+
+    async def RecordDiagnosticsStatus(
+        self, request: chargepoint_pb2.RecordDiagnosticsStatusRequest, context: Context
+    ) -> chargepoint_pb2.RecordDiagnosticsStatusResponse:
+        await self._use_cases.record_diagnostics_status(request.charge_point_id, request.status)
+        return chargepoint_pb2.RecordDiagnosticsStatusResponse()
+
+    async def RecordDataTransfer(
+        self, request: chargepoint_pb2.RecordDataTransferRequest, context: Context
+    ) -> chargepoint_pb2.RecordDataTransferResponse:
+        answer = await self._use_cases.record_data_transfer(
+            request.charge_point_id, request.vendor_id, request.message_id, request.data
+        )
+        return chargepoint_pb2.RecordDataTransferResponse(
+            status=_TransferStatusPb.Value(answer.status.name), data=answer.data
+        )
+
+
+def charge_point_message(charge_point: ChargePoint) -> chargepoint_pb2.ChargePoint:
+    boot = charge_point.boot
+    return chargepoint_pb2.ChargePoint(
+        id=charge_point.id,
+        registration_status=_RegistrationPb.Value(charge_point.registration_status.name),
+        vendor=boot.vendor,
+        model=boot.model,
+        serial_number=boot.serial_number,
+        firmware_version=boot.firmware_version,
+        ocpp_version=boot.ocpp_version,
+        iccid=boot.iccid,
+        imsi=boot.imsi,
+        meter_type=boot.meter_type,
+        meter_serial_number=boot.meter_serial_number,
+        last_boot_at=to_timestamp(charge_point.last_boot_at),
+        last_seen_at=to_timestamp(charge_point.last_seen_at),
+        firmware_status=charge_point.firmware_status,
+        diagnostics_status=charge_point.diagnostics_status,
+        connectors=[connector_message(connector) for connector in charge_point.connectors],
+        created_at=to_timestamp(charge_point.created_at),
+    )
+
+
+def connector_message(connector: Connector) -> chargepoint_pb2.Connector:
+    return chargepoint_pb2.Connector(
+        evse_id=connector.evse_id,
+        connector_id=connector.connector_id,
+        status=_StatusPb.Value(connector.status.name),
+        error_code=connector.error_code,
+        info=connector.info,
+        vendor_id=connector.vendor_id,
+        vendor_error_code=connector.vendor_error_code,
+        status_at=to_timestamp(connector.status_at),
+    )

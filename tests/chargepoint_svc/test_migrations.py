@@ -1,0 +1,58 @@
+"""The migrations build exactly the tables of ``tables.metadata``, and undo them."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from chargepoint_svc.adapters.tables import metadata
+from servicekit import migrations
+from servicekit.database import schema_for
+
+
+async def _on_service_schema(database_url: str, check: Any) -> Any:
+    """Run ``check(connection)`` with the service's schema as the default one, so that
+    reflection sees its tables as a schema-less MetaData declares them."""
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            schema = schema_for(database_url, "chargepoint")
+            if schema is not None:
+                await connection.execute(text(f'SET search_path TO "{schema}"'))
+            return await connection.run_sync(check)
+    finally:
+        await engine.dispose()
+
+
+def _differences(connection: Connection) -> list[Any]:
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return list(compare_metadata(context, metadata))
+
+
+def _tables(connection: Connection) -> set[str]:
+    return set(inspect(connection).get_table_names())
+
+
+async def test_upgrade_matches_the_tables_and_downgrade_removes_them(database_url: str) -> None:
+    await asyncio.to_thread(migrations.upgrade, "chargepoint", database_url)
+    assert await _on_service_schema(database_url, _tables) == {
+        "alembic_version",
+        "charge_points",
+        "connectors",
+        "data_transfers",
+    }
+    assert await _on_service_schema(database_url, _differences) == []
+
+    config = migrations.config_for("chargepoint", database_url)
+    await asyncio.to_thread(command.downgrade, config, "base")
+    assert await _on_service_schema(database_url, _tables) == {"alembic_version"}
+
+    await asyncio.to_thread(migrations.upgrade, "chargepoint", database_url)
+    assert await _on_service_schema(database_url, _differences) == []
