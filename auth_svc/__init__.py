@@ -1,0 +1,7 @@
+"""auth_svc: identifiers (OCPP 1.6 idTag, OCPP 2.x idToken), their stored status, and the
+authorization decisions given to charge points.
+
+It owns the ``id_tags`` table in its own database and asks transaction_svc (over gRPC,
+through :class:`auth_svc.ports.ActiveTransactions`) whether an identifier is already
+charging, because only transaction_svc knows which transactions are open.
+"""

@@ -1,0 +1,1 @@
+"""auth_svc's adapters: SQL storage, its in-memory twin, and the transaction_svc client."""

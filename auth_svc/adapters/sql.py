@@ -1,0 +1,121 @@
+"""The id tag repository and unit of work over an async SQLAlchemy engine (Core)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from auth_svc.adapters.tables import id_tags
+from auth_svc.domain import AuthorizationStatus, IdTag
+from auth_svc.errors import DuplicateIdTag
+from servicekit.timestamps import as_utc
+
+
+class SqlIdTagRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def get(self, id_tag: str) -> IdTag | None:
+        result = await self._connection.execute(select(id_tags).where(id_tags.c.id_tag == id_tag))
+        row = result.mappings().one_or_none()
+        return None if row is None else _to_domain(row)
+
+    async def add(self, tag: IdTag) -> None:
+        try:
+            await self._connection.execute(insert(id_tags).values(**_to_row(tag)))
+        except IntegrityError:
+            # The primary key is the only constraint, so this is a duplicate, possibly one
+            # created concurrently by another request.
+            raise DuplicateIdTag(tag.id_tag) from None
+
+    async def replace(self, tag: IdTag) -> None:
+        values = _to_row(tag)
+        del values["id_tag"]
+        await self._connection.execute(
+            update(id_tags).where(id_tags.c.id_tag == tag.id_tag).values(**values)
+        )
+
+    async def list_after(self, after: str | None, limit: int) -> list[IdTag]:
+        query = select(id_tags).order_by(id_tags.c.id_tag).limit(limit)
+        if after is not None:
+            query = query.where(id_tags.c.id_tag > after)
+        result = await self._connection.execute(query)
+        return [_to_domain(row) for row in result.mappings()]
+
+
+class SqlUnitOfWork:
+    """One connection and one database transaction per ``async with`` block."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+        self._id_tags: SqlIdTagRepository | None = None
+
+    @property
+    def id_tags(self) -> SqlIdTagRepository:
+        if self._id_tags is None:
+            raise RuntimeError("use the unit of work inside 'async with'")
+        return self._id_tags
+
+    async def __aenter__(self) -> Self:
+        connection = await self._engine.connect()
+        await connection.begin()
+        self._connection = connection
+        self._id_tags = SqlIdTagRepository(connection)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        connection = self._require_connection()
+        self._connection = None
+        self._id_tags = None
+        try:
+            if connection.in_transaction():
+                await connection.rollback()
+        finally:
+            await connection.close()
+
+    async def commit(self) -> None:
+        await self._require_connection().commit()
+
+    async def rollback(self) -> None:
+        await self._require_connection().rollback()
+
+    def _require_connection(self) -> AsyncConnection:
+        if self._connection is None:
+            raise RuntimeError("use the unit of work inside 'async with'")
+        return self._connection
+
+
+def _to_row(tag: IdTag) -> dict[str, Any]:
+    # Always UTC: SQLite keeps the wall time and drops the offset.
+    return {
+        "id_tag": tag.id_tag,
+        "status": tag.status.name,
+        "expires_at": None if tag.expires_at is None else as_utc(tag.expires_at),
+        "parent_id_tag": tag.parent_id_tag,
+        "created_at": as_utc(tag.created_at),
+        "updated_at": as_utc(tag.updated_at),
+    }
+
+
+def _to_domain(row: RowMapping) -> IdTag:
+    expires_at: datetime | None = row["expires_at"]
+    return IdTag(
+        id_tag=row["id_tag"],
+        status=AuthorizationStatus[row["status"]],
+        expires_at=None if expires_at is None else as_utc(expires_at),
+        parent_id_tag=row["parent_id_tag"],
+        created_at=as_utc(row["created_at"]),
+        updated_at=as_utc(row["updated_at"]),
+    )

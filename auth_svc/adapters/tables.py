@@ -1,0 +1,28 @@
+"""auth_svc's tables, on its own MetaData (its own Alembic environment, its own schema)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, DateTime, MetaData, String, Table
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# One row per identifier. ``status`` holds an AuthorizationStatus name (ACCEPTED, BLOCKED,
+# EXPIRED or INVALID); 32 characters leave room for the longest 2.x name.
+id_tags = Table(
+    "id_tags",
+    metadata,
+    Column("id_tag", String(36), primary_key=True),
+    Column("status", String(32), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=True),
+    Column("parent_id_tag", String(36), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,74 @@
+"""auth_svc's composition root: build the adapters, use cases and servicer, then serve.
+
+Nothing is built at import time, and migrations are not run here (the launcher and the
+tests apply them).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+
+import grpc
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from auth_svc.adapters.sql import SqlUnitOfWork
+from auth_svc.adapters.transaction_client import TransactionServiceClient
+from auth_svc.servicer import AuthServicer
+from auth_svc.use_cases import AuthUseCases
+from csms.auth.v1 import auth_pb2, auth_pb2_grpc
+from servicekit.channels import open_channel
+from servicekit.clock import SystemClock
+from servicekit.database import create_engine
+from servicekit.grpc_server import Registration, RunningServer, start_server
+from servicekit.settings import Settings
+
+LOG = logging.getLogger(__name__)
+
+SERVICE_NAME = auth_pb2.DESCRIPTOR.services_by_name["AuthService"].full_name
+
+
+@dataclass
+class RunningService:
+    port: int
+    server: RunningServer
+    engine: AsyncEngine
+    transaction_channel: grpc.aio.Channel
+
+    async def stop(self) -> None:
+        try:
+            await self.server.stop(grace=2.0)
+        finally:
+            await self.transaction_channel.close(None)
+            await self.engine.dispose()
+
+
+async def start(settings: Settings, *, port: int | None = None) -> RunningService:
+    """Serve AuthService on ``settings.internal_host`` and ``port`` (default: the
+    configured auth port; 0 picks a free one, see ``RunningService.port``)."""
+    engine = create_engine(settings.auth_database_url, "auth")
+    channel = open_channel(settings.transaction_address)
+    use_cases = AuthUseCases(
+        functools.partial(SqlUnitOfWork, engine),
+        SystemClock(),
+        TransactionServiceClient(channel, settings.grpc_timeout),
+    )
+    servicer = AuthServicer(use_cases, engine)
+    try:
+        server = await start_server(
+            [Registration(servicer, auth_pb2_grpc.add_AuthServiceServicer_to_server, SERVICE_NAME)],
+            settings.internal_host,
+            settings.auth_grpc_port if port is None else port,
+        )
+    except BaseException:
+        await channel.close(None)
+        await engine.dispose()
+        raise
+    LOG.info(
+        "auth service listening host=%s port=%d transaction_address=%s",
+        settings.internal_host,
+        server.port,
+        settings.transaction_address,
+    )
+    return RunningService(server.port, server, engine, channel)

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from auth_svc.adapters.tables import metadata
+from servicekit.database import is_sqlite, schema_for
+from servicekit.migrations import config_for
+
+
+def _inspecting_engine(url: str) -> AsyncEngine:
+    """An engine that sees auth's schema as its default one, as the service's tables do."""
+    if is_sqlite(url):
+        return create_async_engine(url)
+    return create_async_engine(url, connect_args={"server_settings": {"search_path": "auth"}})
+
+
+def _differences(connection: Connection) -> list[Any]:
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return list(compare_metadata(context, metadata))
+
+
+def _table_names(connection: Connection, schema: str | None) -> set[str]:
+    return set(inspect(connection).get_table_names(schema=schema))
+
+
+async def test_head_matches_the_tables_and_downgrades_to_nothing(migrated_url: str) -> None:
+    schema = schema_for(migrated_url, "auth")
+    engine = _inspecting_engine(migrated_url)
+    try:
+        async with engine.connect() as connection:
+            differences = await connection.run_sync(_differences)
+            tables = await connection.run_sync(_table_names, schema)
+        assert differences == []
+        assert tables == {"alembic_version", "id_tags"}
+        if schema is not None:
+            async with engine.connect() as connection:
+                public = await connection.run_sync(_table_names, "public")
+            assert public == set(), "auth's tables belong in its own schema"
+
+        await asyncio.to_thread(command.downgrade, config_for("auth", migrated_url), "base")
+        async with engine.connect() as connection:
+            tables = await connection.run_sync(_table_names, schema)
+        assert tables == {"alembic_version"}
+    finally:
+        await engine.dispose()
