@@ -89,11 +89,11 @@ def generate() -> None:
     status = protoc.main(args)
     if status != 0:
         raise GenerationError(f"protoc exited with status {status}; see the messages above")
-    for package in sorted({p.parent for p in OUTPUT_DIR.rglob("*_pb2.py")} | {OUTPUT_DIR}):
-        while package != REPO_ROOT:
-            (package / "__init__.py").touch()
-            (package / "py.typed").touch()
-            package = package.parent
+    for module in OUTPUT_DIR.rglob("*_pb2.py"):
+        for package in module.relative_to(REPO_ROOT).parents:
+            if package != Path("."):
+                (REPO_ROOT / package / "__init__.py").touch()
+                (REPO_ROOT / package / "py.typed").touch()
     _STAMP.write_text(fingerprint() + "\n")
 
 

@@ -1,0 +1,224 @@
+"""Envoy's configuration, built from the settings and the API's own descriptors.
+
+Three public listeners (DESIGN.md §3): the OCPP port (WebSocket to the edge, plus the
+OCPP gateway REST API), the charge point service REST API, and the API gateway.
+REST is transcoded to gRPC by ``grpc_json_transcoder`` from ``csms/descriptors.pb``.
+
+Routes are derived from the ``google.api.http`` annotations: a listener routes exactly the
+methods that have a REST binding, so internal RPCs (``RecordBoot`` and friends, which only
+the edge may call) are not reachable through Envoy, not even with a native gRPC request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from google.api import annotations_pb2
+from google.protobuf.descriptor import ServiceDescriptor
+
+from servicekit.settings import Settings
+
+_TRANSCODER = (
+    "type.googleapis.com/envoy.extensions.filters.http.grpc_json_transcoder.v3.GrpcJsonTranscoder"
+)
+_HCM = (
+    "type.googleapis.com/"
+    "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager"
+)
+_ROUTER = "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"
+_HTTP_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions"
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """A component Envoy forwards to: a cluster name and a ``host:port``."""
+
+    cluster: str
+    address: str
+    http2: bool
+
+
+def services() -> dict[str, tuple[ServiceDescriptor, str]]:
+    """The API's gRPC services by short name, with the cluster that serves each."""
+    from csms.auth.v1 import auth_pb2
+    from csms.chargepoint.v1 import chargepoint_pb2
+    from csms.edge.v1 import edge_pb2
+    from csms.transaction.v1 import transaction_pb2
+
+    return {
+        "edge": (edge_pb2.DESCRIPTOR.services_by_name["EdgeService"], "edge_grpc"),
+        "chargepoint": (
+            chargepoint_pb2.DESCRIPTOR.services_by_name["ChargePointService"],
+            "chargepoint",
+        ),
+        "transaction": (
+            transaction_pb2.DESCRIPTOR.services_by_name["TransactionService"],
+            "transaction",
+        ),
+        "auth": (auth_pb2.DESCRIPTOR.services_by_name["AuthService"], "auth"),
+    }
+
+
+def rest_methods(service: ServiceDescriptor) -> list[str]:
+    """Full gRPC paths of the methods of ``service`` that carry a REST binding."""
+    return [
+        f"/{service.full_name}/{method.name}"
+        for method in service.methods
+        if method.GetOptions().HasExtension(annotations_pb2.http)
+    ]
+
+
+def _address(address: str) -> dict[str, Any]:
+    host, _, port = address.rpartition(":")
+    return {"socket_address": {"address": host.strip("[]"), "port_value": int(port)}}
+
+
+def _cluster(upstream: Upstream) -> dict[str, Any]:
+    cluster: dict[str, Any] = {
+        "name": upstream.cluster,
+        "type": "STRICT_DNS",
+        "dns_lookup_family": "V4_PREFERRED",
+        "connect_timeout": "2s",
+        "load_assignment": {
+            "cluster_name": upstream.cluster,
+            "endpoints": [
+                {"lb_endpoints": [{"endpoint": {"address": _address(upstream.address)}}]}
+            ],
+        },
+    }
+    if upstream.http2:
+        cluster["typed_extension_protocol_options"] = {
+            _HTTP_OPTIONS: {
+                "@type": f"type.googleapis.com/{_HTTP_OPTIONS}",
+                "explicit_http_config": {"http2_protocol_options": {}},
+            }
+        }
+    return cluster
+
+
+def _transcoder(descriptor: str, names: Sequence[str], *, strict_paths: bool) -> dict[str, Any]:
+    return {
+        "name": "envoy.filters.http.grpc_json_transcoder",
+        "typed_config": {
+            "@type": _TRANSCODER,
+            "proto_descriptor": descriptor,
+            "services": list(names),
+            "print_options": {
+                "always_print_primitive_fields": True,
+                "always_print_enums_as_ints": False,
+                "preserve_proto_field_names": False,
+            },
+            # Errors come back as JSON {"code", "message"} with the HTTP status of the gRPC code.
+            "convert_grpc_status": True,
+            "case_insensitive_enum_parsing": True,
+            "request_validation_options": {
+                # On the OCPP port, non-REST paths (the WebSocket) must pass through.
+                "reject_unknown_method": strict_paths,
+                "reject_unknown_query_parameters": True,
+                "reject_binding_body_field_collisions": True,
+            },
+        },
+    }
+
+
+def _method_routes(chosen: Iterable[str]) -> list[dict[str, Any]]:
+    table = services()
+    routes = []
+    for name in chosen:
+        service, cluster = table[name]
+        for path in rest_methods(service):
+            routes.append(
+                {"match": {"path": path}, "route": {"cluster": cluster, "timeout": "30s"}}
+            )
+    return routes
+
+
+def _listener(
+    name: str,
+    host: str,
+    port: int,
+    routes: list[dict[str, Any]],
+    filters: list[dict[str, Any]],
+    *,
+    websocket: bool = False,
+) -> dict[str, Any]:
+    manager: dict[str, Any] = {
+        "@type": _HCM,
+        "stat_prefix": name,
+        "codec_type": "AUTO",
+        "route_config": {
+            "name": name,
+            "virtual_hosts": [{"name": name, "domains": ["*"], "routes": routes}],
+        },
+        "http_filters": [
+            *filters,
+            {"name": "envoy.filters.http.router", "typed_config": {"@type": _ROUTER}},
+        ],
+    }
+    if websocket:
+        manager["upgrade_configs"] = [{"upgrade_type": "websocket"}]
+        # Charge points stay connected for days; the edge's WebSocket pings keep the stream busy.
+        manager["stream_idle_timeout"] = "3600s"
+    return {
+        "name": name,
+        "address": {"socket_address": {"address": host, "port_value": port}},
+        "filter_chains": [
+            {
+                "filters": [
+                    {
+                        "name": "envoy.filters.network.http_connection_manager",
+                        "typed_config": manager,
+                    }
+                ]
+            }
+        ],
+    }
+
+
+def build(settings: Settings, descriptor: str) -> dict[str, Any]:
+    """The whole bootstrap configuration (JSON-serialisable) for ``csms up`` or a container."""
+    table = services()
+
+    def full(*names: str) -> list[str]:
+        return [table[n][0].full_name for n in names]
+
+    upstreams = [
+        Upstream("edge_ws", settings.edge_ws_address, http2=False),
+        Upstream("edge_grpc", settings.edge_address, http2=True),
+        Upstream("chargepoint", settings.chargepoint_address, http2=True),
+        Upstream("transaction", settings.transaction_address, http2=True),
+        Upstream("auth", settings.auth_address, http2=True),
+    ]
+    ocpp_routes = [
+        {
+            "match": {"prefix": "/ocpp"},
+            # No timeout: the WebSocket lives as long as the charge point stays connected.
+            "route": {"cluster": "edge_ws", "timeout": "0s"},
+        },
+        *_method_routes(["edge"]),
+    ]
+    listeners = [
+        _listener(
+            "ocpp",
+            settings.public_host,
+            settings.ocpp_port,
+            ocpp_routes,
+            [_transcoder(descriptor, full("edge"), strict_paths=False)],
+            websocket=True,
+        ),
+        _listener(
+            "chargepoint_api",
+            settings.public_host,
+            settings.chargepoint_api_port,
+            _method_routes(["chargepoint", "transaction"]),
+            [_transcoder(descriptor, full("chargepoint", "transaction"), strict_paths=True)],
+        ),
+    ]
+    return {
+        "static_resources": {
+            "listeners": listeners,
+            "clusters": [_cluster(u) for u in upstreams],
+        },
+    }
