@@ -1,0 +1,8 @@
+"""The transaction service: charging transactions, their meter values and the energy they
+delivered.
+
+It allocates the OCPP 1.6 integer ``transactionId`` (from its database, never from a clock),
+records every start and stop a station reports whatever the authorization decision (the
+station has already started charging; OCPP 1.6 §4.8), and asks auth_svc for the
+``idTagInfo`` it hands back. It owns its own database schema and nothing else.
+"""

@@ -1,0 +1,59 @@
+"""Domain values for the tests, with defaults that make a valid start, stop and report."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from transaction_svc.domain import (
+    MeterReport,
+    MeterValue,
+    SampledValue,
+    TransactionStart,
+    TransactionStop,
+)
+
+T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
+
+
+def at(minutes: float) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+def a_start(**overrides: Any) -> TransactionStart:
+    fields: dict[str, Any] = {
+        "charge_point_id": "CP-1",
+        "evse_id": 1,
+        "connector_id": 1,
+        "id_tag": "TAG-1",
+        "meter_start_wh": 1000.0,
+        "started_at": T0,
+        "ocpp_version": "1.6",
+    }
+    return TransactionStart(**(fields | overrides))
+
+
+def a_stop(transaction_id: int, **overrides: Any) -> TransactionStop:
+    fields: dict[str, Any] = {
+        "charge_point_id": "CP-1",
+        "transaction_id": transaction_id,
+        "meter_stop_wh": 5000.0,
+        "stopped_at": at(60),
+    }
+    return TransactionStop(**(fields | overrides))
+
+
+def register(minutes: float, value: float, unit: str = "Wh", **sample: Any) -> MeterValue:
+    """A meter value holding one energy register sample."""
+    return MeterValue(at(minutes), (SampledValue(value, unit=unit, **sample),))
+
+
+def a_report(transaction_id: int | None, *values: MeterValue, **overrides: Any) -> MeterReport:
+    fields: dict[str, Any] = {
+        "charge_point_id": "CP-1",
+        "evse_id": 1,
+        "connector_id": 1,
+        "transaction_id": transaction_id,
+        "meter_values": values,
+    }
+    return MeterReport(**(fields | overrides))

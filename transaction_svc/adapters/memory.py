@@ -1,0 +1,157 @@
+"""In-memory twins of the SQL repositories and unit of work, for fast tests of the use cases.
+
+A :class:`MemoryStore` plays the database; each :class:`MemoryUnitOfWork` works on a copy of
+it and writes the copy back on commit, so uncommitted work vanishes as it would in SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from types import TracebackType
+from typing import Self
+
+from transaction_svc.domain import (
+    AuthorizationStatus,
+    MeterSample,
+    Transaction,
+    TransactionQuery,
+    TransactionStart,
+    TransactionStatus,
+)
+
+
+@dataclass
+class MemoryStore:
+    transactions: dict[int, Transaction] = field(default_factory=dict)
+    samples: list[MeterSample] = field(default_factory=list)
+    # Like AUTOINCREMENT: ids only grow, so none is handed out twice.
+    last_id: int = 0
+    commits: int = 0
+
+    def copy(self) -> MemoryStore:
+        return MemoryStore(dict(self.transactions), list(self.samples), self.last_id, self.commits)
+
+
+class MemoryTransactionRepository:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def add(
+        self, start: TransactionStart, authorization_status: AuthorizationStatus, now: datetime
+    ) -> Transaction:
+        self._store.last_id += 1
+        transaction = Transaction(
+            id=self._store.last_id,
+            charge_point_id=start.charge_point_id,
+            evse_id=start.evse_id,
+            connector_id=start.connector_id,
+            id_tag=start.id_tag,
+            status=TransactionStatus.ACTIVE,
+            meter_start_wh=start.meter_start_wh,
+            meter_stop_wh=None,
+            energy_wh=0.0,
+            started_at=start.started_at,
+            stopped_at=None,
+            stop_reason=None,
+            stop_id_tag=None,
+            reservation_id=start.reservation_id,
+            ocpp_version=start.ocpp_version,
+            authorization_status=authorization_status,
+            created_at=now,
+            updated_at=now,
+        )
+        self._store.transactions[transaction.id] = transaction
+        return transaction
+
+    async def get(self, transaction_id: int, *, for_update: bool = False) -> Transaction | None:
+        return self._store.transactions.get(transaction_id)
+
+    async def find_active(self, charge_point_id: str, connector_id: int) -> list[Transaction]:
+        return [
+            t
+            for t in sorted(self._store.transactions.values(), key=lambda t: t.id)
+            if t.is_active and t.charge_point_id == charge_point_id
+            if t.connector_id == connector_id
+        ]
+
+    async def save(self, transaction: Transaction) -> bool:
+        stored = self._store.transactions.get(transaction.id)
+        if stored is None or not stored.is_active:
+            return False
+        # Meter values live in their own repository, as they do in SQL.
+        self._store.transactions[transaction.id] = replace(transaction, meter_values=())
+        return True
+
+    async def search(self, query: TransactionQuery) -> list[Transaction]:
+        found = [
+            t
+            for t in sorted(self._store.transactions.values(), key=lambda t: -t.id)
+            if query.before_id is None or t.id < query.before_id
+            if query.charge_point_id is None or t.charge_point_id == query.charge_point_id
+            if query.status is None or t.status is query.status
+        ]
+        return found[: query.limit]
+
+    async def count_active(self, id_tag: str) -> int:
+        return sum(
+            1 for t in self._store.transactions.values() if t.is_active and t.id_tag == id_tag
+        )
+
+
+class MemoryMeterSampleRepository:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def add(self, samples: Sequence[MeterSample]) -> None:
+        self._store.samples.extend(samples)
+
+    async def of_transaction(self, transaction_id: int) -> list[MeterSample]:
+        # sorted() is stable: equal timestamps keep their arrival order.
+        return sorted(
+            (s for s in self._store.samples if s.transaction_id == transaction_id),
+            key=lambda s: s.sampled_at,
+        )
+
+
+class MemoryUnitOfWork:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self._work: MemoryStore | None = None
+
+    async def __aenter__(self) -> Self:
+        self._work = self._store.copy()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._work = None
+
+    @property
+    def transactions(self) -> MemoryTransactionRepository:
+        return MemoryTransactionRepository(self._live())
+
+    @property
+    def meter_samples(self) -> MemoryMeterSampleRepository:
+        return MemoryMeterSampleRepository(self._live())
+
+    async def commit(self) -> None:
+        work = self._live()
+        work.commits += 1
+        self._store.transactions = dict(work.transactions)
+        self._store.samples = list(work.samples)
+        self._store.last_id = work.last_id
+        self._store.commits = work.commits
+
+    async def rollback(self) -> None:
+        self._work = self._store.copy()
+
+    def _live(self) -> MemoryStore:
+        if self._work is None:
+            raise RuntimeError("the unit of work is used outside its `async with` block")
+        return self._work

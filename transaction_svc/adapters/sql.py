@@ -1,0 +1,255 @@
+"""The repositories and unit of work over SQLAlchemy Core on an async engine.
+
+One unit of work is one connection and one database transaction. Datetimes are written in
+UTC and read back through :func:`servicekit.timestamps.as_utc`, because SQLite returns them
+naive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from servicekit.timestamps import as_utc
+from transaction_svc.adapters.tables import meter_values, transactions
+from transaction_svc.domain import (
+    AuthorizationStatus,
+    MeterSample,
+    SampledValue,
+    StopReason,
+    Transaction,
+    TransactionQuery,
+    TransactionStart,
+    TransactionStatus,
+)
+
+
+def _optional_utc(moment: datetime | None) -> datetime | None:
+    return None if moment is None else as_utc(moment)
+
+
+def _transaction(row: Row[Any]) -> Transaction:
+    return Transaction(
+        id=row.id,
+        charge_point_id=row.charge_point_id,
+        evse_id=row.evse_id,
+        connector_id=row.connector_id,
+        id_tag=row.id_tag,
+        status=TransactionStatus[row.status],
+        meter_start_wh=row.meter_start_wh,
+        meter_stop_wh=row.meter_stop_wh,
+        energy_wh=row.energy_wh,
+        started_at=as_utc(row.started_at),
+        stopped_at=_optional_utc(row.stopped_at),
+        stop_reason=None if row.stop_reason is None else StopReason[row.stop_reason],
+        stop_id_tag=row.stop_id_tag,
+        reservation_id=row.reservation_id,
+        ocpp_version=row.ocpp_version,
+        authorization_status=AuthorizationStatus[row.authorization_status],
+        created_at=as_utc(row.created_at),
+        updated_at=as_utc(row.updated_at),
+    )
+
+
+class SqlTransactionRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def add(
+        self, start: TransactionStart, authorization_status: AuthorizationStatus, now: datetime
+    ) -> Transaction:
+        result = await self._connection.execute(
+            insert(transactions).values(
+                charge_point_id=start.charge_point_id,
+                evse_id=start.evse_id,
+                connector_id=start.connector_id,
+                id_tag=start.id_tag,
+                status=TransactionStatus.ACTIVE.name,
+                meter_start_wh=start.meter_start_wh,
+                energy_wh=0.0,
+                started_at=as_utc(start.started_at),
+                reservation_id=start.reservation_id,
+                ocpp_version=start.ocpp_version,
+                authorization_status=authorization_status.name,
+                created_at=as_utc(now),
+                updated_at=as_utc(now),
+            )
+        )
+        (transaction_id,) = result.inserted_primary_key or (None,)
+        if transaction_id is None:
+            raise RuntimeError("the database allocated no id for the new transaction")
+        found = await self.get(int(transaction_id))
+        if found is None:
+            raise RuntimeError(f"transaction {transaction_id} vanished right after its insert")
+        return found
+
+    async def get(self, transaction_id: int, *, for_update: bool = False) -> Transaction | None:
+        statement = select(transactions).where(transactions.c.id == transaction_id)
+        if for_update:
+            statement = statement.with_for_update()
+        row = (await self._connection.execute(statement)).one_or_none()
+        return None if row is None else _transaction(row)
+
+    async def find_active(self, charge_point_id: str, connector_id: int) -> list[Transaction]:
+        rows = await self._connection.execute(
+            select(transactions)
+            .where(
+                transactions.c.charge_point_id == charge_point_id,
+                transactions.c.connector_id == connector_id,
+                transactions.c.status == TransactionStatus.ACTIVE.name,
+            )
+            .order_by(transactions.c.id)
+        )
+        return [_transaction(row) for row in rows]
+
+    async def save(self, transaction: Transaction) -> bool:
+        reason = transaction.stop_reason
+        result = await self._connection.execute(
+            update(transactions)
+            .where(
+                transactions.c.id == transaction.id,
+                transactions.c.status == TransactionStatus.ACTIVE.name,
+            )
+            .values(
+                status=transaction.status.name,
+                meter_stop_wh=transaction.meter_stop_wh,
+                energy_wh=transaction.energy_wh,
+                stopped_at=_optional_utc(transaction.stopped_at),
+                stop_reason=None if reason is None else reason.name,
+                stop_id_tag=transaction.stop_id_tag,
+                updated_at=as_utc(transaction.updated_at),
+            )
+        )
+        return result.rowcount == 1
+
+    async def search(self, query: TransactionQuery) -> list[Transaction]:
+        statement = select(transactions).order_by(transactions.c.id.desc()).limit(query.limit)
+        if query.before_id is not None:
+            statement = statement.where(transactions.c.id < query.before_id)
+        if query.charge_point_id is not None:
+            statement = statement.where(transactions.c.charge_point_id == query.charge_point_id)
+        if query.status is not None:
+            statement = statement.where(transactions.c.status == query.status.name)
+        return [_transaction(row) for row in await self._connection.execute(statement)]
+
+    async def count_active(self, id_tag: str) -> int:
+        count = await self._connection.scalar(
+            select(func.count())
+            .select_from(transactions)
+            .where(
+                transactions.c.id_tag == id_tag,
+                transactions.c.status == TransactionStatus.ACTIVE.name,
+            )
+        )
+        return int(count or 0)
+
+
+class SqlMeterSampleRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def add(self, samples: Sequence[MeterSample]) -> None:
+        if not samples:
+            return
+        await self._connection.execute(
+            insert(meter_values),
+            [
+                {
+                    "transaction_id": sample.transaction_id,
+                    "charge_point_id": sample.charge_point_id,
+                    "evse_id": sample.evse_id,
+                    "connector_id": sample.connector_id,
+                    "sampled_at": as_utc(sample.sampled_at),
+                    "value": sample.sampled_value.value,
+                    "measurand": sample.sampled_value.measurand,
+                    "unit": sample.sampled_value.unit,
+                    "context": sample.sampled_value.context,
+                    "phase": sample.sampled_value.phase,
+                    "location": sample.sampled_value.location,
+                    "signed_data": sample.sampled_value.signed_data,
+                }
+                for sample in samples
+            ],
+        )
+
+    async def of_transaction(self, transaction_id: int) -> list[MeterSample]:
+        rows = await self._connection.execute(
+            select(meter_values)
+            .where(meter_values.c.transaction_id == transaction_id)
+            .order_by(meter_values.c.sampled_at, meter_values.c.id)
+        )
+        return [
+            MeterSample(
+                transaction_id=row.transaction_id,
+                charge_point_id=row.charge_point_id,
+                evse_id=row.evse_id,
+                connector_id=row.connector_id,
+                sampled_at=as_utc(row.sampled_at),
+                sampled_value=SampledValue(
+                    value=row.value,
+                    measurand=row.measurand,
+                    unit=row.unit,
+                    context=row.context,
+                    phase=row.phase,
+                    location=row.location,
+                    signed_data=row.signed_data,
+                ),
+            )
+            for row in rows
+        ]
+
+
+class SqlUnitOfWork:
+    """One connection and one database transaction, rolled back unless committed."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+
+    async def __aenter__(self) -> Self:
+        connection = await self._engine.connect()
+        try:
+            await connection.begin()
+        except BaseException:
+            await connection.close()
+            raise
+        self._connection = connection
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        connection = self._live()
+        self._connection = None
+        try:
+            if connection.in_transaction():
+                await connection.rollback()
+        finally:
+            await connection.close()
+
+    @property
+    def transactions(self) -> SqlTransactionRepository:
+        return SqlTransactionRepository(self._live())
+
+    @property
+    def meter_samples(self) -> SqlMeterSampleRepository:
+        return SqlMeterSampleRepository(self._live())
+
+    async def commit(self) -> None:
+        await self._live().commit()
+
+    async def rollback(self) -> None:
+        await self._live().rollback()
+
+    def _live(self) -> AsyncConnection:
+        if self._connection is None:
+            raise RuntimeError("the unit of work is used outside its `async with` block")
+        return self._connection

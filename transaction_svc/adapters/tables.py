@@ -1,0 +1,89 @@
+"""The transaction service's tables, on its own :data:`metadata`.
+
+No schema is named here: on PostgreSQL :mod:`servicekit.database` places them in the
+``transaction`` schema. Enums are stored by name in string columns, so adding a member never
+needs a migration. ``alembic/transaction/versions`` must match this module exactly (a test
+compares them).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+transactions = Table(
+    "transactions",
+    metadata,
+    # The OCPP 1.6 transactionId. AUTOINCREMENT on SQLite so that the id of a deleted
+    # newest row is never handed out again (a station may still hold it).
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("charge_point_id", String, nullable=False),
+    Column("evse_id", Integer, nullable=False),
+    Column("connector_id", Integer, nullable=False),
+    Column("id_tag", String, nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("meter_start_wh", Float, nullable=False),
+    Column("meter_stop_wh", Float, nullable=True),
+    Column("energy_wh", Float, nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("stopped_at", DateTime(timezone=True), nullable=True),
+    Column("stop_reason", String(32), nullable=True),
+    Column("stop_id_tag", String, nullable=True),
+    Column("reservation_id", Integer, nullable=True),
+    Column("ocpp_version", String(16), nullable=False),
+    Column("authorization_status", String(32), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    # CountActiveTransactions (auth_svc's concurrent-use check).
+    Index("ix_transactions_id_tag_status", "id_tag", "status"),
+    # ListTransactions of one charge point, newest first.
+    Index("ix_transactions_charge_point_id_id", "charge_point_id", "id"),
+    sqlite_autoincrement=True,
+)
+
+meter_values = Table(
+    "meter_values",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # NULL for meter values that belong to no transaction (OCPP 1.6 MeterValues.req
+    # without transactionId).
+    Column(
+        "transaction_id",
+        Integer,
+        ForeignKey("transactions.id", name="fk_meter_values_transaction_id_transactions"),
+        nullable=True,
+    ),
+    Column("charge_point_id", String, nullable=False),
+    Column("evse_id", Integer, nullable=False),
+    Column("connector_id", Integer, nullable=False),
+    Column("sampled_at", DateTime(timezone=True), nullable=False),
+    Column("value", Float, nullable=False),
+    # As the station sent them; empty when it left them out.
+    Column("measurand", String, nullable=False),
+    Column("unit", String, nullable=False),
+    Column("context", String, nullable=False),
+    Column("phase", String, nullable=False),
+    Column("location", String, nullable=False),
+    Column("signed_data", Text, nullable=True),
+    Index("ix_meter_values_transaction_id_sampled_at", "transaction_id", "sampled_at"),
+)

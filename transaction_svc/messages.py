@@ -1,0 +1,199 @@
+"""Translation between ``csms.transaction.v1`` protobuf messages and domain values.
+
+Protobuf leaves nothing "unset" for scalars, so the conventions live here: 0 ids mean none,
+an unset timestamp is missing, and an unspecified stop reason is Local.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from google.protobuf.descriptor import EnumDescriptor
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from csms.auth.v1 import auth_pb2
+from csms.common.v1 import meter_pb2
+from csms.transaction.v1 import transaction_pb2
+from servicekit.pagination import PageRequest, next_page_token
+from servicekit.timestamps import from_timestamp, to_timestamp
+from transaction_svc.domain import (
+    Authorization,
+    MeterReport,
+    MeterValue,
+    SampledValue,
+    StopReason,
+    Transaction,
+    TransactionPage,
+    TransactionQuery,
+    TransactionStart,
+    TransactionStatus,
+    TransactionStop,
+)
+from transaction_svc.errors import InvalidTransactionRequest
+
+Pb = transaction_pb2.Transaction
+
+
+def _required_time(stamp: Timestamp, field: str) -> datetime:
+    moment = from_timestamp(stamp)
+    if moment is None:
+        raise InvalidTransactionRequest(f"{field} must be set: when did it happen?")
+    return moment
+
+
+def _enum_name(enum: EnumDescriptor, value: int, field: str) -> str:
+    """The member name of a protobuf enum value; a number this API does not define (a newer
+    client) is a wrong request, not a crash."""
+    member = enum.values_by_number.get(value)
+    if member is None:
+        raise InvalidTransactionRequest(f"{field}={value} is not a value this API defines")
+    return member.name
+
+
+def meter_values_from_proto(
+    values: Iterable[meter_pb2.MeterValue], field: str
+) -> tuple[MeterValue, ...]:
+    return tuple(
+        MeterValue(
+            timestamp=_required_time(value.timestamp, f"{field}[{index}].timestamp"),
+            sampled_values=tuple(
+                SampledValue(
+                    value=sample.value,
+                    measurand=sample.measurand,
+                    unit=sample.unit,
+                    context=sample.context,
+                    phase=sample.phase,
+                    location=sample.location,
+                    signed_data=sample.signed_data or None,
+                )
+                for sample in value.sampled_values
+            ),
+        )
+        for index, value in enumerate(values)
+    )
+
+
+def start_from_proto(request: transaction_pb2.StartTransactionRequest) -> TransactionStart:
+    return TransactionStart(
+        charge_point_id=request.charge_point_id,
+        evse_id=request.evse_id,
+        connector_id=request.connector_id,
+        id_tag=request.id_tag,
+        meter_start_wh=request.meter_start_wh,
+        started_at=_required_time(request.timestamp, "timestamp"),
+        reservation_id=request.reservation_id or None,
+        ocpp_version=request.ocpp_version,
+    )
+
+
+def stop_from_proto(request: transaction_pb2.StopTransactionRequest) -> TransactionStop:
+    # OCPP 1.6 §6.50 (StopTransaction.req): the reason may only be omitted when it is Local.
+    reason = (
+        StopReason.LOCAL
+        if request.reason == Pb.STOP_REASON_UNSPECIFIED
+        else StopReason[_enum_name(Pb.StopReason.DESCRIPTOR, request.reason, "reason")]
+    )
+    return TransactionStop(
+        charge_point_id=request.charge_point_id,
+        transaction_id=request.transaction_id,
+        meter_stop_wh=request.meter_stop_wh,
+        stopped_at=_required_time(request.timestamp, "timestamp"),
+        reason=reason,
+        id_tag=request.id_tag or None,
+        meter_values=meter_values_from_proto(request.meter_values, "meter_values"),
+    )
+
+
+def report_from_proto(request: transaction_pb2.RecordMeterValuesRequest) -> MeterReport:
+    return MeterReport(
+        charge_point_id=request.charge_point_id,
+        evse_id=request.evse_id,
+        connector_id=request.connector_id,
+        transaction_id=request.transaction_id or None,
+        meter_values=meter_values_from_proto(request.meter_values, "meter_values"),
+    )
+
+
+def query_from_proto(request: transaction_pb2.ListTransactionsRequest) -> TransactionQuery:
+    page = PageRequest.parse(request.page_size, request.page_token)
+    before_id = None
+    if page.after is not None:
+        if not page.after.isdigit():
+            raise InvalidTransactionRequest(
+                "page_token is not a token this API gave out; pass next_page_token unchanged"
+            )
+        before_id = int(page.after)
+    return TransactionQuery(
+        limit=page.size,
+        before_id=before_id,
+        charge_point_id=request.charge_point_id or None,
+        status=(
+            None
+            if request.status == Pb.STATUS_UNSPECIFIED
+            else TransactionStatus[_enum_name(Pb.Status.DESCRIPTOR, request.status, "status")]
+        ),
+    )
+
+
+def id_token_info_to_proto(authorization: Authorization) -> auth_pb2.IdTokenInfo:
+    return auth_pb2.IdTokenInfo(
+        status=auth_pb2.IdTokenInfo.Status.Value(authorization.status.name),
+        expires_at=to_timestamp(authorization.expires_at),
+        parent_id_tag=authorization.parent_id_tag or "",
+    )
+
+
+def meter_value_to_proto(value: MeterValue) -> meter_pb2.MeterValue:
+    return meter_pb2.MeterValue(
+        timestamp=to_timestamp(value.timestamp),
+        sampled_values=[
+            meter_pb2.SampledValue(
+                value=sample.value,
+                measurand=sample.measurand,
+                unit=sample.unit,
+                context=sample.context,
+                phase=sample.phase,
+                location=sample.location,
+                signed_data=sample.signed_data or "",
+            )
+            for sample in value.sampled_values
+        ],
+    )
+
+
+def transaction_to_proto(transaction: Transaction) -> transaction_pb2.Transaction:
+    return transaction_pb2.Transaction(
+        id=transaction.id,
+        charge_point_id=transaction.charge_point_id,
+        evse_id=transaction.evse_id,
+        connector_id=transaction.connector_id,
+        id_tag=transaction.id_tag,
+        status=Pb.Status.Value(transaction.status.name),
+        meter_start_wh=transaction.meter_start_wh,
+        meter_stop_wh=transaction.meter_stop_wh or 0.0,
+        energy_wh=transaction.energy_wh,
+        started_at=to_timestamp(transaction.started_at),
+        stopped_at=to_timestamp(transaction.stopped_at),
+        stop_reason=(
+            Pb.STOP_REASON_UNSPECIFIED
+            if transaction.stop_reason is None
+            else Pb.StopReason.Value(transaction.stop_reason.name)
+        ),
+        stop_id_tag=transaction.stop_id_tag or "",
+        reservation_id=transaction.reservation_id or 0,
+        ocpp_version=transaction.ocpp_version,
+        authorization_status=auth_pb2.IdTokenInfo.Status.Value(
+            transaction.authorization_status.name
+        ),
+        meter_values=[meter_value_to_proto(value) for value in transaction.meter_values],
+    )
+
+
+def page_to_proto(page: TransactionPage) -> transaction_pb2.ListTransactionsResponse:
+    return transaction_pb2.ListTransactionsResponse(
+        transactions=[transaction_to_proto(t) for t in page.transactions],
+        next_page_token=next_page_token(
+            None if page.next_before_id is None else str(page.next_before_id)
+        ),
+    )

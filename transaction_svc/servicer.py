@@ -1,0 +1,72 @@
+"""The ``csms.transaction.v1.TransactionService`` gRPC servicer: it translates messages and
+calls the use cases. Errors are raised, not caught: :mod:`servicekit.grpc_server` maps them
+to a status in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import grpc
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from csms.common.v1 import health_pb2
+from csms.transaction.v1 import transaction_pb2, transaction_pb2_grpc
+from servicekit.health import database_report
+from transaction_svc import messages
+from transaction_svc.use_cases import TransactionUseCases
+
+Context = grpc.aio.ServicerContext[Any, Any]
+
+
+class TransactionServicer(transaction_pb2_grpc.TransactionServiceServicer):
+    def __init__(self, use_cases: TransactionUseCases, engine: AsyncEngine) -> None:
+        self._use_cases = use_cases
+        self._engine = engine
+
+    async def GetHealth(
+        self, request: health_pb2.GetHealthRequest, context: Context
+    ) -> health_pb2.HealthReport:
+        return await database_report("transaction", self._engine)
+
+    async def StartTransaction(
+        self, request: transaction_pb2.StartTransactionRequest, context: Context
+    ) -> transaction_pb2.StartTransactionResponse:
+        outcome = await self._use_cases.start(messages.start_from_proto(request))
+        return transaction_pb2.StartTransactionResponse(
+            transaction=messages.transaction_to_proto(outcome.transaction),
+            id_token_info=messages.id_token_info_to_proto(outcome.authorization),
+        )
+
+    async def StopTransaction(
+        self, request: transaction_pb2.StopTransactionRequest, context: Context
+    ) -> transaction_pb2.StopTransactionResponse:
+        outcome = await self._use_cases.stop(messages.stop_from_proto(request))
+        response = transaction_pb2.StopTransactionResponse(
+            transaction=messages.transaction_to_proto(outcome.transaction)
+        )
+        if outcome.authorization is not None:
+            response.id_token_info.CopyFrom(messages.id_token_info_to_proto(outcome.authorization))
+        return response
+
+    async def RecordMeterValues(
+        self, request: transaction_pb2.RecordMeterValuesRequest, context: Context
+    ) -> transaction_pb2.RecordMeterValuesResponse:
+        await self._use_cases.record_meter_values(messages.report_from_proto(request))
+        return transaction_pb2.RecordMeterValuesResponse()
+
+    async def GetTransaction(
+        self, request: transaction_pb2.GetTransactionRequest, context: Context
+    ) -> transaction_pb2.Transaction:
+        return messages.transaction_to_proto(await self._use_cases.get(request.id))
+
+    async def ListTransactions(
+        self, request: transaction_pb2.ListTransactionsRequest, context: Context
+    ) -> transaction_pb2.ListTransactionsResponse:
+        page = await self._use_cases.list(messages.query_from_proto(request))
+        return messages.page_to_proto(page)
+
+    async def CountActiveTransactions(
+        self, request: transaction_pb2.CountActiveTransactionsRequest, context: Context
+    ) -> transaction_pb2.CountActiveTransactionsResponse:
+        count = await self._use_cases.count_active(request.id_tag)
+        return transaction_pb2.CountActiveTransactionsResponse(count=count)

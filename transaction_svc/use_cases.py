@@ -1,0 +1,202 @@
+"""The transaction service's operations, one method each, over a unit of work, a clock and
+auth_svc's decisions. Each call does its database work in one database transaction."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from servicekit.clock import Clock
+from transaction_svc.domain import (
+    Authorization,
+    AuthorizationPurpose,
+    MeterReport,
+    Transaction,
+    TransactionPage,
+    TransactionQuery,
+    TransactionStart,
+    TransactionStop,
+    group_meter_values,
+    latest_energy_register_wh,
+    meter_samples,
+)
+from transaction_svc.errors import InvalidTransactionRequest, TransactionNotFound
+from transaction_svc.ports import Authorizer, UnitOfWork
+
+LOG = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StartOutcome:
+    transaction: Transaction
+    # The idTagInfo for the station.
+    authorization: Authorization
+
+
+@dataclass(frozen=True)
+class StopOutcome:
+    transaction: Transaction
+    # The idTagInfo for the station; None when the stop carried no identifier.
+    authorization: Authorization | None
+
+
+class TransactionUseCases:
+    def __init__(
+        self, unit_of_work: Callable[[], UnitOfWork], clock: Clock, authorizer: Authorizer
+    ) -> None:
+        self._unit_of_work = unit_of_work
+        self._clock = clock
+        self._authorizer = authorizer
+
+    async def start(self, start: TransactionStart) -> StartOutcome:
+        """Record a transaction a station started, whatever auth_svc decides.
+
+        OCPP 1.6 §4.8: the station has already started charging when it sends
+        StartTransaction.req; if the idTagInfo it gets back is not Accepted it stops the
+        transaction itself (and reports that stop). So the CSMS records every start, with the
+        decision it gave. auth_svc is asked first, so that when it cannot answer nothing is
+        stored and the station's retry starts afresh. A retry of a start already recorded
+        (the station lost the answer) gets the same transaction and decision back.
+        """
+        authorization = await self._authorizer.authorize(
+            start.id_tag, start.charge_point_id, AuthorizationPurpose.START_TRANSACTION
+        )
+        async with self._unit_of_work() as uow:
+            active = await uow.transactions.find_active(start.charge_point_id, start.connector_id)
+            for transaction in active:
+                if transaction.is_retry_of(start):
+                    LOG.info(
+                        "repeated start of transaction %d charge_point_id=%s: answered as before",
+                        transaction.id,
+                        start.charge_point_id,
+                    )
+                    # auth_svc's fresh answer would count this very transaction as concurrent
+                    # use; the station must hear the decision it was meant to get.
+                    return StartOutcome(
+                        transaction, Authorization(transaction.authorization_status)
+                    )
+            transaction = await uow.transactions.add(start, authorization.status, self._clock.now())
+            await uow.commit()
+        LOG.info(
+            "transaction %d started charge_point_id=%s connector_id=%d authorization=%s",
+            transaction.id,
+            transaction.charge_point_id,
+            transaction.connector_id,
+            authorization.status.name,
+        )
+        return StartOutcome(transaction, authorization)
+
+    async def stop(self, stop: TransactionStop) -> StopOutcome:
+        """Complete a transaction with its final reading and its transactionData.
+
+        A stop of a transaction already completed changes nothing: it is the station's retry
+        after a lost StopTransaction.conf, and applying it again would store its
+        transactionData twice. The identifier, if any, is authorized after the stop is stored
+        (OCPP 1.6 §4.10: the stop itself is never refused), so an auth_svc outage loses nothing.
+        """
+        async with self._unit_of_work() as uow:
+            transaction = await uow.transactions.get(stop.transaction_id, for_update=True)
+            if transaction is None or transaction.charge_point_id != stop.charge_point_id:
+                raise TransactionNotFound(stop.transaction_id, stop.charge_point_id)
+            if transaction.is_active:
+                transaction = await self._complete(uow, transaction, stop)
+            else:
+                LOG.info(
+                    "repeated stop of transaction %d charge_point_id=%s: nothing changed",
+                    transaction.id,
+                    transaction.charge_point_id,
+                )
+        authorization = None
+        if stop.id_tag:
+            authorization = await self._authorizer.authorize(
+                stop.id_tag, stop.charge_point_id, AuthorizationPurpose.STOP_TRANSACTION
+            )
+        return StopOutcome(transaction, authorization)
+
+    async def _complete(
+        self, uow: UnitOfWork, transaction: Transaction, stop: TransactionStop
+    ) -> Transaction:
+        """Apply ``stop`` and store its transactionData, all in ``uow``'s one transaction."""
+        if stop.meter_stop_wh < transaction.meter_start_wh:
+            LOG.warning(
+                "transaction %d charge_point_id=%s stopped at %.3f Wh below its start %.3f Wh "
+                "(meter replaced or reset?): energy counted as 0",
+                transaction.id,
+                transaction.charge_point_id,
+                stop.meter_stop_wh,
+                transaction.meter_start_wh,
+            )
+        stopped = transaction.stopped(stop, self._clock.now())
+        if not await uow.transactions.save(stopped):
+            # A concurrent retry of this stop got there first; answer what it stored.
+            LOG.info("transaction %d was stopped concurrently: nothing changed", transaction.id)
+            current = await uow.transactions.get(transaction.id)
+            if current is None:
+                raise TransactionNotFound(transaction.id, transaction.charge_point_id)
+            return current
+        await uow.meter_samples.add(
+            meter_samples(
+                stop.meter_values,
+                transaction_id=stopped.id,
+                charge_point_id=stopped.charge_point_id,
+                evse_id=stopped.evse_id,
+                connector_id=stopped.connector_id,
+            )
+        )
+        await uow.commit()
+        LOG.info(
+            "transaction %d stopped charge_point_id=%s reason=%s energy_wh=%.3f",
+            stopped.id,
+            stopped.charge_point_id,
+            stop.reason.name,
+            stopped.energy_wh,
+        )
+        return stopped
+
+    async def record_meter_values(self, report: MeterReport) -> None:
+        """Store every sample; keep an active transaction's energy up to date from the
+        latest energy register reading (OCPP 1.6 §4.7)."""
+        async with self._unit_of_work() as uow:
+            transaction = None
+            if report.transaction_id is not None:
+                transaction = await uow.transactions.get(report.transaction_id, for_update=True)
+                if transaction is None or transaction.charge_point_id != report.charge_point_id:
+                    raise TransactionNotFound(report.transaction_id, report.charge_point_id)
+            await uow.meter_samples.add(report.samples())
+            if transaction is not None and transaction.is_active:
+                reading = latest_energy_register_wh(report.meter_values)
+                if reading is not None:
+                    # Not saved if a stop completed it meanwhile: its stop reading is final.
+                    await uow.transactions.save(
+                        transaction.with_register_reading(reading, self._clock.now())
+                    )
+            await uow.commit()
+
+    async def get(self, transaction_id: int) -> Transaction:
+        """The transaction with its meter values, one per timestamp, oldest first."""
+        if transaction_id <= 0:
+            raise InvalidTransactionRequest(
+                f"id must be a positive transaction id, got {transaction_id}"
+            )
+        async with self._unit_of_work() as uow:
+            transaction = await uow.transactions.get(transaction_id)
+            if transaction is None:
+                raise TransactionNotFound(transaction_id)
+            samples = await uow.meter_samples.of_transaction(transaction_id)
+        return replace(transaction, meter_values=group_meter_values(samples))
+
+    async def list(self, query: TransactionQuery) -> TransactionPage:
+        """A page of transactions, newest first, without their meter values."""
+        async with self._unit_of_work() as uow:
+            found = await uow.transactions.search(replace(query, limit=query.limit + 1))
+        page = tuple(found[: query.limit])
+        more = len(found) > query.limit
+        return TransactionPage(page, page[-1].id if more and page else None)
+
+    async def count_active(self, id_tag: str) -> int:
+        """How many ACTIVE transactions ``id_tag`` has: auth_svc's concurrent-use check."""
+        if not id_tag:
+            raise InvalidTransactionRequest("id_tag must not be empty")
+        async with self._unit_of_work() as uow:
+            return await uow.transactions.count_active(id_tag)
