@@ -1,0 +1,186 @@
+"""The edge's composition root: the OCPP WebSocket server and the EdgeService gRPC server.
+
+Nothing is built at import time; :func:`start` builds everything from one
+:class:`~servicekit.settings.Settings` and returns a handle whose ``stop()`` undoes it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from http import HTTPStatus
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed, InvalidHeader
+from websockets.headers import parse_subprotocol
+from websockets.http11 import Request, Response
+from websockets.typing import Subprotocol
+
+from csms.edge.v1 import edge_pb2, edge_pb2_grpc
+from edge.edge_service import EdgeService
+from edge.handshake import Admission, Refusal, decide
+from edge.registry import REPLACED_CODE, REPLACED_REASON, SessionRegistry
+from edge.services import Services
+from edge.version_table import SESSION_CLASSES, SUPPORTED_VERSIONS
+from servicekit.clock import Clock, SystemClock
+from servicekit.grpc_server import Registration, RunningServer, start_server
+from servicekit.settings import Settings
+
+LOG = logging.getLogger(__name__)
+
+EDGE_SERVICE = edge_pb2.DESCRIPTOR.services_by_name["EdgeService"].full_name
+
+
+@dataclass
+class RunningEdge:
+    """A running edge: where it listens, its live sessions, and how to stop it."""
+
+    ws_port: int
+    grpc_port: int
+    registry: SessionRegistry
+    _websocket: Server = field(repr=False)
+    _grpc: RunningServer = field(repr=False)
+    _edge_service: EdgeService = field(repr=False)
+    _services: Services = field(repr=False)
+
+    async def stop(self) -> None:
+        """Close every socket with 1001 "going away" (RFC 6455 §7.4.1), so stations
+        reconnect (to another replica or after the restart), then stop gRPC."""
+        self._edge_service.serving = False
+        self._websocket.close(close_connections=True)
+        await self._websocket.wait_closed()
+        await self._grpc.stop()
+        await self._services.close()
+
+
+class _Endpoint:
+    """The WebSocket callbacks of one edge: handshake decision, subprotocol, session."""
+
+    def __init__(self, services: Services, registry: SessionRegistry, clock: Clock) -> None:
+        self.services = services
+        self.registry = registry
+        self.clock = clock
+
+    def process_request(self, connection: ServerConnection, request: Request) -> Response | None:
+        """Refuse a bad handshake with an HTTP status and a reason, before upgrading."""
+        decision = _decide(request)
+        if isinstance(decision, Refusal):
+            LOG.info(
+                "refused handshake path=%s peer=%s status=%d: %s",
+                request.path,
+                _peer(connection),
+                decision.status,
+                decision.reason,
+            )
+            return connection.respond(decision.status, decision.reason + "\n")
+        return None
+
+    def select_subprotocol(
+        self, connection: ServerConnection, subprotocols: Sequence[Subprotocol]
+    ) -> Subprotocol | None:
+        if connection.request is None:
+            return None
+        decision = _decide(connection.request)
+        if isinstance(decision, Admission) and decision.subprotocol is not None:
+            return Subprotocol(decision.subprotocol)
+        return None
+
+    async def handle(self, connection: ServerConnection) -> None:
+        """Run one session until the socket closes."""
+        decision = _decide(connection.request) if connection.request else None
+        if not isinstance(decision, Admission):  # process_request refused it already
+            return
+        session = SESSION_CLASSES[decision.version](
+            decision.charge_point_id,
+            connection,
+            decision.version,
+            self.services,
+            remote_address=_peer(connection),
+            clock=self.clock,
+        )
+        previous = self.registry.add(session)
+        LOG.info(
+            "charge_point=%s connected version=%s peer=%s",
+            session.id,
+            decision.version.name,
+            session.remote_address,
+        )
+        if previous is not None:
+            LOG.info("charge_point=%s replaces its older connection", session.id)
+            await previous.close(REPLACED_CODE, REPLACED_REASON)
+        try:
+            await session.start()
+        except ConnectionClosed as closed:
+            LOG.info("charge_point=%s disconnected: %s", session.id, closed)
+        finally:
+            self.registry.remove(session)
+
+
+def _decide(request: Request) -> Admission | Refusal:
+    try:
+        offered = _offered_subprotocols(request.headers)
+    except InvalidHeader as error:
+        return Refusal(HTTPStatus.BAD_REQUEST, f"Sec-WebSocket-Protocol is malformed: {error}")
+    return decide(request.path, offered, SUPPORTED_VERSIONS)
+
+
+def _offered_subprotocols(headers: Headers) -> list[str]:
+    offered: list[str] = []
+    for value in headers.get_all("Sec-WebSocket-Protocol"):
+        offered.extend(parse_subprotocol(value))
+    return offered
+
+
+def _peer(connection: ServerConnection) -> str:
+    address = connection.remote_address
+    if isinstance(address, tuple) and len(address) >= 2:
+        host, port = address[0], address[1]
+        return f"[{host}]:{port}" if ":" in str(host) else f"{host}:{port}"
+    return str(address)
+
+
+async def start(
+    settings: Settings, *, ws_port: int | None = None, grpc_port: int | None = None
+) -> RunningEdge:
+    """Serve OCPP on ``settings.edge_ws_port`` and EdgeService on
+    ``settings.edge_grpc_port`` (``ws_port``/``grpc_port`` override them; 0 = a free port)."""
+    services = Services.connect(settings)
+    registry = SessionRegistry()
+    endpoint = _Endpoint(services, registry, SystemClock())
+    websocket = await serve(
+        endpoint.handle,
+        settings.internal_host,
+        settings.edge_ws_port if ws_port is None else ws_port,
+        process_request=endpoint.process_request,
+        select_subprotocol=endpoint.select_subprotocol,
+        # A larger frame is closed with 1009 "message too big" (RFC 6455 §7.4.1).
+        max_size=settings.max_message_bytes,
+    )
+    edge_service = EdgeService(registry)
+    try:
+        grpc_server = await start_server(
+            [
+                Registration(
+                    edge_service, edge_pb2_grpc.add_EdgeServiceServicer_to_server, EDGE_SERVICE
+                )
+            ],
+            settings.internal_host,
+            settings.edge_grpc_port if grpc_port is None else grpc_port,
+        )
+    except BaseException:
+        websocket.close()
+        await websocket.wait_closed()
+        await services.close()
+        raise
+    bound = next(iter(websocket.sockets)).getsockname()[1]
+    return RunningEdge(
+        ws_port=int(bound),
+        grpc_port=grpc_server.port,
+        registry=registry,
+        _websocket=websocket,
+        _grpc=grpc_server,
+        _edge_service=edge_service,
+        _services=services,
+    )

@@ -1,0 +1,54 @@
+"""The typed clients of the three services the edge translates OCPP calls into."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import grpc
+
+from csms.auth.v1 import auth_pb2_grpc
+from csms.chargepoint.v1 import chargepoint_pb2_grpc
+from csms.transaction.v1 import transaction_pb2_grpc
+from servicekit.channels import open_channel
+from servicekit.settings import Settings
+
+if TYPE_CHECKING:
+    from csms.auth.v1.auth_pb2_grpc import AuthServiceAsyncStub
+    from csms.chargepoint.v1.chargepoint_pb2_grpc import ChargePointServiceAsyncStub
+    from csms.transaction.v1.transaction_pb2_grpc import TransactionServiceAsyncStub
+
+# Service names as they appear in errors a station receives.
+CHARGEPOINT = "chargepoint"
+TRANSACTION = "transaction"
+AUTH = "auth"
+
+
+@dataclass(frozen=True)
+class Services:
+    """One stub per service and the deadline for each call; the channels they use."""
+
+    chargepoint: ChargePointServiceAsyncStub
+    transaction: TransactionServiceAsyncStub
+    auth: AuthServiceAsyncStub
+    timeout: float
+    channels: tuple[grpc.aio.Channel, ...]
+
+    @classmethod
+    def connect(cls, settings: Settings) -> Services:
+        """Open channels to the addresses in ``settings``. Channels connect lazily, so a
+        service that is down now is reached once it comes up."""
+        chargepoint = open_channel(settings.chargepoint_address)
+        transaction = open_channel(settings.transaction_address)
+        auth = open_channel(settings.auth_address)
+        return cls(
+            chargepoint=chargepoint_pb2_grpc.ChargePointServiceStub(chargepoint),
+            transaction=transaction_pb2_grpc.TransactionServiceStub(transaction),
+            auth=auth_pb2_grpc.AuthServiceStub(auth),
+            timeout=settings.grpc_timeout,
+            channels=(chargepoint, transaction, auth),
+        )
+
+    async def close(self) -> None:
+        for channel in self.channels:
+            await channel.close(None)

@@ -1,0 +1,192 @@
+"""One live WebSocket session with a charge point, whatever its OCPP version.
+
+:class:`Session` builds on ``ocpp.charge_point.ChargePoint`` (routing by ``@on``, call
+correlation for CSMS-initiated calls, the OCPP vocabulary) and replaces the part that
+turns an incoming frame into an answer, so that every CALL gets one: a CALLRESULT, or a
+CALLERROR whose code is spelled the way the session's version spells it and whose
+description says what to change. A version's handlers live in its own package
+(``edge.v16.session``) as a subclass.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, ClassVar, TypeVar, cast
+
+import grpc
+from ocpp.charge_point import (
+    ChargePoint,
+    camel_to_snake_case,
+    remove_nones,
+    serialize_as_dict,
+    snake_to_camel_case,
+)
+from ocpp.exceptions import InternalError, NotImplementedError, OCPPError
+from ocpp.messages import Call, CallResult
+from ocpp.routing import on as library_on
+from websockets.asyncio.server import ServerConnection
+
+from edge import framing
+from edge.errors import Request, Response, invoke
+from edge.ocpp_version import OcppVersion
+from edge.services import Services
+from servicekit.clock import Clock
+
+LOG = logging.getLogger(__name__)
+# The library logs every frame through this logger at INFO; servicekit.logs quiets it.
+FRAME_LOG = logging.getLogger("ocpp")
+
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+# How long a CSMS-initiated call waits for the station's answer.
+RESPONSE_TIMEOUT = 30.0
+
+
+def on(action: str) -> Callable[[Handler], Handler]:
+    """``ocpp.routing.on`` with a type: marks a method as the handler of ``action``."""
+    return cast(Callable[[Handler], Handler], library_on(action))
+
+
+class Session(ChargePoint):  # type: ignore[misc]
+    """A connected charge point: its identity, version, peer, and its handlers.
+
+    Subclasses set :attr:`known_actions` (every action of their version, so an action
+    the edge does not handle yet is told apart from one that does not exist) and add
+    one ``@on(Action.X)`` method per action they answer.
+    """
+
+    known_actions: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(
+        self,
+        charge_point_id: str,
+        connection: ServerConnection,
+        version: OcppVersion,
+        services: Services,
+        *,
+        remote_address: str,
+        clock: Clock,
+        response_timeout: float = RESPONSE_TIMEOUT,
+    ) -> None:
+        super().__init__(
+            charge_point_id, connection, response_timeout=response_timeout, logger=FRAME_LOG
+        )
+        self.id: str = charge_point_id
+        self.connection = connection
+        self.version = version
+        self.services = services
+        self.remote_address = remote_address
+        self.clock = clock
+        self.connected_at: datetime = clock.now()
+        # The library validates CSMS-initiated calls against this version's schemas.
+        self._ocpp_version = version.name
+
+    async def invoke(
+        self,
+        service: str,
+        method: grpc.aio.UnaryUnaryMultiCallable[Request, Response],
+        request: Request,
+    ) -> Response:
+        """Call a service with the edge's deadline; failures become OCPP errors."""
+        return await invoke(service, method, request, self.services.timeout)
+
+    async def close(self, code: int, reason: str) -> None:
+        await self.connection.close(code, reason)
+
+    async def route_message(self, raw_msg: str | bytes) -> None:
+        """Answer a CALL, hand a response to the waiting ``call()``, or answer a bad frame."""
+        try:
+            message = framing.parse(raw_msg)
+        except framing.FrameError as error:
+            if error.answerable:
+                LOG.info(
+                    "charge_point=%s message_id=%s refused frame: %s",
+                    self.id,
+                    error.unique_id,
+                    error.description,
+                )
+                code = framing.frame_error_code(error, self.version.error_codes)
+                await self._send(framing.call_error(error.unique_id, code, error.description))
+            else:
+                LOG.warning(
+                    "charge_point=%s message_id=%s ignored malformed response: %s",
+                    self.id,
+                    error.unique_id,
+                    error.description,
+                )
+            return
+        if isinstance(message, Call):
+            await self._answer(message)
+        elif self._call_lock.locked():
+            # call() holds the lock while it waits; it checks the unique id itself.
+            self._response_queue.put_nowait(message)
+        else:
+            LOG.warning(
+                "charge_point=%s message_id=%s ignored a response: no call of ours awaits it",
+                self.id,
+                message.unique_id,
+            )
+
+    async def _answer(self, call: Call) -> None:
+        try:
+            await self._handle_call(call)
+        except OCPPError as error:
+            code = framing.error_code(error, self.version.error_codes)
+            LOG.info(
+                "charge_point=%s message_id=%s action=%s answered %s: %s",
+                self.id,
+                call.unique_id,
+                call.action,
+                code,
+                error.description,
+            )
+            await self._send(framing.call_error(call.unique_id, code, str(error.description)))
+        except Exception:
+            # A defect in the edge, not in the message: answer so the station is not left
+            # waiting, and keep the traceback for whoever fixes it.
+            LOG.exception(
+                "charge_point=%s message_id=%s action=%s failed",
+                self.id,
+                call.unique_id,
+                call.action,
+            )
+            description = f"the edge failed while handling {call.action}; see its log"
+            await self._send(framing.call_error(call.unique_id, "InternalError", description))
+
+    async def _handle_call(self, msg: Call) -> None:
+        """Validate, run the handler, validate and send its answer.
+
+        Replaces the library's version, which answers an unknown action with NotSupported
+        and drops schema error descriptions; DESIGN.md §7 wants NotImplemented for any
+        action the edge does not handle (OCPP-J 1.6 §4.2.3: "Requested Action is not
+        known by receiver").
+        """
+        handlers = self.route_map.get(msg.action, {})
+        handler = handlers.get("_on_action")
+        if handler is None:
+            raise NotImplementedError(description=self._not_implemented(msg.action))
+        violation = framing.payload_violation(msg, msg.action, self.version)
+        if violation is not None:
+            raise violation
+        LOG.debug("charge_point=%s message_id=%s action=%s", self.id, msg.unique_id, msg.action)
+        response = await handler(**camel_to_snake_case(msg.payload))
+        payload = snake_to_camel_case(remove_nones(serialize_as_dict(response)))
+        result = CallResult(msg.unique_id, payload, action=msg.action)
+        mistake = framing.payload_violation(result, msg.action, self.version)
+        if mistake is not None:
+            LOG.error(
+                "charge_point=%s message_id=%s action=%s: the edge built an invalid answer: %s",
+                self.id,
+                msg.unique_id,
+                msg.action,
+                mistake.description,
+            )
+            raise InternalError(description=f"the edge built an invalid {msg.action} answer")
+        await self._send(result.to_json())
+
+    def _not_implemented(self, action: str) -> str:
+        if action in self.known_actions:
+            return f"{action} is an OCPP {self.version.name} action this CSMS does not handle yet"
+        return f"{action!r} is not an OCPP {self.version.name} action this CSMS knows"

@@ -1,0 +1,187 @@
+"""Real gRPC servers (port 0) playing the three services: they record what the edge
+asks and answer like the real ones would, or fail on request."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pytest
+from google.protobuf.message import Message
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from csms.auth.v1 import auth_pb2, auth_pb2_grpc
+from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
+from csms.transaction.v1 import transaction_pb2, transaction_pb2_grpc
+from edge.server import RunningEdge, start
+from servicekit.grpc_server import Registration, RunningServer, start_server
+from servicekit.settings import Settings
+from tests.support.ports import free_port
+
+Context = grpc.aio.ServicerContext[Any, Any]
+NOW = Timestamp(seconds=1_714_564_800)  # 2024-05-01T12:00:00Z
+
+
+@dataclass
+class Recorder:
+    """Every request the fakes received, and the failures they were told to give."""
+
+    calls: list[tuple[str, Any]] = field(default_factory=list)
+    failures: dict[str, tuple[grpc.StatusCode, str]] = field(default_factory=dict)
+    registration: chargepoint_pb2.ChargePoint.RegistrationStatus.ValueType = (
+        chargepoint_pb2.ChargePoint.ACCEPTED
+    )
+    invalid_tags: set[str] = field(default_factory=set)
+
+    async def record(self, method: str, request: Message, context: Context) -> None:
+        self.calls.append((method, request))
+        failure = self.failures.get(method)
+        if failure is not None:
+            await context.abort(*failure)
+
+    def requests(self, method: str) -> list[Any]:
+        return [request for name, request in self.calls if name == method]
+
+    def methods(self) -> list[str]:
+        return [name for name, _ in self.calls]
+
+
+class FakeChargePoints(chargepoint_pb2_grpc.ChargePointServiceServicer):
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+
+    async def RecordBoot(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordBoot", request, context)
+        return chargepoint_pb2.RecordBootResponse(
+            status=self.recorder.registration, current_time=NOW, interval_seconds=300
+        )
+
+    async def RecordHeartbeat(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordHeartbeat", request, context)
+        return chargepoint_pb2.RecordHeartbeatResponse(current_time=NOW)
+
+    async def RecordConnectorStatus(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordConnectorStatus", request, context)
+        return chargepoint_pb2.RecordConnectorStatusResponse()
+
+    async def RecordFirmwareStatus(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordFirmwareStatus", request, context)
+        return chargepoint_pb2.RecordFirmwareStatusResponse()
+
+    async def RecordDiagnosticsStatus(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordDiagnosticsStatus", request, context)
+        return chargepoint_pb2.RecordDiagnosticsStatusResponse()
+
+    async def RecordDataTransfer(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordDataTransfer", request, context)
+        return chargepoint_pb2.RecordDataTransferResponse(
+            status=chargepoint_pb2.RecordDataTransferResponse.ACCEPTED, data="pong"
+        )
+
+
+class FakeTransactions(transaction_pb2_grpc.TransactionServiceServicer):
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+        self.ids = itertools.count(7)
+
+    async def StartTransaction(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("StartTransaction", request, context)
+        return transaction_pb2.StartTransactionResponse(
+            transaction=transaction_pb2.Transaction(id=next(self.ids)),
+            id_token_info=auth_pb2.IdTokenInfo(status=auth_pb2.IdTokenInfo.ACCEPTED),
+        )
+
+    async def StopTransaction(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("StopTransaction", request, context)
+        reply = transaction_pb2.StopTransactionResponse(
+            transaction=transaction_pb2.Transaction(id=request.transaction_id)
+        )
+        if request.id_tag:
+            reply.id_token_info.status = auth_pb2.IdTokenInfo.ACCEPTED
+        return reply
+
+    async def RecordMeterValues(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordMeterValues", request, context)
+        return transaction_pb2.RecordMeterValuesResponse()
+
+
+class FakeAuth(auth_pb2_grpc.AuthServiceServicer):
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+
+    async def Authorize(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("Authorize", request, context)
+        status = (
+            auth_pb2.IdTokenInfo.INVALID
+            if request.id_tag in self.recorder.invalid_tags
+            else auth_pb2.IdTokenInfo.ACCEPTED
+        )
+        return auth_pb2.AuthorizeResponse(id_token_info=auth_pb2.IdTokenInfo(status=status))
+
+
+@dataclass
+class Fakes:
+    recorder: Recorder
+    server: RunningServer
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.server.port}"
+
+
+def settings_for(tmp_path: Path, address: str, **overrides: str) -> Settings:
+    environ = {
+        "CSMS_DATA_DIR": str(tmp_path),
+        "CSMS_INTERNAL_HOST": "127.0.0.1",
+        "CSMS_CHARGEPOINT_ADDRESS": address,
+        "CSMS_TRANSACTION_ADDRESS": address,
+        "CSMS_AUTH_ADDRESS": address,
+        "CSMS_GRPC_TIMEOUT": "3",
+        "CSMS_MAX_MESSAGE_BYTES": "65536",
+    }
+    environ.update(overrides)
+    return Settings.from_env(environ)
+
+
+@pytest.fixture
+async def fakes() -> AsyncIterator[Fakes]:
+    recorder = Recorder()
+    server = await start_server(
+        [
+            Registration(
+                FakeChargePoints(recorder),  # type: ignore[abstract]  # only what the edge calls
+                chargepoint_pb2_grpc.add_ChargePointServiceServicer_to_server,
+                "csms.chargepoint.v1.ChargePointService",
+            ),
+            Registration(
+                FakeTransactions(recorder),  # type: ignore[abstract]  # only what the edge calls
+                transaction_pb2_grpc.add_TransactionServiceServicer_to_server,
+                "csms.transaction.v1.TransactionService",
+            ),
+            Registration(
+                FakeAuth(recorder),  # type: ignore[abstract]  # only what the edge calls
+                auth_pb2_grpc.add_AuthServiceServicer_to_server,
+                "csms.auth.v1.AuthService",
+            ),
+        ],
+        "127.0.0.1",
+        0,
+    )
+    yield Fakes(recorder, server)
+    await server.stop(0)
+
+
+@pytest.fixture
+async def edge(fakes: Fakes, tmp_path: Path) -> AsyncIterator[RunningEdge]:
+    running = await start(settings_for(tmp_path, fakes.address), ws_port=0, grpc_port=0)
+    yield running
+    await running.stop()
+
+
+def closed_address() -> str:
+    """An address where nothing listens (a port just freed)."""
+    return f"127.0.0.1:{free_port()}"
