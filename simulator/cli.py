@@ -1,2 +1,82 @@
-def main() -> int:
+"""``csms-sim CHARGE_POINT_ID [VERSION] [URL]``: run one simulated charge point."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from simulator.session_v16 import Options, ScenarioFailed, run
+
+VERSIONS = ("1.6", "2.0.1", "2.1")
+DEFAULT_URL = "ws://localhost:4000/ocpp"
+
+
+def parser() -> argparse.ArgumentParser:
+    result = argparse.ArgumentParser(
+        prog="csms-sim",
+        description="Simulate an OCPP charge point: boot, status, authorize, a charging "
+        "session with meter values, then stop (or stay connected with --stay).",
+    )
+    result.add_argument("charge_point_id", metavar="CHARGE_POINT_ID")
+    result.add_argument("version", metavar="VERSION", nargs="?", default="1.6", choices=VERSIONS)
+    result.add_argument(
+        "url", metavar="URL", nargs="?", default=DEFAULT_URL, help=f"default {DEFAULT_URL}"
+    )
+    result.add_argument("--id-tag", default=Options.id_tag, help="default %(default)s")
+    result.add_argument(
+        "--meter-values",
+        type=int,
+        default=Options.meter_values,
+        metavar="N",
+        help="meter values sent during the session (default %(default)s)",
+    )
+    result.add_argument(
+        "--interval",
+        type=float,
+        default=Options.interval,
+        metavar="SECONDS",
+        help="pause between meter values (default %(default)s)",
+    )
+    result.add_argument(
+        "--stay",
+        action="store_true",
+        help="stay connected afterwards, heartbeating and answering the CSMS until Ctrl-C",
+    )
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.version != "1.6":
+        print(
+            f"csms-sim: OCPP {args.version} is not supported by this simulator build yet; "
+            "it supports only 1.6",
+            file=sys.stderr,
+        )
+        return 2
+    if args.meter_values < 0 or args.interval < 0:
+        print("csms-sim: --meter-values and --interval must not be negative", file=sys.stderr)
+        return 2
+    options = Options(
+        id_tag=args.id_tag,
+        meter_values=args.meter_values,
+        interval=args.interval,
+        stay=args.stay,
+    )
+    # Every exchange is printed as one line; the library's own frame logs would repeat it.
+    logging.getLogger("ocpp").setLevel(logging.ERROR)
+    try:
+        asyncio.run(run(args.url, args.charge_point_id, options))
+    except ScenarioFailed as failure:
+        print(f"csms-sim: {failure}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("csms-sim: stopped", file=sys.stderr)
     return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

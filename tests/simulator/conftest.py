@@ -1,0 +1,3 @@
+from tests.edge.fake_services import edge, fakes
+
+__all__ = ["edge", "fakes"]
