@@ -4,9 +4,16 @@ The generated package ``csms`` (see launcher/protogen.py) is not in git; making 
 means ``pip install -e .`` on a fresh clone installs it like any other package.
 """
 
+import sys
+from pathlib import Path
+
 from setuptools import setup
 
-from launcher.protogen import ensure_generated
+# pip runs this file in an isolated build environment where the source tree is not
+# importable; the generator lives in it.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from launcher.protogen import ensure_generated  # noqa: E402
 
 ensure_generated()
 setup()
