@@ -13,7 +13,7 @@ from setuptools import setup
 # importable; the generator lives in it.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from launcher.protogen import ensure_generated  # noqa: E402
+from launcher.protogen import ensure_generated
 
 ensure_generated()
 setup()
