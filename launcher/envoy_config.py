@@ -29,6 +29,15 @@ _HCM = (
 )
 _ROUTER = "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"
 _HTTP_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions"
+_CONNECTION_LIMIT = (
+    "type.googleapis.com/"
+    "envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig"
+)
+
+# Open connections Envoy accepts across all listeners: far above one edge's charge points
+# (tens of thousands), low enough that a flood of half-open connections cannot exhaust
+# the process's file descriptors.
+MAX_DOWNSTREAM_CONNECTIONS = 60_000
 
 
 @dataclass(frozen=True)
@@ -220,5 +229,16 @@ def build(settings: Settings, descriptor: str) -> dict[str, Any]:
         "static_resources": {
             "listeners": listeners,
             "clusters": [_cluster(u) for u in upstreams],
+        },
+        "overload_manager": {
+            "resource_monitors": [
+                {
+                    "name": "envoy.resource_monitors.global_downstream_max_connections",
+                    "typed_config": {
+                        "@type": _CONNECTION_LIMIT,
+                        "max_active_downstream_connections": MAX_DOWNSTREAM_CONNECTIONS,
+                    },
+                }
+            ]
         },
     }
