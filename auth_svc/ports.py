@@ -6,10 +6,10 @@ for storage, :mod:`auth_svc.adapters.transaction_client` for transaction_svc.
 
 from __future__ import annotations
 
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
 from auth_svc.domain import IdTag
+from servicekit import unit_of_work
 
 
 class IdTagRepository(Protocol):
@@ -28,24 +28,11 @@ class IdTagRepository(Protocol):
         ...
 
 
-class UnitOfWork(Protocol):
+class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
     """One database transaction. Leaving the block without :meth:`commit` rolls it back."""
 
     @property
     def id_tags(self) -> IdTagRepository: ...
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None: ...
-
-    async def commit(self) -> None: ...
-
-    async def rollback(self) -> None: ...
 
 
 class ActiveTransactions(Protocol):

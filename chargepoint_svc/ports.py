@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
 from chargepoint_svc.domain import ChargePoint, ChargePointId, Connector, DataTransfer
+from servicekit import unit_of_work
 
 
 class ChargePointRepository(Protocol):
@@ -45,7 +45,7 @@ class DataTransferRepository(Protocol):
         ...
 
 
-class UnitOfWork(Protocol):
+class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
     """One atomic change: everything done through its repositories is stored by
     :meth:`commit`, or nothing is (leaving the ``async with`` block without a commit
     rolls back)."""
@@ -55,16 +55,3 @@ class UnitOfWork(Protocol):
 
     @property
     def data_transfers(self) -> DataTransferRepository: ...
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None: ...
-
-    async def commit(self) -> None: ...
-
-    async def rollback(self) -> None: ...

@@ -109,12 +109,8 @@ class ChargePointUseCases:
     async def record_heartbeat(self, charge_point_id: str) -> datetime:
         """A Heartbeat (OCPP 1.6 §4.6, 2.0.1 G02): the charge point was seen now; the
         answer is the CSMS's current time, which stations synchronise their clocks to."""
-        cp_id = parse_charge_point_id(charge_point_id)
         now = self._clock.now()
-        async with self._unit_of_work() as uow:
-            stored = await self._registered(uow, cp_id, now)
-            await uow.charge_points.update(stored.seen(now))
-            await uow.commit()
+        await self._change(charge_point_id, now, lambda stored: stored.seen(now))
         return now
 
     async def record_connector_status(
@@ -145,22 +141,18 @@ class ChargePointUseCases:
     async def record_firmware_status(self, charge_point_id: str, status: str) -> None:
         """A FirmwareStatusNotification (OCPP 1.6 §4.5, 2.0.1 L01)."""
         text = required_status("firmware_status", status)
-        cp_id = parse_charge_point_id(charge_point_id)
         now = self._clock.now()
-        async with self._unit_of_work() as uow:
-            stored = await self._registered(uow, cp_id, now)
-            await uow.charge_points.update(stored.with_firmware_status(text, now))
-            await uow.commit()
+        await self._change(
+            charge_point_id, now, lambda stored: stored.with_firmware_status(text, now)
+        )
 
     async def record_diagnostics_status(self, charge_point_id: str, status: str) -> None:
         """A DiagnosticsStatusNotification (OCPP 1.6 §4.4) or 2.x LogStatusNotification."""
         text = required_status("diagnostics_status", status)
-        cp_id = parse_charge_point_id(charge_point_id)
         now = self._clock.now()
-        async with self._unit_of_work() as uow:
-            stored = await self._registered(uow, cp_id, now)
-            await uow.charge_points.update(stored.with_diagnostics_status(text, now))
-            await uow.commit()
+        await self._change(
+            charge_point_id, now, lambda stored: stored.with_diagnostics_status(text, now)
+        )
 
     async def record_data_transfer(
         self, charge_point_id: str, vendor_id: str, message_id: str, data: str
@@ -175,6 +167,19 @@ class ChargePointUseCases:
             await uow.charge_points.update(stored.seen(now))
             await uow.commit()
         return answer_data_transfer(transfer)
+
+    async def _change(
+        self,
+        charge_point_id: str,
+        now: datetime,
+        change: Callable[[ChargePoint], ChargePoint],
+    ) -> None:
+        """Store ``change`` of the locked, registered charge point, in one unit of work."""
+        cp_id = parse_charge_point_id(charge_point_id)
+        async with self._unit_of_work() as uow:
+            stored = await self._registered(uow, cp_id, now)
+            await uow.charge_points.update(change(stored))
+            await uow.commit()
 
     async def _registered(
         self, uow: UnitOfWork, cp_id: ChargePointId, now: datetime

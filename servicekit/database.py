@@ -8,11 +8,23 @@ definitions carry no schema and the same migrations serve both.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+NAMING_CONVENTION: Final = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+"""How every service's ``MetaData`` names constraints and indexes it is not given a name
+for. Migrations carry these names, so changing an entry renames constraints in the schema:
+that takes a migration in every service. An index gets ``ix_<table>_<columns>``, the name
+the services also give their named indexes."""
 
 
 def is_sqlite(url: str | URL) -> bool:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
+from servicekit import unit_of_work
 from transaction_svc.domain import (
     Authorization,
     AuthorizationPurpose,
@@ -57,7 +57,7 @@ class MeterSampleRepository(Protocol):
         ...
 
 
-class UnitOfWork(Protocol):
+class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
     """One database transaction: everything done through its repositories is committed
     together by :meth:`commit`, or discarded on :meth:`rollback` or on leaving the block
     without a commit."""
@@ -67,19 +67,6 @@ class UnitOfWork(Protocol):
 
     @property
     def meter_samples(self) -> MeterSampleRepository: ...
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None: ...
-
-    async def commit(self) -> None: ...
-
-    async def rollback(self) -> None: ...
 
 
 class Authorizer(Protocol):

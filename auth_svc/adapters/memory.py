@@ -6,11 +6,11 @@ without committing changes nothing, as with the database.
 
 from __future__ import annotations
 
-from types import TracebackType
-from typing import Self
+from dataclasses import dataclass, field
 
 from auth_svc.domain import IdTag
 from auth_svc.errors import DuplicateIdTag
+from servicekit import unit_of_work
 
 
 class MemoryIdTagRepository:
@@ -34,40 +34,17 @@ class MemoryIdTagRepository:
         return [self._rows[key] for key in keys[:limit]]
 
 
-class MemoryUnitOfWork:
-    def __init__(self, store: MemoryStore) -> None:
-        self._store = store
-        self._staged: dict[str, IdTag] = {}
-        self.id_tags = MemoryIdTagRepository(self._staged)
-
-    async def __aenter__(self) -> Self:
-        self._staged.clear()
-        self._staged.update(self._store.id_tags)
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.rollback()
-
-    async def commit(self) -> None:
-        self._store.id_tags = dict(self._staged)
-        self._store.commits += 1
-
-    async def rollback(self) -> None:
-        self._staged.clear()
-        self._staged.update(self._store.id_tags)
-
-
-class MemoryStore:
+@dataclass
+class MemoryStore(unit_of_work.MemoryStore):
     """The committed state; :meth:`unit_of_work` is the factory the use cases take."""
 
-    def __init__(self) -> None:
-        self.id_tags: dict[str, IdTag] = {}
-        self.commits = 0
+    id_tags: dict[str, IdTag] = field(default_factory=dict)
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self)
+
+
+class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
+    @property
+    def id_tags(self) -> MemoryIdTagRepository:
+        return MemoryIdTagRepository(self.working.id_tags)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from auth_svc.adapters.tables import id_tags
 from auth_svc.domain import AuthorizationStatus, IdTag
 from auth_svc.errors import DuplicateIdTag
+from servicekit import unit_of_work
 from servicekit.timestamps import as_utc
 
 
@@ -49,52 +49,12 @@ class SqlIdTagRepository:
         return [_to_domain(row) for row in result.mappings()]
 
 
-class SqlUnitOfWork:
+class SqlUnitOfWork(unit_of_work.SqlUnitOfWork):
     """One connection and one database transaction per ``async with`` block."""
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-        self._connection: AsyncConnection | None = None
-        self._id_tags: SqlIdTagRepository | None = None
 
     @property
     def id_tags(self) -> SqlIdTagRepository:
-        if self._id_tags is None:
-            raise RuntimeError("use the unit of work inside 'async with'")
-        return self._id_tags
-
-    async def __aenter__(self) -> Self:
-        connection = await self._engine.connect()
-        await connection.begin()
-        self._connection = connection
-        self._id_tags = SqlIdTagRepository(connection)
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        connection = self._require_connection()
-        self._connection = None
-        self._id_tags = None
-        try:
-            if connection.in_transaction():
-                await connection.rollback()
-        finally:
-            await connection.close()
-
-    async def commit(self) -> None:
-        await self._require_connection().commit()
-
-    async def rollback(self) -> None:
-        await self._require_connection().rollback()
-
-    def _require_connection(self) -> AsyncConnection:
-        if self._connection is None:
-            raise RuntimeError("use the unit of work inside 'async with'")
-        return self._connection
+        return SqlIdTagRepository(self.connection)
 
 
 def _to_row(tag: IdTag) -> dict[str, Any]:

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
+from servicekit.database import NAMING_CONVENTION
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 # One row per identifier. ``status`` holds an AuthorizationStatus name (ACCEPTED, BLOCKED,
 # EXPIRED or INVALID); 32 characters leave room for the longest 2.x name.

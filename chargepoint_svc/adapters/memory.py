@@ -9,27 +9,20 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Self
 
 from chargepoint_svc.domain import ChargePoint, ChargePointId, Connector, DataTransfer
+from servicekit import unit_of_work
 
 ConnectorKey = tuple[str, int, int]
 
 
 @dataclass
-class MemoryStore:
+class MemoryStore(unit_of_work.MemoryStore):
     """The committed state: charge points (without connectors), connectors, transfers."""
 
     charge_points: dict[str, ChargePoint] = field(default_factory=dict)
     connectors: dict[ConnectorKey, Connector] = field(default_factory=dict)
     data_transfers: list[DataTransfer] = field(default_factory=list)
-    commits: int = 0
-
-    def copy(self) -> MemoryStore:
-        return MemoryStore(
-            dict(self.charge_points), dict(self.connectors), list(self.data_transfers), self.commits
-        )
 
 
 class MemoryChargePointRepository:
@@ -91,33 +84,11 @@ class MemoryDataTransferRepository:
         return [t for t in self._store.data_transfers if t.charge_point_id == charge_point_id]
 
 
-class MemoryUnitOfWork:
-    charge_points: MemoryChargePointRepository
-    data_transfers: MemoryDataTransferRepository
+class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
+    @property
+    def charge_points(self) -> MemoryChargePointRepository:
+        return MemoryChargePointRepository(self.working)
 
-    def __init__(self, store: MemoryStore) -> None:
-        self._store = store
-        self._working = store.copy()
-
-    async def __aenter__(self) -> Self:
-        await self.rollback()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.rollback()
-
-    async def commit(self) -> None:
-        self._store.charge_points = dict(self._working.charge_points)
-        self._store.connectors = dict(self._working.connectors)
-        self._store.data_transfers = list(self._working.data_transfers)
-        self._store.commits += 1
-
-    async def rollback(self) -> None:
-        self._working = self._store.copy()
-        self.charge_points = MemoryChargePointRepository(self._working)
-        self.data_transfers = MemoryDataTransferRepository(self._working)
+    @property
+    def data_transfers(self) -> MemoryDataTransferRepository:
+        return MemoryDataTransferRepository(self.working)

@@ -9,12 +9,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from sqlalchemy import Row, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chargepoint_svc.adapters.tables import charge_points, connectors, data_transfers
 from chargepoint_svc.domain import (
@@ -26,50 +25,22 @@ from chargepoint_svc.domain import (
     DataTransfer,
     RegistrationStatus,
 )
+from servicekit import unit_of_work
 from servicekit.timestamps import as_utc
 
 _BOOT_FIELDS = tuple(field.name for field in dataclasses.fields(BootData))
 
 
-class SqlUnitOfWork:
+class SqlUnitOfWork(unit_of_work.SqlUnitOfWork):
     """A connection and its transaction; ``async with`` it, then :meth:`commit`."""
 
-    charge_points: SqlChargePointRepository
-    data_transfers: SqlDataTransferRepository
+    @property
+    def charge_points(self) -> SqlChargePointRepository:
+        return SqlChargePointRepository(self.connection)
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-        self._connection: AsyncConnection | None = None
-
-    async def __aenter__(self) -> Self:
-        self._connection = await self._engine.connect()
-        self.charge_points = SqlChargePointRepository(self._connection)
-        self.data_transfers = SqlDataTransferRepository(self._connection)
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            try:
-                await connection.rollback()  # nothing, after a commit
-            finally:
-                await connection.close()
-
-    async def commit(self) -> None:
-        await self._current().commit()
-
-    async def rollback(self) -> None:
-        await self._current().rollback()
-
-    def _current(self) -> AsyncConnection:
-        if self._connection is None:
-            raise RuntimeError("the unit of work is used outside its 'async with' block")
-        return self._connection
+    @property
+    def data_transfers(self) -> SqlDataTransferRepository:
+        return SqlDataTransferRepository(self.connection)
 
 
 def _insert(connection: AsyncConnection, table: Table) -> postgresql.Insert | sqlite.Insert:

@@ -20,16 +20,9 @@ from sqlalchemy import (
 )
 
 from chargepoint_svc.domain import CHARGE_POINT_ID_MAX_LENGTH, MAX_LENGTH
+from servicekit.database import NAMING_CONVENTION
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(column_0_N_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 def _text(name: str) -> Column[str]:

@@ -115,5 +115,5 @@ async def test_list_after_orders_by_id_tag_and_limits(engine: AsyncEngine) -> No
 
 def test_repository_outside_the_block_is_an_error() -> None:
     uow = SqlUnitOfWork(create_engine("sqlite+aiosqlite:///:memory:", "auth"))
-    with pytest.raises(RuntimeError, match="inside 'async with'"):
+    with pytest.raises(RuntimeError, match="outside its `async with` block"):
         _ = uow.id_tags

@@ -230,9 +230,9 @@ class BrokenUpdates(MemoryChargePointRepository):
 
 
 class BrokenUnitOfWork(MemoryUnitOfWork):
-    async def rollback(self) -> None:
-        await super().rollback()
-        self.charge_points = BrokenUpdates(self._working)
+    @property
+    def charge_points(self) -> BrokenUpdates:
+        return BrokenUpdates(self.working)
 
 
 async def test_a_failed_event_leaves_nothing_half_done() -> None:
@@ -257,9 +257,9 @@ class VanishingRegistrations(MemoryChargePointRepository):
 
 
 class VanishingUnitOfWork(MemoryUnitOfWork):
-    async def rollback(self) -> None:
-        await super().rollback()
-        self.charge_points = VanishingRegistrations(self._working)
+    @property
+    def charge_points(self) -> VanishingRegistrations:
+        return VanishingRegistrations(self.working)
 
 
 async def test_a_registration_that_loses_a_race_and_finds_nothing_asks_to_retry() -> None:

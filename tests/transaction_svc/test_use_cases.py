@@ -313,7 +313,7 @@ async def test_a_stop_that_loses_a_race_answers_the_winner(world: World) -> None
     class RacingUnitOfWork(MemoryUnitOfWork):
         @property
         def transactions(self) -> RacingTransactions:
-            return RacingTransactions(self._live(), rival)
+            return RacingTransactions(self.working, rival)
 
     racing = TransactionUseCases(
         lambda: RacingUnitOfWork(world.store), FixedClock(at(90)), world.authorizer

@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from types import TracebackType
-from typing import Self
 
+from servicekit import unit_of_work
 from transaction_svc.domain import (
     AuthorizationStatus,
     MeterSample,
@@ -23,15 +22,11 @@ from transaction_svc.domain import (
 
 
 @dataclass
-class MemoryStore:
+class MemoryStore(unit_of_work.MemoryStore):
     transactions: dict[int, Transaction] = field(default_factory=dict)
     samples: list[MeterSample] = field(default_factory=list)
     # Like AUTOINCREMENT: ids only grow, so none is handed out twice.
     last_id: int = 0
-    commits: int = 0
-
-    def copy(self) -> MemoryStore:
-        return MemoryStore(dict(self.transactions), list(self.samples), self.last_id, self.commits)
 
 
 class MemoryTransactionRepository:
@@ -115,43 +110,11 @@ class MemoryMeterSampleRepository:
         )
 
 
-class MemoryUnitOfWork:
-    def __init__(self, store: MemoryStore) -> None:
-        self._store = store
-        self._work: MemoryStore | None = None
-
-    async def __aenter__(self) -> Self:
-        self._work = self._store.copy()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self._work = None
-
+class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def transactions(self) -> MemoryTransactionRepository:
-        return MemoryTransactionRepository(self._live())
+        return MemoryTransactionRepository(self.working)
 
     @property
     def meter_samples(self) -> MemoryMeterSampleRepository:
-        return MemoryMeterSampleRepository(self._live())
-
-    async def commit(self) -> None:
-        work = self._live()
-        work.commits += 1
-        self._store.transactions = dict(work.transactions)
-        self._store.samples = list(work.samples)
-        self._store.last_id = work.last_id
-        self._store.commits = work.commits
-
-    async def rollback(self) -> None:
-        self._work = self._store.copy()
-
-    def _live(self) -> MemoryStore:
-        if self._work is None:
-            raise RuntimeError("the unit of work is used outside its `async with` block")
-        return self._work
+        return MemoryMeterSampleRepository(self.working)

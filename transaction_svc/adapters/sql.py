@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from sqlalchemy import Row, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from servicekit import unit_of_work
 from servicekit.timestamps import as_utc
 from transaction_svc.adapters.tables import meter_values, transactions
 from transaction_svc.domain import (
@@ -204,52 +204,13 @@ class SqlMeterSampleRepository:
         ]
 
 
-class SqlUnitOfWork:
+class SqlUnitOfWork(unit_of_work.SqlUnitOfWork):
     """One connection and one database transaction, rolled back unless committed."""
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-        self._connection: AsyncConnection | None = None
-
-    async def __aenter__(self) -> Self:
-        connection = await self._engine.connect()
-        try:
-            await connection.begin()
-        except BaseException:
-            await connection.close()
-            raise
-        self._connection = connection
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        connection = self._live()
-        self._connection = None
-        try:
-            if connection.in_transaction():
-                await connection.rollback()
-        finally:
-            await connection.close()
 
     @property
     def transactions(self) -> SqlTransactionRepository:
-        return SqlTransactionRepository(self._live())
+        return SqlTransactionRepository(self.connection)
 
     @property
     def meter_samples(self) -> SqlMeterSampleRepository:
-        return SqlMeterSampleRepository(self._live())
-
-    async def commit(self) -> None:
-        await self._live().commit()
-
-    async def rollback(self) -> None:
-        await self._live().rollback()
-
-    def _live(self) -> AsyncConnection:
-        if self._connection is None:
-            raise RuntimeError("the unit of work is used outside its `async with` block")
-        return self._connection
+        return SqlMeterSampleRepository(self.connection)
