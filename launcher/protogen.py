@@ -10,9 +10,12 @@ changed proto is picked up without anybody remembering to run it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import shutil
 import sys
+import tempfile
 from importlib import metadata
 from pathlib import Path
 
@@ -65,36 +68,49 @@ def _plugin(name: str) -> str:
 
 
 def generate() -> None:
-    """Regenerate everything into ``csms/`` from scratch."""
+    """Regenerate everything into ``csms/``.
+
+    The output is built in a scratch folder and swapped in only when protoc succeeded,
+    so a proto with a mistake leaves the last good ``csms/`` in place.
+    """
     from grpc_tools import protoc
 
-    if OUTPUT_DIR.exists():
-        shutil.rmtree(OUTPUT_DIR)
-    OUTPUT_DIR.mkdir()
-    files = [str(p.relative_to(PROTO_DIR)) for p in proto_files()]
-    args = [
-        "grpc_tools.protoc",
-        *(f"-I{d}" for d in _include_dirs()),
-        f"--plugin=protoc-gen-mypy={_plugin('protoc-gen-mypy')}",
-        f"--plugin=protoc-gen-mypy_grpc={_plugin('protoc-gen-mypy_grpc')}",
-        f"--python_out={REPO_ROOT}",
-        f"--grpc_python_out={REPO_ROOT}",
-        f"--mypy_out={REPO_ROOT}",
-        f"--mypy_grpc_out={REPO_ROOT}",
-        "--include_imports",
-        "--include_source_info",
-        f"--descriptor_set_out={DESCRIPTOR_SET}",
-        *files,
-    ]
-    status = protoc.main(args)
-    if status != 0:
-        raise GenerationError(f"protoc exited with status {status}; see the messages above")
-    for module in OUTPUT_DIR.rglob("*_pb2.py"):
-        for package in module.relative_to(REPO_ROOT).parents:
-            if package != Path("."):
-                (REPO_ROOT / package / "__init__.py").touch()
-                (REPO_ROOT / package / "py.typed").touch()
-    _STAMP.write_text(fingerprint() + "\n")
+    scratch = Path(tempfile.mkdtemp(prefix=".csms-generate-", dir=REPO_ROOT))
+    try:
+        target = scratch / OUTPUT_DIR.name
+        target.mkdir()
+        files = [str(p.relative_to(PROTO_DIR)) for p in proto_files()]
+        args = [
+            "grpc_tools.protoc",
+            *(f"-I{d}" for d in _include_dirs()),
+            f"--plugin=protoc-gen-mypy={_plugin('protoc-gen-mypy')}",
+            f"--plugin=protoc-gen-mypy_grpc={_plugin('protoc-gen-mypy_grpc')}",
+            f"--python_out={scratch}",
+            f"--grpc_python_out={scratch}",
+            f"--mypy_out={scratch}",
+            f"--mypy_grpc_out={scratch}",
+            "--include_imports",
+            "--include_source_info",
+            f"--descriptor_set_out={target / DESCRIPTOR_SET.name}",
+            *files,
+        ]
+        with contextlib.redirect_stderr(io.StringIO()) as chatter:
+            status = protoc.main(args)
+        if status != 0:
+            raise GenerationError(
+                f"protoc exited with status {status}:\n{chatter.getvalue().strip()}"
+            )
+        for module in target.rglob("*_pb2.py"):
+            for package in module.relative_to(scratch).parents:
+                if package != Path("."):
+                    (scratch / package / "__init__.py").touch()
+                    (scratch / package / "py.typed").touch()
+        (target / _STAMP.name).write_text(fingerprint() + "\n")
+        if OUTPUT_DIR.exists():
+            shutil.rmtree(OUTPUT_DIR)
+        target.rename(OUTPUT_DIR)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def ensure_generated() -> None:

@@ -63,4 +63,8 @@ def test_rest_methods_come_from_the_annotations() -> None:
         "/csms.transaction.v1.TransactionService/GetHealth",
         "/csms.transaction.v1.TransactionService/GetTransaction",
         "/csms.transaction.v1.TransactionService/ListTransactions",
+        "/csms.transaction.v1.TransactionService/ReserveNow",
+        "/csms.transaction.v1.TransactionService/CancelReservation",
+        "/csms.transaction.v1.TransactionService/GetReservation",
+        "/csms.transaction.v1.TransactionService/ListReservations",
     ]
