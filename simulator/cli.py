@@ -8,7 +8,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from simulator.session_v16 import Options, ScenarioFailed, run
+from simulator.errors import ScenarioFailed
+from simulator.session_v16 import Options, run
 
 VERSIONS = ("1.6", "2.0.1", "2.1")
 DEFAULT_URL = "ws://localhost:4000/ocpp"
@@ -38,7 +39,15 @@ def parser() -> argparse.ArgumentParser:
         type=float,
         default=Options.interval,
         metavar="SECONDS",
-        help="pause between meter values (default %(default)s)",
+        help="pause between meter values and between firmware/diagnostics steps; also the "
+        "initial MeterValueSampleInterval (default %(default)s)",
+    )
+    result.add_argument(
+        "--connectors",
+        type=int,
+        default=Options.connectors,
+        metavar="N",
+        help="connectors of the station (default %(default)s)",
     )
     result.add_argument(
         "--stay",
@@ -60,11 +69,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.meter_values < 0 or args.interval < 0:
         print("csms-sim: --meter-values and --interval must not be negative", file=sys.stderr)
         return 2
+    if args.connectors < 1:
+        print("csms-sim: --connectors must be at least 1", file=sys.stderr)
+        return 2
     options = Options(
         id_tag=args.id_tag,
         meter_values=args.meter_values,
         interval=args.interval,
         stay=args.stay,
+        connectors=args.connectors,
     )
     # Every exchange is printed as one line; the library's own frame logs would repeat it.
     logging.getLogger("ocpp").setLevel(logging.ERROR)

@@ -1,4 +1,6 @@
-"""The charging session a simulated OCPP 1.6J charge point runs against a CSMS.
+"""The charging session a simulated OCPP 1.6J charge point runs against a CSMS, and the
+connection loop around it: with ``--stay`` the station stays, heartbeats, answers every
+CSMS-initiated call (:mod:`simulator.station_v16`) and reconnects after a Reset.
 
 One line is printed per exchange; the CLI (:mod:`simulator.cli`) only parses arguments
 and maps :class:`ScenarioFailed` to an exit code.
@@ -7,41 +9,37 @@ and maps :class:`ScenarioFailed` to an exit code.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import NoReturn
 from urllib.parse import quote
 
-from ocpp.exceptions import OCPPError, UnknownCallErrorCodeError
-from ocpp.v16 import call
-from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
+from ocpp.v16.enums import AuthorizationStatus
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import InvalidHandshake, InvalidStatus, InvalidURI
 from websockets.typing import Subprotocol
 
-from simulator.station_v16 import Output, StationV16, now
+from simulator.errors import CallFailed, ScenarioFailed
+from simulator.state import StationState
+from simulator.station import Reboot
+from simulator.station_v16 import StationV16
+from simulator.uplink import Output
+
+__all__ = ["Options", "ScenarioFailed", "Session", "Summary", "endpoint", "run"]
 
 SUBPROTOCOL = "ocpp1.6"
 CONNECTOR = 1
-METER_START_WH = 1000
-# Each meter value adds this much energy: an 11 kW charger sampled every ~80 s.
-ENERGY_STEP_WH = 250
-POWER_W = 11000.0
 BOOT_ATTEMPTS = 3
-
-Result = TypeVar("Result")
-
-
-class ScenarioFailed(Exception):
-    """The session cannot go on; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
 class Options:
     id_tag: str = "DEMO-TAG-001"
     meter_values: int = 3
+    # Pause between meter values and between firmware/diagnostics steps; also the
+    # initial MeterValueSampleInterval, so a fraction of a second keeps demos and tests fast.
     interval: float = 1.0
     stay: bool = False
+    connectors: int = 1
 
 
 @dataclass(frozen=True)
@@ -51,41 +49,48 @@ class Summary:
 
 
 class Session:
-    """The charging session a station runs: one method per step, one line per exchange."""
+    """What the station does on one connection: the scenario, or booting again after a
+    reboot; then, with ``--stay``, heartbeats until cancelled."""
 
     def __init__(self, station: StationV16, options: Options, out: Output) -> None:
         self.station = station
         self.options = options
         self.out = out
 
-    async def send(self, request: Any, sent: str, answered: Callable[[Any], str]) -> Any:
-        action = type(request).__name__
+    async def scenario(self) -> Summary:
+        """Boot, report, authorize and charge ``meter_values`` samples; then stay if asked."""
         try:
-            result = await self.station.call(request, suppress=False)
-        except OCPPError as error:
-            raise ScenarioFailed(
-                f"-> {action} {sent} <- CALLERROR {error.code}: {error.description}"
-            ) from None
-        except UnknownCallErrorCodeError as error:
-            raise ScenarioFailed(f"-> {action} {sent} <- {error}") from None
-        except TimeoutError:
-            raise ScenarioFailed(f"-> {action} {sent} <- no answer in time") from None
-        self.out(f"-> {action} {sent} <- {answered(result)}".replace("  ", " "))
-        return result
+            await self.boot()
+            await self.report()
+            await self.station.uplink.heartbeat()
+            summary = await self.charge()
+        except CallFailed as failure:
+            raise ScenarioFailed(str(failure)) from None
+        if self.options.stay:
+            await self.stay()
+        return summary
 
-    async def boot(self) -> int:
-        """BootNotification until Accepted; returns the heartbeat interval."""
-        request = call.BootNotification(
-            charge_point_model="csms-sim", charge_point_vendor="CSMS", firmware_version="1.0"
-        )
-        for attempt in range(1, BOOT_ATTEMPTS + 1):
-            result = await self.send(
-                request,
-                "vendor=CSMS model=csms-sim",
-                lambda r: f"{r.status} interval={r.interval}",
+    async def resume(self) -> None:
+        """After a reboot: boot and report again, and keep reservations' expiry (§5.13)."""
+        try:
+            await self.boot()
+            await self.report()
+        except CallFailed as failure:
+            raise ScenarioFailed(str(failure)) from None
+        for reservation_id in list(self.station.state.reservations):
+            self.station.background.spawn(
+                self.station.charger.expire(reservation_id), "reservation"
             )
+        if self.options.stay:
+            await self.stay()
+
+    async def boot(self) -> None:
+        """BootNotification until Accepted; its interval becomes HeartbeatInterval (§4.2)."""
+        for attempt in range(1, BOOT_ATTEMPTS + 1):
+            result = await self.station.uplink.boot()
             if result.status == "Accepted":
-                return int(result.interval)
+                self.station.state.configuration.set("HeartbeatInterval", str(result.interval))
+                return
             if result.status == "Rejected":
                 raise ScenarioFailed(
                     f"the CSMS rejected charge point {self.station.id}: register it "
@@ -98,129 +103,47 @@ class Session:
             "accept it in the CSMS and run again"
         )
 
-    async def status(self, connector: int, status: str) -> None:
-        await self.send(
-            call.StatusNotification(
-                connector_id=connector, error_code="NoError", status=status, timestamp=now()
-            ),
-            f"connectorId={connector} {status}",
-            lambda _: "ok",
-        )
+    async def report(self) -> None:
+        """A StatusNotification for the station (connector 0) and each connector."""
+        for connector in self.station.state.connectors.values():
+            await self.station.uplink.status(connector.id, connector.status)
 
-    async def heartbeat(self) -> None:
-        await self.send(call.Heartbeat(), "", lambda r: f"currentTime={r.current_time}")
-
-    async def authorize(self) -> None:
+    async def charge(self) -> Summary:
         tag = self.options.id_tag
-        result = await self.send(
-            call.Authorize(id_tag=tag), f"idTag={tag}", lambda r: r.id_tag_info["status"]
-        )
-        status = result.id_tag_info["status"]
-        if status != "Accepted":
+        status = await self.station.uplink.authorize(tag)
+        self.station.state.cache.remember(tag, status)
+        if status != AuthorizationStatus.accepted:
             raise ScenarioFailed(
                 f"id tag {tag} is {status}: register it (POST /api/v1/id-tags) or use --id-tag"
             )
-
-    async def start_transaction(self) -> int:
-        tag = self.options.id_tag
-        result = await self.send(
-            call.StartTransaction(
-                connector_id=CONNECTOR, id_tag=tag, meter_start=METER_START_WH, timestamp=now()
-            ),
-            f"connectorId={CONNECTOR} idTag={tag} meterStart={METER_START_WH}",
-            lambda r: f"transactionId={r.transaction_id} {r.id_tag_info['status']}",
+        connector = self.station.state.connectors[CONNECTOR]
+        outcome = await self.station.charger.charge(
+            connector, tag, authorize=False, samples=self.options.meter_values
         )
-        if result.id_tag_info["status"] != "Accepted":
+        if outcome.transaction_id is None:
+            raise ScenarioFailed(f"connector {CONNECTOR} was stopped before the transaction")
+        if outcome.status != AuthorizationStatus.accepted:
             raise ScenarioFailed(
-                f"the CSMS did not accept transaction {result.transaction_id} for id tag {tag}: "
-                f"{result.id_tag_info['status']}"
+                f"the CSMS did not accept transaction {outcome.transaction_id} for id tag "
+                f"{tag}: {outcome.status}"
             )
-        return int(result.transaction_id)
-
-    async def meter_value(self, transaction_id: int, register_wh: int) -> None:
-        sample = {
-            "timestamp": now(),
-            "sampledValue": [
-                {
-                    "value": str(register_wh),
-                    "measurand": "Energy.Active.Import.Register",
-                    "unit": "Wh",
-                    "context": "Sample.Periodic",
-                },
-                {
-                    "value": f"{POWER_W:.1f}",
-                    "measurand": "Power.Active.Import",
-                    "unit": "W",
-                    "context": "Sample.Periodic",
-                },
-            ],
-        }
-        await self.send(
-            call.MeterValues(
-                connector_id=CONNECTOR, transaction_id=transaction_id, meter_value=[sample]
-            ),
-            f"transactionId={transaction_id} energy={register_wh}Wh power={POWER_W:.0f}W",
-            lambda _: "ok",
-        )
-
-    async def stop_transaction(self, transaction_id: int, meter_stop: int) -> None:
-        data = [
-            {
-                "timestamp": now(),
-                "sampledValue": [
-                    {
-                        "value": str(meter_stop),
-                        "measurand": "Energy.Active.Import.Register",
-                        "unit": "Wh",
-                        "context": "Transaction.End",
-                    }
-                ],
-            }
-        ]
-        await self.send(
-            call.StopTransaction(
-                meter_stop=meter_stop,
-                timestamp=now(),
-                transaction_id=transaction_id,
-                reason="Local",
-                id_tag=self.options.id_tag,
-                transaction_data=data,
-            ),
-            f"transactionId={transaction_id} meterStop={meter_stop} reason=Local",
-            lambda r: r.id_tag_info["status"] if r.id_tag_info else "ok",
-        )
-
-    async def charge(self) -> tuple[int, Summary]:
-        """The whole session; returns the heartbeat interval and what was charged."""
-        interval = await self.boot()
-        await self.status(0, "Available")
-        await self.status(CONNECTOR, "Available")
-        await self.heartbeat()
-        await self.authorize()
-        await self.status(CONNECTOR, "Preparing")
-        transaction_id = await self.start_transaction()
-        await self.status(CONNECTOR, "Charging")
-        register = METER_START_WH
-        for _ in range(self.options.meter_values):
-            await asyncio.sleep(self.options.interval)
-            register += ENERGY_STEP_WH
-            await self.meter_value(transaction_id, register)
-        await self.status(CONNECTOR, "Finishing")
-        await self.stop_transaction(transaction_id, register)
-        await self.status(CONNECTOR, "Available")
-        summary = Summary(transaction_id, register - METER_START_WH)
+        summary = Summary(outcome.transaction_id, outcome.energy_wh)
+        end = connector.register_wh
         self.out(
             f"charged transaction {summary.transaction_id}: {summary.energy_wh} Wh "
-            f"({METER_START_WH} -> {register} Wh)"
+            f"({end - summary.energy_wh} -> {end} Wh)"
         )
-        return interval, summary
+        return summary
 
-    async def stay(self, interval: int) -> None:
+    async def stay(self) -> NoReturn:
         """Heartbeat and answer the CSMS until cancelled."""
+        interval = self.station.state.configuration.text("HeartbeatInterval")
         self.out(f"staying connected; heartbeat every {interval} s (Ctrl-C to stop)")
-        while True:
-            await asyncio.sleep(interval)
-            await self.heartbeat()
+        try:
+            await self.station.charger.heartbeats()
+        except CallFailed as failure:
+            raise ScenarioFailed(str(failure)) from None
+        raise AssertionError("heartbeats never end")
 
 
 def endpoint(url: str, charge_point_id: str) -> str:
@@ -231,14 +154,42 @@ def endpoint(url: str, charge_point_id: str) -> str:
 async def run(
     url: str, charge_point_id: str, options: Options = Options(), out: Output = print
 ) -> Summary:
-    """Connect as ``charge_point_id`` to ``url`` (without the id) and run the session.
+    """Connect as ``charge_point_id`` to ``url`` (without the id) and run the session;
+    after a Reset, connect and boot again.
 
     Raises :class:`ScenarioFailed` with a message for a person when the CSMS cannot be
     reached, refuses the connection, answers with a CALLERROR, or says no.
     """
     target = endpoint(url, charge_point_id)
+    state = StationState.new(options.connectors, options.interval)
+    summary: Summary | None = None
+    first = True
+    while True:
+        async with await _connect(url, target, state) as connection:
+            out(f"connected to {target} as {charge_point_id} (OCPP 1.6)")
+            station = StationV16(charge_point_id, connection, state, options.interval, out)
+            session = Session(station, options, out)
+            outcome = await station.serve(session.scenario() if first else session.resume())
+        first = False
+        if isinstance(outcome, Summary):
+            summary = outcome
+        if outcome is Reboot.REQUESTED:
+            continue
+        if summary is None:
+            raise ScenarioFailed("the CSMS reset the station before the charging session ended")
+        return summary
+
+
+async def _connect(url: str, target: str, state: StationState) -> ClientConnection:
+    # WebSocketPingInterval applies from the next connection on (§9.1, RebootRequired).
+    ping = state.configuration.number("WebSocketPingInterval")
     try:
-        connection = await connect(target, subprotocols=[Subprotocol(SUBPROTOCOL)], open_timeout=10)
+        connection = await connect(
+            target,
+            subprotocols=[Subprotocol(SUBPROTOCOL)],
+            open_timeout=10,
+            ping_interval=ping if ping > 0 else None,
+        )
     except InvalidStatus as error:
         reason = error.response.body.decode("utf-8", "replace").strip()
         raise ScenarioFailed(
@@ -251,31 +202,7 @@ async def run(
         raise ScenarioFailed(
             f"cannot connect to {target}: {error}; is the CSMS running (csms up)?"
         ) from None
-    async with connection:
-        if connection.subprotocol != SUBPROTOCOL:
-            raise ScenarioFailed(f"the CSMS at {target} did not accept subprotocol {SUBPROTOCOL}")
-        out(f"connected to {target} as {charge_point_id} (OCPP 1.6)")
-        station = StationV16(charge_point_id, connection, out)
-        session = Session(station, options, out)
-        interval, summary = await _while_connected(station, session.charge())
-        if options.stay:
-            await _while_connected(station, session.stay(interval))
-        return summary
-
-
-async def _while_connected(station: StationV16, work: Awaitable[Result]) -> Result:
-    """Run ``work`` while the station reads its socket; fail if the socket closes first."""
-    reader = asyncio.ensure_future(station.start())
-    task = asyncio.ensure_future(work)
-    try:
-        await asyncio.wait([reader, task], return_when=asyncio.FIRST_COMPLETED)
-        if task.done():
-            return task.result()
-        closed = reader.exception()
-        detail = f": {closed}" if isinstance(closed, ConnectionClosed) else ""
-        raise ScenarioFailed(f"the CSMS closed the connection{detail}")
-    finally:
-        for pending in (task, reader):
-            pending.cancel()
-            with contextlib.suppress(asyncio.CancelledError, ConnectionClosed):
-                await pending
+    if connection.subprotocol != SUBPROTOCOL:
+        await connection.close()
+        raise ScenarioFailed(f"the CSMS at {target} did not accept subprotocol {SUBPROTOCOL}")
+    return connection

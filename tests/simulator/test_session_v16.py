@@ -39,8 +39,8 @@ async def test_the_session_reaches_every_service(edge: RunningEdge, fakes: Fakes
         "RecordConnectorStatus",
         "RecordMeterValues",
         "RecordMeterValues",
-        "RecordConnectorStatus",
         "StopTransaction",
+        "RecordConnectorStatus",
         "RecordConnectorStatus",
     ]
     statuses = [
