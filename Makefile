@@ -1,13 +1,16 @@
 # One task runner for developers and CI. Every target uses the active Python environment.
 PYTHON ?= python
 
-.PHONY: install proto lint typecheck test check up
+.PHONY: install proto sdk lint typecheck test check up
 
 install:            ## install the project and its development tools (editable)
 	$(PYTHON) -m pip install -e '.[dev]'
 
 proto:              ## regenerate csms/ (stubs, typed stubs, Envoy descriptor set) from proto/
 	$(PYTHON) -m launcher.protogen
+
+sdk:                ## regenerate csms/ (gRPC SDK, OpenAPI) and the REST client into build/sdk
+	$(PYTHON) -m launcher.cli sdk build/sdk
 
 lint:               ## ruff lint and format check
 	$(PYTHON) -m ruff check .

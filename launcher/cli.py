@@ -32,6 +32,15 @@ def _parser() -> argparse.ArgumentParser:
         "envoy", help="run Envoy in front of the components (what its container runs)"
     )
     commands.add_parser("generate", help="regenerate csms/ (stubs, typed stubs, descriptor set)")
+    sdk = commands.add_parser(
+        "sdk", help="regenerate csms/ and the REST client from the OpenAPI document"
+    )
+    sdk.add_argument(
+        "target",
+        nargs="?",
+        default="build/sdk",
+        help="folder for the REST client project (default: %(default)s)",
+    )
     envoy = commands.add_parser("envoy-config", help="print Envoy's configuration as JSON")
     envoy.add_argument(
         "--descriptor",
@@ -47,6 +56,12 @@ def main(argv: list[str] | None = None) -> int:
         from launcher import protogen
 
         return protogen.main()
+    if args.command == "sdk":
+        from pathlib import Path
+
+        from launcher import sdk
+
+        return sdk.main(Path(args.target))
     try:
         ensure_generated()
         settings = Settings.from_env(os.environ)

@@ -2,7 +2,16 @@
 
 Three public listeners (DESIGN.md §3): the OCPP port (WebSocket to the edge, plus the
 OCPP gateway REST API), the charge point service REST API, and the API gateway.
-REST is transcoded to gRPC by ``grpc_json_transcoder`` from ``csms/descriptors.pb``.
+REST is transcoded to gRPC by ``grpc_json_transcoder`` from ``csms/descriptors.pb``; each
+listener serves its OpenAPI document (generated next to the descriptor set by
+:mod:`launcher.openapi`) at ``GET /openapi.json``.
+
+The API gateway serves exactly ``/api/v1/...`` and ``GET /services`` (DESIGN.md §3-4). Its
+transcoder knows all four services, whose short bindings (``/health``, ``/charge-points``,
+``/connections``) belong to ports 4000 and 4001; two services even bind ``GET /health``,
+which Envoy's path matcher then resolves to no method at all. So the gateway answers every
+path outside its surface itself, with a JSON 404 that names the right place, before the
+transcoder sees it: nothing there is left to the order in which bindings were registered.
 
 Routes are derived from the ``google.api.http`` annotations: a listener routes exactly the
 methods that have a REST binding, so internal RPCs (``RecordBoot`` and friends, which only
@@ -11,6 +20,8 @@ the edge may call) are not reachable through Envoy, not even with a native gRPC 
 
 from __future__ import annotations
 
+import json
+import os.path
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +40,8 @@ _HCM = (
 )
 _ROUTER = "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"
 _HTTP_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions"
+_FILTER_CONFIG = "type.googleapis.com/envoy.config.route.v3.FilterConfig"
+_TRANSCODER_NAME = "envoy.filters.http.grpc_json_transcoder"
 _CONNECTION_LIMIT = (
     "type.googleapis.com/"
     "envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig"
@@ -38,6 +51,19 @@ _CONNECTION_LIMIT = (
 # (tens of thousands), low enough that a flood of half-open connections cannot exhaust
 # the process's file descriptors.
 MAX_DOWNSTREAM_CONNECTIONS = 60_000
+
+# Envoy refuses direct response bodies over 4 KiB unless the route configuration allows
+# more; the OpenAPI documents are tens of kilobytes.
+MAX_DIRECT_RESPONSE_BYTES = 4 * 1024 * 1024
+
+# Document file (next to the descriptor set) per listener; see launcher.openapi.SURFACES.
+OPENAPI_FILES = {
+    "ocpp": "openapi-ocpp.json",
+    "chargepoint_api": "openapi-chargepoint.json",
+    "api_gateway": "openapi.json",
+}
+OPENAPI_PATH = "/openapi.json"
+GATEWAY_PREFIX = "/api/v1/"
 
 
 @dataclass(frozen=True)
@@ -109,7 +135,7 @@ def _cluster(upstream: Upstream) -> dict[str, Any]:
 
 def _transcoder(descriptor: str, names: Sequence[str], *, strict_paths: bool) -> dict[str, Any]:
     return {
-        "name": "envoy.filters.http.grpc_json_transcoder",
+        "name": _TRANSCODER_NAME,
         "typed_config": {
             "@type": _TRANSCODER,
             "proto_descriptor": descriptor,
@@ -144,6 +170,71 @@ def _method_routes(chosen: Iterable[str]) -> list[dict[str, Any]]:
     return routes
 
 
+def _without_transcoder() -> dict[str, Any]:
+    return {_TRANSCODER_NAME: {"@type": _FILTER_CONFIG, "disabled": True}}
+
+
+def _document_route(document: str) -> dict[str, Any]:
+    """``GET /openapi.json`` answered by Envoy itself from the generated file."""
+    return {
+        "match": {"path": OPENAPI_PATH, "headers": [_method_is("GET")]},
+        "direct_response": {"status": 200, "body": {"filename": document}},
+        "response_headers_to_add": [
+            {
+                "header": {"key": "content-type", "value": "application/json"},
+                "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
+            }
+        ],
+        "typed_per_filter_config": _without_transcoder(),
+    }
+
+
+def _method_is(verb: str) -> dict[str, Any]:
+    return {"name": ":method", "string_match": {"exact": verb}}
+
+
+def _not_here(match: dict[str, Any], message: str, *, transcoder: bool) -> dict[str, Any]:
+    """A JSON 404 in the shape of the transcoder's errors (google.rpc.Status, NOT_FOUND)."""
+    route: dict[str, Any] = {
+        "match": match,
+        "direct_response": {
+            "status": 404,
+            "body": {"inline_string": json.dumps({"code": 5, "message": message})},
+        },
+        "response_headers_to_add": [
+            {
+                "header": {"key": "content-type", "value": "application/json"},
+                "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
+            }
+        ],
+    }
+    if not transcoder:
+        route["typed_per_filter_config"] = _without_transcoder()
+    return route
+
+
+def _gateway_routes(descriptor_dir: str) -> list[dict[str, Any]]:
+    """The API gateway: every REST method of every service, and nothing outside its surface.
+
+    Routes are matched once on the request's own path (which decides whether the transcoder
+    runs) and again on the gRPC path the transcoder rewrote it to (the method routes).
+    """
+    unknown = "no such REST method on the API gateway"
+    return [
+        *_method_routes(["edge", "chargepoint", "transaction", "auth"]),
+        _document_route(f"{descriptor_dir}/{OPENAPI_FILES['api_gateway']}"),
+        # Reached only by what the transcoder passed through untranslated.
+        _not_here({"prefix": GATEWAY_PREFIX}, unknown, transcoder=True),
+        _not_here({"path": "/services"}, unknown, transcoder=True),
+        _not_here(
+            {"prefix": "/"},
+            "the API gateway serves /api/v1/... and /services only: component health is at "
+            "/api/v1/{edge,chargepoint,transaction,auth}/health and GET /services",
+            transcoder=False,
+        ),
+    ]
+
+
 def _listener(
     name: str,
     host: str,
@@ -160,6 +251,7 @@ def _listener(
         "route_config": {
             "name": name,
             "virtual_hosts": [{"name": name, "domains": ["*"], "routes": routes}],
+            "max_direct_response_body_size_bytes": MAX_DIRECT_RESPONSE_BYTES,
         },
         "http_filters": [
             *filters,
@@ -200,12 +292,14 @@ def build(settings: Settings, descriptor: str) -> dict[str, Any]:
         Upstream("transaction", settings.transaction_address, http2=True),
         Upstream("auth", settings.auth_address, http2=True),
     ]
+    documents = os.path.dirname(descriptor) or "."
     ocpp_routes = [
         {
             "match": {"prefix": "/ocpp"},
             # No timeout: the WebSocket lives as long as the charge point stays connected.
             "route": {"cluster": "edge_ws", "timeout": "0s"},
         },
+        _document_route(f"{documents}/{OPENAPI_FILES['ocpp']}"),
         *_method_routes(["edge"]),
     ]
     listeners = [
@@ -221,8 +315,18 @@ def build(settings: Settings, descriptor: str) -> dict[str, Any]:
             "chargepoint_api",
             settings.public_host,
             settings.chargepoint_api_port,
-            _method_routes(["chargepoint", "transaction"]),
+            [
+                *_method_routes(["chargepoint", "transaction"]),
+                _document_route(f"{documents}/{OPENAPI_FILES['chargepoint_api']}"),
+            ],
             [_transcoder(descriptor, full("chargepoint", "transaction"), strict_paths=True)],
+        ),
+        _listener(
+            "api_gateway",
+            settings.public_host,
+            settings.api_gateway_port,
+            _gateway_routes(documents),
+            [_transcoder(descriptor, full(*table), strict_paths=True)],
         ),
     ]
     return {

@@ -27,6 +27,7 @@ def planned(settings: Settings) -> list[PortUse]:
             settings.chargepoint_api_port,
             "charge point REST API",
         ),
+        PortUse("CSMS_API_GATEWAY_PORT", public, settings.api_gateway_port, "API gateway REST"),
         PortUse("CSMS_EDGE_WS_PORT", internal, settings.edge_ws_port, "edge WebSocket"),
         PortUse("CSMS_EDGE_GRPC_PORT", internal, settings.edge_grpc_port, "edge gRPC"),
         PortUse(

@@ -3,9 +3,11 @@
 One command makes everything that is generated from the protos: Python messages
 (``*_pb2.py``), gRPC stubs (``*_pb2_grpc.py``), typed stubs for both (``*.pyi``, by
 mypy-protobuf) and the descriptor set Envoy's gRPC-JSON transcoder reads
-(``csms/descriptors.pb``). Nobody edits the output; ``csms generate`` (or ``make proto``)
-rewrites it, and every ``csms`` command calls :func:`ensure_generated` first, so a
-changed proto is picked up without anybody remembering to run it.
+(``csms/descriptors.pb``), and the OpenAPI documents built from that descriptor set
+(``csms/openapi.json`` and one per listener, see :mod:`launcher.openapi`). Nobody edits
+the output; ``csms generate`` (or ``make proto``) rewrites it, and every ``csms`` command
+calls :func:`ensure_generated` first, so a changed proto is picked up without anybody
+remembering to run it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 PROTO_DIR = REPO_ROOT / "proto"
 OUTPUT_DIR = REPO_ROOT / "csms"
 DESCRIPTOR_SET = OUTPUT_DIR / "descriptors.pb"
+OPENAPI_DOCUMENT = OUTPUT_DIR / "openapi.json"
 _STAMP = OUTPUT_DIR / ".fingerprint"
 
 
@@ -35,10 +38,12 @@ def proto_files() -> list[Path]:
 
 
 def fingerprint() -> str:
-    """A hash of every proto and of the generator versions: equal hashes, equal output."""
+    """A hash of every proto and of the generators: equal hashes, equal output."""
     digest = hashlib.sha256()
     for name in ("grpcio-tools", "mypy-protobuf", "protobuf"):
         digest.update(f"{name}={metadata.version(name)};".encode())
+    # The OpenAPI builder is part of the generator: a change to it is a change of output.
+    digest.update((Path(__file__).parent / "openapi.py").read_bytes())
     for path in proto_files():
         digest.update(str(path.relative_to(PROTO_DIR)).encode())
         digest.update(path.read_bytes())
@@ -105,6 +110,9 @@ def generate() -> None:
                 if package != Path("."):
                     (scratch / package / "__init__.py").touch()
                     (scratch / package / "py.typed").touch()
+        from launcher.openapi import write_documents
+
+        write_documents(target / DESCRIPTOR_SET.name, target)
         (target / _STAMP.name).write_text(fingerprint() + "\n")
         if OUTPUT_DIR.exists():
             shutil.rmtree(OUTPUT_DIR)

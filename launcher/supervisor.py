@@ -201,6 +201,8 @@ def _banner(settings: Settings, seeded: str | None) -> str:
         f"  OCPP gateway REST    http://{host}:{settings.ocpp_port}/health, /connections",
         f"  Charge point API     http://{host}:{settings.chargepoint_api_port}/charge-points,"
         " /transactions",
+        f"  API gateway          http://{host}:{settings.api_gateway_port}/api/v1/...,"
+        " /services, /openapi.json",
         f"  Data                 {settings.data_dir}",
         f"  Admission policy     {settings.admission_policy.value}"
         + (

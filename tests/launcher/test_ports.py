@@ -13,6 +13,7 @@ def _settings(tmp_path: Path, **ports: int) -> Settings:
     names = [
         "CSMS_OCPP_PORT",
         "CSMS_CHARGEPOINT_API_PORT",
+        "CSMS_API_GATEWAY_PORT",
         "CSMS_EDGE_WS_PORT",
         "CSMS_EDGE_GRPC_PORT",
         "CSMS_CHARGEPOINT_GRPC_PORT",

@@ -1,0 +1,60 @@
+"""The client object: one channel per component, its operations grouped by service."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+import grpc
+
+from csms.auth.v1 import auth_pb2_grpc
+from csms.chargepoint.v1 import chargepoint_pb2_grpc
+from csms.edge.v1 import edge_pb2_grpc
+from csms.transaction.v1 import transaction_pb2_grpc
+from csms_client.edge import Edge
+from csms_client.records import ChargePoints, IdTags, Transactions
+
+DEFAULT_TIMEOUT = 10.0
+
+
+class CsmsClient:
+    """Asyncio client of the CSMS's gRPC services; give the ``host:port`` of those you use.
+
+    Defaults are the embedded ports of ``csms up`` on this machine.
+    """
+
+    def __init__(
+        self,
+        *,
+        edge: str = "127.0.0.1:50054",
+        chargepoint: str = "127.0.0.1:50051",
+        transaction: str = "127.0.0.1:50052",
+        auth: str = "127.0.0.1:50053",
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self._channels = [
+            grpc.aio.insecure_channel(address) for address in (edge, chargepoint, transaction, auth)
+        ]
+        edge_channel, chargepoint_channel, transaction_channel, auth_channel = self._channels
+        self.edge = Edge(edge_pb2_grpc.EdgeServiceStub(edge_channel), timeout)
+        self.charge_points = ChargePoints(
+            chargepoint_pb2_grpc.ChargePointServiceStub(chargepoint_channel), timeout
+        )
+        self.transactions = Transactions(
+            transaction_pb2_grpc.TransactionServiceStub(transaction_channel), timeout
+        )
+        self.id_tags = IdTags(auth_pb2_grpc.AuthServiceStub(auth_channel), timeout)
+
+    async def close(self) -> None:
+        for channel in self._channels:
+            await channel.close(None)
+
+    async def __aenter__(self) -> CsmsClient:
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()

@@ -1,0 +1,123 @@
+"""Charge points, transactions and id tags: the services' own reads and registrations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from csms.auth.v1 import auth_pb2
+from csms.chargepoint.v1 import chargepoint_pb2
+from csms.transaction.v1 import transaction_pb2
+from csms_client.errors import invoke
+from csms_client.moments import to_timestamp
+
+if TYPE_CHECKING:
+    from csms.auth.v1.auth_pb2_grpc import AuthServiceAsyncStub
+    from csms.chargepoint.v1.chargepoint_pb2_grpc import ChargePointServiceAsyncStub
+    from csms.transaction.v1.transaction_pb2_grpc import TransactionServiceAsyncStub
+
+RegistrationStatus = chargepoint_pb2.ChargePoint.RegistrationStatus
+IdTagStatus = auth_pb2.IdTokenInfo.Status
+TransactionStatus = transaction_pb2.Transaction.Status
+
+
+class ChargePoints:
+    """chargepoint_svc: registration and what stations reported."""
+
+    def __init__(self, stub: ChargePointServiceAsyncStub, timeout: float) -> None:
+        self.stub, self._timeout = stub, timeout
+
+    async def create(
+        self,
+        charge_point_id: str,
+        status: RegistrationStatus.ValueType = RegistrationStatus.ACCEPTED,
+    ) -> chargepoint_pb2.ChargePoint:
+        request = chargepoint_pb2.CreateChargePointRequest(
+            id=charge_point_id, registration_status=status
+        )
+        return await invoke(self.stub.CreateChargePoint, request, self._timeout)
+
+    async def get(self, charge_point_id: str) -> chargepoint_pb2.ChargePoint:
+        request = chargepoint_pb2.GetChargePointRequest(id=charge_point_id)
+        return await invoke(self.stub.GetChargePoint, request, self._timeout)
+
+    async def list(
+        self, page_size: int = 0, page_token: str = ""
+    ) -> chargepoint_pb2.ListChargePointsResponse:
+        """One page; ``next_page_token`` of the answer asks for the next."""
+        request = chargepoint_pb2.ListChargePointsRequest(
+            page_size=page_size, page_token=page_token
+        )
+        return await invoke(self.stub.ListChargePoints, request, self._timeout)
+
+
+class Transactions:
+    """transaction_svc: charging sessions and their energy."""
+
+    def __init__(self, stub: TransactionServiceAsyncStub, timeout: float) -> None:
+        self.stub, self._timeout = stub, timeout
+
+    async def get(self, transaction_id: int) -> transaction_pb2.Transaction:
+        request = transaction_pb2.GetTransactionRequest(id=transaction_id)
+        return await invoke(self.stub.GetTransaction, request, self._timeout)
+
+    async def list(
+        self,
+        page_size: int = 0,
+        page_token: str = "",
+        charge_point_id: str = "",
+        status: TransactionStatus.ValueType = TransactionStatus.STATUS_UNSPECIFIED,
+    ) -> transaction_pb2.ListTransactionsResponse:
+        request = transaction_pb2.ListTransactionsRequest(
+            page_size=page_size,
+            page_token=page_token,
+            charge_point_id=charge_point_id,
+            status=status,
+        )
+        return await invoke(self.stub.ListTransactions, request, self._timeout)
+
+
+class IdTags:
+    """auth_svc: identifiers (OCPP 1.6 idTag, 2.x idToken) and their status."""
+
+    def __init__(self, stub: AuthServiceAsyncStub, timeout: float) -> None:
+        self.stub, self._timeout = stub, timeout
+
+    async def create(
+        self,
+        id_tag: str,
+        status: IdTagStatus.ValueType = IdTagStatus.ACCEPTED,
+        expires_at: datetime | None = None,
+        parent_id_tag: str = "",
+    ) -> auth_pb2.IdTag:
+        tag = _id_tag(id_tag, status, expires_at, parent_id_tag)
+        request = auth_pb2.CreateIdTagRequest(id_tag=tag)
+        return await invoke(self.stub.CreateIdTag, request, self._timeout)
+
+    async def update(
+        self,
+        id_tag: str,
+        status: IdTagStatus.ValueType,
+        expires_at: datetime | None = None,
+        parent_id_tag: str = "",
+    ) -> auth_pb2.IdTag:
+        """Replaces status, expiry and parent of a stored identifier."""
+        tag = _id_tag(id_tag, status, expires_at, parent_id_tag)
+        request = auth_pb2.UpdateIdTagRequest(id_tag=tag)
+        return await invoke(self.stub.UpdateIdTag, request, self._timeout)
+
+    async def get(self, id_tag: str) -> auth_pb2.IdTag:
+        request = auth_pb2.GetIdTagRequest(id_tag=id_tag)
+        return await invoke(self.stub.GetIdTag, request, self._timeout)
+
+    async def list(self, page_size: int = 0, page_token: str = "") -> auth_pb2.ListIdTagsResponse:
+        request = auth_pb2.ListIdTagsRequest(page_size=page_size, page_token=page_token)
+        return await invoke(self.stub.ListIdTags, request, self._timeout)
+
+
+def _id_tag(
+    id_tag: str, status: IdTagStatus.ValueType, expires_at: datetime | None, parent: str
+) -> auth_pb2.IdTag:
+    return auth_pb2.IdTag(
+        id_tag=id_tag, status=status, expires_at=to_timestamp(expires_at), parent_id_tag=parent
+    )

@@ -1,0 +1,97 @@
+"""Both SDKs against the running system: the REST client generated from the OpenAPI
+document (through the API gateway) and ``csms_client`` (straight to the gRPC ports)."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import grpc
+import pytest
+
+from csms.chargepoint.v1 import chargepoint_pb2
+from csms_client import CsmsClient, CsmsError
+from launcher.sdk import PACKAGE, generate_rest_client
+from tests.support.system import System
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def rest_sdk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+    target = tmp_path_factory.mktemp("sdk")
+    generate_rest_client(target)
+    sys.path.insert(0, str(target))
+    try:
+        yield importlib.import_module(PACKAGE)
+    finally:
+        sys.path.remove(str(target))
+        for name in [n for n in sys.modules if n == PACKAGE or n.startswith(f"{PACKAGE}.")]:
+            del sys.modules[name]
+
+
+def test_generated_rest_client(rest_sdk: ModuleType, system: System) -> None:
+    service = importlib.import_module(f"{PACKAGE}.api.charge_point_service")
+    models = importlib.import_module(f"{PACKAGE}.models")
+    create = importlib.import_module(f"{service.__name__}.create_charge_point")
+    get = importlib.import_module(f"{service.__name__}.get_charge_point")
+    listing = importlib.import_module(f"{service.__name__}.list_charge_points")
+    base_url = f"http://127.0.0.1:{system.port('CSMS_API_GATEWAY_PORT')}"
+    with rest_sdk.Client(base_url=base_url) as client:
+        created = create.sync(
+            client=client,
+            body=models.CreateChargePointRequest(
+                id="SDK-REST-1",
+                registration_status=models.ChargePointRegistrationStatus.PENDING,
+            ),
+        )
+        assert isinstance(created, models.ChargePoint)
+        assert created.registration_status == models.ChargePointRegistrationStatus.PENDING
+        fetched = get.sync(id="SDK-REST-1", client=client)
+        assert isinstance(fetched, models.ChargePoint)
+        assert fetched.id == "SDK-REST-1"
+        page = listing.sync(client=client, page_size=1000)
+        assert "SDK-REST-1" in [cp.id for cp in page.charge_points]
+        missing = get.sync_detailed(id="NO-SUCH-CP", client=client)
+        assert missing.status_code == 404
+        assert isinstance(missing.parsed, models.Error)
+        assert missing.parsed.code == grpc.StatusCode.NOT_FOUND.value[0]
+
+
+async def test_grpc_client(system: System) -> None:
+    def address(variable: str) -> str:
+        return f"127.0.0.1:{system.port(variable)}"
+
+    async with CsmsClient(
+        edge=address("CSMS_EDGE_GRPC_PORT"),
+        chargepoint=address("CSMS_CHARGEPOINT_GRPC_PORT"),
+        transaction=address("CSMS_TRANSACTION_GRPC_PORT"),
+        auth=address("CSMS_AUTH_GRPC_PORT"),
+    ) as csms:
+        created = await csms.charge_points.create("SDK-GRPC-1")
+        assert created.registration_status == chargepoint_pb2.ChargePoint.ACCEPTED
+        assert (await csms.charge_points.get("SDK-GRPC-1")).id == "SDK-GRPC-1"
+        page = await csms.charge_points.list(page_size=1000)
+        assert "SDK-GRPC-1" in [cp.id for cp in page.charge_points]
+        with pytest.raises(CsmsError) as duplicate:
+            await csms.charge_points.create("SDK-GRPC-1")
+        assert duplicate.value.code == grpc.StatusCode.ALREADY_EXISTS
+        assert duplicate.value.ocpp_code is None
+        with pytest.raises(CsmsError) as missing:
+            await csms.transactions.get(987654)
+        assert missing.value.code == grpc.StatusCode.NOT_FOUND
+        tag = await csms.id_tags.create("SDK-TAG-1")
+        assert (await csms.id_tags.get("SDK-TAG-1")).id_tag == tag.id_tag
+        assert (await csms.edge.health()).component == "edge"
+        # No such station is connected: the edge says so.
+        with pytest.raises(CsmsError) as offline:
+            await csms.edge.disconnect("NOT-CONNECTED")
+        assert offline.value.code in {grpc.StatusCode.NOT_FOUND, grpc.StatusCode.UNIMPLEMENTED}
+
+
+def test_rest_client_project_is_installable(rest_sdk: ModuleType) -> None:
+    root = Path(rest_sdk.__file__).resolve().parent.parent
+    assert (root / "pyproject.toml").is_file()
