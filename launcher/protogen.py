@@ -43,7 +43,8 @@ def fingerprint() -> str:
     for name in ("grpcio-tools", "mypy-protobuf", "protobuf"):
         digest.update(f"{name}={metadata.version(name)};".encode())
     # The OpenAPI builder is part of the generator: a change to it is a change of output.
-    digest.update((Path(__file__).parent / "openapi.py").read_bytes())
+    for builder in sorted((Path(__file__).parent / "openapi").glob("*.py")):
+        digest.update(builder.read_bytes())
     for path in proto_files():
         digest.update(str(path.relative_to(PROTO_DIR)).encode())
         digest.update(path.read_bytes())
