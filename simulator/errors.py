@@ -2,6 +2,7 @@
 
 SimulatorError
 ├── ScenarioFailed   the run cannot go on; the CLI prints it and exits 1
+│   └── ConnectionLost   the CSMS closed the socket (with --stay: reconnect)
 └── CallFailed       one station-initiated call got a CALLERROR or no answer
 """
 
@@ -14,6 +15,10 @@ class SimulatorError(Exception):
 
 class ScenarioFailed(SimulatorError):
     """The session cannot go on; the message says why and what to do."""
+
+
+class ConnectionLost(ScenarioFailed):
+    """The CSMS closed the connection; a station that stays connects again."""
 
 
 class CallFailed(SimulatorError):

@@ -18,11 +18,15 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidHandshake, InvalidStatus, InvalidURI
 from websockets.typing import Subprotocol
 
-from simulator.errors import CallFailed, ScenarioFailed
+from simulator.errors import CallFailed, ConnectionLost, ScenarioFailed
 from simulator.state import StationState
 from simulator.station import Reboot
 from simulator.station_v16 import StationV16
 from simulator.uplink import Output
+
+# Seconds between reconnect attempts of a station that stays (its --interval, within these).
+RECONNECT_MIN = 0.1
+RECONNECT_MAX = 5.0
 
 __all__ = ["Options", "ScenarioFailed", "Session", "Summary", "endpoint", "run"]
 
@@ -165,11 +169,23 @@ async def run(
     summary: Summary | None = None
     first = True
     while True:
-        async with await _connect(url, target, state) as connection:
-            out(f"connected to {target} as {charge_point_id} (OCPP 1.6)")
-            station = StationV16(charge_point_id, connection, state, options.interval, out)
-            session = Session(station, options, out)
-            outcome = await station.serve(session.scenario() if first else session.resume())
+        try:
+            async with await _connect(url, target, state) as connection:
+                out(f"connected to {target} as {charge_point_id} (OCPP 1.6)")
+                station = StationV16(charge_point_id, connection, state, options.interval, out)
+                session = Session(station, options, out)
+                outcome = await station.serve(session.scenario() if first else session.resume())
+        except ScenarioFailed as failure:
+            # A station that stays reconnects when it loses its socket (OCPP-J 1.6 §3.1 leaves
+            # reconnecting to the station); it only gives up on its first connection.
+            reconnecting = isinstance(failure, ConnectionLost) or not first
+            if not (options.stay and reconnecting):
+                raise
+            delay = min(max(options.interval, RECONNECT_MIN), RECONNECT_MAX)
+            out(f"{failure}; reconnecting in {delay:g} s")
+            await asyncio.sleep(delay)
+            first = False
+            continue
         first = False
         if isinstance(outcome, Summary):
             summary = outcome

@@ -19,7 +19,7 @@ from websockets.exceptions import ConnectionClosed
 
 from simulator.background import Background
 from simulator.charger import Charger
-from simulator.errors import ScenarioFailed
+from simulator.errors import ConnectionLost
 from simulator.state import StationState
 from simulator.uplink import Output, Uplink
 
@@ -101,7 +101,7 @@ class Station(ChargePoint):  # type: ignore[misc]
                 return Reboot.REQUESTED
             closed = reader.exception()
             detail = f": {closed}" if isinstance(closed, ConnectionClosed) else ""
-            raise ScenarioFailed(f"the CSMS closed the connection{detail}")
+            raise ConnectionLost(f"the CSMS closed the connection{detail}")
         finally:
             for pending in (job, reader, failure):
                 pending.cancel()

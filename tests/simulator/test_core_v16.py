@@ -216,3 +216,15 @@ async def test_clear_cache_and_data_transfer(sim: Simulated) -> None:
     assert (echoed.status, echoed.data) == ("Accepted", "hi")
     other = await sim.cp.call(call.DataTransfer(vendor_id="acme", data="hi"))
     assert (other.status, other.data) == ("UnknownVendorId", None)
+
+
+async def test_a_staying_station_reconnects_when_the_csms_closes_its_socket(
+    sim: Simulated,
+) -> None:
+    await sim.cp._connection.close(1000, "disconnected by the operator")
+    await sim.lines.wait_for("reconnecting")
+    await sim.csms.connection(2)
+    await sim.inbox.expect("BootNotification")
+    await sim.lines.wait_for("staying connected", count=2)
+    answer = await sim.cp.call(call.ClearCache())
+    assert answer.status == "Accepted"
