@@ -1,39 +1,68 @@
-"""EdgeService: what the edge tells the rest of the CSMS about its live sessions."""
+"""EdgeService: the edge's live sessions, the calls the CSMS sends to them (typed ones in
+:mod:`edge.operation_service`, any action through Send), its statistics, and the health
+of every component."""
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 import grpc
+from google.protobuf import json_format, struct_pb2
 
 from csms.common.v1 import health_pb2
 from csms.edge.v1 import edge_pb2, edge_pb2_grpc
+from csms.transaction.v1 import transaction_pb2
+from edge.operation_errors import OperationError, abort
+from edge.operation_service import TypedOperations
+from edge.operations import Dispatcher, SendResult
 from edge.registry import SessionRegistry
+from edge.service_status import HEALTH_TIMEOUT, Component, probe_all
+from edge.services import Services
+from edge.statistics import TrafficFigures, TrafficStatistics
 from servicekit.health import version
 from servicekit.timestamps import to_timestamp
 
+LOG = logging.getLogger(__name__)
+
 Context = grpc.aio.ServicerContext[Any, Any]
 
+# Reported for the transaction counts when transaction_svc does not answer.
+UNKNOWN_COUNT = -1
 
-class EdgeService(edge_pb2_grpc.EdgeServiceServicer):
-    """GetHealth (SERVING while the edge runs) and ListConnections from the registry."""
 
-    def __init__(self, registry: SessionRegistry) -> None:
+class EdgeService(TypedOperations, edge_pb2_grpc.EdgeServiceServicer):
+    def __init__(
+        self,
+        registry: SessionRegistry,
+        dispatcher: Dispatcher,
+        statistics: TrafficStatistics,
+        services: Services,
+        *,
+        address: str,
+        components: Sequence[Component],
+    ) -> None:
         self._registry = registry
+        self.dispatcher = dispatcher
+        self._statistics = statistics
+        self._services = services
+        self._address = address
+        self._components = tuple(components)
         self.serving = True
 
+    @property
+    def _status(self) -> str:
+        return "SERVING" if self.serving else "NOT_SERVING"
+
     async def GetHealth(
-        self,
-        request: health_pb2.GetHealthRequest,
-        context: Context,
+        self, request: health_pb2.GetHealthRequest, context: Context
     ) -> health_pb2.HealthReport:
-        status = "SERVING" if self.serving else "NOT_SERVING"
-        return health_pb2.HealthReport(component="edge", status=status, version=version())
+        return health_pb2.HealthReport(component="edge", status=self._status, version=version())
 
     async def ListConnections(
-        self,
-        request: edge_pb2.ListConnectionsRequest,
-        context: Context,
+        self, request: edge_pb2.ListConnectionsRequest, context: Context
     ) -> edge_pb2.ListConnectionsResponse:
         return edge_pb2.ListConnectionsResponse(
             connections=[
@@ -46,3 +75,108 @@ class EdgeService(edge_pb2_grpc.EdgeServiceServicer):
                 for session in self._registry.list()
             ]
         )
+
+    async def Disconnect(
+        self, request: edge_pb2.DisconnectRequest, context: Context
+    ) -> edge_pb2.DisconnectResponse:
+        try:
+            await self.dispatcher.disconnect(request.charge_point_id)
+        except OperationError as error:
+            await abort(context, error)
+        return edge_pb2.DisconnectResponse()
+
+    async def Send(self, request: edge_pb2.SendRequest, context: Context) -> edge_pb2.SendResponse:
+        payload = json_format.MessageToDict(request.payload)
+        try:
+            answer = await self.dispatcher.send(
+                request.charge_point_id, request.action, payload, context.time_remaining()
+            )
+        except OperationError as error:
+            await abort(context, error)
+        if isinstance(answer, SendResult):
+            return edge_pb2.SendResponse(result=_struct(answer.payload))
+        return edge_pb2.SendResponse(
+            call_error=edge_pb2.CallError(
+                code=answer.code,
+                description=answer.description,
+                details=_struct(dict(answer.details)),
+            )
+        )
+
+    async def GetStatistics(
+        self, request: edge_pb2.GetStatisticsRequest, context: Context
+    ) -> edge_pb2.Statistics:
+        active, completed = await self._transaction_counts()
+        return _statistics_message(
+            self._statistics.figures(),
+            Counter(session.version.name for session in self._registry.list()),
+            active,
+            completed,
+        )
+
+    async def ListServices(
+        self, request: edge_pb2.ListServicesRequest, context: Context
+    ) -> edge_pb2.ListServicesResponse:
+        edge = edge_pb2.ServiceStatus(
+            component="edge", address=self._address, status=self._status, version=version()
+        )
+        others = await probe_all(self._components, self._health_timeout)
+        return edge_pb2.ListServicesResponse(services=[edge, *others])
+
+    @property
+    def _health_timeout(self) -> float:
+        return min(HEALTH_TIMEOUT, self._services.timeout)
+
+    async def _transaction_counts(self) -> tuple[int, int]:
+        """transaction_svc's counts; -1 for both when it does not answer, so the rest of
+        the statistics still show while it is down."""
+        try:
+            counts = await self._services.transaction.CountTransactions(
+                transaction_pb2.CountTransactionsRequest(), timeout=self._health_timeout
+            )
+        except grpc.aio.AioRpcError as error:
+            LOG.warning(
+                "statistics without transaction counts: %s %s",
+                error.code().name,
+                error.details(),
+            )
+            return UNKNOWN_COUNT, UNKNOWN_COUNT
+        return counts.active, counts.completed
+
+
+def _statistics_message(
+    figures: TrafficFigures, by_version: Counter[str], active: int, completed: int
+) -> edge_pb2.Statistics:
+    return edge_pb2.Statistics(
+        active_connections=sum(by_version.values()),
+        connections_by_version=dict(by_version),
+        connections_opened=figures.connections_opened,
+        connections_closed=figures.connections_closed,
+        handshakes_refused=figures.handshakes_refused,
+        messages_received=figures.messages_received,
+        messages_sent=figures.messages_sent,
+        call_errors_by_code=dict(figures.call_errors_by_code),
+        error_rate=figures.error_rate,
+        actions=[
+            edge_pb2.ActionStatistics(
+                action=a.action,
+                direction=a.direction,
+                count=a.count,
+                errors=a.errors,
+                p50_ms=a.p50_ms,
+                p95_ms=a.p95_ms,
+                p99_ms=a.p99_ms,
+                max_ms=a.max_ms,
+            )
+            for a in figures.actions
+        ],
+        transactions_active=active,
+        transactions_completed=completed,
+        since=to_timestamp(figures.since),
+    )
+
+
+def _struct(payload: dict[str, Any]) -> struct_pb2.Struct:
+    struct = struct_pb2.Struct()
+    struct.update(payload)
+    return struct

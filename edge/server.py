@@ -21,8 +21,12 @@ from websockets.typing import Subprotocol
 from csms.edge.v1 import edge_pb2, edge_pb2_grpc
 from edge.edge_service import EdgeService
 from edge.handshake import Admission, Refusal, decide
+from edge.operation_table import OPERATION_TABLES
+from edge.operations import Dispatcher
 from edge.registry import REPLACED_CODE, REPLACED_REASON, SessionRegistry
-from edge.services import Services
+from edge.service_status import Component
+from edge.services import AUTH, CHARGEPOINT, TRANSACTION, Services
+from edge.statistics import TrafficStatistics
 from edge.version_table import SESSION_CLASSES, SUPPORTED_VERSIONS
 from servicekit.clock import Clock, SystemClock
 from servicekit.grpc_server import Registration, RunningServer, start_server
@@ -40,6 +44,7 @@ class RunningEdge:
     ws_port: int
     grpc_port: int
     registry: SessionRegistry
+    statistics: TrafficStatistics
     _websocket: Server = field(repr=False)
     _grpc: RunningServer = field(repr=False)
     _edge_service: EdgeService = field(repr=False)
@@ -58,15 +63,23 @@ class RunningEdge:
 class _Endpoint:
     """The WebSocket callbacks of one edge: handshake decision, subprotocol, session."""
 
-    def __init__(self, services: Services, registry: SessionRegistry, clock: Clock) -> None:
+    def __init__(
+        self,
+        services: Services,
+        registry: SessionRegistry,
+        clock: Clock,
+        statistics: TrafficStatistics,
+    ) -> None:
         self.services = services
         self.registry = registry
         self.clock = clock
+        self.statistics = statistics
 
     def process_request(self, connection: ServerConnection, request: Request) -> Response | None:
         """Refuse a bad handshake with an HTTP status and a reason, before upgrading."""
         decision = _decide(request)
         if isinstance(decision, Refusal):
+            self.statistics.handshake_refused()
             LOG.info(
                 "refused handshake path=%s peer=%s status=%d: %s",
                 request.path,
@@ -99,8 +112,10 @@ class _Endpoint:
             self.services,
             remote_address=_peer(connection),
             clock=self.clock,
+            statistics=self.statistics,
         )
         previous = self.registry.add(session)
+        self.statistics.connection_opened()
         LOG.info(
             "charge_point=%s connected version=%s peer=%s",
             session.id,
@@ -116,6 +131,7 @@ class _Endpoint:
             LOG.info("charge_point=%s disconnected: %s", session.id, closed)
         finally:
             self.registry.remove(session)
+            self.statistics.connection_closed()
 
 
 def _decide(request: Request) -> Admission | Refusal:
@@ -148,7 +164,9 @@ async def start(
     ``settings.edge_grpc_port`` (``ws_port``/``grpc_port`` override them; 0 = a free port)."""
     services = Services.connect(settings)
     registry = SessionRegistry()
-    endpoint = _Endpoint(services, registry, SystemClock())
+    clock = SystemClock()
+    statistics = TrafficStatistics(clock)
+    endpoint = _Endpoint(services, registry, clock, statistics)
     websocket = await serve(
         endpoint.handle,
         settings.internal_host,
@@ -158,7 +176,18 @@ async def start(
         # A larger frame is closed with 1009 "message too big" (RFC 6455 §7.4.1).
         max_size=settings.max_message_bytes,
     )
-    edge_service = EdgeService(registry)
+    edge_service = EdgeService(
+        registry,
+        Dispatcher(registry, OPERATION_TABLES),
+        statistics,
+        services,
+        address=settings.edge_address,
+        components=[
+            Component(CHARGEPOINT, settings.chargepoint_address, services.chargepoint.GetHealth),
+            Component(TRANSACTION, settings.transaction_address, services.transaction.GetHealth),
+            Component(AUTH, settings.auth_address, services.auth.GetHealth),
+        ],
+    )
     try:
         grpc_server = await start_server(
             [
@@ -179,6 +208,7 @@ async def start(
         ws_port=int(bound),
         grpc_port=grpc_server.port,
         registry=registry,
+        statistics=statistics,
         _websocket=websocket,
         _grpc=grpc_server,
         _edge_service=edge_service,

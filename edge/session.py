@@ -10,8 +10,11 @@ description says what to change. A version's handlers live in its own package
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar, cast
 
@@ -24,14 +27,18 @@ from ocpp.charge_point import (
     snake_to_camel_case,
 )
 from ocpp.exceptions import InternalError, NotImplementedError, OCPPError
-from ocpp.messages import Call, CallResult
+from ocpp.messages import Call, CallError, CallResult
 from ocpp.routing import on as library_on
 from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import ConnectionClosed
 
-from edge import framing
+from edge import framing, payload_schema
 from edge.errors import Request, Response, invoke
 from edge.ocpp_version import OcppVersion
+from edge.operation_errors import InvalidAnswer, NoAnswer, NotConnected, StationCallError
+from edge.payload_schema import SchemaSet
 from edge.services import Services
+from edge.statistics import TrafficStatistics
 from servicekit.clock import Clock
 
 LOG = logging.getLogger(__name__)
@@ -40,8 +47,12 @@ FRAME_LOG = logging.getLogger("ocpp")
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 
-# How long a CSMS-initiated call waits for the station's answer.
+# How long a CSMS-initiated call waits for the station's answer, at most.
 RESPONSE_TIMEOUT = 30.0
+
+# Statistics file CALLs of actions the version does not define under this name, so a
+# station inventing action names cannot grow the statistics without bound.
+UNKNOWN_ACTION = "(unknown action)"
 
 
 def on(action: str) -> Callable[[Handler], Handler]:
@@ -49,15 +60,28 @@ def on(action: str) -> Callable[[Handler], Handler]:
     return cast(Callable[[Handler], Handler], library_on(action))
 
 
+@dataclass
+class _Outstanding:
+    """A CALL of the CSMS: its action, when it left and was answered (monotonic), and
+    whether the answer was a CALLERROR."""
+
+    action: str
+    sent_at: float | None = None
+    answered_at: float | None = None
+    call_error: bool = False
+
+
 class Session(ChargePoint):  # type: ignore[misc]
     """A connected charge point: its identity, version, peer, and its handlers.
 
     Subclasses set :attr:`known_actions` (every action of their version, so an action
-    the edge does not handle yet is told apart from one that does not exist) and add
-    one ``@on(Action.X)`` method per action they answer.
+    the edge does not handle yet is told apart from one that does not exist) and
+    :attr:`schemas` (their version's JSON schemas), and add one ``@on(Action.X)`` method
+    per action they answer.
     """
 
     known_actions: ClassVar[frozenset[str]] = frozenset()
+    schemas: ClassVar[SchemaSet]
 
     def __init__(
         self,
@@ -68,6 +92,7 @@ class Session(ChargePoint):  # type: ignore[misc]
         *,
         remote_address: str,
         clock: Clock,
+        statistics: TrafficStatistics,
         response_timeout: float = RESPONSE_TIMEOUT,
     ) -> None:
         super().__init__(
@@ -80,8 +105,10 @@ class Session(ChargePoint):  # type: ignore[misc]
         self.remote_address = remote_address
         self.clock = clock
         self.connected_at: datetime = clock.now()
-        # The library validates CSMS-initiated calls against this version's schemas.
+        self.statistics = statistics
+        self.response_timeout = response_timeout
         self._ocpp_version = version.name
+        self._outstanding: dict[str, _Outstanding] = {}
 
     async def invoke(
         self,
@@ -97,6 +124,7 @@ class Session(ChargePoint):  # type: ignore[misc]
 
     async def route_message(self, raw_msg: str | bytes) -> None:
         """Answer a CALL, hand a response to the waiting ``call()``, or answer a bad frame."""
+        self.statistics.frame_received()
         try:
             message = framing.parse(raw_msg)
         except framing.FrameError as error:
@@ -108,6 +136,7 @@ class Session(ChargePoint):  # type: ignore[misc]
                     error.description,
                 )
                 code = framing.frame_error_code(error, self.version.error_codes)
+                self.statistics.unreadable_call_answered(code)
                 await self._send(framing.call_error(error.unique_id, code, error.description))
             else:
                 LOG.warning(
@@ -130,6 +159,8 @@ class Session(ChargePoint):  # type: ignore[misc]
             )
 
     async def _answer(self, call: Call) -> None:
+        started = time.monotonic()
+        code: str | None = None
         try:
             await self._handle_call(call)
         except OCPPError as error:
@@ -152,8 +183,12 @@ class Session(ChargePoint):  # type: ignore[misc]
                 call.unique_id,
                 call.action,
             )
+            code = "InternalError"
             description = f"the edge failed while handling {call.action}; see its log"
-            await self._send(framing.call_error(call.unique_id, "InternalError", description))
+            await self._send(framing.call_error(call.unique_id, code, description))
+        finally:
+            action = call.action if call.action in self.known_actions else UNKNOWN_ACTION
+            self.statistics.call_received(action, time.monotonic() - started, code)
 
     async def _handle_call(self, msg: Call) -> None:
         """Validate, run the handler, validate and send its answer.
@@ -190,3 +225,98 @@ class Session(ChargePoint):  # type: ignore[misc]
         if action in self.known_actions:
             return f"{action} is an OCPP {self.version.name} action this CSMS does not handle yet"
         return f"{action!r} is not an OCPP {self.version.name} action this CSMS knows"
+
+    async def _send(self, message: str) -> None:
+        await super()._send(message)
+        self.statistics.frame_sent()
+
+    async def request(self, payload: Any, budget: float) -> Any:
+        """Send one CALL of the CSMS and return the station's result payload (the
+        library's ``call_result`` dataclass of that action).
+
+        The library's ``call()`` keeps one CALL outstanding per charge point (OCPP-J 1.6
+        §4.1.1: a sender waits for the answer before its next CALL), so concurrent
+        requests to one station queue here while other stations are served. ``budget``
+        bounds the whole wait, queueing included. The payload must have been checked
+        against the schema; the answer is checked in :meth:`_get_specific_response`.
+
+        Raises :class:`NoAnswer`, :class:`StationCallError`, :class:`InvalidAnswer`, or
+        :class:`NotConnected` when the socket closes first.
+        """
+        action = type(payload).__name__
+        unique_id = str(self._unique_id_generator())
+        outstanding = _Outstanding(action)
+        self._outstanding[unique_id] = outstanding
+        try:
+            return await self._exchange(payload, unique_id, budget)
+        except TimeoutError:
+            raise NoAnswer(self.id, action, budget) from None
+        finally:
+            del self._outstanding[unique_id]
+            if outstanding.sent_at is not None:
+                seconds = None
+                if outstanding.answered_at is not None:
+                    seconds = outstanding.answered_at - outstanding.sent_at
+                self.statistics.call_sent(action, seconds, outstanding.call_error)
+
+    async def _exchange(self, payload: Any, unique_id: str, budget: float) -> Any:
+        """``call()`` bounded by ``budget`` seconds and by the socket: a station that goes away
+        while the CSMS waits is reported at once, not when the deadline passes."""
+        calling = asyncio.ensure_future(
+            # The edge checks the request before and the answer in
+            # _get_specific_response, naming the field; the library's own check would
+            # only repeat it with a vaguer message.
+            self.call(payload, suppress=False, unique_id=unique_id, skip_schema_validation=True)
+        )
+        closing = asyncio.ensure_future(self.connection.wait_closed())
+        try:
+            await asyncio.wait(
+                {calling, closing}, timeout=budget, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            calling.cancel()
+            closing.cancel()
+            await asyncio.gather(calling, closing, return_exceptions=True)
+        if not calling.cancelled():
+            try:
+                return calling.result()
+            except ConnectionClosed:
+                raise NotConnected(self.id) from None
+        if not closing.cancelled():
+            raise NotConnected(self.id)
+        raise TimeoutError
+
+    async def _get_specific_response(self, unique_id: str, seconds: float) -> Any:
+        """The answer to our CALL ``unique_id``: a CALLERROR becomes
+        :class:`StationCallError` (with its code as the station wrote it, which the
+        library would refuse when it is not a 1.6 code), and a CALLRESULT that breaks the
+        action's schema :class:`InvalidAnswer`."""
+        outstanding = self._outstanding.get(unique_id)
+        if outstanding is not None and outstanding.sent_at is None:
+            outstanding.sent_at = time.monotonic()
+        response = await super()._get_specific_response(unique_id, seconds)
+        if outstanding is None:
+            return response
+        outstanding.answered_at = time.monotonic()
+        if isinstance(response, CallError):
+            outstanding.call_error = True
+            raise StationCallError(
+                self.id,
+                outstanding.action,
+                response.error_code,
+                response.error_description,
+                response.error_details or {},
+            )
+        violation = payload_schema.violation(
+            self.schemas, outstanding.action, response.payload, answer=True
+        )
+        if violation is not None:
+            LOG.warning(
+                "charge_point=%s message_id=%s action=%s invalid answer: %s",
+                self.id,
+                unique_id,
+                outstanding.action,
+                violation,
+            )
+            raise InvalidAnswer(self.id, outstanding.action, str(violation))
+        return response

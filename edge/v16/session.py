@@ -15,10 +15,12 @@ from ocpp.v16.enums import Action
 from edge.services import AUTH, CHARGEPOINT, TRANSACTION
 from edge.session import Session, on
 from edge.v16 import translate
+from edge.v16.schemas import SCHEMAS
 
 
 class SessionV16(Session):
     known_actions: ClassVar[frozenset[str]] = frozenset(action.value for action in Action)
+    schemas = SCHEMAS
     # The library builds answers to CSMS-initiated calls from this module.
     _call_result = call_result
 

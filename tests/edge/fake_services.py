@@ -16,6 +16,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from csms.auth.v1 import auth_pb2, auth_pb2_grpc
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
+from csms.common.v1 import health_pb2
 from csms.transaction.v1 import transaction_pb2, transaction_pb2_grpc
 from edge.server import RunningEdge, start
 from servicekit.grpc_server import Registration, RunningServer, start_server
@@ -36,6 +37,8 @@ class Recorder:
         chargepoint_pb2.ChargePoint.ACCEPTED
     )
     invalid_tags: set[str] = field(default_factory=set)
+    transactions_active: int = 2
+    transactions_completed: int = 40
 
     async def record(self, method: str, request: Message, context: Context) -> None:
         self.calls.append((method, request))
@@ -50,9 +53,17 @@ class Recorder:
         return [name for name, _ in self.calls]
 
 
+async def health(recorder: Recorder, component: str, context: Context) -> Any:
+    await recorder.record(f"GetHealth:{component}", health_pb2.GetHealthRequest(), context)
+    return health_pb2.HealthReport(component=component, status="SERVING", version="9.9.9")
+
+
 class FakeChargePoints(chargepoint_pb2_grpc.ChargePointServiceServicer):
     def __init__(self, recorder: Recorder) -> None:
         self.recorder = recorder
+
+    async def GetHealth(self, request: Any, context: Context) -> Any:
+        return await health(self.recorder, "chargepoint", context)
 
     async def RecordBoot(self, request: Any, context: Context) -> Any:
         await self.recorder.record("RecordBoot", request, context)
@@ -88,6 +99,16 @@ class FakeTransactions(transaction_pb2_grpc.TransactionServiceServicer):
         self.recorder = recorder
         self.ids = itertools.count(7)
 
+    async def GetHealth(self, request: Any, context: Context) -> Any:
+        return await health(self.recorder, "transaction", context)
+
+    async def CountTransactions(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("CountTransactions", request, context)
+        return transaction_pb2.CountTransactionsResponse(
+            active=self.recorder.transactions_active,
+            completed=self.recorder.transactions_completed,
+        )
+
     async def StartTransaction(self, request: Any, context: Context) -> Any:
         await self.recorder.record("StartTransaction", request, context)
         return transaction_pb2.StartTransactionResponse(
@@ -112,6 +133,9 @@ class FakeTransactions(transaction_pb2_grpc.TransactionServiceServicer):
 class FakeAuth(auth_pb2_grpc.AuthServiceServicer):
     def __init__(self, recorder: Recorder) -> None:
         self.recorder = recorder
+
+    async def GetHealth(self, request: Any, context: Context) -> Any:
+        return await health(self.recorder, "auth", context)
 
     async def Authorize(self, request: Any, context: Context) -> Any:
         await self.recorder.record("Authorize", request, context)

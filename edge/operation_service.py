@@ -1,0 +1,181 @@
+"""The typed EdgeService operations (remote start, reset, configuration, ...): each RPC
+sends one OCPP call through :class:`~edge.operations.Dispatcher`, and every failure is
+mapped to a gRPC status by :func:`edge.operation_errors.abort`, in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import grpc
+from google.protobuf.message import Message
+
+from csms.edge.v1 import operations_pb2
+from edge.operation_errors import OperationError, abort
+from edge.operations import Dispatcher
+
+Context = grpc.aio.ServicerContext[Any, Any]
+
+
+class TypedOperations:
+    """The typed half of EdgeService; the servicer sets :attr:`dispatcher`."""
+
+    dispatcher: Dispatcher
+
+    async def _perform(self, name: str, request: Any, context: Context) -> Any:
+        try:
+            response: Message = await self.dispatcher.perform(
+                name, request.charge_point_id, request, context.time_remaining()
+            )
+        except OperationError as error:
+            await abort(context, error)
+        return response
+
+    async def RequestStartTransaction(
+        self, request: operations_pb2.RequestStartTransactionRequest, context: Context
+    ) -> operations_pb2.RequestStartTransactionResponse:
+        response: operations_pb2.RequestStartTransactionResponse = await self._perform(
+            "RequestStartTransaction", request, context
+        )
+        return response
+
+    async def RequestStopTransaction(
+        self, request: operations_pb2.RequestStopTransactionRequest, context: Context
+    ) -> operations_pb2.RequestStopTransactionResponse:
+        response: operations_pb2.RequestStopTransactionResponse = await self._perform(
+            "RequestStopTransaction", request, context
+        )
+        return response
+
+    async def UnlockConnector(
+        self, request: operations_pb2.UnlockConnectorRequest, context: Context
+    ) -> operations_pb2.UnlockConnectorResponse:
+        response: operations_pb2.UnlockConnectorResponse = await self._perform(
+            "UnlockConnector", request, context
+        )
+        return response
+
+    async def Reset(
+        self, request: operations_pb2.ResetRequest, context: Context
+    ) -> operations_pb2.ResetResponse:
+        response: operations_pb2.ResetResponse = await self._perform("Reset", request, context)
+        return response
+
+    async def ChangeAvailability(
+        self, request: operations_pb2.ChangeAvailabilityRequest, context: Context
+    ) -> operations_pb2.ChangeAvailabilityResponse:
+        response: operations_pb2.ChangeAvailabilityResponse = await self._perform(
+            "ChangeAvailability", request, context
+        )
+        return response
+
+    async def ClearCache(
+        self, request: operations_pb2.ClearCacheRequest, context: Context
+    ) -> operations_pb2.ClearCacheResponse:
+        response: operations_pb2.ClearCacheResponse = await self._perform(
+            "ClearCache", request, context
+        )
+        return response
+
+    async def GetConfiguration(
+        self, request: operations_pb2.GetConfigurationRequest, context: Context
+    ) -> operations_pb2.GetConfigurationResponse:
+        response: operations_pb2.GetConfigurationResponse = await self._perform(
+            "GetConfiguration", request, context
+        )
+        return response
+
+    async def ChangeConfiguration(
+        self, request: operations_pb2.ChangeConfigurationRequest, context: Context
+    ) -> operations_pb2.ChangeConfigurationResponse:
+        response: operations_pb2.ChangeConfigurationResponse = await self._perform(
+            "ChangeConfiguration", request, context
+        )
+        return response
+
+    async def DataTransfer(
+        self, request: operations_pb2.DataTransferRequest, context: Context
+    ) -> operations_pb2.DataTransferResponse:
+        response: operations_pb2.DataTransferResponse = await self._perform(
+            "DataTransfer", request, context
+        )
+        return response
+
+    async def GetLocalListVersion(
+        self, request: operations_pb2.GetLocalListVersionRequest, context: Context
+    ) -> operations_pb2.GetLocalListVersionResponse:
+        response: operations_pb2.GetLocalListVersionResponse = await self._perform(
+            "GetLocalListVersion", request, context
+        )
+        return response
+
+    async def SendLocalList(
+        self, request: operations_pb2.SendLocalListRequest, context: Context
+    ) -> operations_pb2.SendLocalListResponse:
+        response: operations_pb2.SendLocalListResponse = await self._perform(
+            "SendLocalList", request, context
+        )
+        return response
+
+    async def TriggerMessage(
+        self, request: operations_pb2.TriggerMessageRequest, context: Context
+    ) -> operations_pb2.TriggerMessageResponse:
+        response: operations_pb2.TriggerMessageResponse = await self._perform(
+            "TriggerMessage", request, context
+        )
+        return response
+
+    async def UpdateFirmware(
+        self, request: operations_pb2.UpdateFirmwareRequest, context: Context
+    ) -> operations_pb2.UpdateFirmwareResponse:
+        response: operations_pb2.UpdateFirmwareResponse = await self._perform(
+            "UpdateFirmware", request, context
+        )
+        return response
+
+    async def GetDiagnostics(
+        self, request: operations_pb2.GetDiagnosticsRequest, context: Context
+    ) -> operations_pb2.GetDiagnosticsResponse:
+        response: operations_pb2.GetDiagnosticsResponse = await self._perform(
+            "GetDiagnostics", request, context
+        )
+        return response
+
+    async def ReserveNow(
+        self, request: operations_pb2.ReserveNowRequest, context: Context
+    ) -> operations_pb2.ReserveNowResponse:
+        response: operations_pb2.ReserveNowResponse = await self._perform(
+            "ReserveNow", request, context
+        )
+        return response
+
+    async def CancelReservation(
+        self, request: operations_pb2.CancelReservationRequest, context: Context
+    ) -> operations_pb2.CancelReservationResponse:
+        response: operations_pb2.CancelReservationResponse = await self._perform(
+            "CancelReservation", request, context
+        )
+        return response
+
+    async def SetChargingProfile(
+        self, request: operations_pb2.SetChargingProfileRequest, context: Context
+    ) -> operations_pb2.SetChargingProfileResponse:
+        response: operations_pb2.SetChargingProfileResponse = await self._perform(
+            "SetChargingProfile", request, context
+        )
+        return response
+
+    async def ClearChargingProfile(
+        self, request: operations_pb2.ClearChargingProfileRequest, context: Context
+    ) -> operations_pb2.ClearChargingProfileResponse:
+        response: operations_pb2.ClearChargingProfileResponse = await self._perform(
+            "ClearChargingProfile", request, context
+        )
+        return response
+
+    async def GetCompositeSchedule(
+        self, request: operations_pb2.GetCompositeScheduleRequest, context: Context
+    ) -> operations_pb2.GetCompositeScheduleResponse:
+        response: operations_pb2.GetCompositeScheduleResponse = await self._perform(
+            "GetCompositeSchedule", request, context
+        )
+        return response

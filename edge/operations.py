@@ -1,0 +1,149 @@
+"""The dispatcher of EdgeService operations: from an RPC to one OCPP call on the socket
+of the charge point it names, in the OCPP version that station speaks.
+
+Version-neutral: what differs between versions comes from
+:data:`edge.operation_table.OPERATION_TABLES` and the session's schemas. Failures are
+raised as :mod:`edge.operation_errors`, which the servicer maps to gRPC status once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from google.protobuf.message import Message
+from ocpp.charge_point import (
+    camel_to_snake_case,
+    remove_nones,
+    serialize_as_dict,
+    snake_to_camel_case,
+)
+
+from edge import payload_schema
+from edge.ocpp_version import OcppVersion
+from edge.operation import AnswerFault, VersionOperations
+from edge.operation_errors import (
+    InvalidAnswer,
+    InvalidRequest,
+    NotConnected,
+    StationCallError,
+    Unsupported,
+)
+from edge.payload_schema import SchemaSet
+from edge.registry import SessionRegistry
+from edge.session import RESPONSE_TIMEOUT, Session
+
+LOG = logging.getLogger(__name__)
+
+# RFC 6455 §7.4.1: 1000 is a normal closure; the station is expected to reconnect.
+DISCONNECT_CODE = 1000
+DISCONNECT_REASON = "disconnected by the CSMS operator"
+
+# Of the time the gRPC caller still gives, this share (at most MAX_MARGIN seconds) is kept
+# for the answer to travel back, so the caller reads our "did not answer" message rather
+# than its own client's bare deadline error.
+MARGIN_SHARE = 0.1
+MAX_MARGIN = 0.5
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """The station's CALLRESULT payload to a generic Send (camelCase keys)."""
+
+    payload: dict[str, Any]
+
+
+def wait_budget(remaining: float | None, cap: float) -> float:
+    """How long to wait for a station: the caller's remaining deadline less a margin,
+    and never more than ``cap`` (a caller without a deadline gets ``cap``)."""
+    if remaining is None:
+        return cap
+    margin = min(remaining * MARGIN_SHARE, MAX_MARGIN)
+    return max(0.0, min(cap, remaining - margin))
+
+
+class Dispatcher:
+    """Looks up the session, translates with its version's table, sends, translates back."""
+
+    def __init__(
+        self,
+        registry: SessionRegistry,
+        tables: Mapping[OcppVersion, VersionOperations],
+        *,
+        cap: float = RESPONSE_TIMEOUT,
+    ) -> None:
+        self._registry = registry
+        self._tables = tables
+        self._cap = cap
+
+    def session(self, charge_point_id: str) -> Session:
+        session = self._registry.get(charge_point_id)
+        if session is None:
+            raise NotConnected(charge_point_id)
+        return session
+
+    async def perform(
+        self, name: str, charge_point_id: str, request: Message, remaining: float | None
+    ) -> Any:
+        """The typed operation ``name`` (its RPC name): the protobuf response."""
+        session = self.session(charge_point_id)
+        table = self._tables.get(session.version)
+        operation = None if table is None else table.typed.get(name)
+        if operation is None:
+            raise Unsupported(session.version.name, name)
+        payload = operation.request(request)
+        check_request(session.schemas, session.version, operation.action, as_json(payload))
+        answer = await session.request(payload, wait_budget(remaining, self._cap))
+        try:
+            return operation.answer(answer)
+        except AnswerFault as fault:
+            raise InvalidAnswer(session.id, operation.action, str(fault)) from None
+
+    async def send(
+        self,
+        charge_point_id: str,
+        action: str,
+        payload: Mapping[str, Any],
+        remaining: float | None,
+    ) -> SendResult | StationCallError:
+        """Any action the CSMS may send in the station's version, its payload checked
+        first; a CALLERROR is an answer here, returned rather than raised."""
+        session = self.session(charge_point_id)
+        table = self._tables.get(session.version)
+        if table is None:
+            raise Unsupported(session.version.name, "Send")
+        if action not in table.outgoing_actions:
+            raise InvalidRequest(
+                f"{action!r} is not an action a CSMS sends in OCPP {session.version.name}; "
+                f"use one of: {', '.join(sorted(table.outgoing_actions))}"
+            )
+        converted = payload_schema.integral_numbers(session.schemas, action, dict(payload))
+        check_request(session.schemas, session.version, action, converted)
+        call = getattr(table.calls, action)(**camel_to_snake_case(converted))
+        try:
+            answer = await session.request(call, wait_budget(remaining, self._cap))
+        except StationCallError as refusal:
+            return refusal
+        return SendResult(as_json(answer))
+
+    async def disconnect(self, charge_point_id: str) -> None:
+        session = self.session(charge_point_id)
+        LOG.info("charge_point=%s disconnected by the CSMS operator", charge_point_id)
+        await session.close(DISCONNECT_CODE, DISCONNECT_REASON)
+
+
+def check_request(
+    schemas: SchemaSet, version: OcppVersion, action: str, payload: Mapping[str, Any]
+) -> None:
+    """INVALID_ARGUMENT naming the field when ``payload`` breaks the request schema."""
+    violation = payload_schema.violation(schemas, action, payload, answer=False)
+    if violation is not None:
+        raise InvalidRequest(f"{action} would not be valid OCPP {version.name}: {violation}")
+
+
+def as_json(payload: Any) -> dict[str, Any]:
+    """A library payload dataclass as the JSON object it is sent or received as."""
+    converted: dict[str, Any] = snake_to_camel_case(remove_nones(serialize_as_dict(payload)))
+    return converted

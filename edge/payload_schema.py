@@ -1,0 +1,123 @@
+"""The JSON schemas of one OCPP version's payloads, as the ``ocpp`` library ships them, and
+the checks the edge makes with them on the calls it sends and the answers it receives.
+
+The edge checks both directions itself (rather than through the library's
+``validate_payload``) for two reasons: a violation must name the field it is about
+(``csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0].limit: 7.35 is not a
+multiple of 0.1``), and the library caches its validators by action only, although it
+builds some with a decimal float parser and some without (OCPP 1.6 ``multipleOf: 0.1``
+cannot be checked on binary floats), so sharing its cache would mix the two.
+
+Here every schema is read with ``Decimal`` floats and every payload is checked as
+``Decimal`` too, so ``21.4`` is a multiple of ``0.1`` as a person would expect.
+Schemas are read when needed and not cached: operators send calls rarely, a 1.6 schema
+is a few kilobytes, and a cache would be mutable state someone has to own.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft4Validator  # type: ignore[import-untyped]
+from jsonschema import exceptions as schema_errors
+
+_DECIMAL_REPR = re.compile(r"Decimal\('([^']*)'\)")
+
+
+@dataclass(frozen=True)
+class SchemaSet:
+    """Where one OCPP version's schemas are and how their files are named: OCPP 1.6 names
+    a request schema after its action (``Reset.json``), OCPP 2.x adds ``Request``."""
+
+    directory: Path
+    request_suffix: str
+    answer_suffix: str
+
+    def load(self, action: str, *, answer: bool) -> dict[str, Any]:
+        suffix = self.answer_suffix if answer else self.request_suffix
+        text = (self.directory / f"{action}{suffix}.json").read_text(encoding="utf-8-sig")
+        schema: dict[str, Any] = json.loads(text, parse_float=Decimal)
+        return schema
+
+
+@dataclass(frozen=True)
+class Violation:
+    """Where a payload breaks its schema (``path``, empty for the payload itself) and how."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}" if self.path else self.reason
+
+
+def violation(
+    schemas: SchemaSet, action: str, payload: Mapping[str, Any], *, answer: bool
+) -> Violation | None:
+    """The most relevant schema violation of ``payload`` (camelCase keys), or None."""
+    schema = schemas.load(action, answer=answer)
+    document = json.loads(json.dumps(payload, default=_decimal_as_float), parse_float=Decimal)
+    error = schema_errors.best_match(Draft4Validator(schema).iter_errors(document))
+    if error is None:
+        return None
+    return Violation(_path(error), _DECIMAL_REPR.sub(r"\1", error.message))
+
+
+def integral_numbers(schemas: SchemaSet, action: str, payload: Any) -> Any:
+    """``payload`` with every integral float turned into an int where the request schema
+    wants an integer. JSON has one number type and ``google.protobuf.Struct`` keeps every
+    number as a double, so ``{"connectorId": 1}`` arrives as ``1.0``; OCPP's draft-04
+    schemas accept only ``1`` as an integer."""
+    schema = schemas.load(action, answer=False)
+    return _coerce(schema, payload, schema)
+
+
+def _coerce(schema: Mapping[str, Any], value: Any, root: Mapping[str, Any]) -> Any:
+    schema = _resolve(schema, root)
+    if isinstance(value, float) and value.is_integer() and "integer" in _types(schema):
+        return int(value)
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        return {key: _coerce(properties.get(key, {}), item, root) for key, item in value.items()}
+    if isinstance(value, list):
+        items = schema.get("items", {})
+        return [_coerce(items if isinstance(items, dict) else {}, item, root) for item in value]
+    return value
+
+
+def _resolve(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Follow a local ``$ref`` (``#/definitions/X``), which the 1.6 security extension's
+    schemas use; OCPP schemas refer to nothing outside their own file."""
+    reference = schema.get("$ref")
+    if not isinstance(reference, str) or not reference.startswith("#/"):
+        return schema
+    target: Any = root
+    for part in reference[2:].split("/"):
+        target = target.get(part, {}) if isinstance(target, Mapping) else {}
+    return _resolve(target, root) if isinstance(target, Mapping) else {}
+
+
+def _types(schema: Mapping[str, Any]) -> list[str]:
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        return [kind]
+    return [k for k in kind if isinstance(k, str)] if isinstance(kind, list) else []
+
+
+def _path(error: schema_errors.ValidationError) -> str:
+    text = ""
+    for part in error.absolute_path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _decimal_as_float(value: object) -> float:
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")

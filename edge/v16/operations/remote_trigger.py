@@ -1,0 +1,43 @@
+"""OCPP 1.6 Remote Trigger profile (OCPP 1.6 §5.17): ask the station to send a message
+now. Pure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ocpp.v16 import call
+
+from csms.edge.v1 import operations_pb2
+from edge.v16.operations.fields import choice, connector
+
+Request = operations_pb2.TriggerMessageRequest
+
+# OCPP 1.6 §7.33 MessageTrigger.
+_MESSAGE = {
+    Request.BOOT_NOTIFICATION: "BootNotification",
+    Request.DIAGNOSTICS_STATUS_NOTIFICATION: "DiagnosticsStatusNotification",
+    Request.FIRMWARE_STATUS_NOTIFICATION: "FirmwareStatusNotification",
+    Request.HEARTBEAT: "Heartbeat",
+    Request.METER_VALUES: "MeterValues",
+    Request.STATUS_NOTIFICATION: "StatusNotification",
+}
+
+_STATUS = {
+    "Accepted": operations_pb2.TriggerMessageResponse.ACCEPTED,
+    "Rejected": operations_pb2.TriggerMessageResponse.REJECTED,
+    "NotImplemented": operations_pb2.TriggerMessageResponse.NOT_IMPLEMENTED,
+}
+
+
+def trigger_request(request: Request) -> call.TriggerMessage:
+    """connectorId only when the message is about one EVSE (``evse_id`` > 0)."""
+    return call.TriggerMessage(
+        requested_message=choice(
+            request.requested_message, _MESSAGE, "requested_message", Request.Message.DESCRIPTOR
+        ),
+        connector_id=connector(request.evse_id) or None,
+    )
+
+
+def trigger_answer(answer: Any) -> operations_pb2.TriggerMessageResponse:
+    return operations_pb2.TriggerMessageResponse(status=_STATUS[answer.status])
