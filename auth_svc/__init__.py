@@ -4,4 +4,8 @@ authorization decisions given to charge points.
 It owns the ``id_tags`` table in its own database and asks transaction_svc (over gRPC,
 through :class:`auth_svc.ports.ActiveTransactions`) whether an identifier is already
 charging, because only transaction_svc knows which transactions are open.
+
+It also owns the local authorization list (OCPP 1.6 LocalAuthListManagement, 2.0.1 D01-D02):
+its members and version, the version each station accepted, and sending the list through
+the edge's EdgeService (:class:`auth_svc.ports.Stations`).
 """

@@ -1,14 +1,18 @@
 """What the use cases need from the outside world, as protocols.
 
 Adapters implement them: :mod:`auth_svc.adapters.sql` and :mod:`auth_svc.adapters.memory`
-for storage, :mod:`auth_svc.adapters.transaction_client` for transaction_svc.
+for storage, :mod:`auth_svc.adapters.transaction_client` for transaction_svc,
+:mod:`auth_svc.adapters.edge_client` for the stations (through the edge).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from auth_svc.domain import IdTag
+from auth_svc.local_list import ListEntry, Member, UpdateEntry, UpdateStatus, UpdateType
 from servicekit import unit_of_work
 
 
@@ -28,11 +32,58 @@ class IdTagRepository(Protocol):
         ...
 
 
+class LocalListRepository(Protocol):
+    """The list's entries and its version (one version for the whole list)."""
+
+    async def version(self) -> int:
+        """The current version; 0 for a list that never changed."""
+        ...
+
+    async def next_version(self) -> int:
+        """Increment the version and return it. It stays taken until the unit of work
+        ends, so concurrent changes get distinct versions (or one waits)."""
+        ...
+
+    async def get(self, id_tag: str) -> ListEntry | None:
+        """The entry of ``id_tag``, member or removed."""
+        ...
+
+    async def put(self, entry: ListEntry) -> None:
+        """Store the entry, replacing the one of the same id_tag."""
+        ...
+
+    async def members(self) -> list[Member]:
+        """The current members with their identifiers, in id_tag order."""
+        ...
+
+    async def changed_after(self, version: int) -> list[Member]:
+        """Entries (members and removed ones) changed after ``version``, in id_tag order."""
+        ...
+
+
+class StationListRepository(Protocol):
+    """Which list version each station accepted."""
+
+    async def accepted_version(self, charge_point_id: str) -> int | None:
+        """None when the CSMS has no record of the station accepting a list."""
+        ...
+
+    async def record(self, charge_point_id: str, version: int, accepted_at: datetime) -> None:
+        """Remember that the station accepted ``version``, replacing any earlier record."""
+        ...
+
+
 class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
     """One database transaction. Leaving the block without :meth:`commit` rolls it back."""
 
     @property
     def id_tags(self) -> IdTagRepository: ...
+
+    @property
+    def local_list(self) -> LocalListRepository: ...
+
+    @property
+    def station_lists(self) -> StationListRepository: ...
 
 
 class ActiveTransactions(Protocol):
@@ -43,4 +94,23 @@ class ActiveTransactions(Protocol):
 
         Raises :class:`auth_svc.errors.TransactionServiceUnavailable` when nobody answers.
         """
+        ...
+
+
+class Stations(Protocol):
+    """The calls auth_svc sends to charge points, through the edge's EdgeService.
+
+    Each raises the station errors of :mod:`auth_svc.errors` with the status the edge gave:
+    StationNotConnected, StationDidNotAnswer, StationRefused (a CALLERROR), StationCannot,
+    StationRequestInvalid, EdgeUnavailable, EdgeFailed.
+    """
+
+    async def send_local_list(
+        self,
+        charge_point_id: str,
+        version: int,
+        update_type: UpdateType,
+        entries: Sequence[UpdateEntry],
+    ) -> UpdateStatus:
+        """Send SendLocalList; the station's answer."""
         ...

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 import grpc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from auth_svc.adapters.edge_client import EdgeStations
 from auth_svc.adapters.sql import SqlUnitOfWork
 from auth_svc.adapters.transaction_client import TransactionServiceClient
 from auth_svc.servicer import AuthServicer
-from auth_svc.use_cases import AuthUseCases
+from auth_svc.use_cases import AuthUseCases, LocalListUseCases
 from csms.auth.v1 import auth_pb2, auth_pb2_grpc
 from servicekit.channels import open_channel
 from servicekit.clock import SystemClock
@@ -35,13 +36,23 @@ class RunningService:
     server: RunningServer
     engine: AsyncEngine
     transaction_channel: grpc.aio.Channel
+    edge_channel: grpc.aio.Channel
 
     async def stop(self) -> None:
         try:
             await self.server.stop(grace=2.0)
         finally:
-            await self.transaction_channel.close(None)
-            await self.engine.dispose()
+            await _close(self.transaction_channel, self.edge_channel, self.engine)
+
+
+async def _close(
+    transaction_channel: grpc.aio.Channel, edge_channel: grpc.aio.Channel, engine: AsyncEngine
+) -> None:
+    try:
+        await transaction_channel.close(None)
+        await edge_channel.close(None)
+    finally:
+        await engine.dispose()
 
 
 async def start(settings: Settings, *, port: int | None = None) -> RunningService:
@@ -49,12 +60,16 @@ async def start(settings: Settings, *, port: int | None = None) -> RunningServic
     configured auth port; 0 picks a free one, see ``RunningService.port``)."""
     engine = create_engine(settings.auth_database_url, "auth")
     channel = open_channel(settings.transaction_address)
+    edge_channel = open_channel(settings.edge_address)
+    unit_of_work = functools.partial(SqlUnitOfWork, engine)
+    clock = SystemClock()
     use_cases = AuthUseCases(
-        functools.partial(SqlUnitOfWork, engine),
-        SystemClock(),
-        TransactionServiceClient(channel, settings.grpc_timeout),
+        unit_of_work, clock, TransactionServiceClient(channel, settings.grpc_timeout)
     )
-    servicer = AuthServicer(use_cases, engine)
+    local_list = LocalListUseCases(
+        unit_of_work, clock, EdgeStations(edge_channel, settings.grpc_timeout)
+    )
+    servicer = AuthServicer(use_cases, local_list, engine)
     try:
         server = await start_server(
             [Registration(servicer, auth_pb2_grpc.add_AuthServiceServicer_to_server, SERVICE_NAME)],
@@ -62,13 +77,13 @@ async def start(settings: Settings, *, port: int | None = None) -> RunningServic
             settings.auth_grpc_port if port is None else port,
         )
     except BaseException:
-        await channel.close(None)
-        await engine.dispose()
+        await _close(channel, edge_channel, engine)
         raise
     LOG.info(
-        "auth service listening host=%s port=%d transaction_address=%s",
+        "auth service listening host=%s port=%d transaction_address=%s edge_address=%s",
         settings.internal_host,
         server.port,
         settings.transaction_address,
+        settings.edge_address,
     )
-    return RunningService(server.port, server, engine, channel)
+    return RunningService(server.port, server, engine, channel, edge_channel)

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from auth_svc.domain import AuthorizationStatus, IdTag, IdTagFields, IdTokenInfo, Purpose
 from auth_svc.errors import InvalidRequest
-from auth_svc.use_cases import AuthUseCases
+from auth_svc.local_list import LocalList, UpdateType
+from auth_svc.use_cases import AuthUseCases, LocalListUseCases
 from csms.auth.v1 import auth_pb2, auth_pb2_grpc
 from csms.common.v1 import health_pb2
 from servicekit.health import database_report
@@ -23,11 +24,16 @@ Context = grpc.aio.ServicerContext[Any, Any]
 
 _Status = auth_pb2.IdTokenInfo.Status
 _Purpose = auth_pb2.AuthorizeRequest.Purpose
+_UpdateType = auth_pb2.SendLocalListRequest.UpdateType
+_SendStatus = auth_pb2.SendLocalListResponse.Status
 
 
 class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
-    def __init__(self, use_cases: AuthUseCases, engine: AsyncEngine) -> None:
+    def __init__(
+        self, use_cases: AuthUseCases, local_list: LocalListUseCases, engine: AsyncEngine
+    ) -> None:
         self._use_cases = use_cases
+        self._local_list = local_list
         self._engine = engine
 
     async def GetHealth(
@@ -70,6 +76,50 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
     ) -> auth_pb2.IdTag:
         tag = await self._use_cases.update_id_tag(fields_from_proto(request.id_tag))
         return id_tag_to_proto(tag)
+
+    async def AddToLocalList(
+        self, request: auth_pb2.AddToLocalListRequest, context: Context
+    ) -> auth_pb2.LocalList:
+        return local_list_to_proto(await self._local_list.add(request.id_tag))
+
+    async def RemoveFromLocalList(
+        self, request: auth_pb2.RemoveFromLocalListRequest, context: Context
+    ) -> auth_pb2.LocalList:
+        return local_list_to_proto(await self._local_list.remove(request.id_tag))
+
+    async def GetLocalList(
+        self, request: auth_pb2.GetLocalListRequest, context: Context
+    ) -> auth_pb2.LocalList:
+        return local_list_to_proto(await self._local_list.get())
+
+    async def SendLocalList(
+        self, request: auth_pb2.SendLocalListRequest, context: Context
+    ) -> auth_pb2.SendLocalListResponse:
+        outcome = await self._local_list.send(
+            request.charge_point_id, update_type_from_proto(request.update_type)
+        )
+        return auth_pb2.SendLocalListResponse(
+            status=_SendStatus.Value(outcome.status.name),
+            version=outcome.version,
+            update_type=_UpdateType.Value(outcome.update_type.name),
+            entries_sent=outcome.entries_sent,
+        )
+
+
+def update_type_from_proto(value: auth_pb2.SendLocalListRequest.UpdateType.ValueType) -> UpdateType:
+    """UPDATE_TYPE_UNSPECIFIED is FULL, the API's default."""
+    if value == _UpdateType.UPDATE_TYPE_UNSPECIFIED:
+        return UpdateType.FULL
+    try:
+        return UpdateType[_UpdateType.Name(value)]
+    except ValueError:
+        raise InvalidRequest(f"update_type {value} is not FULL or DIFFERENTIAL") from None
+
+
+def local_list_to_proto(local_list: LocalList) -> auth_pb2.LocalList:
+    return auth_pb2.LocalList(
+        version=local_list.version, entries=[id_tag_to_proto(tag) for tag in local_list.members]
+    )
 
 
 def purpose_from_proto(value: auth_pb2.AuthorizeRequest.Purpose.ValueType) -> Purpose:

@@ -5,4 +5,8 @@ It allocates the OCPP 1.6 integer ``transactionId`` (from its database, never fr
 records every start and stop a station reports whatever the authorization decision (the
 station has already started charging; OCPP 1.6 §4.8), and asks auth_svc for the
 ``idTagInfo`` it hands back. It owns its own database schema and nothing else.
+
+It also owns reservations (OCPP 1.6 Reservation profile, 2.0.1 H01-H04): it allocates the
+``reservationId``, sends ReserveNow / CancelReservation through the edge's EdgeService,
+records the station's answers, and checks starting transactions against them.
 """

@@ -3,17 +3,42 @@ which fixes its gRPC status::
 
     servicekit.errors.ServiceError                    (INTERNAL)
      ├── InvalidArgument
-     │    └── InvalidTransactionRequest               a request field is missing or out of range
+     │    ├── InvalidTransactionRequest               a request field is missing or out of range
+     │    ├── InvalidReservationRequest               a reservation field is missing or wrong
+     │    └── StationRequestInvalid                   the edge found the call invalid for the
+     │                                                station's OCPP version
      ├── NotFound
-     │    └── TransactionNotFound                     no such transaction (of that charge point)
+     │    ├── TransactionNotFound                     no such transaction (of that charge point)
+     │    ├── ReservationNotFound                     no such reservation
+     │    └── StationNotConnected                     the edge holds no session of the station
+     ├── FailedPrecondition
+     │    ├── ReservationNotCancellable               it is not ACTIVE (any more)
+     │    ├── CancellationRefused                     the station answered Rejected
+     │    └── StationRefused                          the station answered with a CALLERROR
      ├── Unavailable
-     │    └── AuthServiceUnavailable                  auth_svc did not answer in time; retry
+     │    ├── AuthServiceUnavailable                  auth_svc did not answer in time; retry
+     │    └── EdgeUnavailable                         the edge could not be reached; retry
+     ├── StationDidNotAnswer  (DEADLINE_EXCEEDED)     the station did not answer in time
+     ├── StationCannot        (UNIMPLEMENTED)         the station's OCPP version lacks the call
+     ├── EdgeFailed                                   the edge answered with an unexpected error
      └── AuthServiceFailed                            auth_svc answered with an unexpected error
+
+The errors about stations carry the status the edge gave (see the EdgeService comment in
+``csms/edge/v1/edge.proto``), so a caller of this service sees what it would have seen
+calling the edge.
 """
 
 from __future__ import annotations
 
-from servicekit.errors import InvalidArgument, NotFound, ServiceError, Unavailable
+import grpc
+
+from servicekit.errors import (
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    ServiceError,
+    Unavailable,
+)
 
 
 class InvalidTransactionRequest(InvalidArgument):
@@ -47,9 +72,123 @@ class AuthServiceUnavailable(Unavailable):
         super().__init__(f"auth service unavailable: {detail}; retry later")
 
 
+class TransactionConflict(Unavailable):
+    """Concurrent starts on one charge point kept claiming the same reservation; nothing was
+    stored, and the station's retry is decided afresh."""
+
+    def __init__(self, charge_point_id: str) -> None:
+        super().__init__(
+            f"concurrent transactions of charge point {charge_point_id} claimed the same "
+            "reservation; nothing was stored, retry"
+        )
+
+
 class AuthServiceFailed(ServiceError):
     """auth_svc answered with an error it should never give to this service: a bug or a
     version mismatch between the two, which an operator must look at."""
 
     def __init__(self, code_name: str, detail: str) -> None:
         super().__init__(f"auth service failed to authorize ({code_name}): {detail}")
+
+
+class InvalidReservationRequest(InvalidArgument):
+    """A ReserveNow request is wrong; the message names the field."""
+
+
+class ReservationNotFound(NotFound):
+    def __init__(self, reservation_id: int) -> None:
+        self.reservation_id = reservation_id
+        super().__init__(
+            f"reservation {reservation_id} is not known; list reservations to find the id you meant"
+        )
+
+
+class ReservationNotCancellable(FailedPrecondition):
+    """Only an ACTIVE reservation is held by a station, so only that one can be cancelled."""
+
+    def __init__(self, reservation_id: int, status_name: str) -> None:
+        self.reservation_id = reservation_id
+        super().__init__(
+            f"reservation {reservation_id} is {status_name}; only an ACTIVE reservation "
+            "can be cancelled"
+        )
+
+
+class CancellationRefused(FailedPrecondition):
+    """The station answered CancelReservation.conf Rejected (OCPP 1.6 §6.7): it holds no
+    such reservation. The CSMS keeps the reservation as it was."""
+
+    def __init__(self, reservation_id: int, charge_point_id: str) -> None:
+        self.reservation_id = reservation_id
+        super().__init__(
+            f"the station refused to cancel reservation {reservation_id} "
+            f"(charge point {charge_point_id}); it may no longer hold it"
+        )
+
+
+class StationNotConnected(NotFound):
+    """The edge holds no WebSocket of the charge point: nothing was sent."""
+
+    def __init__(self, charge_point_id: str, detail: str) -> None:
+        self.charge_point_id = charge_point_id
+        super().__init__(
+            f"charge point {charge_point_id} is not connected ({detail}); retry once it is online"
+        )
+
+
+class StationDidNotAnswer(ServiceError):
+    """The call was sent but the station did not answer before the deadline: whether it
+    acted on it is unknown."""
+
+    status = grpc.StatusCode.DEADLINE_EXCEEDED
+
+    def __init__(self, charge_point_id: str, detail: str) -> None:
+        self.charge_point_id = charge_point_id
+        super().__init__(f"charge point {charge_point_id} did not answer in time ({detail})")
+
+
+class StationRefused(FailedPrecondition):
+    """The station answered with a CALLERROR; its code and description are kept."""
+
+    def __init__(self, charge_point_id: str, code: str, description: str) -> None:
+        self.charge_point_id = charge_point_id
+        self.code = code
+        self.description = description
+        super().__init__(
+            f"charge point {charge_point_id} answered with CALLERROR {code}: "
+            f"{description or 'no description'}"
+        )
+
+
+class StationRequestInvalid(InvalidArgument):
+    """The edge could not turn the request into a valid call in the station's OCPP version
+    (e.g. an id tag longer than 1.6's 20 characters): nothing was sent."""
+
+    def __init__(self, charge_point_id: str, detail: str) -> None:
+        self.charge_point_id = charge_point_id
+        super().__init__(f"the request is not valid for charge point {charge_point_id}: {detail}")
+
+
+class StationCannot(ServiceError):
+    """The station's OCPP version has no such operation (the edge said UNIMPLEMENTED)."""
+
+    status = grpc.StatusCode.UNIMPLEMENTED
+
+    def __init__(self, charge_point_id: str, detail: str) -> None:
+        self.charge_point_id = charge_point_id
+        super().__init__(f"charge point {charge_point_id} cannot do this: {detail}")
+
+
+class EdgeUnavailable(Unavailable):
+    """The edge did not answer (not reachable): nothing was sent; retry later."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"the OCPP edge is unavailable: {detail}; retry later")
+
+
+class EdgeFailed(ServiceError):
+    """The edge answered with an error its contract does not name: a bug or a version
+    mismatch an operator must look at."""
+
+    def __init__(self, code_name: str, detail: str) -> None:
+        super().__init__(f"the OCPP edge failed ({code_name}): {detail}")

@@ -31,8 +31,16 @@ from transaction_svc.domain import (
     TransactionStop,
 )
 from transaction_svc.errors import InvalidTransactionRequest
+from transaction_svc.reservation import (
+    Reservation,
+    ReservationPage,
+    ReservationQuery,
+    ReservationRequest,
+    ReservationStatus,
+)
 
 Pb = transaction_pb2.Transaction
+ReservationPb = transaction_pb2.Reservation
 
 
 def _required_time(stamp: Timestamp, field: str) -> datetime:
@@ -115,17 +123,22 @@ def report_from_proto(request: transaction_pb2.RecordMeterValuesRequest) -> Mete
     )
 
 
+def _page(page_size: int, page_token: str) -> tuple[int, int | None]:
+    """The page size and the id the page starts below (keyset pagination on ids)."""
+    page = PageRequest.parse(page_size, page_token)
+    if page.after is None:
+        return page.size, None
+    if not page.after.isdigit():
+        raise InvalidTransactionRequest(
+            "page_token is not a token this API gave out; pass next_page_token unchanged"
+        )
+    return page.size, int(page.after)
+
+
 def query_from_proto(request: transaction_pb2.ListTransactionsRequest) -> TransactionQuery:
-    page = PageRequest.parse(request.page_size, request.page_token)
-    before_id = None
-    if page.after is not None:
-        if not page.after.isdigit():
-            raise InvalidTransactionRequest(
-                "page_token is not a token this API gave out; pass next_page_token unchanged"
-            )
-        before_id = int(page.after)
+    limit, before_id = _page(request.page_size, request.page_token)
     return TransactionQuery(
-        limit=page.size,
+        limit=limit,
         before_id=before_id,
         charge_point_id=request.charge_point_id or None,
         status=(
@@ -193,6 +206,58 @@ def transaction_to_proto(transaction: Transaction) -> transaction_pb2.Transactio
 def page_to_proto(page: TransactionPage) -> transaction_pb2.ListTransactionsResponse:
     return transaction_pb2.ListTransactionsResponse(
         transactions=[transaction_to_proto(t) for t in page.transactions],
+        next_page_token=next_page_token(
+            None if page.next_before_id is None else str(page.next_before_id)
+        ),
+    )
+
+
+def reservation_request_from_proto(
+    request: transaction_pb2.ReserveNowRequest,
+) -> ReservationRequest:
+    return ReservationRequest(
+        charge_point_id=request.charge_point_id,
+        evse_id=request.evse_id,
+        id_tag=request.id_tag,
+        parent_id_tag=request.parent_id_tag or None,
+        expires_at=from_timestamp(request.expires_at) if request.HasField("expires_at") else None,
+    )
+
+
+def reservation_query_from_proto(
+    request: transaction_pb2.ListReservationsRequest,
+) -> ReservationQuery:
+    limit, before_id = _page(request.page_size, request.page_token)
+    status = None
+    if request.status != ReservationPb.STATUS_UNSPECIFIED:
+        name = _enum_name(ReservationPb.Status.DESCRIPTOR, request.status, "status")
+        status = ReservationStatus[name]
+    return ReservationQuery(
+        limit=limit,
+        before_id=before_id,
+        charge_point_id=request.charge_point_id or None,
+        status=status,
+    )
+
+
+def reservation_to_proto(reservation: Reservation) -> transaction_pb2.Reservation:
+    return transaction_pb2.Reservation(
+        id=reservation.id,
+        charge_point_id=reservation.charge_point_id,
+        evse_id=reservation.evse_id,
+        id_tag=reservation.id_tag,
+        parent_id_tag=reservation.parent_id_tag or "",
+        expires_at=to_timestamp(reservation.expires_at),
+        status=ReservationPb.Status.Value(reservation.status.name),
+        station_status=reservation.station_status or "",
+        created_at=to_timestamp(reservation.created_at),
+        transaction_id=reservation.transaction_id or 0,
+    )
+
+
+def reservation_page_to_proto(page: ReservationPage) -> transaction_pb2.ListReservationsResponse:
+    return transaction_pb2.ListReservationsResponse(
+        reservations=[reservation_to_proto(r) for r in page.reservations],
         next_page_token=next_page_token(
             None if page.next_before_id is None else str(page.next_before_id)
         ),

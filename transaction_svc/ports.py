@@ -1,5 +1,6 @@
-"""What the use cases need from the outside world: storage behind a unit of work, and
-auth_svc's decisions. Adapters in :mod:`transaction_svc.adapters` implement them."""
+"""What the use cases need from the outside world: storage behind a unit of work, auth_svc's
+decisions, and the stations (through the edge). Adapters in :mod:`transaction_svc.adapters`
+implement them."""
 
 from __future__ import annotations
 
@@ -16,6 +17,13 @@ from transaction_svc.domain import (
     Transaction,
     TransactionQuery,
     TransactionStart,
+    TransactionStatus,
+)
+from transaction_svc.reservation import (
+    Reservation,
+    ReservationQuery,
+    ReservationRequest,
+    ReservationStatus,
 )
 
 
@@ -48,12 +56,42 @@ class TransactionRepository(Protocol):
 
     async def count_active(self, id_tag: str) -> int: ...
 
+    async def count_by_status(self) -> dict[TransactionStatus, int]:
+        """How many transactions there are of each status (absent: none)."""
+        ...
+
 
 class MeterSampleRepository(Protocol):
     async def add(self, samples: Sequence[MeterSample]) -> None: ...
 
     async def of_transaction(self, transaction_id: int) -> list[MeterSample]:
         """The transaction's samples ordered by time, then by arrival."""
+        ...
+
+
+class ReservationRepository(Protocol):
+    async def add(self, request: ReservationRequest, now: datetime) -> Reservation:
+        """Store a new PENDING reservation; the store allocates its id (never reused: it is
+        the OCPP reservationId a station may still hold)."""
+        ...
+
+    async def get(self, reservation_id: int) -> Reservation | None:
+        """The reservation as stored (ACTIVE even when expired; see ``Reservation.as_of``)."""
+        ...
+
+    async def save(self, reservation: Reservation, *, expected: ReservationStatus) -> bool:
+        """Write back a change to a reservation still stored with status ``expected``. False,
+        and nothing written, when it is not: a concurrent change came first."""
+        ...
+
+    async def active_on(self, charge_point_id: str, evse_id: int) -> list[Reservation]:
+        """The stored-ACTIVE reservations of the charge point that hold ``evse_id``: its
+        own, and those of EVSE 0. Expired ones included; the domain tells them apart."""
+        ...
+
+    async def search(self, query: ReservationQuery, now: datetime) -> list[Reservation]:
+        """Up to ``query.limit`` reservations matching ``query`` (status as reported at
+        ``now``), id descending."""
         ...
 
 
@@ -68,6 +106,9 @@ class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
     @property
     def meter_samples(self) -> MeterSampleRepository: ...
 
+    @property
+    def reservations(self) -> ReservationRepository: ...
+
 
 class Authorizer(Protocol):
     """auth_svc's decision about an identifier, as the station receives it in idTagInfo."""
@@ -77,4 +118,22 @@ class Authorizer(Protocol):
     ) -> Authorization:
         """Raise :class:`transaction_svc.errors.AuthServiceUnavailable` when no decision
         could be had."""
+        ...
+
+
+class Stations(Protocol):
+    """The calls this service sends to charge points, through the edge's EdgeService.
+
+    Each raises the station errors of :mod:`transaction_svc.errors` with the status the
+    edge gave: StationNotConnected, StationDidNotAnswer, StationRefused (a CALLERROR),
+    StationCannot, EdgeUnavailable, EdgeFailed.
+    """
+
+    async def reserve_now(self, reservation: Reservation) -> str:
+        """Send ReserveNow; the station's answer by name: ACCEPTED, FAULTED, OCCUPIED,
+        REJECTED or UNAVAILABLE."""
+        ...
+
+    async def cancel_reservation(self, charge_point_id: str, reservation_id: int) -> bool:
+        """Send CancelReservation; whether the station accepted."""
         ...

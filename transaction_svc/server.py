@@ -6,17 +6,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import grpc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from csms.transaction.v1 import transaction_pb2, transaction_pb2_grpc
+from servicekit.channels import open_channel
 from servicekit.clock import SystemClock
 from servicekit.database import create_engine
 from servicekit.grpc_server import Registration, RunningServer, start_server
 from servicekit.settings import Settings
 from transaction_svc.adapters.auth_client import GrpcAuthorizer
+from transaction_svc.adapters.edge_client import EdgeStations
 from transaction_svc.adapters.sql import SqlUnitOfWork
 from transaction_svc.servicer import TransactionServicer
-from transaction_svc.use_cases import TransactionUseCases
+from transaction_svc.use_cases import ReservationUseCases, TransactionUseCases
 
 SERVICE_NAME = transaction_pb2.DESCRIPTOR.services_by_name["TransactionService"].full_name
 
@@ -26,6 +29,7 @@ class RunningService:
     port: int
     server: RunningServer
     authorizer: GrpcAuthorizer
+    edge_channel: grpc.aio.Channel
     engine: AsyncEngine
 
     async def stop(self) -> None:
@@ -33,8 +37,17 @@ class RunningService:
         try:
             await self.server.stop(grace=2.0)
         finally:
-            await self.authorizer.close()
-            await self.engine.dispose()
+            await self._close(self.authorizer, self.edge_channel, self.engine)
+
+    @staticmethod
+    async def _close(
+        authorizer: GrpcAuthorizer, edge_channel: grpc.aio.Channel, engine: AsyncEngine
+    ) -> None:
+        try:
+            await authorizer.close()
+            await edge_channel.close(grace=None)
+        finally:
+            await engine.dispose()
 
 
 async def start(settings: Settings, *, port: int | None = None) -> RunningService:
@@ -42,8 +55,13 @@ async def start(settings: Settings, *, port: int | None = None) -> RunningServic
     ``settings.transaction_grpc_port``; 0 picks a free one, see ``RunningService.port``)."""
     engine = create_engine(settings.transaction_database_url, "transaction")
     authorizer = GrpcAuthorizer(settings.auth_address, settings.grpc_timeout)
-    use_cases = TransactionUseCases(lambda: SqlUnitOfWork(engine), SystemClock(), authorizer)
-    servicer = TransactionServicer(use_cases, engine)
+    edge_channel = open_channel(settings.edge_address)
+    clock = SystemClock()
+    use_cases = TransactionUseCases(lambda: SqlUnitOfWork(engine), clock, authorizer)
+    reservations = ReservationUseCases(
+        lambda: SqlUnitOfWork(engine), clock, EdgeStations(edge_channel, settings.grpc_timeout)
+    )
+    servicer = TransactionServicer(use_cases, reservations, engine)
     try:
         server = await start_server(
             [
@@ -57,7 +75,6 @@ async def start(settings: Settings, *, port: int | None = None) -> RunningServic
             settings.transaction_grpc_port if port is None else port,
         )
     except BaseException:
-        await authorizer.close()
-        await engine.dispose()
+        await RunningService._close(authorizer, edge_channel, engine)
         raise
-    return RunningService(server.port, server, authorizer, engine)
+    return RunningService(server.port, server, authorizer, edge_channel, engine)

@@ -13,14 +13,20 @@ from csms.common.v1 import health_pb2
 from csms.transaction.v1 import transaction_pb2, transaction_pb2_grpc
 from servicekit.health import database_report
 from transaction_svc import messages
-from transaction_svc.use_cases import TransactionUseCases
+from transaction_svc.use_cases import ReservationUseCases, TransactionUseCases
 
 Context = grpc.aio.ServicerContext[Any, Any]
 
 
 class TransactionServicer(transaction_pb2_grpc.TransactionServiceServicer):
-    def __init__(self, use_cases: TransactionUseCases, engine: AsyncEngine) -> None:
+    def __init__(
+        self,
+        use_cases: TransactionUseCases,
+        reservations: ReservationUseCases,
+        engine: AsyncEngine,
+    ) -> None:
         self._use_cases = use_cases
+        self._reservations = reservations
         self._engine = engine
 
     async def GetHealth(
@@ -70,3 +76,35 @@ class TransactionServicer(transaction_pb2_grpc.TransactionServiceServicer):
     ) -> transaction_pb2.CountActiveTransactionsResponse:
         count = await self._use_cases.count_active(request.id_tag)
         return transaction_pb2.CountActiveTransactionsResponse(count=count)
+
+    async def CountTransactions(
+        self, request: transaction_pb2.CountTransactionsRequest, context: Context
+    ) -> transaction_pb2.CountTransactionsResponse:
+        counts = await self._use_cases.count()
+        return transaction_pb2.CountTransactionsResponse(
+            active=counts.active, completed=counts.completed
+        )
+
+    async def ReserveNow(
+        self, request: transaction_pb2.ReserveNowRequest, context: Context
+    ) -> transaction_pb2.Reservation:
+        reservation = await self._reservations.reserve(
+            messages.reservation_request_from_proto(request)
+        )
+        return messages.reservation_to_proto(reservation)
+
+    async def CancelReservation(
+        self, request: transaction_pb2.CancelReservationRequest, context: Context
+    ) -> transaction_pb2.Reservation:
+        return messages.reservation_to_proto(await self._reservations.cancel(request.id))
+
+    async def GetReservation(
+        self, request: transaction_pb2.GetReservationRequest, context: Context
+    ) -> transaction_pb2.Reservation:
+        return messages.reservation_to_proto(await self._reservations.get(request.id))
+
+    async def ListReservations(
+        self, request: transaction_pb2.ListReservationsRequest, context: Context
+    ) -> transaction_pb2.ListReservationsResponse:
+        page = await self._reservations.list(messages.reservation_query_from_proto(request))
+        return messages.reservation_page_to_proto(page)

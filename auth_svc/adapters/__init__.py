@@ -1,1 +1,2 @@
-"""auth_svc's adapters: SQL storage, its in-memory twin, and the transaction_svc client."""
+"""auth_svc's adapters: SQL storage, its in-memory twin, and the clients of transaction_svc
+and of the edge."""

@@ -7,9 +7,11 @@ without committing changes nothing, as with the database.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from auth_svc.domain import IdTag
 from auth_svc.errors import DuplicateIdTag
+from auth_svc.local_list import ListEntry, Member
 from servicekit import unit_of_work
 
 
@@ -34,11 +36,60 @@ class MemoryIdTagRepository:
         return [self._rows[key] for key in keys[:limit]]
 
 
+class MemoryLocalListRepository:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def version(self) -> int:
+        return self._store.list_version
+
+    async def next_version(self) -> int:
+        self._store.list_version += 1
+        return self._store.list_version
+
+    async def get(self, id_tag: str) -> ListEntry | None:
+        return self._store.list_entries.get(id_tag)
+
+    async def put(self, entry: ListEntry) -> None:
+        if entry.id_tag not in self._store.id_tags:
+            # As the foreign key refuses it.
+            raise ValueError(f"id tag {entry.id_tag} is not stored")
+        self._store.list_entries[entry.id_tag] = entry
+
+    async def members(self) -> list[Member]:
+        return [m for m in self._all() if m.entry.is_member]
+
+    async def changed_after(self, version: int) -> list[Member]:
+        return [m for m in self._all() if m.entry.changed_version > version]
+
+    def _all(self) -> list[Member]:
+        return [
+            Member(entry, self._store.id_tags[id_tag])
+            for id_tag, entry in sorted(self._store.list_entries.items())
+        ]
+
+
+class MemoryStationListRepository:
+    def __init__(self, accepted: dict[str, tuple[int, datetime]]) -> None:
+        self._accepted = accepted
+
+    async def accepted_version(self, charge_point_id: str) -> int | None:
+        record = self._accepted.get(charge_point_id)
+        return None if record is None else record[0]
+
+    async def record(self, charge_point_id: str, version: int, accepted_at: datetime) -> None:
+        self._accepted[charge_point_id] = (version, accepted_at)
+
+
 @dataclass
 class MemoryStore(unit_of_work.MemoryStore):
     """The committed state; :meth:`unit_of_work` is the factory the use cases take."""
 
     id_tags: dict[str, IdTag] = field(default_factory=dict)
+    list_entries: dict[str, ListEntry] = field(default_factory=dict)
+    list_version: int = 0
+    # charge_point_id -> (version it accepted, when).
+    accepted_lists: dict[str, tuple[int, datetime]] = field(default_factory=dict)
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self)
@@ -48,3 +99,11 @@ class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def id_tags(self) -> MemoryIdTagRepository:
         return MemoryIdTagRepository(self.working.id_tags)
+
+    @property
+    def local_list(self) -> MemoryLocalListRepository:
+        return MemoryLocalListRepository(self.working)
+
+    @property
+    def station_lists(self) -> MemoryStationListRepository:
+        return MemoryStationListRepository(self.working.accepted_lists)

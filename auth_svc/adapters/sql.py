@@ -10,6 +10,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from auth_svc.adapters.sql_local_list import SqlLocalListRepository, SqlStationListRepository
 from auth_svc.adapters.tables import id_tags
 from auth_svc.domain import AuthorizationStatus, IdTag
 from auth_svc.errors import DuplicateIdTag
@@ -55,6 +56,14 @@ class SqlUnitOfWork(unit_of_work.SqlUnitOfWork):
     @property
     def id_tags(self) -> SqlIdTagRepository:
         return SqlIdTagRepository(self.connection)
+
+    @property
+    def local_list(self) -> SqlLocalListRepository:
+        return SqlLocalListRepository(self.connection)
+
+    @property
+    def station_lists(self) -> SqlStationListRepository:
+        return SqlStationListRepository(self.connection)
 
 
 def _to_row(tag: IdTag) -> dict[str, Any]:

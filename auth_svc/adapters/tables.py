@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+)
 
 from servicekit.database import NAMING_CONVENTION
 
@@ -19,4 +29,37 @@ id_tags = Table(
     Column("parent_id_tag", String(36), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# The local authorization list: one row per identifier that ever joined it. A removed member
+# keeps its row (``removed_version`` set) so that differential updates can remove it from
+# stations; versions are those of ``local_list_state``.
+local_list_entries = Table(
+    "local_list_entries",
+    metadata,
+    Column("id_tag", String(36), ForeignKey("id_tags.id_tag"), primary_key=True),
+    Column("added_version", Integer, nullable=False),
+    Column("changed_version", Integer, nullable=False),
+    Column("removed_version", Integer, nullable=True),
+    # A differential update selects the entries changed after a station's version.
+    Index("ix_local_list_entries_changed_version", "changed_version"),
+)
+
+# The list's version: exactly one row (id 1), created by the migration at version 0. Changes
+# increment it with an UPDATE, which also serialises concurrent changes of the list.
+local_list_state = Table(
+    "local_list_state",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", Integer, nullable=False),
+    CheckConstraint("id = 1", name="single_row"),
+)
+
+# The version of the list each station last accepted (SendLocalList.conf Accepted).
+local_list_versions = Table(
+    "local_list_versions",
+    metadata,
+    Column("charge_point_id", String, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("accepted_at", DateTime(timezone=True), nullable=False),
 )

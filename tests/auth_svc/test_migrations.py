@@ -39,13 +39,25 @@ async def test_head_matches_the_tables_and_downgrades_to_nothing(migrated_url: s
             differences = await connection.run_sync(_differences)
             tables = await connection.run_sync(_table_names, schema)
         assert differences == []
-        assert tables == {"alembic_version", "id_tags"}
+        assert tables == {
+            "alembic_version",
+            "id_tags",
+            "local_list_entries",
+            "local_list_state",
+            "local_list_versions",
+        }
         if schema is not None:
             async with engine.connect() as connection:
                 public = await connection.run_sync(_table_names, "public")
             assert public == set(), "auth's tables belong in its own schema"
 
-        await asyncio.to_thread(command.downgrade, config_for("auth", migrated_url), "base")
+        config = config_for("auth", migrated_url)
+        await asyncio.to_thread(command.downgrade, config, "0001_auth_initial")
+        async with engine.connect() as connection:
+            tables = await connection.run_sync(_table_names, schema)
+        assert tables == {"alembic_version", "id_tags"}
+
+        await asyncio.to_thread(command.downgrade, config, "base")
         async with engine.connect() as connection:
             tables = await connection.run_sync(_table_names, schema)
         assert tables == {"alembic_version"}

@@ -12,6 +12,7 @@ from transaction_svc.domain import (
     TransactionStart,
     TransactionStop,
 )
+from transaction_svc.reservation import Reservation, ReservationRequest, ReservationStatus
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -57,3 +58,31 @@ def a_report(transaction_id: int | None, *values: MeterValue, **overrides: Any) 
         "meter_values": values,
     }
     return MeterReport(**(fields | overrides))
+
+
+def a_reservation_request(**overrides: Any) -> ReservationRequest:
+    fields: dict[str, Any] = {
+        "charge_point_id": "CP-1",
+        "evse_id": 1,
+        "id_tag": "TAG-1",
+        "parent_id_tag": "GROUP-1",
+        "expires_at": at(60),
+    }
+    return ReservationRequest(**(fields | overrides))
+
+
+def a_reservation(**overrides: Any) -> Reservation:
+    """An ACTIVE reservation of EVSE 1 of CP-1 for TAG-1 (parent GROUP-1), until at(60)."""
+    fields: dict[str, Any] = {
+        "id": 5,
+        "charge_point_id": "CP-1",
+        "evse_id": 1,
+        "id_tag": "TAG-1",
+        "parent_id_tag": "GROUP-1",
+        "expires_at": at(60),
+        "status": ReservationStatus.ACTIVE,
+        "station_status": "ACCEPTED",
+        "created_at": T0,
+        "updated_at": T0,
+    }
+    return Reservation(**(fields | overrides))

@@ -124,6 +124,7 @@ async def expect_error(call: Any, code: grpc.StatusCode, message: str) -> None:
 
 
 async def test_start_accepted(harness: Harness) -> None:
+    # Reservation 3 is not one the CSMS holds: the transaction uses none.
     response = await harness.stub.StartTransaction(start_request(reservation_id=3))
     tx = response.transaction
     assert tx.id > 0
@@ -131,7 +132,7 @@ async def test_start_accepted(harness: Harness) -> None:
     assert tx.status == Tx.ACTIVE
     assert tx.authorization_status == Info.ACCEPTED
     assert tx.started_at == stamp(0)
-    assert (tx.reservation_id, tx.ocpp_version) == (3, "1.6")
+    assert (tx.reservation_id, tx.ocpp_version) == (0, "1.6")
     assert not tx.HasField("stopped_at")
     assert response.id_token_info == ACCEPTED
     request = harness.auth.requests[-1]

@@ -42,9 +42,17 @@ async def test_upgrade_matches_tables_and_downgrade_removes_them(database_url: s
     try:
         async with engine.connect() as connection:
             assert await connection.run_sync(_differences) == []
-            assert {"transactions", "meter_values"} <= await connection.run_sync(_table_names)
+            tables = await connection.run_sync(_table_names)
+            assert {"transactions", "meter_values", "reservations"} <= tables
 
-        await asyncio.to_thread(command.downgrade, config_for("transaction", database_url), "base")
+        config = config_for("transaction", database_url)
+        await asyncio.to_thread(command.downgrade, config, "0001_transaction_initial")
+        async with engine.connect() as connection:
+            tables = await connection.run_sync(_table_names)
+            assert "reservations" not in tables
+            assert {"transactions", "meter_values"} <= tables
+
+        await asyncio.to_thread(command.downgrade, config, "base")
         async with engine.connect() as connection:
             assert await connection.run_sync(_table_names) <= {"alembic_version"}
     finally:

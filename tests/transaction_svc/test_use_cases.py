@@ -70,13 +70,14 @@ def world() -> World:
 
 
 async def test_start_records_an_accepted_transaction(world: World) -> None:
+    # Reservation 12 is not one the CSMS holds: the transaction uses none.
     outcome = await world.use_cases.start(a_start(reservation_id=12))
     assert outcome.authorization == ACCEPTED
     transaction = outcome.transaction
     assert transaction.id == 1
     assert transaction.status is TransactionStatus.ACTIVE
     assert transaction.authorization_status is AuthorizationStatus.ACCEPTED
-    assert transaction.reservation_id == 12
+    assert transaction.reservation_id is None
     assert transaction.created_at == at(90)
     assert world.store.transactions[1] == transaction
     assert world.authorizer.asked == [("TAG-1", "CP-1", AuthorizationPurpose.START_TRANSACTION)]

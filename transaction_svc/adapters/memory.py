@@ -19,6 +19,12 @@ from transaction_svc.domain import (
     TransactionStart,
     TransactionStatus,
 )
+from transaction_svc.reservation import (
+    Reservation,
+    ReservationQuery,
+    ReservationRequest,
+    ReservationStatus,
+)
 
 
 @dataclass
@@ -27,6 +33,8 @@ class MemoryStore(unit_of_work.MemoryStore):
     samples: list[MeterSample] = field(default_factory=list)
     # Like AUTOINCREMENT: ids only grow, so none is handed out twice.
     last_id: int = 0
+    reservations: dict[int, Reservation] = field(default_factory=dict)
+    last_reservation_id: int = 0
 
 
 class MemoryTransactionRepository:
@@ -94,6 +102,12 @@ class MemoryTransactionRepository:
             1 for t in self._store.transactions.values() if t.is_active and t.id_tag == id_tag
         )
 
+    async def count_by_status(self) -> dict[TransactionStatus, int]:
+        counts: dict[TransactionStatus, int] = {}
+        for transaction in self._store.transactions.values():
+            counts[transaction.status] = counts.get(transaction.status, 0) + 1
+        return counts
+
 
 class MemoryMeterSampleRepository:
     def __init__(self, store: MemoryStore) -> None:
@@ -110,6 +124,63 @@ class MemoryMeterSampleRepository:
         )
 
 
+class MemoryReservationRepository:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def add(self, request: ReservationRequest, now: datetime) -> Reservation:
+        if request.expires_at is None:
+            raise ValueError("a reservation is stored only once its request was checked")
+        self._store.last_reservation_id += 1
+        reservation = Reservation(
+            id=self._store.last_reservation_id,
+            charge_point_id=request.charge_point_id,
+            evse_id=request.evse_id,
+            id_tag=request.id_tag,
+            parent_id_tag=request.parent_id_tag,
+            expires_at=request.expires_at,
+            status=ReservationStatus.PENDING,
+            station_status=None,
+            created_at=now,
+            updated_at=now,
+        )
+        self._store.reservations[reservation.id] = reservation
+        return reservation
+
+    async def get(self, reservation_id: int) -> Reservation | None:
+        return self._store.reservations.get(reservation_id)
+
+    async def save(self, reservation: Reservation, *, expected: ReservationStatus) -> bool:
+        stored = self._store.reservations.get(reservation.id)
+        if stored is None or stored.status is not expected:
+            return False
+        # Only what the SQL adapter writes changes; the request's fields stay as stored.
+        self._store.reservations[reservation.id] = replace(
+            stored,
+            status=reservation.status,
+            station_status=reservation.station_status,
+            transaction_id=reservation.transaction_id,
+            updated_at=reservation.updated_at,
+        )
+        return True
+
+    async def active_on(self, charge_point_id: str, evse_id: int) -> list[Reservation]:
+        return [
+            r
+            for r in sorted(self._store.reservations.values(), key=lambda r: r.id)
+            if r.charge_point_id == charge_point_id and r.status is ReservationStatus.ACTIVE
+            if r.holds_evse(evse_id)
+        ]
+
+    async def search(self, query: ReservationQuery, now: datetime) -> list[Reservation]:
+        found = [
+            r
+            for r in sorted(self._store.reservations.values(), key=lambda r: -r.id)
+            if query.matches(r, now)
+        ]
+        return found[: query.limit]
+
+
 class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def transactions(self) -> MemoryTransactionRepository:
@@ -118,3 +189,7 @@ class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def meter_samples(self) -> MemoryMeterSampleRepository:
         return MemoryMeterSampleRepository(self.working)
+
+    @property
+    def reservations(self) -> MemoryReservationRepository:
+        return MemoryReservationRepository(self.working)

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from servicekit import unit_of_work
 from servicekit.timestamps import as_utc
+from transaction_svc.adapters.sql_reservations import SqlReservationRepository
 from transaction_svc.adapters.tables import meter_values, transactions
 from transaction_svc.domain import (
     AuthorizationStatus,
@@ -148,6 +149,12 @@ class SqlTransactionRepository:
         )
         return int(count or 0)
 
+    async def count_by_status(self) -> dict[TransactionStatus, int]:
+        rows = await self._connection.execute(
+            select(transactions.c.status, func.count()).group_by(transactions.c.status)
+        )
+        return {TransactionStatus[status]: int(count) for status, count in rows}
+
 
 class SqlMeterSampleRepository:
     def __init__(self, connection: AsyncConnection) -> None:
@@ -214,3 +221,7 @@ class SqlUnitOfWork(unit_of_work.SqlUnitOfWork):
     @property
     def meter_samples(self) -> SqlMeterSampleRepository:
         return SqlMeterSampleRepository(self.connection)
+
+    @property
+    def reservations(self) -> SqlReservationRepository:
+        return SqlReservationRepository(self.connection)

@@ -81,3 +81,33 @@ meter_values = Table(
     Column("signed_data", Text, nullable=True),
     Index("ix_meter_values_transaction_id_sampled_at", "transaction_id", "sampled_at"),
 )
+
+reservations = Table(
+    "reservations",
+    metadata,
+    # The OCPP reservationId; AUTOINCREMENT on SQLite for the same reason as transactions.
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("charge_point_id", String, nullable=False),
+    # 0: any EVSE of the charge point.
+    Column("evse_id", Integer, nullable=False),
+    Column("id_tag", String(36), nullable=False),
+    Column("parent_id_tag", String(36), nullable=True),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    # As stored: an ACTIVE row past expires_at is reported EXPIRED, never rewritten.
+    Column("status", String(32), nullable=False),
+    # The station's ReserveNow answer by name, e.g. OCCUPIED; NULL until it answered.
+    Column("station_status", String(32), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column(
+        "transaction_id",
+        Integer,
+        ForeignKey("transactions.id", name="fk_reservations_transaction_id_transactions"),
+        nullable=True,
+    ),
+    # A starting transaction looks up the ACTIVE reservations of its charge point.
+    Index("ix_reservations_charge_point_id_status", "charge_point_id", "status"),
+    # ListReservations of one charge point, newest first.
+    Index("ix_reservations_charge_point_id_id", "charge_point_id", "id"),
+    sqlite_autoincrement=True,
+)

@@ -1,4 +1,4 @@
-"""The transaction service's operations, one method each, over a unit of work, a clock and
+"""The operations on transactions, one method each, over a unit of work, a clock and
 auth_svc's decisions. Each call does its database work in one database transaction."""
 
 from __future__ import annotations
@@ -16,15 +16,25 @@ from transaction_svc.domain import (
     TransactionPage,
     TransactionQuery,
     TransactionStart,
+    TransactionStatus,
     TransactionStop,
     group_meter_values,
     latest_energy_register_wh,
     meter_samples,
 )
-from transaction_svc.errors import InvalidTransactionRequest, TransactionNotFound
+from transaction_svc.errors import (
+    InvalidTransactionRequest,
+    TransactionConflict,
+    TransactionNotFound,
+)
 from transaction_svc.ports import Authorizer, UnitOfWork
+from transaction_svc.reservation import ReservationCheck, ReservationStatus, check_start
 
 LOG = logging.getLogger(__name__)
+
+# A start decides again when a concurrent start used its reservation first; past this many
+# tries the station is told to retry (a retry is decided afresh).
+_START_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,12 @@ class StartOutcome:
     transaction: Transaction
     # The idTagInfo for the station.
     authorization: Authorization
+
+
+@dataclass(frozen=True)
+class TransactionCounts:
+    active: int
+    completed: int
 
 
 @dataclass(frozen=True)
@@ -58,34 +74,85 @@ class TransactionUseCases:
         decision it gave. auth_svc is asked first, so that when it cannot answer nothing is
         stored and the station's retry starts afresh. A retry of a start already recorded
         (the station lost the answer) gets the same transaction and decision back.
+
+        Reservations (OCPP 1.6 §3.9, 2.0.1 H01): the reservation the start ends becomes USED
+        by it; a start on an EVSE reserved for someone else is answered Invalid (see
+        :func:`transaction_svc.reservation.check_start`). The reservation is claimed with a
+        compare-and-set; when a concurrent start claimed it first, the start is decided again.
         """
         authorization = await self._authorizer.authorize(
             start.id_tag, start.charge_point_id, AuthorizationPurpose.START_TRANSACTION
         )
-        async with self._unit_of_work() as uow:
-            active = await uow.transactions.find_active(start.charge_point_id, start.connector_id)
-            for transaction in active:
-                if transaction.is_retry_of(start):
-                    LOG.info(
-                        "repeated start of transaction %d charge_point_id=%s: answered as before",
-                        transaction.id,
-                        start.charge_point_id,
-                    )
-                    # auth_svc's fresh answer would count this very transaction as concurrent
-                    # use; the station must hear the decision it was meant to get.
-                    return StartOutcome(
-                        transaction, Authorization(transaction.authorization_status)
-                    )
-            transaction = await uow.transactions.add(start, authorization.status, self._clock.now())
-            await uow.commit()
+        for _attempt in range(_START_ATTEMPTS):
+            async with self._unit_of_work() as uow:
+                active = await uow.transactions.find_active(
+                    start.charge_point_id, start.connector_id
+                )
+                for transaction in active:
+                    if transaction.is_retry_of(start):
+                        LOG.info(
+                            "repeated start of transaction %d charge_point_id=%s: "
+                            "answered as before",
+                            transaction.id,
+                            start.charge_point_id,
+                        )
+                        # auth_svc's fresh answer would count this very transaction as
+                        # concurrent use; the station must hear the decision it was meant to get.
+                        return StartOutcome(
+                            transaction, Authorization(transaction.authorization_status)
+                        )
+                check = await self._check_reservations(uow, start, authorization)
+                decided = check.authorization(authorization)
+                used_id = None if check.used is None else check.used.id
+                transaction = await uow.transactions.add(
+                    replace(start, reservation_id=used_id), decided.status, self._clock.now()
+                )
+                if check.used is not None and not await uow.reservations.save(
+                    check.used.used_by(transaction.id, self._clock.now()),
+                    expected=ReservationStatus.ACTIVE,
+                ):
+                    LOG.info("reservation %d was used concurrently: deciding again", used_id)
+                    continue
+                await uow.commit()
+            self._log_start(transaction, check)
+            return StartOutcome(transaction, decided)
+        raise TransactionConflict(start.charge_point_id)
+
+    async def _check_reservations(
+        self, uow: UnitOfWork, start: TransactionStart, authorization: Authorization
+    ) -> ReservationCheck:
+        candidates = await uow.reservations.active_on(start.charge_point_id, start.evse_id)
+        if start.reservation_id is not None and all(
+            r.id != start.reservation_id for r in candidates
+        ):
+            named = await uow.reservations.get(start.reservation_id)
+            if named is not None:
+                candidates.append(named)
+        return check_start(start, authorization.parent_id_tag, candidates)
+
+    @staticmethod
+    def _log_start(transaction: Transaction, check: ReservationCheck) -> None:
         LOG.info(
             "transaction %d started charge_point_id=%s connector_id=%d authorization=%s",
             transaction.id,
             transaction.charge_point_id,
             transaction.connector_id,
-            authorization.status.name,
+            transaction.authorization_status.name,
         )
-        return StartOutcome(transaction, authorization)
+        if check.used is not None:
+            LOG.info("reservation %d used by transaction %d", check.used.id, transaction.id)
+        if check.conflict is not None:
+            LOG.warning(
+                "transaction %d charge_point_id=%s evse_id=%d started by %s on an EVSE "
+                "reserved for %s (reservation %d): answered %s",
+                transaction.id,
+                transaction.charge_point_id,
+                transaction.evse_id,
+                transaction.id_tag,
+                check.conflict.id_tag,
+                check.conflict.id,
+                transaction.authorization_status.name,
+            )
 
     async def stop(self, stop: TransactionStop) -> StopOutcome:
         """Complete a transaction with its final reading and its transactionData.
@@ -200,3 +267,12 @@ class TransactionUseCases:
             raise InvalidTransactionRequest("id_tag must not be empty")
         async with self._unit_of_work() as uow:
             return await uow.transactions.count_active(id_tag)
+
+    async def count(self) -> TransactionCounts:
+        """How many transactions are ACTIVE and COMPLETED, for operators' statistics."""
+        async with self._unit_of_work() as uow:
+            counts = await uow.transactions.count_by_status()
+        return TransactionCounts(
+            active=counts.get(TransactionStatus.ACTIVE, 0),
+            completed=counts.get(TransactionStatus.COMPLETED, 0),
+        )

@@ -1,0 +1,125 @@
+"""The :class:`~auth_svc.ports.Stations` port over the edge's EdgeService.
+
+The edge's error contract (``csms/edge/v1/edge.proto``) is passed on with its status: a
+caller of SendLocalList learns that the station is not connected, did not answer, or
+answered with a CALLERROR exactly as it would calling the edge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
+
+import grpc
+from google.rpc import (  # type: ignore[import-untyped, unused-ignore]
+    error_details_pb2,
+    status_pb2,
+)
+
+from auth_svc.errors import (
+    EdgeFailed,
+    EdgeUnavailable,
+    StationCannot,
+    StationDidNotAnswer,
+    StationNotConnected,
+    StationRefused,
+    StationRequestInvalid,
+)
+from auth_svc.local_list import UpdateEntry, UpdateStatus, UpdateType
+from csms.edge.v1 import edge_pb2_grpc, operations_pb2
+from servicekit.errors import ServiceError
+from servicekit.timestamps import to_timestamp
+
+_STATUS_DETAILS_KEY = "grpc-status-details-bin"
+# The ErrorInfo reason the edge gives a station's CALLERROR.
+OCPP_CALL_ERROR = "OCPP_CALL_ERROR"
+
+_Request = operations_pb2.SendLocalListRequest
+_Response = operations_pb2.SendLocalListResponse
+
+
+def call_error_of(error: grpc.aio.AioRpcError) -> tuple[str, str]:
+    """The CALLERROR code and description the edge attached as an ErrorInfo; when it sent
+    none, ``("", details)``."""
+    # At run time the trailing metadata is a sequence of (key, value) pairs; the stubs
+    # describe it differently.
+    metadata = cast(Iterable[tuple[str, str | bytes]], cast(Any, error.trailing_metadata()) or ())
+    for key, value in metadata:
+        if key != _STATUS_DETAILS_KEY or not isinstance(value, bytes):
+            continue
+        status = status_pb2.Status.FromString(value)
+        for detail in status.details:
+            info = error_details_pb2.ErrorInfo()
+            if detail.Unpack(info) and info.reason == OCPP_CALL_ERROR:
+                return info.metadata.get("code", ""), info.metadata.get("description", "")
+    return "", error.details() or ""
+
+
+def station_error(charge_point_id: str, error: grpc.aio.AioRpcError) -> ServiceError:
+    """The service error that passes the edge's status on."""
+    code = error.code()
+    detail = error.details() or "no details"
+    if code is grpc.StatusCode.NOT_FOUND:
+        return StationNotConnected(charge_point_id, detail)
+    if code is grpc.StatusCode.DEADLINE_EXCEEDED:
+        return StationDidNotAnswer(charge_point_id, detail)
+    if code is grpc.StatusCode.FAILED_PRECONDITION:
+        call_code, description = call_error_of(error)
+        return StationRefused(charge_point_id, call_code or "unknown", description)
+    if code is grpc.StatusCode.INVALID_ARGUMENT:
+        return StationRequestInvalid(charge_point_id, detail)
+    if code is grpc.StatusCode.UNIMPLEMENTED:
+        return StationCannot(charge_point_id, detail)
+    if code is grpc.StatusCode.UNAVAILABLE:
+        return EdgeUnavailable(detail)
+    return EdgeFailed(code.name, detail)
+
+
+def entry_to_proto(entry: UpdateEntry) -> operations_pb2.LocalListEntry:
+    message = operations_pb2.LocalListEntry(id_tag=entry.id_tag)
+    authorization = entry.authorization
+    if authorization is not None:
+        message.authorization.CopyFrom(
+            operations_pb2.LocalAuthorization(
+                status=operations_pb2.LocalAuthorization.Status.Value(authorization.status.name),
+                expires_at=to_timestamp(authorization.expires_at),
+                parent_id_tag=authorization.parent_id_tag or "",
+            )
+        )
+    return message
+
+
+def status_from_proto(value: int) -> UpdateStatus:
+    """The station's answer; one this service does not know (a newer edge) is not an
+    acceptance, so it counts as FAILED."""
+    if value not in _Response.Status.values() or value == _Response.STATUS_UNSPECIFIED:
+        return UpdateStatus.FAILED
+    return UpdateStatus[_Response.Status.Name(cast(Any, value))]
+
+
+class EdgeStations:
+    """Sends SendLocalList through EdgeService with a deadline. The channel belongs to the
+    caller (the composition root opens and closes it)."""
+
+    def __init__(self, channel: grpc.aio.Channel, timeout: float) -> None:
+        self._stub = edge_pb2_grpc.EdgeServiceStub(channel)
+        self._timeout = timeout
+
+    async def send_local_list(
+        self,
+        charge_point_id: str,
+        version: int,
+        update_type: UpdateType,
+        entries: Sequence[UpdateEntry],
+    ) -> UpdateStatus:
+        request = _Request(
+            charge_point_id=charge_point_id,
+            version=version,
+            update_type=_Request.UpdateType.Value(update_type.name),
+            entries=[entry_to_proto(entry) for entry in entries],
+        )
+        try:
+            response = await self._stub.SendLocalList(request, timeout=self._timeout)
+        except grpc.aio.AioRpcError as error:
+            raise station_error(charge_point_id, error) from error
+        return status_from_proto(response.status)

@@ -1,0 +1,161 @@
+"""The Stations adapter against a real (scripted) EdgeService gRPC server: the list as the
+edge expects it, and the edge's errors passed on with their status."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import grpc
+import pytest
+
+from auth_svc.adapters.edge_client import EdgeStations, status_from_proto
+from auth_svc.domain import AuthorizationStatus
+from auth_svc.errors import (
+    EdgeFailed,
+    EdgeUnavailable,
+    StationCannot,
+    StationDidNotAnswer,
+    StationNotConnected,
+    StationRefused,
+    StationRequestInvalid,
+)
+from auth_svc.local_list import LocalAuthorization, UpdateEntry, UpdateStatus, UpdateType
+from csms.edge.v1 import operations_pb2
+from servicekit.channels import open_channel
+from servicekit.errors import ServiceError
+from servicekit.timestamps import to_timestamp
+from tests.support.ports import free_port
+from tests.transaction_svc.fake_edge import (
+    CALL_ERROR,
+    NO_ANSWER,
+    NOT_CONNECTED,
+    Failure,
+    FakeEdge,
+    serving,
+)
+
+EXPIRY = datetime(2030, 1, 1, tzinfo=UTC)
+Pb = operations_pb2.SendLocalListRequest
+Auth = operations_pb2.LocalAuthorization
+
+
+@dataclass
+class Edge:
+    fake: FakeEdge
+    stations: EdgeStations
+    address: str
+
+
+@pytest.fixture
+async def edge() -> AsyncIterator[Edge]:
+    fake = FakeEdge()  # type: ignore[abstract]  # serves the operations under test only
+    async with serving(fake) as address:
+        channel = open_channel(address)
+        try:
+            yield Edge(fake, EdgeStations(channel, timeout=2.0), address)
+        finally:
+            await channel.close(grace=None)
+
+
+async def test_the_list_is_sent_as_the_edge_expects(edge: Edge) -> None:
+    edge.fake.answer("SendLocalList", "ACCEPTED", "VERSION_MISMATCH")
+    entries = [
+        UpdateEntry("A", LocalAuthorization(AuthorizationStatus.EXPIRED, EXPIRY, "P")),
+        UpdateEntry("B", None),
+    ]
+    status = await edge.stations.send_local_list("CP-1", 7, UpdateType.DIFFERENTIAL, entries)
+    assert status is UpdateStatus.ACCEPTED
+    again = await edge.stations.send_local_list("CP-1", 7, UpdateType.FULL, [])
+    assert again is UpdateStatus.VERSION_MISMATCH
+    first, second = edge.fake.requests_of(Pb)
+    assert first == Pb(
+        charge_point_id="CP-1",
+        version=7,
+        update_type=Pb.DIFFERENTIAL,
+        entries=[
+            operations_pb2.LocalListEntry(
+                id_tag="A",
+                authorization=Auth(
+                    status=Auth.EXPIRED, expires_at=to_timestamp(EXPIRY), parent_id_tag="P"
+                ),
+            ),
+            operations_pb2.LocalListEntry(id_tag="B"),
+        ],
+    )
+    assert not first.entries[1].HasField("authorization")
+    assert second == Pb(charge_point_id="CP-1", version=7, update_type=Pb.FULL)
+
+
+def test_an_answer_this_service_does_not_know_is_a_failure() -> None:
+    assert status_from_proto(operations_pb2.SendLocalListResponse.STATUS_UNSPECIFIED) is (
+        UpdateStatus.FAILED
+    )
+    assert status_from_proto(42) is UpdateStatus.FAILED
+    assert status_from_proto(operations_pb2.SendLocalListResponse.NOT_SUPPORTED) is (
+        UpdateStatus.NOT_SUPPORTED
+    )
+
+
+@pytest.mark.parametrize(
+    ("failure", "error", "code", "message"),
+    [
+        (NOT_CONNECTED, StationNotConnected, grpc.StatusCode.NOT_FOUND, "is not connected"),
+        (NO_ANSWER, StationDidNotAnswer, grpc.StatusCode.DEADLINE_EXCEEDED, "did not answer"),
+        (
+            CALL_ERROR,
+            StationRefused,
+            grpc.StatusCode.FAILED_PRECONDITION,
+            "CALLERROR NotSupported: not supported by this station",
+        ),
+        (
+            Failure(grpc.StatusCode.UNIMPLEMENTED, "OCPP 2.1 has no SendLocalList"),
+            StationCannot,
+            grpc.StatusCode.UNIMPLEMENTED,
+            "OCPP 2.1 has no SendLocalList",
+        ),
+        (
+            Failure(grpc.StatusCode.INVALID_ARGUMENT, "idTag is longer than 20"),
+            StationRequestInvalid,
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "idTag is longer than 20",
+        ),
+        (
+            Failure(grpc.StatusCode.INTERNAL, "boom"),
+            EdgeFailed,
+            grpc.StatusCode.INTERNAL,
+            "the OCPP edge failed (INTERNAL): boom",
+        ),
+    ],
+)
+async def test_edge_errors_keep_their_status(
+    edge: Edge, failure: Failure, error: type[ServiceError], code: grpc.StatusCode, message: str
+) -> None:
+    edge.fake.answer("SendLocalList", failure)
+    with pytest.raises(error, match=re.escape(message)) as caught:
+        await edge.stations.send_local_list("CP-1", 1, UpdateType.FULL, [])
+    assert caught.value.status is code
+
+
+async def test_a_station_slower_than_the_deadline(edge: Edge) -> None:
+    edge.fake.hold = asyncio.Event()
+    channel = open_channel(edge.address)
+    try:
+        slow = EdgeStations(channel, timeout=0.2)
+        with pytest.raises(StationDidNotAnswer, match="CP-1 did not answer in time"):
+            await slow.send_local_list("CP-1", 1, UpdateType.FULL, [])
+    finally:
+        await channel.close(grace=None)
+
+
+async def test_an_unreachable_edge_is_unavailable() -> None:
+    channel = open_channel(f"127.0.0.1:{free_port()}")
+    try:
+        stations = EdgeStations(channel, timeout=2.0)
+        with pytest.raises(EdgeUnavailable, match="the OCPP edge is unavailable"):
+            await stations.send_local_list("CP-1", 1, UpdateType.FULL, [])
+    finally:
+        await channel.close(grace=None)

@@ -1,0 +1,18 @@
+"""The transaction service's operations: on transactions (started and stopped by stations)
+and on reservations (asked by operators, sent to stations)."""
+
+from transaction_svc.use_cases.reservations import ReservationUseCases
+from transaction_svc.use_cases.transactions import (
+    StartOutcome,
+    StopOutcome,
+    TransactionCounts,
+    TransactionUseCases,
+)
+
+__all__ = [
+    "ReservationUseCases",
+    "StartOutcome",
+    "StopOutcome",
+    "TransactionCounts",
+    "TransactionUseCases",
+]
