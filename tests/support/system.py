@@ -44,6 +44,10 @@ class System:
         return f"http://127.0.0.1:{self.port('CSMS_CHARGEPOINT_API_PORT')}"
 
     @property
+    def api_gateway(self) -> str:
+        return f"http://127.0.0.1:{self.port('CSMS_API_GATEWAY_PORT')}"
+
+    @property
     def gateway(self) -> str:
         return f"http://127.0.0.1:{self.port('CSMS_OCPP_PORT')}"
 
