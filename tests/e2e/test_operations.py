@@ -41,7 +41,9 @@ def station(system: System) -> Iterator[subprocess.Popen[bytes]]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    eventually(lambda: _connected(system), what=f"{STATION} to connect")
+    sim_log = system.output.parent / "sim.log"
+    # After its opening charging session the station stays, idle, answering operations.
+    eventually(lambda: "staying connected" in sim_log.read_text(), what=f"{STATION} to settle")
     yield process
     process.terminate()
     process.wait(10)
