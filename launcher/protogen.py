@@ -12,12 +12,12 @@ remembering to run it.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import shutil
+import subprocess
 import sys
 import tempfile
+import tomllib
 from importlib import metadata
 from pathlib import Path
 
@@ -37,9 +37,20 @@ def proto_files() -> list[Path]:
     return sorted(PROTO_DIR.rglob("*.proto"))
 
 
+def project_version() -> str:
+    """The project's version: installed metadata, or pyproject.toml while pip is installing
+    the project (setup.py generates before the project is installed)."""
+    try:
+        return metadata.version("csms")
+    except metadata.PackageNotFoundError:
+        with (REPO_ROOT / "pyproject.toml").open("rb") as project:
+            return str(tomllib.load(project)["project"]["version"])
+
+
 def fingerprint() -> str:
     """A hash of every proto and of the generators: equal hashes, equal output."""
     digest = hashlib.sha256()
+    digest.update(f"csms={project_version()};".encode())
     for name in ("grpcio-tools", "mypy-protobuf", "protobuf"):
         digest.update(f"{name}={metadata.version(name)};".encode())
     # The OpenAPI builder is part of the generator: a change to it is a change of output.
@@ -79,14 +90,14 @@ def generate() -> None:
     The output is built in a scratch folder and swapped in only when protoc succeeded,
     so a proto with a mistake leaves the last good ``csms/`` in place.
     """
-    from grpc_tools import protoc
-
     scratch = Path(tempfile.mkdtemp(prefix=".csms-generate-", dir=REPO_ROOT))
     try:
         target = scratch / OUTPUT_DIR.name
         target.mkdir()
         files = [str(p.relative_to(PROTO_DIR)) for p in proto_files()]
         args = [
+            sys.executable,
+            "-m",
             "grpc_tools.protoc",
             *(f"-I{d}" for d in _include_dirs()),
             f"--plugin=protoc-gen-mypy={_plugin('protoc-gen-mypy')}",
@@ -100,11 +111,13 @@ def generate() -> None:
             f"--descriptor_set_out={target / DESCRIPTOR_SET.name}",
             *files,
         ]
-        with contextlib.redirect_stderr(io.StringIO()) as chatter:
-            status = protoc.main(args)
-        if status != 0:
+        # A child process: protoc and its plugins write to the terminal directly ("Writing
+        # mypy to ..."); that is noise unless protoc fails, and then it is the explanation.
+        result = subprocess.run(args, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
             raise GenerationError(
-                f"protoc exited with status {status}:\n{chatter.getvalue().strip()}"
+                f"protoc exited with status {result.returncode}:\n"
+                f"{(result.stderr + result.stdout).strip()}"
             )
         for module in target.rglob("*_pb2.py"):
             for package in module.relative_to(scratch).parents:
@@ -113,7 +126,7 @@ def generate() -> None:
                     (scratch / package / "py.typed").touch()
         from launcher.openapi import write_documents
 
-        write_documents(target / DESCRIPTOR_SET.name, target)
+        write_documents(target / DESCRIPTOR_SET.name, target, project_version())
         (target / _STAMP.name).write_text(fingerprint() + "\n")
         if OUTPUT_DIR.exists():
             shutil.rmtree(OUTPUT_DIR)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from google.protobuf import descriptor_pb2
@@ -163,10 +162,9 @@ SURFACES: dict[str, Surface] = {
 }
 
 
-def write_documents(descriptor_set: Path, output_dir: Path) -> list[Path]:
+def write_documents(descriptor_set: Path, output_dir: Path, version: str) -> list[Path]:
     """Write one document per listener next to the descriptor set; return their paths."""
     files = descriptor_pb2.FileDescriptorSet.FromString(descriptor_set.read_bytes())
-    version = metadata.version("csms")
     written = []
     for name, surface in SURFACES.items():
         target = output_dir / name
