@@ -100,9 +100,9 @@ class ActiveTransactions(Protocol):
 class Stations(Protocol):
     """The calls auth_svc sends to charge points, through the edge's EdgeService.
 
-    Each raises the station errors of :mod:`auth_svc.errors` with the status the edge gave:
-    StationNotConnected, StationDidNotAnswer, StationRefused (a CALLERROR), StationCannot,
-    StationRequestInvalid, EdgeUnavailable, EdgeFailed.
+    Each raises the station errors of :mod:`servicekit.edge_errors` with the status the edge
+    gave: StationNotConnected, StationDidNotAnswer, StationRefused (a CALLERROR),
+    StationCannot, StationRequestInvalid, EdgeUnavailable, EdgeFailed.
     """
 
     async def send_local_list(

@@ -24,10 +24,12 @@ from typing import Any, NoReturn
 
 import grpc
 from google.protobuf import any_pb2
-from google.rpc import code_pb2, error_details_pb2, status_pb2  # type: ignore[import-untyped]
+from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
-CALL_ERROR_REASON = "OCPP_CALL_ERROR"
+from servicekit.edge_errors import OCPP_CALL_ERROR
+
+CALL_ERROR_REASON = OCPP_CALL_ERROR
 CALL_ERROR_DOMAIN = "ocpp"
 
 

@@ -4,33 +4,26 @@ which fixes its gRPC status::
     servicekit.errors.ServiceError                    (INTERNAL)
      ├── InvalidArgument
      │    ├── InvalidTransactionRequest               a request field is missing or out of range
-     │    ├── InvalidReservationRequest               a reservation field is missing or wrong
-     │    └── StationRequestInvalid                   the edge found the call invalid for the
-     │                                                station's OCPP version
+     │    └── InvalidReservationRequest               a reservation field is missing or wrong
      ├── NotFound
      │    ├── TransactionNotFound                     no such transaction (of that charge point)
-     │    ├── ReservationNotFound                     no such reservation
-     │    └── StationNotConnected                     the edge holds no session of the station
+     │    └── ReservationNotFound                     no such reservation
      ├── FailedPrecondition
      │    ├── ReservationNotCancellable               it is not ACTIVE (any more)
-     │    ├── CancellationRefused                     the station answered Rejected
-     │    └── StationRefused                          the station answered with a CALLERROR
+     │    └── CancellationRefused                     the station answered Rejected
      ├── Unavailable
      │    ├── AuthServiceUnavailable                  auth_svc did not answer in time; retry
-     │    └── EdgeUnavailable                         the edge could not be reached; retry
-     ├── StationDidNotAnswer  (DEADLINE_EXCEEDED)     the station did not answer in time
-     ├── StationCannot        (UNIMPLEMENTED)         the station's OCPP version lacks the call
-     ├── EdgeFailed                                   the edge answered with an unexpected error
+     │    └── TransactionConflict                     concurrent starts claimed one reservation
      └── AuthServiceFailed                            auth_svc answered with an unexpected error
 
-The errors about stations carry the status the edge gave (see the EdgeService comment in
-``csms/edge/v1/edge.proto``), so a caller of this service sees what it would have seen
-calling the edge.
+The errors about stations and the edge (StationNotConnected, StationDidNotAnswer,
+StationRefused, StationRequestInvalid, StationCannot, EdgeUnavailable, EdgeFailed) are
+:mod:`servicekit.edge_errors`'s, shared with every service that calls the edge: they carry
+the status the edge gave (see the EdgeService comment in ``csms/edge/v1/edge.proto``), so a
+caller of this service sees what it would have seen calling the edge.
 """
 
 from __future__ import annotations
-
-import grpc
 
 from servicekit.errors import (
     FailedPrecondition,
@@ -124,71 +117,3 @@ class CancellationRefused(FailedPrecondition):
             f"the station refused to cancel reservation {reservation_id} "
             f"(charge point {charge_point_id}); it may no longer hold it"
         )
-
-
-class StationNotConnected(NotFound):
-    """The edge holds no WebSocket of the charge point: nothing was sent."""
-
-    def __init__(self, charge_point_id: str, detail: str) -> None:
-        self.charge_point_id = charge_point_id
-        super().__init__(
-            f"charge point {charge_point_id} is not connected ({detail}); retry once it is online"
-        )
-
-
-class StationDidNotAnswer(ServiceError):
-    """The call was sent but the station did not answer before the deadline: whether it
-    acted on it is unknown."""
-
-    status = grpc.StatusCode.DEADLINE_EXCEEDED
-
-    def __init__(self, charge_point_id: str, detail: str) -> None:
-        self.charge_point_id = charge_point_id
-        super().__init__(f"charge point {charge_point_id} did not answer in time ({detail})")
-
-
-class StationRefused(FailedPrecondition):
-    """The station answered with a CALLERROR; its code and description are kept."""
-
-    def __init__(self, charge_point_id: str, code: str, description: str) -> None:
-        self.charge_point_id = charge_point_id
-        self.code = code
-        self.description = description
-        super().__init__(
-            f"charge point {charge_point_id} answered with CALLERROR {code}: "
-            f"{description or 'no description'}"
-        )
-
-
-class StationRequestInvalid(InvalidArgument):
-    """The edge could not turn the request into a valid call in the station's OCPP version
-    (e.g. an id tag longer than 1.6's 20 characters): nothing was sent."""
-
-    def __init__(self, charge_point_id: str, detail: str) -> None:
-        self.charge_point_id = charge_point_id
-        super().__init__(f"the request is not valid for charge point {charge_point_id}: {detail}")
-
-
-class StationCannot(ServiceError):
-    """The station's OCPP version has no such operation (the edge said UNIMPLEMENTED)."""
-
-    status = grpc.StatusCode.UNIMPLEMENTED
-
-    def __init__(self, charge_point_id: str, detail: str) -> None:
-        self.charge_point_id = charge_point_id
-        super().__init__(f"charge point {charge_point_id} cannot do this: {detail}")
-
-
-class EdgeUnavailable(Unavailable):
-    """The edge did not answer (not reachable): nothing was sent; retry later."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(f"the OCPP edge is unavailable: {detail}; retry later")
-
-
-class EdgeFailed(ServiceError):
-    """The edge answered with an error its contract does not name: a bug or a version
-    mismatch an operator must look at."""
-
-    def __init__(self, code_name: str, detail: str) -> None:
-        super().__init__(f"the OCPP edge failed ({code_name}): {detail}")

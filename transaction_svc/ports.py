@@ -124,9 +124,9 @@ class Authorizer(Protocol):
 class Stations(Protocol):
     """The calls this service sends to charge points, through the edge's EdgeService.
 
-    Each raises the station errors of :mod:`transaction_svc.errors` with the status the
+    Each raises the station errors of :mod:`servicekit.edge_errors` with the status the
     edge gave: StationNotConnected, StationDidNotAnswer, StationRefused (a CALLERROR),
-    StationCannot, EdgeUnavailable, EdgeFailed.
+    StationCannot, StationRequestInvalid, EdgeUnavailable, EdgeFailed.
     """
 
     async def reserve_now(self, reservation: Reservation) -> str:

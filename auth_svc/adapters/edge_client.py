@@ -1,78 +1,25 @@
 """The :class:`~auth_svc.ports.Stations` port over the edge's EdgeService.
 
-The edge's error contract (``csms/edge/v1/edge.proto``) is passed on with its status: a
-caller of SendLocalList learns that the station is not connected, did not answer, or
-answered with a CALLERROR exactly as it would calling the edge.
+The edge's error contract (``csms/edge/v1/edge.proto``) is passed on with its status by
+:func:`servicekit.edge_errors.station_error`: a caller of SendLocalList learns that the
+station is not connected, did not answer, or answered with a CALLERROR exactly as it would
+calling the edge.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any, cast
 
 import grpc
-from google.rpc import (  # type: ignore[import-untyped, unused-ignore]
-    error_details_pb2,
-    status_pb2,
-)
 
-from auth_svc.errors import (
-    EdgeFailed,
-    EdgeUnavailable,
-    StationCannot,
-    StationDidNotAnswer,
-    StationNotConnected,
-    StationRefused,
-    StationRequestInvalid,
-)
 from auth_svc.local_list import UpdateEntry, UpdateStatus, UpdateType
 from csms.edge.v1 import edge_pb2_grpc, operations_pb2
-from servicekit.errors import ServiceError
+from servicekit.edge_errors import station_error
 from servicekit.timestamps import to_timestamp
-
-_STATUS_DETAILS_KEY = "grpc-status-details-bin"
-# The ErrorInfo reason the edge gives a station's CALLERROR.
-OCPP_CALL_ERROR = "OCPP_CALL_ERROR"
 
 _Request = operations_pb2.SendLocalListRequest
 _Response = operations_pb2.SendLocalListResponse
-
-
-def call_error_of(error: grpc.aio.AioRpcError) -> tuple[str, str]:
-    """The CALLERROR code and description the edge attached as an ErrorInfo; when it sent
-    none, ``("", details)``."""
-    # At run time the trailing metadata is a sequence of (key, value) pairs; the stubs
-    # describe it differently.
-    metadata = cast(Iterable[tuple[str, str | bytes]], cast(Any, error.trailing_metadata()) or ())
-    for key, value in metadata:
-        if key != _STATUS_DETAILS_KEY or not isinstance(value, bytes):
-            continue
-        status = status_pb2.Status.FromString(value)
-        for detail in status.details:
-            info = error_details_pb2.ErrorInfo()
-            if detail.Unpack(info) and info.reason == OCPP_CALL_ERROR:
-                return info.metadata.get("code", ""), info.metadata.get("description", "")
-    return "", error.details() or ""
-
-
-def station_error(charge_point_id: str, error: grpc.aio.AioRpcError) -> ServiceError:
-    """The service error that passes the edge's status on."""
-    code = error.code()
-    detail = error.details() or "no details"
-    if code is grpc.StatusCode.NOT_FOUND:
-        return StationNotConnected(charge_point_id, detail)
-    if code is grpc.StatusCode.DEADLINE_EXCEEDED:
-        return StationDidNotAnswer(charge_point_id, detail)
-    if code is grpc.StatusCode.FAILED_PRECONDITION:
-        call_code, description = call_error_of(error)
-        return StationRefused(charge_point_id, call_code or "unknown", description)
-    if code is grpc.StatusCode.INVALID_ARGUMENT:
-        return StationRequestInvalid(charge_point_id, detail)
-    if code is grpc.StatusCode.UNIMPLEMENTED:
-        return StationCannot(charge_point_id, detail)
-    if code is grpc.StatusCode.UNAVAILABLE:
-        return EdgeUnavailable(detail)
-    return EdgeFailed(code.name, detail)
 
 
 def entry_to_proto(entry: UpdateEntry) -> operations_pb2.LocalListEntry:

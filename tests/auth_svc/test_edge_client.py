@@ -1,5 +1,8 @@
 """The Stations adapter against a real (scripted) EdgeService gRPC server: the list as the
-edge expects it, and the edge's errors passed on with their status."""
+edge expects it, and the edge's errors passed on with their status.
+
+Every status of the edge's contract and the error it becomes is tested once, in
+``tests/servicekit/test_edge_errors.py``; here a few show that each call passes them on."""
 
 from __future__ import annotations
 
@@ -14,22 +17,18 @@ import pytest
 
 from auth_svc.adapters.edge_client import EdgeStations, status_from_proto
 from auth_svc.domain import AuthorizationStatus
-from auth_svc.errors import (
-    EdgeFailed,
-    EdgeUnavailable,
-    StationCannot,
-    StationDidNotAnswer,
-    StationNotConnected,
-    StationRefused,
-    StationRequestInvalid,
-)
 from auth_svc.local_list import LocalAuthorization, UpdateEntry, UpdateStatus, UpdateType
 from csms.edge.v1 import operations_pb2
 from servicekit.channels import open_channel
+from servicekit.edge_errors import (
+    EdgeUnavailable,
+    StationDidNotAnswer,
+    StationNotConnected,
+    StationRefused,
+)
 from servicekit.errors import ServiceError
 from servicekit.timestamps import to_timestamp
-from tests.support.ports import free_port
-from tests.transaction_svc.fake_edge import (
+from tests.support.fake_edge import (
     CALL_ERROR,
     NO_ANSWER,
     NOT_CONNECTED,
@@ -37,6 +36,7 @@ from tests.transaction_svc.fake_edge import (
     FakeEdge,
     serving,
 )
+from tests.support.ports import free_port
 
 EXPIRY = datetime(2030, 1, 1, tzinfo=UTC)
 Pb = operations_pb2.SendLocalListRequest
@@ -110,24 +110,6 @@ def test_an_answer_this_service_does_not_know_is_a_failure() -> None:
             StationRefused,
             grpc.StatusCode.FAILED_PRECONDITION,
             "CALLERROR NotSupported: not supported by this station",
-        ),
-        (
-            Failure(grpc.StatusCode.UNIMPLEMENTED, "OCPP 2.1 has no SendLocalList"),
-            StationCannot,
-            grpc.StatusCode.UNIMPLEMENTED,
-            "OCPP 2.1 has no SendLocalList",
-        ),
-        (
-            Failure(grpc.StatusCode.INVALID_ARGUMENT, "idTag is longer than 20"),
-            StationRequestInvalid,
-            grpc.StatusCode.INVALID_ARGUMENT,
-            "idTag is longer than 20",
-        ),
-        (
-            Failure(grpc.StatusCode.INTERNAL, "boom"),
-            EdgeFailed,
-            grpc.StatusCode.INTERNAL,
-            "the OCPP edge failed (INTERNAL): boom",
         ),
     ],
 )

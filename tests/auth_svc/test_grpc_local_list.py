@@ -20,7 +20,7 @@ from servicekit.channels import open_channel
 from servicekit.settings import Settings
 from servicekit.timestamps import to_timestamp
 from tests.auth_svc.fakes import FakeTransactionService
-from tests.transaction_svc.fake_edge import CALL_ERROR, NO_ANSWER, NOT_CONNECTED, FakeEdge, serving
+from tests.support.fake_edge import CALL_ERROR, NO_ANSWER, NOT_CONNECTED, FakeEdge, serving
 
 if TYPE_CHECKING:
     from csms.auth.v1.auth_pb2_grpc import AuthServiceAsyncStub as Stub

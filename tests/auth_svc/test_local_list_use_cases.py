@@ -13,8 +13,6 @@ from auth_svc.domain import AuthorizationStatus, IdTagFields
 from auth_svc.errors import (
     InvalidRequest,
     NotInLocalList,
-    StationDidNotAnswer,
-    StationNotConnected,
     UnstoredIdTag,
 )
 from auth_svc.local_list import (
@@ -26,6 +24,7 @@ from auth_svc.local_list import (
 )
 from auth_svc.use_cases import AuthUseCases, LocalListUseCases
 from servicekit.clock import FixedClock
+from servicekit.edge_errors import StationDidNotAnswer, StationNotConnected
 from servicekit.errors import ServiceError
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)

@@ -1,5 +1,8 @@
 """The Stations adapter against a real (scripted) EdgeService gRPC server: requests as the
-edge expects them, and the edge's errors passed on with their status."""
+edge expects them, and the edge's errors passed on with their status.
+
+Every status of the edge's contract and the error it becomes is tested once, in
+``tests/servicekit/test_edge_errors.py``; here a few show that each call passes them on."""
 
 from __future__ import annotations
 
@@ -13,11 +16,15 @@ import pytest
 
 from csms.edge.v1 import operations_pb2
 from servicekit.channels import open_channel
+from servicekit.edge_errors import (
+    EdgeUnavailable,
+    StationDidNotAnswer,
+    StationNotConnected,
+    StationRefused,
+)
 from servicekit.errors import ServiceError
 from servicekit.timestamps import to_timestamp
-from tests.support.ports import free_port
-from tests.transaction_svc.factories import a_reservation, at
-from tests.transaction_svc.fake_edge import (
+from tests.support.fake_edge import (
     CALL_ERROR,
     NO_ANSWER,
     NOT_CONNECTED,
@@ -25,16 +32,9 @@ from tests.transaction_svc.fake_edge import (
     FakeEdge,
     serving,
 )
+from tests.support.ports import free_port
+from tests.transaction_svc.factories import a_reservation, at
 from transaction_svc.adapters.edge_client import EdgeStations
-from transaction_svc.errors import (
-    EdgeFailed,
-    EdgeUnavailable,
-    StationCannot,
-    StationDidNotAnswer,
-    StationNotConnected,
-    StationRefused,
-    StationRequestInvalid,
-)
 
 
 @dataclass
@@ -90,30 +90,6 @@ async def test_cancel_reservation(edge: Edge) -> None:
             StationRefused,
             grpc.StatusCode.FAILED_PRECONDITION,
             "CALLERROR NotSupported: not supported by this station",
-        ),
-        (
-            Failure(grpc.StatusCode.FAILED_PRECONDITION, "no details attached"),
-            StationRefused,
-            grpc.StatusCode.FAILED_PRECONDITION,
-            "CALLERROR unknown: no details attached",
-        ),
-        (
-            Failure(grpc.StatusCode.UNIMPLEMENTED, "OCPP 2.1 has no ReserveNow"),
-            StationCannot,
-            grpc.StatusCode.UNIMPLEMENTED,
-            "OCPP 2.1 has no ReserveNow",
-        ),
-        (
-            Failure(grpc.StatusCode.INVALID_ARGUMENT, "idTag is longer than 20"),
-            StationRequestInvalid,
-            grpc.StatusCode.INVALID_ARGUMENT,
-            "idTag is longer than 20",
-        ),
-        (
-            Failure(grpc.StatusCode.INTERNAL, "boom"),
-            EdgeFailed,
-            grpc.StatusCode.INTERNAL,
-            "the OCPP edge failed (INTERNAL): boom",
         ),
     ],
 )

@@ -22,7 +22,7 @@ from servicekit.grpc_server import Registration, start_server
 from servicekit.migrations import upgrade
 from servicekit.settings import Settings
 from servicekit.timestamps import to_timestamp
-from tests.transaction_svc.fake_edge import CALL_ERROR, NO_ANSWER, NOT_CONNECTED, FakeEdge, serving
+from tests.support.fake_edge import CALL_ERROR, NO_ANSWER, NOT_CONNECTED, FakeEdge, serving
 from tests.transaction_svc.test_grpc import ScriptedAuthService, expect_error, start_request
 from transaction_svc.server import start
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from servicekit.clock import FixedClock
+from servicekit.edge_errors import StationDidNotAnswer, StationNotConnected, StationRefused
 from servicekit.errors import ServiceError
 from tests.transaction_svc.factories import a_reservation_request, a_start, a_stop, at
 from tests.transaction_svc.test_use_cases import ACCEPTED, ScriptedAuthorizer
@@ -18,9 +19,6 @@ from transaction_svc.errors import (
     InvalidReservationRequest,
     ReservationNotCancellable,
     ReservationNotFound,
-    StationDidNotAnswer,
-    StationNotConnected,
-    StationRefused,
 )
 from transaction_svc.reservation import Reservation, ReservationQuery, ReservationStatus
 from transaction_svc.use_cases import (
