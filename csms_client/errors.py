@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar, cast
 
 import grpc
-from google.rpc import error_details_pb2  # type: ignore[import-untyped]
+from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
 OCPP_CALL_ERROR = "OCPP_CALL_ERROR"
