@@ -17,6 +17,18 @@ class SettingsError(ValueError):
     """An environment variable holds a value the CSMS cannot use."""
 
 
+class BaseReportPolicy(enum.StrEnum):
+    """OCPP 2.x admission (2.0.1 B02/B07): what happens to a station answered Pending.
+
+    ``pending``: the CSMS asks it for its base report (GetBaseReport FullInventory) and,
+    once the report is complete, accepts it and makes it boot again. ``never``: it stays
+    Pending until an operator registers it as Accepted.
+    """
+
+    PENDING = "pending"
+    NEVER = "never"
+
+
 class AdmissionPolicy(enum.StrEnum):
     """What happens to a charge point the CSMS has never registered.
 
@@ -70,6 +82,11 @@ VARIABLES: dict[str, tuple[str, str]] = {
     ),
     "CSMS_AUTH_DATABASE_URL": ("", "auth_svc database (default: SQLite in the data dir)."),
     "CSMS_ADMISSION_POLICY": ("open", "Unknown charge points: open, pending or strict."),
+    "CSMS_BASE_REPORT": (
+        "pending",
+        "OCPP 2.x stations answered Pending: pending (ask for the base report, accept once it is"
+        " complete) or never.",
+    ),
     "CSMS_HEARTBEAT_INTERVAL": ("300", "Heartbeat interval (s) given to Accepted charge points."),
     "CSMS_BOOT_RETRY_INTERVAL": (
         "60",
@@ -111,6 +128,7 @@ class Settings:
     transaction_database_url: str
     auth_database_url: str
     admission_policy: AdmissionPolicy
+    base_report: BaseReportPolicy
     heartbeat_interval: int
     boot_retry_interval: int
     grpc_timeout: float
@@ -155,6 +173,13 @@ class Settings:
             raise SettingsError(
                 f"CSMS_ADMISSION_POLICY={policy_text!r} is not one of: {choices}"
             ) from None
+        report_text = raw("CSMS_BASE_REPORT").lower()
+        try:
+            base_report = BaseReportPolicy(report_text)
+        except ValueError:
+            raise SettingsError(
+                f"CSMS_BASE_REPORT={report_text!r} is not one of: pending, never"
+            ) from None
         timeout_text = raw("CSMS_GRPC_TIMEOUT")
         try:
             grpc_timeout = float(timeout_text)
@@ -192,6 +217,7 @@ class Settings:
             transaction_database_url=database("CSMS_TRANSACTION_DATABASE_URL", "transaction"),
             auth_database_url=database("CSMS_AUTH_DATABASE_URL", "auth"),
             admission_policy=policy,
+            base_report=base_report,
             heartbeat_interval=positive("CSMS_HEARTBEAT_INTERVAL"),
             boot_retry_interval=positive("CSMS_BOOT_RETRY_INTERVAL"),
             grpc_timeout=grpc_timeout,
