@@ -8,10 +8,13 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from simulator import session_v16, session_v21, session_v201
 from simulator.errors import ScenarioFailed
-from simulator.session_v16 import Options, run
+from simulator.session_v16 import Options
 
-VERSIONS = ("1.6", "2.0.1", "2.1")
+# Each version's session: ``run(url, charge_point_id, options)``.
+RUNNERS = {"1.6": session_v16.run, "2.0.1": session_v201.run, "2.1": session_v21.run}
+VERSIONS = tuple(RUNNERS)
 DEFAULT_URL = "ws://localhost:4000/ocpp"
 
 
@@ -47,7 +50,8 @@ def parser() -> argparse.ArgumentParser:
         type=int,
         default=Options.connectors,
         metavar="N",
-        help="connectors of the station (default %(default)s)",
+        help="connectors of the station; with OCPP 2.x, EVSEs of one connector each "
+        "(default %(default)s)",
     )
     result.add_argument(
         "--stay",
@@ -59,13 +63,6 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if args.version != "1.6":
-        print(
-            f"csms-sim: OCPP {args.version} is not supported by this simulator build yet; "
-            "it supports only 1.6",
-            file=sys.stderr,
-        )
-        return 2
     if args.meter_values < 0 or args.interval < 0:
         print("csms-sim: --meter-values and --interval must not be negative", file=sys.stderr)
         return 2
@@ -82,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Every exchange is printed as one line; the library's own frame logs would repeat it.
     logging.getLogger("ocpp").setLevel(logging.ERROR)
     try:
-        asyncio.run(run(args.url, args.charge_point_id, options))
+        asyncio.run(RUNNERS[args.version](args.url, args.charge_point_id, options))
     except ScenarioFailed as failure:
         print(f"csms-sim: {failure}", file=sys.stderr)
         return 1

@@ -101,12 +101,6 @@ async def test_nobody_listening_is_explained() -> None:
         await run(f"ws://127.0.0.1:{free_port()}/ocpp", "SIM-1", FAST, lambda _: None)
 
 
-@pytest.mark.parametrize("version", ["2.0.1", "2.1"])
-def test_the_cli_refuses_2x_for_now(version: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["CP001", version, "ws://127.0.0.1:1/ocpp"]) == 2
-    assert f"OCPP {version} is not supported by this simulator build yet" in capsys.readouterr().err
-
-
 def test_the_cli_reports_a_failure_with_exit_1(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -1,0 +1,20 @@
+"""The OCPP 2.0.1 charging session (:mod:`simulator.v2.session`) over subprotocol
+``ocpp2.0.1``."""
+
+from __future__ import annotations
+
+from simulator.session_v16 import Options
+from simulator.station_v201 import StationV201
+from simulator.uplink import Output
+from simulator.v2.session import DEFAULTS, Protocol, Summary
+from simulator.v2.session import run as run_v2
+
+__all__ = ["OCPP201", "Options", "Summary", "run"]
+
+OCPP201 = Protocol("2.0.1", "ocpp2.0.1", StationV201)
+
+
+async def run(
+    url: str, charge_point_id: str, options: Options = DEFAULTS, out: Output = print
+) -> Summary:
+    return await run_v2(OCPP201, url, charge_point_id, options, out)

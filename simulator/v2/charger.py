@@ -1,0 +1,194 @@
+"""What the OCPP 2.x station does over time: transactions reported with TransactionEvents,
+heartbeats, reservation expiry. It changes :class:`~simulator.v2.state.StationState` and
+tells the CSMS each change."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from ocpp.v16.enums import ChargingProfilePurposeType
+
+from simulator.charger import ENERGY_STEP_WH, Control
+from simulator.v2.state import OCCUPIED, Evse, StationState, Transaction
+from simulator.v2.uplink import UplinkV2
+
+ACCEPTED = "Accepted"
+TX_PROFILE = ChargingProfilePurposeType.tx_profile
+# The TransactionEvent triggerReason that goes with each stoppedReason (E06, F03, B12).
+STOP_TRIGGERS = {
+    "Local": "StopAuthorized",
+    "Remote": "RemoteStop",
+    "ImmediateReset": "ResetCommand",
+    "UnlockCommand": "UnlockCommand",
+    "DeAuthorized": "Deauthorized",
+}
+
+
+@dataclass(frozen=True)
+class Start:
+    """Why a transaction starts: the token, and the RequestStartTransaction's id if any."""
+
+    id_token: str
+    remote_start_id: int | None = None
+
+    @property
+    def trigger(self) -> str:
+        return "Authorized" if self.remote_start_id is None else "RemoteStart"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    transaction_id: str
+    status: str
+    energy_wh: int
+
+
+class Charger:
+    def __init__(self, state: StationState, uplink: UplinkV2, interval: float) -> None:
+        self.state = state
+        self.uplink = uplink
+        self.interval = interval
+        self.heartbeat_changed = asyncio.Event()
+        self._controls: dict[int, Control] = {}
+
+    def claim(self, evse: Evse) -> Control:
+        """Take an EVSE before answering, so that a second request for it is refused."""
+        self.state.set_status(evse, OCCUPIED)
+        control = self._controls[evse.id] = Control()
+        return control
+
+    def release(self, evse: Evse) -> None:
+        """Give back a claimed EVSE whose transaction never started."""
+        control = self._controls.pop(evse.id, None)
+        if control is not None:
+            control.finished.set()
+        self.state.set_status(evse, self.state.resting_status(evse))
+
+    def request_stop(self, evse_id: int, reason: str) -> bool:
+        control = self._controls.get(evse_id)
+        if control is None:
+            return False
+        control.request(reason)
+        return True
+
+    async def stop_all(self, reason: str) -> None:
+        """Stop every transaction and wait until each has told the CSMS (B12)."""
+        controls = list(self._controls.values())
+        for control in controls:
+            control.request(reason)
+        for control in controls:
+            await control.finished.wait()
+
+    async def charge(self, evse: Evse, start: Start, samples: int | None = None) -> Outcome:
+        """TransactionEvent Started, StatusNotification Occupied, Updated every sample until
+        ``samples`` were sent (then stoppedReason Local) or a stop is requested, Ended, and
+        the resting status (E01-E07). ``samples=None`` samples every TxUpdatedInterval."""
+        control = self._controls.get(evse.id) or self.claim(evse)
+        try:
+            reservation = self.state.reservation_on(evse.id)
+            reservation_id = (
+                reservation.id
+                if reservation is not None and reservation.id_token == start.id_token
+                else None
+            )
+            if reservation_id is not None:
+                self.state.reservations.pop(reservation_id, None)
+            transaction = Transaction(
+                str(uuid.uuid4()),
+                evse.id,
+                start.id_token,
+                evse.register_wh,
+                start.remote_start_id,
+                reservation_id,
+            )
+            self.state.transactions[evse.id] = transaction
+            status = await self.uplink.transaction_event(
+                "Started",
+                start.trigger,
+                transaction,
+                evse.register_wh,
+                charging_state="Charging",
+                with_token=True,
+            )
+            await self.uplink.status(evse.id, OCCUPIED)
+            if status not in (None, ACCEPTED):
+                # E05: the station stops a transaction whose token the CSMS did not accept.
+                control.request("DeAuthorized")
+            else:
+                await self._sample(evse, transaction, control, samples)
+            reason = control.reason or "Local"
+            await self.uplink.transaction_event(
+                "Ended",
+                STOP_TRIGGERS.get(reason, "AbnormalCondition"),
+                transaction,
+                evse.register_wh,
+                charging_state="Idle",
+                stopped_reason=reason,
+                with_token=reason == "Local",
+            )
+            del self.state.transactions[evse.id]
+            # A TxProfile ends with its transaction (K01.FR.05).
+            self.state.profiles.clear(None, evse.id, TX_PROFILE, None)
+            self.state.set_status(evse, self.state.resting_status(evse))
+            await self.uplink.status(evse.id, evse.status)
+            return Outcome(
+                transaction.id, status or ACCEPTED, evse.register_wh - transaction.meter_start_wh
+            )
+        finally:
+            del self._controls[evse.id]
+            control.finished.set()
+
+    async def _sample(
+        self, evse: Evse, transaction: Transaction, control: Control, samples: int | None
+    ) -> None:
+        sent = 0
+        model = self.state.device_model
+        while samples is None or sent < samples:
+            period = (
+                self.interval
+                if samples is not None
+                else model.number("SampledDataCtrlr", "TxUpdatedInterval")
+            )
+            if samples is None and period <= 0:
+                await control.requested.wait()
+                return
+            if await control.wait(period):
+                return
+            evse.register_wh += ENERGY_STEP_WH
+            await self.uplink.transaction_event(
+                "Updated", "MeterValuePeriodic", transaction, evse.register_wh
+            )
+            sent += 1
+
+    async def idle(self) -> None:
+        """Wait until no transaction runs (Reset OnIdle, B11 and B12)."""
+        while self._controls:
+            await next(iter(self._controls.values())).finished.wait()
+
+    async def heartbeats(self) -> None:
+        """Heartbeat every OCPPCommCtrlr.HeartbeatInterval seconds (G02); a change restarts
+        the wait with the new period; zero means none."""
+        while True:
+            period = self.state.device_model.number("OCPPCommCtrlr", "HeartbeatInterval")
+            try:
+                async with asyncio.timeout(period if period > 0 else None):
+                    await self.heartbeat_changed.wait()
+            except TimeoutError:
+                await self.uplink.heartbeat()
+                continue
+            self.heartbeat_changed.clear()
+
+    async def expire(self, reservation_id: int) -> None:
+        """End a reservation at its expiry unless it was used or cancelled (H01.FR.06)."""
+        reservation = self.state.reservations.get(reservation_id)
+        if reservation is None:
+            return
+        await asyncio.sleep(max(0.0, (reservation.expiry - datetime.now(UTC)).total_seconds()))
+        if self.state.reservations.get(reservation_id) is not reservation:
+            return
+        evse = self.state.release(reservation_id)
+        if evse is not None:
+            await self.uplink.status(evse.id, evse.status)

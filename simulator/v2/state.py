@@ -1,0 +1,155 @@
+"""What the simulated OCPP 2.x station knows: EVSEs (one connector each), transactions,
+reservations, device model, local list and charging profiles.
+
+Pure state, like :mod:`simulator.state` for 1.6; it outlives a connection so that a Reset
+keeps settings, availability and profiles (OCPP 2.0.1 B11/B12).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from simulator.charging_profiles import ChargingProfiles
+from simulator.local_list import AuthorizationCache, LocalList
+from simulator.v2.device_model import DeviceModel, VariableKey, station_variables
+
+METER_START_WH = 1000
+CONNECTOR = 1
+AVAILABLE, OCCUPIED, RESERVED, UNAVAILABLE = "Available", "Occupied", "Reserved", "Unavailable"
+
+
+@dataclass
+class Evse:
+    """An EVSE with its one connector (connector id 1)."""
+
+    id: int
+    status: str = AVAILABLE
+    # What the CSMS last asked with ChangeAvailability; it persists (G03.FR.05).
+    operative: bool = True
+    register_wh: int = METER_START_WH
+
+    @property
+    def idle_status(self) -> str:
+        return AVAILABLE if self.operative else UNAVAILABLE
+
+
+@dataclass
+class Transaction:
+    """A transaction the station started; its id is the station's (E01.FR.16 is not for
+    the CSMS to choose), and ``seq_no`` numbers its TransactionEvents (E01.FR.15)."""
+
+    id: str
+    evse_id: int
+    id_token: str
+    meter_start_wh: int
+    remote_start_id: int | None = None
+    reservation_id: int | None = None
+    seq_no: itertools.count[int] = field(default_factory=itertools.count)
+
+
+@dataclass(frozen=True)
+class Reservation:
+    id: int
+    evse_id: int | None
+    id_token: str
+    expiry: datetime
+
+
+@dataclass
+class StationState:
+    evses: dict[int, Evse]
+    device_model: DeviceModel
+    local_list: LocalList = field(default_factory=LocalList)
+    cache: AuthorizationCache = field(default_factory=AuthorizationCache)
+    profiles: ChargingProfiles = field(default_factory=ChargingProfiles)
+    transactions: dict[int, Transaction] = field(default_factory=dict)
+    reservations: dict[int, Reservation] = field(default_factory=dict)
+    firmware: str = "Idle"
+    log: str = "Idle"
+    accepted: bool = False
+    # The BootNotification reason of the next connection (B01, B11: RemoteReset).
+    boot_reason: str = "PowerUp"
+
+    @classmethod
+    def new(cls, evses: int, interval: float) -> StationState:
+        model = DeviceModel(station_variables(evses, f"{max(interval, 0):g}"))
+        return cls({i: Evse(i) for i in range(1, evses + 1)}, model)
+
+    def transaction(self, transaction_id: str) -> Transaction | None:
+        return next((t for t in self.transactions.values() if t.id == transaction_id), None)
+
+    def reservation_on(self, evse_id: int) -> Reservation | None:
+        return next((r for r in self.reservations.values() if r.evse_id == evse_id), None)
+
+    def set_status(self, evse: Evse, status: str) -> None:
+        """The connector's status, mirrored into the device model's AvailabilityState."""
+        evse.status = status
+        model = self.device_model
+        model.adopt(VariableKey("EVSE", "AvailabilityState", evse.id), status)
+        model.adopt(VariableKey("Connector", "AvailabilityState", evse.id, CONNECTOR), status)
+
+    def resting_status(self, evse: Evse) -> str:
+        if evse.operative and self.reservation_on(evse.id) is not None:
+            return RESERVED
+        return evse.idle_status
+
+    def evse_for_start(self, evse_id: int | None, id_token: str) -> Evse | None:
+        """The EVSE a RequestStartTransaction (F01) may use: the one named or the first
+        free one; free means Available, or Reserved for this token (H01)."""
+        candidates = [e for e in self.evses.values() if evse_id in (None, e.id)]
+        for evse in candidates:
+            reservation = self.reservation_on(evse.id)
+            if evse.status == AVAILABLE or (
+                evse.status == RESERVED
+                and reservation is not None
+                and reservation.id_token == id_token
+            ):
+                return evse
+        return None
+
+    def change_availability(self, evse_id: int | None, operative: bool) -> tuple[str, list[Evse]]:
+        """ChangeAvailability (G03): no EVSE means the whole station. Scheduled while a
+        transaction runs; returns the answer and the EVSEs whose status changes now."""
+        if evse_id is not None and evse_id not in self.evses:
+            return "Rejected", []
+        targets = [e for e in self.evses.values() if evse_id in (None, e.id)]
+        changed: list[Evse] = []
+        scheduled = False
+        for evse in targets:
+            evse.operative = operative
+            if evse.id in self.transactions or evse.status == OCCUPIED:
+                scheduled = scheduled or not operative
+                continue
+            wanted = self.resting_status(evse)
+            if evse.status != wanted:
+                self.set_status(evse, wanted)
+                changed.append(evse)
+        return ("Scheduled" if scheduled else "Accepted"), changed
+
+    def reserve(self, reservation: Reservation) -> tuple[str, Evse | None]:
+        """ReserveNow (H01): an EVSE, or any free one when none is named."""
+        if reservation.evse_id is not None and reservation.evse_id not in self.evses:
+            return "Rejected", None
+        self.reservations.pop(reservation.id, None)
+        evse = self.evse_for_start(reservation.evse_id, reservation.id_token)
+        if evse is None:
+            named = self.evses.get(reservation.evse_id or 0)
+            return ("Unavailable" if named and named.status == UNAVAILABLE else "Occupied"), None
+        self.reservations[reservation.id] = Reservation(
+            reservation.id, evse.id, reservation.id_token, reservation.expiry
+        )
+        self.set_status(evse, RESERVED)
+        return "Accepted", evse
+
+    def release(self, reservation_id: int) -> Evse | None:
+        """Forget a reservation; its EVSE when that goes back to resting."""
+        reservation = self.reservations.pop(reservation_id, None)
+        if reservation is None or reservation.evse_id is None:
+            return None
+        evse = self.evses[reservation.evse_id]
+        if evse.status != RESERVED:
+            return None
+        self.set_status(evse, self.resting_status(evse))
+        return evse

@@ -1,0 +1,41 @@
+"""The same tests as :mod:`tests.simulator.test_session_v201`, through OCPP 2.1: the
+station and the CSMS validate every message against ``ocpp.v21``'s schemas."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.session_v21 import OCPP21
+from simulator.v2.session import Protocol
+from tests.simulator.test_session_v201 import (
+    sim,
+    test_a_pending_station_sends_its_base_report_then_boots_again,
+    test_a_rejected_boot_stops,
+    test_a_report_selects_variables,
+    test_a_reset_reconnects_and_boots_again,
+    test_an_invalid_token_is_explained,
+    test_request_start_charges_until_request_stop,
+    test_the_charging_session,
+    test_the_cli_runs_a_session,
+    test_the_other_operations_are_answered,
+    test_variables_are_read_and_written,
+)
+
+__all__ = [
+    "sim",
+    "test_a_pending_station_sends_its_base_report_then_boots_again",
+    "test_a_rejected_boot_stops",
+    "test_a_report_selects_variables",
+    "test_a_reset_reconnects_and_boots_again",
+    "test_an_invalid_token_is_explained",
+    "test_request_start_charges_until_request_stop",
+    "test_the_charging_session",
+    "test_the_cli_runs_a_session",
+    "test_the_other_operations_are_answered",
+    "test_variables_are_read_and_written",
+]
+
+
+@pytest.fixture
+def protocol() -> Protocol:
+    return OCPP21
