@@ -65,6 +65,11 @@ async def _run_online(url: str, metadata: MetaData, service: str, schema: str | 
         await bootstrap.dispose()
     engine = create_engine(url, service)
     async with engine.connect() as connection:
+        if schema is not None:
+            # schema_translate_map reaches CREATE TABLE but not the table named in an
+            # ALTER TABLE (op.add_column and friends): with the search path on the service's
+            # schema, both land there.
+            await connection.execute(text(f'SET search_path TO "{schema}"'))
         await connection.run_sync(_migrate, metadata, schema)
         await connection.commit()
     await engine.dispose()
