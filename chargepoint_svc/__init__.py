@@ -1,6 +1,8 @@
 """The charge point service: charge points and their admission (Accepted, Pending,
 Rejected), the boot data stations report, connectors and their status, firmware and
-diagnostics status, and the DataTransfer messages stations send.
+diagnostics status, the DataTransfer messages stations send, and what OCPP 2.x stations
+report: their device model (NotifyReport, which also settles the base report a Pending
+station owes for admission), security events and monitoring events.
 
 It serves ``csms.chargepoint.v1.ChargePointService`` over gRPC and owns its own database
 (the ``chargepoint`` schema, or its own SQLite file); nobody else reads its tables.

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import NewType
 
 from chargepoint_svc.errors import InvalidChargePointId, InvalidReport
-from servicekit.settings import AdmissionPolicy
+from servicekit.settings import AdmissionPolicy, BaseReportPolicy
 
 ChargePointId = NewType("ChargePointId", str)
 
@@ -187,6 +187,12 @@ class ChargePoint:
     firmware_status: str = ""
     diagnostics_status: str = ""
     connectors: tuple[Connector, ...] = ()
+    # OCPP 2.x admission (see chargepoint_svc.base_report): a base report was asked for
+    # and has not come complete yet; when the one owed came complete; when any report last
+    # came complete (what GetDeviceModel calls reported_at).
+    base_report_owed: bool = False
+    base_report_at: datetime | None = None
+    reported_at: datetime | None = None
 
     @classmethod
     def register(
@@ -207,6 +213,20 @@ class ChargePoint:
     def with_diagnostics_status(self, status: str, at: datetime) -> ChargePoint:
         return dataclasses.replace(self.seen(at), diagnostics_status=status)
 
+    def owing_base_report(self) -> ChargePoint:
+        return dataclasses.replace(self, base_report_owed=True)
+
+    def report_completed(self, at: datetime, *, admit: bool) -> ChargePoint:
+        """After the last part of a report (OCPP 2.0.1 B07: ``tbc`` false): a base
+        report it owed is now held, and ``admit`` makes the station Accepted."""
+        return dataclasses.replace(
+            self.seen(at),
+            reported_at=at,
+            base_report_owed=False,
+            base_report_at=at if self.base_report_owed else self.base_report_at,
+            registration_status=RegistrationStatus.ACCEPTED if admit else self.registration_status,
+        )
+
     def connector(self, evse_id: int, connector_id: int) -> Connector | None:
         for candidate in self.connectors:
             if (candidate.evse_id, candidate.connector_id) == (evse_id, connector_id):
@@ -221,6 +241,8 @@ class BootAnswer:
     status: RegistrationStatus
     current_time: datetime
     interval_seconds: int
+    # OCPP 2.0.1 B07: ask the Pending station for its base report (see base_report.py).
+    request_base_report: bool = False
 
 
 @dataclass(frozen=True)
@@ -230,6 +252,7 @@ class Admission:
     policy: AdmissionPolicy
     heartbeat_interval: int
     boot_retry_interval: int
+    base_report: BaseReportPolicy = BaseReportPolicy.NEVER
 
     def status_for_unknown(self) -> RegistrationStatus | None:
         """The status an unknown charge point is registered with; None: do not register it."""
@@ -241,7 +264,9 @@ class Admission:
             case AdmissionPolicy.STRICT:
                 return None
 
-    def boot_answer(self, status: RegistrationStatus, now: datetime) -> BootAnswer:
+    def boot_answer(
+        self, status: RegistrationStatus, now: datetime, *, request_base_report: bool = False
+    ) -> BootAnswer:
         """The interval is the heartbeat interval once Accepted; before that it is how long
         the station waits before it boots again (OCPP 1.6 §4.2, 2.0.1 B01/B02/B03)."""
         interval = (
@@ -249,7 +274,12 @@ class Admission:
             if status is RegistrationStatus.ACCEPTED
             else self.boot_retry_interval
         )
-        return BootAnswer(status=status, current_time=now, interval_seconds=interval)
+        return BootAnswer(
+            status=status,
+            current_time=now,
+            interval_seconds=interval,
+            request_base_report=request_base_report,
+        )
 
 
 class DataTransferStatus(enum.StrEnum):

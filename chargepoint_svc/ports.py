@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
+from chargepoint_svc.device_model import ReportedVariable
 from chargepoint_svc.domain import ChargePoint, ChargePointId, Connector, DataTransfer
+from chargepoint_svc.station_events import SecurityEvent, StationEvent
 from servicekit import unit_of_work
 
 
@@ -45,6 +49,42 @@ class DataTransferRepository(Protocol):
         ...
 
 
+class DeviceModelRepository(Protocol):
+    async def save(
+        self,
+        charge_point_id: ChargePointId,
+        variables: Sequence[ReportedVariable],
+        reported_at: datetime,
+    ) -> None:
+        """Insert each variable, or replace the stored one with the same key."""
+        ...
+
+    async def variables(self, charge_point_id: ChargePointId) -> list[ReportedVariable]:
+        """Every stored variable of that charge point, ordered by key."""
+        ...
+
+
+class SecurityEventRepository(Protocol):
+    async def add(self, event: SecurityEvent) -> None: ...
+
+    async def page(
+        self, charge_point_id: ChargePointId, before: int | None, limit: int
+    ) -> list[SecurityEvent]:
+        """Up to ``limit`` events of that charge point with a sequence below ``before``
+        (all when None), newest (highest sequence) first."""
+        ...
+
+
+class StationEventRepository(Protocol):
+    async def add(self, events: Sequence[StationEvent]) -> None: ...
+
+    async def page(
+        self, charge_point_id: ChargePointId, before: int | None, limit: int
+    ) -> list[StationEvent]:
+        """As :meth:`SecurityEventRepository.page`."""
+        ...
+
+
 class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
     """One atomic change: everything done through its repositories is stored by
     :meth:`commit`, or nothing is (leaving the ``async with`` block without a commit
@@ -55,3 +95,12 @@ class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
 
     @property
     def data_transfers(self) -> DataTransferRepository: ...
+
+    @property
+    def device_models(self) -> DeviceModelRepository: ...
+
+    @property
+    def security_events(self) -> SecurityEventRepository: ...
+
+    @property
+    def station_events(self) -> StationEventRepository: ...

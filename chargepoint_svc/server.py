@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from chargepoint_svc.adapters.sql import SqlUnitOfWork
 from chargepoint_svc.domain import Admission
 from chargepoint_svc.servicer import ChargePointServicer
+from chargepoint_svc.station_reports import StationReportUseCases
 from chargepoint_svc.use_cases import ChargePointUseCases
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
 from servicekit.clock import SystemClock
@@ -37,16 +38,18 @@ class RunningService:
 async def start(settings: Settings, *, port: int | None = None) -> RunningService:
     """Serve ChargePointService on ``settings.internal_host`` (port 0: any free port)."""
     engine = create_engine(settings.chargepoint_database_url, "chargepoint")
-    use_cases = ChargePointUseCases(
-        lambda: SqlUnitOfWork(engine),
-        SystemClock(),
-        Admission(
-            policy=settings.admission_policy,
-            heartbeat_interval=settings.heartbeat_interval,
-            boot_retry_interval=settings.boot_retry_interval,
-        ),
+    admission = Admission(
+        policy=settings.admission_policy,
+        heartbeat_interval=settings.heartbeat_interval,
+        boot_retry_interval=settings.boot_retry_interval,
+        base_report=settings.base_report,
     )
-    servicer = ChargePointServicer(use_cases, engine)
+    clock = SystemClock()
+    servicer = ChargePointServicer(
+        ChargePointUseCases(lambda: SqlUnitOfWork(engine), clock, admission),
+        StationReportUseCases(lambda: SqlUnitOfWork(engine), clock, admission),
+        engine,
+    )
     try:
         server = await start_server(
             [

@@ -6,20 +6,31 @@ them to a status once.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import grpc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from chargepoint_svc.device_model import ReportPart
 from chargepoint_svc.domain import (
     BootData,
     ChargePoint,
+    ChargePointId,
     Connector,
     ConnectorStatus,
     ConnectorStatusReport,
     RegistrationStatus,
 )
 from chargepoint_svc.errors import InvalidReport
+from chargepoint_svc.report_messages import (
+    device_model_message,
+    event_draft,
+    event_message,
+    reported_variable,
+)
+from chargepoint_svc.station_events import SecurityEvent
+from chargepoint_svc.station_reports import StationReportUseCases
 from chargepoint_svc.use_cases import ChargePointUseCases
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
 from csms.common.v1 import health_pb2
@@ -36,8 +47,14 @@ _TransferStatusPb = chargepoint_pb2.RecordDataTransferResponse.Status
 
 
 class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
-    def __init__(self, use_cases: ChargePointUseCases, engine: AsyncEngine) -> None:
+    def __init__(
+        self,
+        use_cases: ChargePointUseCases,
+        reports: StationReportUseCases,
+        engine: AsyncEngine,
+    ) -> None:
         self._use_cases = use_cases
+        self._reports = reports
         self._engine = engine
 
     async def GetHealth(
@@ -91,6 +108,7 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
             status=_RegistrationPb.Value(answer.status.name),
             current_time=to_timestamp(answer.current_time),
             interval_seconds=answer.interval_seconds,
+            request_base_report=answer.request_base_report,
         )
 
     async def RecordHeartbeat(
@@ -137,6 +155,72 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
         )
         return chargepoint_pb2.RecordDataTransferResponse(
             status=_TransferStatusPb.Value(answer.status.name), data=answer.data
+        )
+
+    async def RecordReport(
+        self, request: chargepoint_pb2.RecordReportRequest, context: Context
+    ) -> chargepoint_pb2.RecordReportResponse:
+        part = ReportPart(
+            request_id=request.request_id,
+            seq_no=request.seq_no,
+            tbc=request.tbc,
+            variables=tuple(reported_variable(message) for message in request.variables),
+            generated_at=from_timestamp(request.generated_at),
+        )
+        admit_now = await self._reports.record_report(request.charge_point_id, part)
+        return chargepoint_pb2.RecordReportResponse(admit_now=admit_now)
+
+    async def RecordSecurityEvent(
+        self, request: chargepoint_pb2.RecordSecurityEventRequest, context: Context
+    ) -> chargepoint_pb2.RecordSecurityEventResponse:
+        timestamp = from_timestamp(request.timestamp)
+
+        def draft(cp_id: ChargePointId, now: datetime) -> SecurityEvent:
+            # A station that sent no time is dated on receipt, as StatusNotification is.
+            return SecurityEvent(cp_id, request.type, timestamp or now, now, request.tech_info)
+
+        await self._reports.record_security_event(request.charge_point_id, draft)
+        return chargepoint_pb2.RecordSecurityEventResponse()
+
+    async def RecordEvents(
+        self, request: chargepoint_pb2.RecordEventsRequest, context: Context
+    ) -> chargepoint_pb2.RecordEventsResponse:
+        drafts = [event_draft(message) for message in request.events]
+        await self._reports.record_events(request.charge_point_id, request.seq_no, drafts)
+        return chargepoint_pb2.RecordEventsResponse()
+
+    async def GetDeviceModel(
+        self, request: chargepoint_pb2.GetDeviceModelRequest, context: Context
+    ) -> chargepoint_pb2.DeviceModel:
+        return device_model_message(await self._reports.get_device_model(request.charge_point_id))
+
+    async def ListSecurityEvents(
+        self, request: chargepoint_pb2.ListSecurityEventsRequest, context: Context
+    ) -> chargepoint_pb2.ListSecurityEventsResponse:
+        page = await self._reports.list_security_events(
+            request.charge_point_id, PageRequest.parse(request.page_size, request.page_token)
+        )
+        return chargepoint_pb2.ListSecurityEventsResponse(
+            security_events=[
+                chargepoint_pb2.SecurityEvent(
+                    type=event.type,
+                    timestamp=to_timestamp(event.timestamp),
+                    tech_info=event.tech_info,
+                )
+                for event in page.security_events
+            ],
+            next_page_token=page.next_page_token,
+        )
+
+    async def ListEvents(
+        self, request: chargepoint_pb2.ListEventsRequest, context: Context
+    ) -> chargepoint_pb2.ListEventsResponse:
+        page = await self._reports.list_events(
+            request.charge_point_id, PageRequest.parse(request.page_size, request.page_token)
+        )
+        return chargepoint_pb2.ListEventsResponse(
+            events=[event_message(event) for event in page.events],
+            next_page_token=page.next_page_token,
         )
 
 

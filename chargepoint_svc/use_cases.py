@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from chargepoint_svc.base_report import decide_boot
 from chargepoint_svc.domain import (
     Admission,
     BootAnswer,
@@ -101,10 +102,20 @@ class ChargePointUseCases:
                     LOG.info("boot of unknown charge point %s rejected (strict admission)", cp_id)
                     return self._admission.boot_answer(RegistrationStatus.REJECTED, now)
                 stored = await self._register(uow, ChargePoint.register(cp_id, status, now))
+            decision = decide_boot(
+                stored.registration_status,
+                boot.ocpp_version,
+                self._admission.base_report,
+                base_report_held=stored.base_report_at is not None,
+            )
             booted = stored.booted(boot, now)
+            if decision.request_base_report:
+                booted = booted.owing_base_report()
             await uow.charge_points.update(booted)
             await uow.commit()
-        return self._admission.boot_answer(booted.registration_status, now)
+        return self._admission.boot_answer(
+            decision.status, now, request_base_report=decision.request_base_report
+        )
 
     async def record_heartbeat(self, charge_point_id: str) -> datetime:
         """A Heartbeat (OCPP 1.6 §4.6, 2.0.1 G02): the charge point was seen now; the
@@ -184,30 +195,41 @@ class ChargePointUseCases:
     async def _registered(
         self, uow: UnitOfWork, cp_id: ChargePointId, now: datetime
     ) -> ChargePoint:
-        """The locked charge point; an unknown one is registered first if the admission
-        policy allows, otherwise its event is refused."""
-        stored = await uow.charge_points.lock(cp_id)
-        if stored is not None:
-            return stored
-        status = self._admission.status_for_unknown()
-        if status is None:
-            raise ChargePointNotRegistered(cp_id)
-        return await self._register(uow, ChargePoint.register(cp_id, status, now))
+        return await registered(uow, cp_id, now, self._admission)
 
     async def _register(self, uow: UnitOfWork, candidate: ChargePoint) -> ChargePoint:
-        if await uow.charge_points.add(candidate):
-            LOG.info(
-                "charge point %s registered as %s (admission policy %s)",
-                candidate.id,
-                candidate.registration_status,
-                self._admission.policy,
-            )
-            return candidate
-        # Another call registered it between our look-up and our insert (on PostgreSQL both
-        # look-ups can miss); its row is committed now, so build on it.
-        existing = await uow.charge_points.lock(candidate.id)
-        if existing is None:
-            raise ConcurrentChange(
-                f"charge point {candidate.id} changed while it was being registered; retry"
-            )
-        return existing
+        return await register(uow, candidate, self._admission)
+
+
+async def registered(
+    uow: UnitOfWork, cp_id: ChargePointId, now: datetime, admission: Admission
+) -> ChargePoint:
+    """The locked charge point; an unknown one is registered first if the admission
+    policy allows, otherwise its event is refused."""
+    stored = await uow.charge_points.lock(cp_id)
+    if stored is not None:
+        return stored
+    status = admission.status_for_unknown()
+    if status is None:
+        raise ChargePointNotRegistered(cp_id)
+    return await register(uow, ChargePoint.register(cp_id, status, now), admission)
+
+
+async def register(uow: UnitOfWork, candidate: ChargePoint, admission: Admission) -> ChargePoint:
+    """Insert ``candidate``, or build on the row another call inserted first."""
+    if await uow.charge_points.add(candidate):
+        LOG.info(
+            "charge point %s registered as %s (admission policy %s)",
+            candidate.id,
+            candidate.registration_status,
+            admission.policy,
+        )
+        return candidate
+    # Another call registered it between our look-up and our insert (on PostgreSQL both
+    # look-ups can miss); its row is committed now, so build on it.
+    existing = await uow.charge_points.lock(candidate.id)
+    if existing is None:
+        raise ConcurrentChange(
+            f"charge point {candidate.id} changed while it was being registered; retry"
+        )
+    return existing

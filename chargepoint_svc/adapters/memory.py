@@ -8,9 +8,13 @@ nothing, as a rolled-back transaction would.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from chargepoint_svc.device_model import ReportedVariable, VariableKey
 from chargepoint_svc.domain import ChargePoint, ChargePointId, Connector, DataTransfer
+from chargepoint_svc.station_events import SecurityEvent, StationEvent
 from servicekit import unit_of_work
 
 ConnectorKey = tuple[str, int, int]
@@ -23,6 +27,9 @@ class MemoryStore(unit_of_work.MemoryStore):
     charge_points: dict[str, ChargePoint] = field(default_factory=dict)
     connectors: dict[ConnectorKey, Connector] = field(default_factory=dict)
     data_transfers: list[DataTransfer] = field(default_factory=list)
+    variables: dict[tuple[str, VariableKey], ReportedVariable] = field(default_factory=dict)
+    security_events: list[SecurityEvent] = field(default_factory=list)
+    station_events: list[StationEvent] = field(default_factory=list)
 
 
 class MemoryChargePointRepository:
@@ -84,6 +91,77 @@ class MemoryDataTransferRepository:
         return [t for t in self._store.data_transfers if t.charge_point_id == charge_point_id]
 
 
+def _require(store: MemoryStore, charge_point_id: str) -> None:
+    if charge_point_id not in store.charge_points:
+        raise LookupError(f"no charge point {charge_point_id!r} (a foreign key would fail)")
+
+
+class MemoryDeviceModelRepository:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def save(
+        self,
+        charge_point_id: ChargePointId,
+        variables: Sequence[ReportedVariable],
+        reported_at: datetime,
+    ) -> None:
+        del reported_at  # not part of ReportedVariable; the SQL adapter keeps it per row
+        _require(self._store, charge_point_id)
+        for variable in variables:
+            self._store.variables[(charge_point_id, variable.key)] = variable
+
+    async def variables(self, charge_point_id: ChargePointId) -> list[ReportedVariable]:
+        return [
+            variable
+            for (owner, _), variable in sorted(self._store.variables.items())
+            if owner == charge_point_id
+        ]
+
+
+class MemorySecurityEventRepository:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def add(self, event: SecurityEvent) -> None:
+        _require(self._store, event.charge_point_id)
+        sequence = len(self._store.security_events) + 1
+        self._store.security_events.append(dataclasses.replace(event, sequence=sequence))
+
+    async def page(
+        self, charge_point_id: ChargePointId, before: int | None, limit: int
+    ) -> list[SecurityEvent]:
+        found = [
+            event
+            for event in reversed(self._store.security_events)
+            if event.charge_point_id == charge_point_id
+            and (before is None or event.sequence < before)
+        ]
+        return found[:limit]
+
+
+class MemoryStationEventRepository:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def add(self, events: Sequence[StationEvent]) -> None:
+        for event in events:
+            _require(self._store, event.charge_point_id)
+            sequence = len(self._store.station_events) + 1
+            self._store.station_events.append(dataclasses.replace(event, sequence=sequence))
+
+    async def page(
+        self, charge_point_id: ChargePointId, before: int | None, limit: int
+    ) -> list[StationEvent]:
+        found = [
+            event
+            for event in reversed(self._store.station_events)
+            if event.charge_point_id == charge_point_id
+            and (before is None or event.sequence < before)
+        ]
+        return found[:limit]
+
+
 class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def charge_points(self) -> MemoryChargePointRepository:
@@ -92,3 +170,15 @@ class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def data_transfers(self) -> MemoryDataTransferRepository:
         return MemoryDataTransferRepository(self.working)
+
+    @property
+    def device_models(self) -> MemoryDeviceModelRepository:
+        return MemoryDeviceModelRepository(self.working)
+
+    @property
+    def security_events(self) -> MemorySecurityEventRepository:
+        return MemorySecurityEventRepository(self.working)
+
+    @property
+    def station_events(self) -> MemoryStationEventRepository:
+        return MemoryStationEventRepository(self.working)

@@ -11,10 +11,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from chargepoint_svc.adapters.sql_reports import (
+    SqlDeviceModelRepository,
+    SqlSecurityEventRepository,
+    SqlStationEventRepository,
+    dialect_insert,
+)
 from chargepoint_svc.adapters.tables import charge_points, connectors, data_transfers
 from chargepoint_svc.domain import (
     BootData,
@@ -42,12 +47,17 @@ class SqlUnitOfWork(unit_of_work.SqlUnitOfWork):
     def data_transfers(self) -> SqlDataTransferRepository:
         return SqlDataTransferRepository(self.connection)
 
+    @property
+    def device_models(self) -> SqlDeviceModelRepository:
+        return SqlDeviceModelRepository(self.connection)
 
-def _insert(connection: AsyncConnection, table: Table) -> postgresql.Insert | sqlite.Insert:
-    """An INSERT that can say ON CONFLICT, in the dialect of ``connection``."""
-    if connection.dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
+    @property
+    def security_events(self) -> SqlSecurityEventRepository:
+        return SqlSecurityEventRepository(self.connection)
+
+    @property
+    def station_events(self) -> SqlStationEventRepository:
+        return SqlStationEventRepository(self.connection)
 
 
 class SqlChargePointRepository:
@@ -85,7 +95,7 @@ class SqlChargePointRepository:
         # ON CONFLICT DO NOTHING: when another transaction inserts the same id first,
         # PostgreSQL waits for it and then skips the row instead of raising.
         statement = (
-            _insert(self._connection, charge_points)
+            dialect_insert(self._connection, charge_points)
             .values(
                 id=charge_point.id,
                 created_at=charge_point.created_at,
@@ -114,7 +124,7 @@ class SqlChargePointRepository:
             "updated_at": connector.updated_at,
         }
         statement = (
-            _insert(self._connection, connectors)
+            dialect_insert(self._connection, connectors)
             .values(
                 charge_point_id=charge_point_id,
                 evse_id=connector.evse_id,
@@ -191,6 +201,9 @@ def _charge_point_values(charge_point: ChargePoint) -> dict[str, Any]:
         "firmware_status": charge_point.firmware_status,
         "diagnostics_status": charge_point.diagnostics_status,
         "updated_at": charge_point.updated_at,
+        "base_report_owed": charge_point.base_report_owed,
+        "base_report_at": charge_point.base_report_at,
+        "reported_at": charge_point.reported_at,
     }
 
 
@@ -210,6 +223,9 @@ def _charge_point(row: Row[Any], found: tuple[Connector, ...]) -> ChargePoint:
         firmware_status=row.firmware_status,
         diagnostics_status=row.diagnostics_status,
         connectors=found,
+        base_report_owed=row.base_report_owed,
+        base_report_at=_optional_utc(row.base_report_at),
+        reported_at=_optional_utc(row.reported_at),
     )
 
 

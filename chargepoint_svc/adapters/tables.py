@@ -8,6 +8,7 @@ needs no migration. Text widths are those of :data:`chargepoint_svc.domain.MAX_L
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -17,9 +18,12 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
+from chargepoint_svc.device_model import VARIABLE_MAX_LENGTH
 from chargepoint_svc.domain import CHARGE_POINT_ID_MAX_LENGTH, MAX_LENGTH
+from chargepoint_svc.station_events import EVENT_MAX_LENGTH
 from servicekit.database import NAMING_CONVENTION
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
@@ -49,6 +53,10 @@ charge_points = Table(
     _text("diagnostics_status"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # OCPP 2.x admission through the base report (chargepoint_svc.base_report).
+    Column("base_report_owed", Boolean, nullable=False, server_default=false()),
+    Column("base_report_at", DateTime(timezone=True), nullable=True),
+    Column("reported_at", DateTime(timezone=True), nullable=True),
 )
 
 connectors = Table(
@@ -86,4 +94,78 @@ data_transfers = Table(
     Column("data", Text, nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
     Index("ix_data_transfers_charge_point_id_received_at", "charge_point_id", "received_at"),
+)
+
+
+def _variable_text(name: str, *, primary_key: bool = False) -> Column[str]:
+    return Column(name, String(VARIABLE_MAX_LENGTH[name]), nullable=False, primary_key=primary_key)
+
+
+def _event_text(name: str) -> Column[str]:
+    return Column(name, String(EVENT_MAX_LENGTH[name]), nullable=False)
+
+
+def _charge_point_reference(*, primary_key: bool = False) -> Column[str]:
+    return Column(
+        "charge_point_id",
+        String(CHARGE_POINT_ID_MAX_LENGTH),
+        ForeignKey("charge_points.id", ondelete="CASCADE"),
+        nullable=False,
+        primary_key=primary_key,
+    )
+
+
+# One row per attribute of a variable; the primary key is the variable's identity, so a
+# later report updates it in place.
+device_model_variables = Table(
+    "device_model_variables",
+    metadata,
+    _charge_point_reference(primary_key=True),
+    _variable_text("component", primary_key=True),
+    _variable_text("component_instance", primary_key=True),
+    Column("evse_id", Integer, primary_key=True, autoincrement=False),
+    Column("connector_id", Integer, primary_key=True, autoincrement=False),
+    _variable_text("variable", primary_key=True),
+    _variable_text("variable_instance", primary_key=True),
+    _variable_text("attribute_type", primary_key=True),
+    _variable_text("value"),
+    _variable_text("mutability"),
+    _variable_text("data_type"),
+    _variable_text("unit"),
+    _variable_text("values_list"),
+    Column("reported_at", DateTime(timezone=True), nullable=False),
+)
+
+security_events = Table(
+    "security_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _charge_point_reference(),
+    _event_text("type"),
+    Column("timestamp", DateTime(timezone=True), nullable=False),
+    _event_text("tech_info"),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Index("ix_security_events_charge_point_id_id", "charge_point_id", "id"),
+)
+
+station_events = Table(
+    "station_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _charge_point_reference(),
+    Column("event_id", Integer, nullable=False),
+    Column("timestamp", DateTime(timezone=True), nullable=False),
+    _event_text("trigger"),
+    Column("cause", Integer, nullable=False),
+    _event_text("actual_value"),
+    _event_text("tech_code"),
+    _event_text("tech_info"),
+    Column("cleared", Boolean, nullable=False),
+    _event_text("transaction_id"),
+    _event_text("component"),
+    Column("evse_id", Integer, nullable=False),
+    _event_text("variable"),
+    _event_text("notification_type"),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Index("ix_station_events_charge_point_id_id", "charge_point_id", "id"),
 )

@@ -47,6 +47,9 @@ async def test_upgrade_matches_the_tables_and_downgrade_removes_them(database_ur
         "charge_points",
         "connectors",
         "data_transfers",
+        "device_model_variables",
+        "security_events",
+        "station_events",
     }
     assert await _on_service_schema(database_url, _differences) == []
 
@@ -56,3 +59,40 @@ async def test_upgrade_matches_the_tables_and_downgrade_removes_them(database_ur
 
     await asyncio.to_thread(migrations.upgrade, "chargepoint", database_url)
     assert await _on_service_schema(database_url, _differences) == []
+
+
+def _insert_charge_point(connection: Connection) -> None:
+    connection.execute(
+        text(
+            "INSERT INTO charge_points (id, registration_status, vendor, model, serial_number,"
+            " firmware_version, ocpp_version, iccid, imsi, meter_type, meter_serial_number,"
+            " firmware_status, diagnostics_status, created_at, updated_at) VALUES ('CP1',"
+            " 'PENDING', '', '', '', '', '2.0.1', '', '', '', '', '', '',"
+            " '2025-01-01 00:00:00+00:00', '2025-01-01 00:00:00+00:00')"
+        )
+    )
+    connection.commit()
+
+
+def _charge_point_rows(connection: Connection) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in connection.execute(text("SELECT * FROM charge_points"))]
+
+
+def _owed(connection: Connection) -> list[tuple[Any, ...]]:
+    query = text("SELECT id, base_report_owed, base_report_at, reported_at FROM charge_points")
+    return [tuple(row) for row in connection.execute(query)]
+
+
+async def test_0002_keeps_charge_points_both_ways(database_url: str) -> None:
+    """Stations registered before 0002 owe no base report; 0002's downgrade keeps them."""
+    config = migrations.config_for("chargepoint", database_url)
+    await asyncio.to_thread(command.upgrade, config, "0001_chargepoint_initial")
+    await _on_service_schema(database_url, _insert_charge_point)
+    before = await _on_service_schema(database_url, _charge_point_rows)
+
+    await asyncio.to_thread(command.upgrade, config, "head")
+    assert await _on_service_schema(database_url, _owed) == [("CP1", False, None, None)]
+
+    await asyncio.to_thread(command.downgrade, config, "0001_chargepoint_initial")
+    assert await _on_service_schema(database_url, _charge_point_rows) == before
+    assert "station_events" not in await _on_service_schema(database_url, _tables)

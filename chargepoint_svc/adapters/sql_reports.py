@@ -1,0 +1,176 @@
+"""SQL repositories of what stations report: device model variables, security events and
+station events (the charge points themselves are in :mod:`chargepoint_svc.adapters.sql`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, Table, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from chargepoint_svc.adapters.tables import (
+    device_model_variables,
+    security_events,
+    station_events,
+)
+from chargepoint_svc.device_model import ReportedVariable
+from chargepoint_svc.domain import ChargePointId
+from chargepoint_svc.station_events import SecurityEvent, StationEvent
+from servicekit.timestamps import as_utc
+
+_KEY_COLUMNS = (
+    "component",
+    "component_instance",
+    "evse_id",
+    "connector_id",
+    "variable",
+    "variable_instance",
+    "attribute_type",
+)
+_VALUE_COLUMNS = ("value", "mutability", "data_type", "unit", "values_list")
+_STATION_EVENT_FIELDS = (
+    "event_id",
+    "timestamp",
+    "trigger",
+    "cause",
+    "actual_value",
+    "tech_code",
+    "tech_info",
+    "cleared",
+    "transaction_id",
+    "component",
+    "evse_id",
+    "variable",
+    "notification_type",
+    "received_at",
+)
+
+
+def dialect_insert(connection: AsyncConnection, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that can say ON CONFLICT, in the dialect of ``connection``."""
+    if connection.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+class SqlDeviceModelRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def save(
+        self,
+        charge_point_id: ChargePointId,
+        variables: Sequence[ReportedVariable],
+        reported_at: datetime,
+    ) -> None:
+        if not variables:
+            return
+        statement = dialect_insert(self._connection, device_model_variables)
+        statement = statement.on_conflict_do_update(
+            index_elements=[device_model_variables.c.charge_point_id]
+            + [device_model_variables.c[name] for name in _KEY_COLUMNS],
+            set_={name: statement.excluded[name] for name in (*_VALUE_COLUMNS, "reported_at")},
+        )
+        rows = [
+            {
+                "charge_point_id": charge_point_id,
+                "reported_at": reported_at,
+                **{name: getattr(variable, name) for name in (*_KEY_COLUMNS, *_VALUE_COLUMNS)},
+            }
+            for variable in variables
+        ]
+        await self._connection.execute(statement, rows)
+
+    async def variables(self, charge_point_id: ChargePointId) -> list[ReportedVariable]:
+        query = select(device_model_variables).where(
+            device_model_variables.c.charge_point_id == charge_point_id
+        )
+        found = [
+            ReportedVariable(
+                **{name: getattr(row, name) for name in (*_KEY_COLUMNS, *_VALUE_COLUMNS)}
+            )
+            for row in await self._connection.execute(query)
+        ]
+        # Sorted here, not by ORDER BY: PostgreSQL's collation may order text unlike SQLite.
+        return sorted(found, key=lambda variable: variable.key)
+
+
+class SqlSecurityEventRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def add(self, event: SecurityEvent) -> None:
+        await self._connection.execute(
+            security_events.insert().values(
+                charge_point_id=event.charge_point_id,
+                type=event.type,
+                timestamp=event.timestamp,
+                tech_info=event.tech_info,
+                received_at=event.received_at,
+            )
+        )
+
+    async def page(
+        self, charge_point_id: ChargePointId, before: int | None, limit: int
+    ) -> list[SecurityEvent]:
+        query = (
+            select(security_events)
+            .where(security_events.c.charge_point_id == charge_point_id)
+            .order_by(security_events.c.id.desc())
+            .limit(limit)
+        )
+        if before is not None:
+            query = query.where(security_events.c.id < before)
+        return [
+            SecurityEvent(
+                charge_point_id=ChargePointId(row.charge_point_id),
+                type=row.type,
+                timestamp=as_utc(row.timestamp),
+                received_at=as_utc(row.received_at),
+                tech_info=row.tech_info,
+                sequence=row.id,
+            )
+            for row in await self._connection.execute(query)
+        ]
+
+
+class SqlStationEventRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def add(self, events: Sequence[StationEvent]) -> None:
+        if not events:
+            return
+        rows = [
+            {
+                "charge_point_id": event.charge_point_id,
+                **{name: getattr(event, name) for name in _STATION_EVENT_FIELDS},
+            }
+            for event in events
+        ]
+        await self._connection.execute(station_events.insert(), rows)
+
+    async def page(
+        self, charge_point_id: ChargePointId, before: int | None, limit: int
+    ) -> list[StationEvent]:
+        query = (
+            select(station_events)
+            .where(station_events.c.charge_point_id == charge_point_id)
+            .order_by(station_events.c.id.desc())
+            .limit(limit)
+        )
+        if before is not None:
+            query = query.where(station_events.c.id < before)
+        return [_station_event(row) for row in await self._connection.execute(query)]
+
+
+def _station_event(row: Row[Any]) -> StationEvent:
+    values = {name: getattr(row, name) for name in _STATION_EVENT_FIELDS}
+    values["timestamp"] = as_utc(row.timestamp)
+    values["received_at"] = as_utc(row.received_at)
+    return StationEvent(
+        charge_point_id=ChargePointId(row.charge_point_id), sequence=row.id, **values
+    )

@@ -1,0 +1,93 @@
+"""Events stations tell the CSMS about: security events (OCPP 2.0.1 A04
+SecurityEventNotification; 1.6 security extension) and monitoring events (2.0.1 N07
+NotifyEvent). They are kept as received, for operators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from chargepoint_svc.domain import ChargePointId
+from chargepoint_svc.errors import InvalidReport
+
+# The widest values OCPP 2.0.1/2.1 allow (SecurityEventNotificationRequest, EventDataType).
+EVENT_MAX_LENGTH: dict[str, int] = {
+    "type": 50,
+    "tech_info": 500,  # 255 in a security event, 500 in EventDataType
+    "trigger": 16,
+    "actual_value": 2500,
+    "tech_code": 50,
+    "transaction_id": 36,
+    "component": 50,
+    "variable": 50,
+    "notification_type": 32,
+}
+
+
+def _check_lengths(what: str, values: dict[str, str]) -> None:
+    for name, value in values.items():
+        limit = EVENT_MAX_LENGTH[name]
+        if len(value) > limit:
+            raise InvalidReport(
+                f"{name} of the {what} is {len(value)} characters long; OCPP allows at most {limit}"
+            )
+
+
+@dataclass(frozen=True)
+class SecurityEvent:
+    """``sequence`` is given by storage, in order of arrival; 0 before it is stored."""
+
+    charge_point_id: ChargePointId
+    type: str
+    timestamp: datetime
+    received_at: datetime
+    tech_info: str = ""
+    sequence: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.type:
+            raise InvalidReport(
+                "type is required in a security event, e.g. 'FirmwareUpdated' (OCPP 2.0.1 A04)"
+            )
+        _check_lengths("security event", {"type": self.type, "tech_info": self.tech_info})
+
+
+@dataclass(frozen=True)
+class StationEvent:
+    """One EventDataType of a NotifyEvent; ``cause`` and ``evse_id`` are 0 when absent."""
+
+    charge_point_id: ChargePointId
+    event_id: int
+    timestamp: datetime
+    trigger: str
+    component: str
+    variable: str
+    received_at: datetime
+    cause: int = 0
+    actual_value: str = ""
+    tech_code: str = ""
+    tech_info: str = ""
+    cleared: bool = False
+    transaction_id: str = ""
+    evse_id: int = 0
+    notification_type: str = ""
+    sequence: int = 0
+
+    def __post_init__(self) -> None:
+        if self.event_id < 0:
+            raise InvalidReport(f"event_id must be 0 or more, got {self.event_id}")
+        if self.evse_id < 0 or self.cause < 0:
+            raise InvalidReport(
+                f"evse_id and cause must be 0 or more in event {self.event_id}, "
+                f"got {self.evse_id}/{self.cause}"
+            )
+        for name in ("trigger", "component", "variable"):
+            if not getattr(self, name):
+                raise InvalidReport(
+                    f"{name} is required in event {self.event_id} (OCPP 2.0.1 EventDataType)"
+                )
+        _check_lengths(
+            f"event {self.event_id}",
+            {name: getattr(self, name) for name in EVENT_MAX_LENGTH if name != "type"},
+        )
