@@ -71,8 +71,9 @@ class AuthorizationStatus(enum.Enum):
 
 
 class AuthorizationPurpose(enum.Enum):
-    """Why the transaction service asks auth_svc: concurrent use is checked on a start only."""
+    """Why the transaction service asks auth_svc: concurrent use is checked unless stopping."""
 
+    AUTHORIZE = "AUTHORIZE"
     START_TRANSACTION = "START_TRANSACTION"
     STOP_TRANSACTION = "STOP_TRANSACTION"
 
@@ -192,10 +193,18 @@ class TransactionStart:
     started_at: datetime
     reservation_id: int | None = None
     ocpp_version: str = ""
+    # OCPP 2.x: the station's own transactionId and its chargingState; None for 1.6.
+    station_transaction_id: str | None = None
+    charging_state: str | None = None
 
     def __post_init__(self) -> None:
         _require(bool(self.charge_point_id), "charge_point_id must not be empty")
-        _require(bool(self.id_tag), "id_tag must not be empty: a transaction starts for one")
+        # OCPP 2.0.1 E02/E03: a 2.x transaction may start before anyone identified (the
+        # cable came first); a 1.6 StartTransaction.req always names its idTag.
+        _require(
+            bool(self.id_tag) or self.station_transaction_id is not None,
+            "id_tag must not be empty: a transaction starts for one",
+        )
         _require(self.evse_id >= 0, f"evse_id must not be negative, got {self.evse_id}")
         _require(
             self.connector_id >= 0, f"connector_id must not be negative, got {self.connector_id}"
@@ -280,10 +289,15 @@ class Transaction:
     stop_id_tag: str | None
     reservation_id: int | None
     ocpp_version: str
-    authorization_status: AuthorizationStatus
+    # The decision given to the station about ``id_tag``; None while a 2.x transaction has
+    # no identifier (``id_tag`` is then empty).
+    authorization_status: AuthorizationStatus | None
     created_at: datetime
     updated_at: datetime
     meter_values: tuple[MeterValue, ...] = ()
+    # OCPP 2.x: the station's transactionId (None for 1.6) and its last chargingState.
+    station_transaction_id: str | None = None
+    charging_state: str | None = None
 
     @property
     def is_active(self) -> bool:
@@ -294,6 +308,7 @@ class Transaction:
         answer to its StartTransaction.req sends the same message again (OCPP 1.6 §4.8)."""
         return (
             self.is_active
+            and self.station_transaction_id == start.station_transaction_id
             and self.charge_point_id == start.charge_point_id
             and self.evse_id == start.evse_id
             and self.connector_id == start.connector_id

@@ -38,8 +38,10 @@ from transaction_svc.reservation import (
     ReservationRequest,
     ReservationStatus,
 )
+from transaction_svc.transaction_event import TransactionEvent, TransactionEventType
 
 Pb = transaction_pb2.Transaction
+EventPb = transaction_pb2.RecordTransactionEventRequest
 ReservationPb = transaction_pb2.Reservation
 
 
@@ -95,13 +97,40 @@ def start_from_proto(request: transaction_pb2.StartTransactionRequest) -> Transa
     )
 
 
-def stop_from_proto(request: transaction_pb2.StopTransactionRequest) -> TransactionStop:
-    # OCPP 1.6 §6.50 (StopTransaction.req): the reason may only be omitted when it is Local.
-    reason = (
-        StopReason.LOCAL
-        if request.reason == Pb.STOP_REASON_UNSPECIFIED
-        else StopReason[_enum_name(Pb.StopReason.DESCRIPTOR, request.reason, "reason")]
+def _stop_reason(value: int, field: str) -> StopReason:
+    # OCPP 1.6 §6.50 (StopTransaction.req) and 2.0.1 TransactionType.stoppedReason: the
+    # reason may only be omitted when it is Local.
+    if value == Pb.STOP_REASON_UNSPECIFIED:
+        return StopReason.LOCAL
+    return StopReason[_enum_name(Pb.StopReason.DESCRIPTOR, value, field)]
+
+
+def event_from_proto(request: transaction_pb2.RecordTransactionEventRequest) -> TransactionEvent:
+    if request.event_type == EventPb.EVENT_TYPE_UNSPECIFIED:
+        raise InvalidTransactionRequest("event_type must be set: STARTED, UPDATED or ENDED")
+    event_type = _enum_name(EventPb.EventType.DESCRIPTOR, request.event_type, "event_type")
+    return TransactionEvent(
+        charge_point_id=request.charge_point_id,
+        ocpp_version=request.ocpp_version,
+        event_type=TransactionEventType[event_type],
+        timestamp=_required_time(request.timestamp, "timestamp"),
+        trigger_reason=request.trigger_reason,
+        seq_no=request.seq_no,
+        station_transaction_id=request.station_transaction_id,
+        offline=request.offline,
+        charging_state=request.charging_state or None,
+        stopped_reason=_stop_reason(request.stopped_reason, "stopped_reason"),
+        reservation_id=request.reservation_id or None,
+        evse_id=request.evse_id,
+        connector_id=request.connector_id,
+        id_tag=request.id_tag or None,
+        id_token_type=request.id_token_type,
+        meter_values=meter_values_from_proto(request.meter_values, "meter_values"),
     )
+
+
+def stop_from_proto(request: transaction_pb2.StopTransactionRequest) -> TransactionStop:
+    reason = _stop_reason(request.reason, "reason")
     return TransactionStop(
         charge_point_id=request.charge_point_id,
         transaction_id=request.transaction_id,
@@ -196,10 +225,14 @@ def transaction_to_proto(transaction: Transaction) -> transaction_pb2.Transactio
         stop_id_tag=transaction.stop_id_tag or "",
         reservation_id=transaction.reservation_id or 0,
         ocpp_version=transaction.ocpp_version,
-        authorization_status=auth_pb2.IdTokenInfo.Status.Value(
-            transaction.authorization_status.name
+        authorization_status=(
+            auth_pb2.IdTokenInfo.STATUS_UNSPECIFIED
+            if transaction.authorization_status is None
+            else auth_pb2.IdTokenInfo.Status.Value(transaction.authorization_status.name)
         ),
         meter_values=[meter_value_to_proto(value) for value in transaction.meter_values],
+        station_transaction_id=transaction.station_transaction_id or "",
+        charging_state=transaction.charging_state or "",
     )
 
 

@@ -25,13 +25,24 @@ from transaction_svc.reservation import (
     ReservationRequest,
     ReservationStatus,
 )
+from transaction_svc.transaction_event import RecordedEvent
 
 
 class TransactionRepository(Protocol):
     async def add(
-        self, start: TransactionStart, authorization_status: AuthorizationStatus, now: datetime
+        self,
+        start: TransactionStart,
+        authorization_status: AuthorizationStatus | None,
+        now: datetime,
     ) -> Transaction:
-        """Store a new ACTIVE transaction; the store allocates its id (never reused)."""
+        """Store a new ACTIVE transaction; the store allocates its id (never reused).
+        ``authorization_status`` None: a 2.x transaction without an identifier yet."""
+        ...
+
+    async def find_by_station_id(
+        self, charge_point_id: str, station_transaction_id: str, *, for_update: bool = False
+    ) -> Transaction | None:
+        """The 2.x transaction a charge point names with its own transactionId."""
         ...
 
     async def get(self, transaction_id: int, *, for_update: bool = False) -> Transaction | None:
@@ -66,6 +77,18 @@ class MeterSampleRepository(Protocol):
 
     async def of_transaction(self, transaction_id: int) -> list[MeterSample]:
         """The transaction's samples ordered by time, then by arrival."""
+        ...
+
+
+class TransactionEventRepository(Protocol):
+    async def add(self, event: RecordedEvent) -> None:
+        """Record an event; each (transaction, seqNo) at most once (the store refuses more)."""
+        ...
+
+    async def get(self, transaction_id: int, seq_no: int) -> RecordedEvent | None: ...
+
+    async def of_transaction(self, transaction_id: int) -> list[RecordedEvent]:
+        """Every event of the transaction, by seqNo."""
         ...
 
 
@@ -105,6 +128,9 @@ class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
 
     @property
     def meter_samples(self) -> MeterSampleRepository: ...
+
+    @property
+    def transaction_events(self) -> TransactionEventRepository: ...
 
     @property
     def reservations(self) -> ReservationRepository: ...

@@ -19,7 +19,11 @@ from transaction_svc.adapters.auth_client import GrpcAuthorizer
 from transaction_svc.adapters.edge_client import EdgeStations
 from transaction_svc.adapters.sql import SqlUnitOfWork
 from transaction_svc.servicer import TransactionServicer
-from transaction_svc.use_cases import ReservationUseCases, TransactionUseCases
+from transaction_svc.use_cases import (
+    ReservationUseCases,
+    TransactionEventUseCases,
+    TransactionUseCases,
+)
 
 SERVICE_NAME = transaction_pb2.DESCRIPTOR.services_by_name["TransactionService"].full_name
 
@@ -61,7 +65,8 @@ async def start(settings: Settings, *, port: int | None = None) -> RunningServic
     reservations = ReservationUseCases(
         lambda: SqlUnitOfWork(engine), clock, EdgeStations(edge_channel, settings.grpc_timeout)
     )
-    servicer = TransactionServicer(use_cases, reservations, engine)
+    events = TransactionEventUseCases(lambda: SqlUnitOfWork(engine), clock, authorizer)
+    servicer = TransactionServicer(use_cases, reservations, engine, events)
     try:
         server = await start_server(
             [

@@ -13,7 +13,11 @@ from csms.common.v1 import health_pb2
 from csms.transaction.v1 import transaction_pb2, transaction_pb2_grpc
 from servicekit.health import database_report
 from transaction_svc import messages
-from transaction_svc.use_cases import ReservationUseCases, TransactionUseCases
+from transaction_svc.use_cases import (
+    ReservationUseCases,
+    TransactionEventUseCases,
+    TransactionUseCases,
+)
 
 Context = grpc.aio.ServicerContext[Any, Any]
 
@@ -24,8 +28,10 @@ class TransactionServicer(transaction_pb2_grpc.TransactionServiceServicer):
         use_cases: TransactionUseCases,
         reservations: ReservationUseCases,
         engine: AsyncEngine,
+        events: TransactionEventUseCases,
     ) -> None:
         self._use_cases = use_cases
+        self._events = events
         self._reservations = reservations
         self._engine = engine
 
@@ -59,6 +65,17 @@ class TransactionServicer(transaction_pb2_grpc.TransactionServiceServicer):
     ) -> transaction_pb2.RecordMeterValuesResponse:
         await self._use_cases.record_meter_values(messages.report_from_proto(request))
         return transaction_pb2.RecordMeterValuesResponse()
+
+    async def RecordTransactionEvent(
+        self, request: transaction_pb2.RecordTransactionEventRequest, context: Context
+    ) -> transaction_pb2.RecordTransactionEventResponse:
+        outcome = await self._events.record(messages.event_from_proto(request))
+        response = transaction_pb2.RecordTransactionEventResponse(
+            transaction=messages.transaction_to_proto(outcome.transaction)
+        )
+        if outcome.authorization is not None:
+            response.id_token_info.CopyFrom(messages.id_token_info_to_proto(outcome.authorization))
+        return response
 
     async def GetTransaction(
         self, request: transaction_pb2.GetTransactionRequest, context: Context

@@ -13,6 +13,7 @@ from transaction_svc.domain import (
     TransactionStop,
 )
 from transaction_svc.reservation import Reservation, ReservationRequest, ReservationStatus
+from transaction_svc.transaction_event import TransactionEvent, TransactionEventType
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -86,3 +87,19 @@ def a_reservation(**overrides: Any) -> Reservation:
         "updated_at": T0,
     }
     return Reservation(**(fields | overrides))
+
+
+def an_event(event_type: str = "STARTED", seq_no: int = 0, **overrides: Any) -> TransactionEvent:
+    """An OCPP 2.x TransactionEvent of station transaction "ST-1" on EVSE 1 of CP-1."""
+    fields: dict[str, Any] = {
+        "charge_point_id": "CP-1",
+        "ocpp_version": "2.0.1",
+        "event_type": TransactionEventType[event_type],
+        "timestamp": at(seq_no),
+        "trigger_reason": "Authorized" if event_type == "STARTED" else "MeterValuePeriodic",
+        "seq_no": seq_no,
+        "station_transaction_id": "ST-1",
+        "evse_id": 1,
+        "connector_id": 1,
+    }
+    return TransactionEvent(**(fields | overrides))

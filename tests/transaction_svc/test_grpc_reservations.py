@@ -259,3 +259,28 @@ async def test_count_transactions(harness: Harness) -> None:
     )
     counts = await count(transaction_pb2.CountTransactionsRequest())
     assert (counts.active, counts.completed) == (1, 1)
+
+
+async def test_a_started_transaction_event_uses_its_reservation(harness: Harness) -> None:
+    reservation = await harness.stub.ReserveNow(reserve_request(evse_id=1))
+    Event = transaction_pb2.RecordTransactionEventRequest
+    outcome = await harness.stub.RecordTransactionEvent(
+        Event(
+            charge_point_id="CP-1",
+            ocpp_version="2.0.1",
+            event_type=Event.STARTED,
+            timestamp=to_timestamp(datetime.now(UTC)),
+            trigger_reason="Authorized",
+            station_transaction_id="ST-1",
+            evse_id=1,
+            connector_id=1,
+            id_tag="TAG-1",
+            reservation_id=reservation.id,
+        )
+    )
+    assert outcome.id_token_info.status == Info.ACCEPTED
+    assert outcome.transaction.reservation_id == reservation.id
+    used = await harness.stub.GetReservation(
+        transaction_pb2.GetReservationRequest(id=reservation.id)
+    )
+    assert (used.status, used.transaction_id) == (R.USED, outcome.transaction.id)

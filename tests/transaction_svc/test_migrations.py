@@ -36,6 +36,10 @@ def _table_names(connection: Connection) -> set[str]:
     return set(inspect(connection).get_table_names())
 
 
+def _column_names(connection: Connection, table: str) -> set[str]:
+    return {column["name"] for column in inspect(connection).get_columns(table)}
+
+
 async def test_upgrade_matches_tables_and_downgrade_removes_them(database_url: str) -> None:
     await asyncio.to_thread(upgrade, "transaction", database_url)
     engine = _engine(database_url)
@@ -43,9 +47,19 @@ async def test_upgrade_matches_tables_and_downgrade_removes_them(database_url: s
         async with engine.connect() as connection:
             assert await connection.run_sync(_differences) == []
             tables = await connection.run_sync(_table_names)
-            assert {"transactions", "meter_values", "reservations"} <= tables
+            assert {"transactions", "meter_values", "reservations", "transaction_events"} <= tables
 
         config = config_for("transaction", database_url)
+        await asyncio.to_thread(command.downgrade, config, "0002_reservations")
+        async with engine.connect() as connection:
+            tables = await connection.run_sync(_table_names)
+            assert "transaction_events" not in tables
+            columns = await connection.run_sync(_column_names, "transactions")
+            assert not {"station_transaction_id", "charging_state"} & columns
+        await asyncio.to_thread(upgrade, "transaction", database_url)
+        async with engine.connect() as connection:
+            assert await connection.run_sync(_differences) == []
+
         await asyncio.to_thread(command.downgrade, config, "0001_transaction_initial")
         async with engine.connect() as connection:
             tables = await connection.run_sync(_table_names)

@@ -15,6 +15,7 @@ from transaction_svc.errors import AuthServiceFailed, AuthServiceUnavailable
 LOG = logging.getLogger(__name__)
 
 _PURPOSES = {
+    AuthorizationPurpose.AUTHORIZE: auth_pb2.AuthorizeRequest.AUTHORIZE,
     AuthorizationPurpose.START_TRANSACTION: auth_pb2.AuthorizeRequest.START_TRANSACTION,
     AuthorizationPurpose.STOP_TRANSACTION: auth_pb2.AuthorizeRequest.STOP_TRANSACTION,
 }

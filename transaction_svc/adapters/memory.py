@@ -25,6 +25,7 @@ from transaction_svc.reservation import (
     ReservationRequest,
     ReservationStatus,
 )
+from transaction_svc.transaction_event import RecordedEvent
 
 
 @dataclass
@@ -35,6 +36,8 @@ class MemoryStore(unit_of_work.MemoryStore):
     last_id: int = 0
     reservations: dict[int, Reservation] = field(default_factory=dict)
     last_reservation_id: int = 0
+    # OCPP 2.x transaction events by (transaction id, seqNo), as UNIQUE in SQL.
+    events: dict[tuple[int, int], RecordedEvent] = field(default_factory=dict)
 
 
 class MemoryTransactionRepository:
@@ -42,7 +45,10 @@ class MemoryTransactionRepository:
         self._store = store
 
     async def add(
-        self, start: TransactionStart, authorization_status: AuthorizationStatus, now: datetime
+        self,
+        start: TransactionStart,
+        authorization_status: AuthorizationStatus | None,
+        now: datetime,
     ) -> Transaction:
         self._store.last_id += 1
         transaction = Transaction(
@@ -64,12 +70,31 @@ class MemoryTransactionRepository:
             authorization_status=authorization_status,
             created_at=now,
             updated_at=now,
+            station_transaction_id=start.station_transaction_id,
+            charging_state=start.charging_state,
         )
+        if start.station_transaction_id is not None and await self.find_by_station_id(
+            start.charge_point_id, start.station_transaction_id
+        ):
+            raise ValueError("UNIQUE (charge_point_id, station_transaction_id) violated")
         self._store.transactions[transaction.id] = transaction
         return transaction
 
     async def get(self, transaction_id: int, *, for_update: bool = False) -> Transaction | None:
         return self._store.transactions.get(transaction_id)
+
+    async def find_by_station_id(
+        self, charge_point_id: str, station_transaction_id: str, *, for_update: bool = False
+    ) -> Transaction | None:
+        return next(
+            (
+                t
+                for t in self._store.transactions.values()
+                if t.charge_point_id == charge_point_id
+                and t.station_transaction_id == station_transaction_id
+            ),
+            None,
+        )
 
     async def find_active(self, charge_point_id: str, connector_id: int) -> list[Transaction]:
         return [
@@ -122,6 +147,23 @@ class MemoryMeterSampleRepository:
             (s for s in self._store.samples if s.transaction_id == transaction_id),
             key=lambda s: s.sampled_at,
         )
+
+
+class MemoryTransactionEventRepository:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def add(self, event: RecordedEvent) -> None:
+        key = (event.transaction_id, event.seq_no)
+        if key in self._store.events:
+            raise ValueError(f"UNIQUE (transaction_id, seq_no) violated by {key}")
+        self._store.events[key] = event
+
+    async def get(self, transaction_id: int, seq_no: int) -> RecordedEvent | None:
+        return self._store.events.get((transaction_id, seq_no))
+
+    async def of_transaction(self, transaction_id: int) -> list[RecordedEvent]:
+        return [e for key, e in sorted(self._store.events.items()) if key[0] == transaction_id]
 
 
 class MemoryReservationRepository:
@@ -189,6 +231,10 @@ class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def meter_samples(self) -> MemoryMeterSampleRepository:
         return MemoryMeterSampleRepository(self.working)
+
+    @property
+    def transaction_events(self) -> MemoryTransactionEventRepository:
+        return MemoryTransactionEventRepository(self.working)
 
     @property
     def reservations(self) -> MemoryReservationRepository:

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from servicekit import unit_of_work
 from servicekit.timestamps import as_utc
+from transaction_svc.adapters.sql_events import SqlTransactionEventRepository
 from transaction_svc.adapters.sql_reservations import SqlReservationRepository
 from transaction_svc.adapters.tables import meter_values, transactions
 from transaction_svc.domain import (
@@ -51,10 +52,19 @@ def _transaction(row: Row[Any]) -> Transaction:
         stop_id_tag=row.stop_id_tag,
         reservation_id=row.reservation_id,
         ocpp_version=row.ocpp_version,
-        authorization_status=AuthorizationStatus[row.authorization_status],
+        # "" stands for no decision (a 2.x transaction without an identifier), see tables.
+        authorization_status=(
+            AuthorizationStatus[row.authorization_status] if row.authorization_status else None
+        ),
         created_at=as_utc(row.created_at),
         updated_at=as_utc(row.updated_at),
+        station_transaction_id=row.station_transaction_id,
+        charging_state=row.charging_state,
     )
+
+
+def _status_name(status: AuthorizationStatus | None) -> str:
+    return "" if status is None else status.name
 
 
 class SqlTransactionRepository:
@@ -62,7 +72,10 @@ class SqlTransactionRepository:
         self._connection = connection
 
     async def add(
-        self, start: TransactionStart, authorization_status: AuthorizationStatus, now: datetime
+        self,
+        start: TransactionStart,
+        authorization_status: AuthorizationStatus | None,
+        now: datetime,
     ) -> Transaction:
         result = await self._connection.execute(
             insert(transactions).values(
@@ -76,9 +89,11 @@ class SqlTransactionRepository:
                 started_at=as_utc(start.started_at),
                 reservation_id=start.reservation_id,
                 ocpp_version=start.ocpp_version,
-                authorization_status=authorization_status.name,
+                authorization_status=_status_name(authorization_status),
                 created_at=as_utc(now),
                 updated_at=as_utc(now),
+                station_transaction_id=start.station_transaction_id,
+                charging_state=start.charging_state,
             )
         )
         (transaction_id,) = result.inserted_primary_key or (None,)
@@ -91,6 +106,18 @@ class SqlTransactionRepository:
 
     async def get(self, transaction_id: int, *, for_update: bool = False) -> Transaction | None:
         statement = select(transactions).where(transactions.c.id == transaction_id)
+        if for_update:
+            statement = statement.with_for_update()
+        row = (await self._connection.execute(statement)).one_or_none()
+        return None if row is None else _transaction(row)
+
+    async def find_by_station_id(
+        self, charge_point_id: str, station_transaction_id: str, *, for_update: bool = False
+    ) -> Transaction | None:
+        statement = select(transactions).where(
+            transactions.c.charge_point_id == charge_point_id,
+            transactions.c.station_transaction_id == station_transaction_id,
+        )
         if for_update:
             statement = statement.with_for_update()
         row = (await self._connection.execute(statement)).one_or_none()
@@ -123,6 +150,9 @@ class SqlTransactionRepository:
                 stopped_at=_optional_utc(transaction.stopped_at),
                 stop_reason=None if reason is None else reason.name,
                 stop_id_tag=transaction.stop_id_tag,
+                id_tag=transaction.id_tag,
+                authorization_status=_status_name(transaction.authorization_status),
+                charging_state=transaction.charging_state,
                 updated_at=as_utc(transaction.updated_at),
             )
         )
@@ -221,6 +251,10 @@ class SqlUnitOfWork(unit_of_work.SqlUnitOfWork):
     @property
     def meter_samples(self) -> SqlMeterSampleRepository:
         return SqlMeterSampleRepository(self.connection)
+
+    @property
+    def transaction_events(self) -> SqlTransactionEventRepository:
+        return SqlTransactionEventRepository(self.connection)
 
     @property
     def reservations(self) -> SqlReservationRepository:

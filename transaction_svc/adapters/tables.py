@@ -9,6 +9,7 @@ compares them).
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -19,6 +20,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
+    text,
 )
 
 from servicekit.database import NAMING_CONVENTION
@@ -45,13 +48,28 @@ transactions = Table(
     Column("stop_id_tag", String, nullable=True),
     Column("reservation_id", Integer, nullable=True),
     Column("ocpp_version", String(16), nullable=False),
+    # The decision given about id_tag. A 2.x transaction may have no identifier (yet): then
+    # id_tag and authorization_status are both empty strings (the columns predate 2.x and
+    # stay NOT NULL; the adapter reads "" as none).
     Column("authorization_status", String(32), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # OCPP 2.x: the station's transactionId (NULL for 1.6) and its last chargingState.
+    Column("station_transaction_id", String(36), nullable=True),
+    Column("charging_state", String(32), nullable=True),
     # CountActiveTransactions (auth_svc's concurrent-use check).
     Index("ix_transactions_id_tag_status", "id_tag", "status"),
     # ListTransactions of one charge point, newest first.
     Index("ix_transactions_charge_point_id_id", "charge_point_id", "id"),
+    # A 2.x transaction is named by its station: one per (charge point, transactionId).
+    Index(
+        "ux_transactions_charge_point_id_station_transaction_id",
+        "charge_point_id",
+        "station_transaction_id",
+        unique=True,
+        sqlite_where=text("station_transaction_id IS NOT NULL"),
+        postgresql_where=text("station_transaction_id IS NOT NULL"),
+    ),
     sqlite_autoincrement=True,
 )
 
@@ -110,4 +128,28 @@ reservations = Table(
     # ListReservations of one charge point, newest first.
     Index("ix_reservations_charge_point_id_id", "charge_point_id", "id"),
     sqlite_autoincrement=True,
+)
+
+transaction_events = Table(
+    "transaction_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "transaction_id",
+        Integer,
+        ForeignKey("transactions.id", name="fk_transaction_events_transaction_id_transactions"),
+        nullable=False,
+    ),
+    # OCPP 2.x seqNo; each is recorded once per transaction, which makes repeats idempotent.
+    Column("seq_no", Integer, nullable=False),
+    Column("event_type", String(16), nullable=False),
+    # TriggerReasonEnumType and ChargingStateEnumType as the station sent them.
+    Column("trigger_reason", String(64), nullable=False),
+    Column("timestamp", DateTime(timezone=True), nullable=False),
+    Column("offline", Boolean, nullable=False),
+    Column("charging_state", String(32), nullable=True),
+    # The idToken the event carried and the decision it got (a repeat gets the same).
+    Column("id_tag", String(36), nullable=True),
+    Column("authorization_status", String(32), nullable=True),
+    UniqueConstraint("transaction_id", "seq_no"),
 )

@@ -2,6 +2,7 @@
 and on reservations (asked by operators, sent to stations)."""
 
 from transaction_svc.use_cases.reservations import ReservationUseCases
+from transaction_svc.use_cases.transaction_events import EventOutcome, TransactionEventUseCases
 from transaction_svc.use_cases.transactions import (
     StartOutcome,
     StopOutcome,
@@ -10,9 +11,11 @@ from transaction_svc.use_cases.transactions import (
 )
 
 __all__ = [
+    "EventOutcome",
     "ReservationUseCases",
     "StartOutcome",
     "StopOutcome",
     "TransactionCounts",
+    "TransactionEventUseCases",
     "TransactionUseCases",
 ]

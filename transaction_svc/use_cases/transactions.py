@@ -89,7 +89,8 @@ class TransactionUseCases:
                     start.charge_point_id, start.connector_id
                 )
                 for transaction in active:
-                    if transaction.is_retry_of(start):
+                    given = transaction.authorization_status
+                    if given is not None and transaction.is_retry_of(start):
                         LOG.info(
                             "repeated start of transaction %d charge_point_id=%s: "
                             "answered as before",
@@ -98,10 +99,8 @@ class TransactionUseCases:
                         )
                         # auth_svc's fresh answer would count this very transaction as
                         # concurrent use; the station must hear the decision it was meant to get.
-                        return StartOutcome(
-                            transaction, Authorization(transaction.authorization_status)
-                        )
-                check = await self._check_reservations(uow, start, authorization)
+                        return StartOutcome(transaction, Authorization(given))
+                check = await check_reservations(uow, start, authorization.parent_id_tag)
                 decided = check.authorization(authorization)
                 used_id = None if check.used is None else check.used.id
                 transaction = await uow.transactions.add(
@@ -118,41 +117,9 @@ class TransactionUseCases:
             return StartOutcome(transaction, decided)
         raise TransactionConflict(start.charge_point_id)
 
-    async def _check_reservations(
-        self, uow: UnitOfWork, start: TransactionStart, authorization: Authorization
-    ) -> ReservationCheck:
-        candidates = await uow.reservations.active_on(start.charge_point_id, start.evse_id)
-        if start.reservation_id is not None and all(
-            r.id != start.reservation_id for r in candidates
-        ):
-            named = await uow.reservations.get(start.reservation_id)
-            if named is not None:
-                candidates.append(named)
-        return check_start(start, authorization.parent_id_tag, candidates)
-
     @staticmethod
     def _log_start(transaction: Transaction, check: ReservationCheck) -> None:
-        LOG.info(
-            "transaction %d started charge_point_id=%s connector_id=%d authorization=%s",
-            transaction.id,
-            transaction.charge_point_id,
-            transaction.connector_id,
-            transaction.authorization_status.name,
-        )
-        if check.used is not None:
-            LOG.info("reservation %d used by transaction %d", check.used.id, transaction.id)
-        if check.conflict is not None:
-            LOG.warning(
-                "transaction %d charge_point_id=%s evse_id=%d started by %s on an EVSE "
-                "reserved for %s (reservation %d): answered %s",
-                transaction.id,
-                transaction.charge_point_id,
-                transaction.evse_id,
-                transaction.id_tag,
-                check.conflict.id_tag,
-                check.conflict.id,
-                transaction.authorization_status.name,
-            )
+        log_start(transaction, check)
 
     async def stop(self, stop: TransactionStop) -> StopOutcome:
         """Complete a transaction with its final reading and its transactionData.
@@ -275,4 +242,43 @@ class TransactionUseCases:
         return TransactionCounts(
             active=counts.get(TransactionStatus.ACTIVE, 0),
             completed=counts.get(TransactionStatus.COMPLETED, 0),
+        )
+
+
+async def check_reservations(
+    uow: UnitOfWork, start: TransactionStart, parent_id_tag: str | None
+) -> ReservationCheck:
+    """What the charge point's reservations mean for ``start``: the candidates are those
+    of its EVSE or of EVSE 0, and the one it names (see :func:`check_start`)."""
+    candidates = await uow.reservations.active_on(start.charge_point_id, start.evse_id)
+    if start.reservation_id is not None and all(r.id != start.reservation_id for r in candidates):
+        named = await uow.reservations.get(start.reservation_id)
+        if named is not None:
+            candidates.append(named)
+    return check_start(start, parent_id_tag, candidates)
+
+
+def log_start(transaction: Transaction, check: ReservationCheck) -> None:
+    """Log a started transaction and what it did to reservations."""
+    decision = transaction.authorization_status
+    LOG.info(
+        "transaction %d started charge_point_id=%s connector_id=%d authorization=%s",
+        transaction.id,
+        transaction.charge_point_id,
+        transaction.connector_id,
+        "none" if decision is None else decision.name,
+    )
+    if check.used is not None:
+        LOG.info("reservation %d used by transaction %d", check.used.id, transaction.id)
+    if check.conflict is not None:
+        LOG.warning(
+            "transaction %d charge_point_id=%s evse_id=%d started by %s on an EVSE "
+            "reserved for %s (reservation %d): answered %s",
+            transaction.id,
+            transaction.charge_point_id,
+            transaction.evse_id,
+            transaction.id_tag,
+            check.conflict.id_tag,
+            check.conflict.id,
+            "none" if decision is None else decision.name,
         )

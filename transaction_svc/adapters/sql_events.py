@@ -1,0 +1,71 @@
+"""The repository of OCPP 2.x transaction events over SQLAlchemy Core."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Row, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from servicekit.timestamps import as_utc
+from transaction_svc.adapters.tables import transaction_events
+from transaction_svc.domain import AuthorizationStatus
+from transaction_svc.transaction_event import RecordedEvent, TransactionEventType
+
+
+class SqlTransactionEventRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def add(self, event: RecordedEvent) -> None:
+        status = event.authorization_status
+        await self._connection.execute(
+            insert(transaction_events).values(
+                transaction_id=event.transaction_id,
+                seq_no=event.seq_no,
+                event_type=event.event_type.name,
+                trigger_reason=event.trigger_reason,
+                timestamp=as_utc(event.timestamp),
+                offline=event.offline,
+                charging_state=event.charging_state,
+                id_tag=event.id_tag,
+                authorization_status=None if status is None else status.name,
+            )
+        )
+
+    async def get(self, transaction_id: int, seq_no: int) -> RecordedEvent | None:
+        row = (
+            await self._connection.execute(
+                select(transaction_events).where(
+                    transaction_events.c.transaction_id == transaction_id,
+                    transaction_events.c.seq_no == seq_no,
+                )
+            )
+        ).one_or_none()
+        return None if row is None else _recorded(row)
+
+    async def of_transaction(self, transaction_id: int) -> list[RecordedEvent]:
+        rows = await self._connection.execute(
+            select(transaction_events)
+            .where(transaction_events.c.transaction_id == transaction_id)
+            .order_by(transaction_events.c.seq_no)
+        )
+        return [_recorded(row) for row in rows]
+
+
+def _recorded(row: Row[Any]) -> RecordedEvent:
+    return RecordedEvent(
+        transaction_id=row.transaction_id,
+        seq_no=row.seq_no,
+        event_type=TransactionEventType[row.event_type],
+        trigger_reason=row.trigger_reason,
+        timestamp=as_utc(row.timestamp),
+        offline=bool(row.offline),
+        charging_state=row.charging_state,
+        id_tag=row.id_tag,
+        authorization_status=(
+            None
+            if row.authorization_status is None
+            else AuthorizationStatus[row.authorization_status]
+        ),
+    )
