@@ -80,8 +80,15 @@ class FrameError(Exception):
         self.answerable = answerable
 
 
-def parse(frame: str | bytes) -> Call | CallResult | CallError:
-    """The message in a frame, or :class:`FrameError` saying what is wrong with it."""
+def parse(
+    frame: str | bytes, unanswered: frozenset[int] = frozenset()
+) -> Call | CallResult | CallError:
+    """The message in a frame, or :class:`FrameError` saying what is wrong with it.
+
+    ``unanswered``: MessageTypeIds the session's version defines but the edge does not
+    use and must not answer (OCPP-J 2.1 CALLRESULTERROR and SEND); such a frame is a
+    FrameError that is not answerable.
+    """
     if isinstance(frame, bytes):
         try:
             frame = frame.decode("utf-8")
@@ -105,6 +112,13 @@ def parse(frame: str | bytes) -> Call | CallResult | CallError:
         )
     type_id = message[0]
     unique_id = message[1] if len(message) > 1 and isinstance(message[1], str) else UNKNOWN_ID
+    if isinstance(type_id, int) and not isinstance(type_id, bool) and type_id in unanswered:
+        raise FrameError(
+            Problem.UNKNOWN_MESSAGE_TYPE,
+            f"MessageTypeId {type_id} is not used by this CSMS and is not answered",
+            unique_id,
+            False,
+        )
     if not isinstance(type_id, int) or isinstance(type_id, bool) or type_id not in _ELEMENTS:
         raise FrameError(
             Problem.UNKNOWN_MESSAGE_TYPE,

@@ -7,7 +7,7 @@ The edge refers to a version through an :class:`OcppVersion` value, never throug
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,19 @@ class ErrorCodes:
 
 @dataclass(frozen=True)
 class OcppVersion:
-    """One OCPP version: its name in the API ("1.6"), its WebSocket subprotocol, its codes."""
+    """One OCPP version: its name in the API ("1.6"), its WebSocket subprotocol, its codes.
+
+    ``unanswered_message_types``: MessageTypeIds beyond CALL, CALLRESULT and CALLERROR
+    that the version defines and that are never answered. OCPP-J 2.1 (Part 4 §4.2.4,
+    §4.2.5) adds CALLRESULTERROR (5), a peer's complaint about our CALLRESULT, and SEND
+    (6), a CALL without a response; the edge uses neither, and answering them with a
+    CALLERROR would break the rule that only a CALL is answered.
+    """
 
     name: str
     subprotocol: str
     error_codes: ErrorCodes
+    unanswered_message_types: frozenset[int] = field(default=frozenset())
 
 
 OCPP16 = OcppVersion(
@@ -71,6 +79,7 @@ OCPP21 = OcppVersion(
         rpc_framework_error="RpcFrameworkError",
         message_type_not_supported="MessageTypeNotSupported",
     ),
+    unanswered_message_types=frozenset({5, 6}),
 )
 
 # Every version a charge point may ask for; which of them this edge serves is decided by

@@ -79,6 +79,9 @@ class TypedOperations:
     async def GetConfiguration(
         self, request: operations_pb2.GetConfigurationRequest, context: Context
     ) -> operations_pb2.GetConfigurationResponse:
+        """OCPP 1.6 GetConfiguration; OCPP 2.x GetVariables of the Actual values, where a
+        key is ``"Component.Variable"`` split at the first "." (``"OCPPCommCtrlr.
+        HeartbeatInterval"``) and at least one key is required (use GetReport for all)."""
         response: operations_pb2.GetConfigurationResponse = await self._perform(
             "GetConfiguration", request, context
         )
@@ -87,6 +90,8 @@ class TypedOperations:
     async def ChangeConfiguration(
         self, request: operations_pb2.ChangeConfigurationRequest, context: Context
     ) -> operations_pb2.ChangeConfigurationResponse:
+        """OCPP 1.6 ChangeConfiguration; OCPP 2.x SetVariables of one Actual value, the
+        key written ``"Component.Variable"`` as for GetConfiguration."""
         response: operations_pb2.ChangeConfigurationResponse = await self._perform(
             "ChangeConfiguration", request, context
         )
@@ -177,5 +182,25 @@ class TypedOperations:
     ) -> operations_pb2.GetCompositeScheduleResponse:
         response: operations_pb2.GetCompositeScheduleResponse = await self._perform(
             "GetCompositeSchedule", request, context
+        )
+        return response
+
+    async def GetReport(
+        self, request: operations_pb2.GetReportRequest, context: Context
+    ) -> operations_pb2.GetReportResponse:
+        """OCPP 2.x GetBaseReport (B07); the station sends the report as NotifyReport
+        parts carrying the answered request_id. UNIMPLEMENTED for OCPP 1.6."""
+        response: operations_pb2.GetReportResponse = await self._perform(
+            "GetReport", request, context
+        )
+        return response
+
+    async def GetTransactionStatus(
+        self, request: operations_pb2.GetTransactionStatusRequest, context: Context
+    ) -> operations_pb2.GetTransactionStatusResponse:
+        """OCPP 2.x GetTransactionStatus (E14), the transaction named by its station id.
+        UNIMPLEMENTED for OCPP 1.6."""
+        response: operations_pb2.GetTransactionStatusResponse = await self._perform(
+            "GetTransactionStatus", request, context
         )
         return response

@@ -8,11 +8,13 @@ raised as :mod:`edge.operation_errors`, which the servicer maps to gRPC status o
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import grpc
 from google.protobuf.message import Message
 from ocpp.charge_point import (
     camel_to_snake_case,
@@ -21,13 +23,15 @@ from ocpp.charge_point import (
     snake_to_camel_case,
 )
 
+from csms.transaction.v1 import transaction_pb2
 from edge import payload_schema
 from edge.ocpp_version import OcppVersion
-from edge.operation import AnswerFault, VersionOperations
+from edge.operation import AnswerFault, Operation, VersionOperations
 from edge.operation_errors import (
     InvalidAnswer,
     InvalidRequest,
     NotConnected,
+    OperationError,
     StationCallError,
     Unsupported,
 )
@@ -55,6 +59,89 @@ class SendResult:
     payload: dict[str, Any]
 
 
+class UnknownTransaction(OperationError):
+    status = grpc.StatusCode.NOT_FOUND
+
+
+class NoStationTransaction(OperationError):
+    """The transaction exists but the station knows it by no id the CSMS holds (an OCPP
+    1.6 transaction, or one of another station)."""
+
+    status = grpc.StatusCode.FAILED_PRECONDITION
+
+
+class LookupUnavailable(OperationError):
+    status = grpc.StatusCode.UNAVAILABLE
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A protobuf request with what the edge looked up or allocated for it: the station's
+    own transactionId (OCPP 2.x) and a request id (remoteStartId, requestId)."""
+
+    request: Any
+    request_id: int = 0
+    station_transaction_id: str = ""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A station's result payload to a resolved request, with that request."""
+
+    payload: Any
+    resolved: Resolved
+
+
+@dataclass(frozen=True)
+class ResolvingOperation(Operation):
+    """An operation whose call needs what only the edge knows. ``resolve`` (async, the one
+    impure step) turns the protobuf request into a :class:`Resolved`; ``request`` then
+    receives that :class:`Resolved` and ``answer`` a :class:`Reply`; both stay pure."""
+
+    resolve: Callable[[Any, Lookups], Awaitable[Resolved]]
+
+
+class Lookups:
+    """What a resolve step may ask: a fresh request id, and a CSMS transaction's id at
+    the station (from transaction_svc)."""
+
+    def __init__(self, session: Session, request_ids: Iterator[int]) -> None:
+        self._session = session
+        self._request_ids = request_ids
+
+    def request_id(self) -> int:
+        return next(self._request_ids)
+
+    async def station_transaction_id(self, transaction_id: int, field: str) -> str:
+        """NOT_FOUND for a transaction the CSMS does not know; FAILED_PRECONDITION for one
+        the station cannot be asked about by its own id (OCPP 1.6, another station)."""
+        services = self._session.services
+        try:
+            transaction = await services.transaction.GetTransaction(
+                transaction_pb2.GetTransactionRequest(id=transaction_id),
+                timeout=services.timeout,
+            )
+        except grpc.aio.AioRpcError as error:
+            if error.code() == grpc.StatusCode.NOT_FOUND:
+                raise UnknownTransaction(f"{field}: no transaction {transaction_id}") from None
+            raise LookupUnavailable(
+                f"{field}: the transaction service could not look up transaction "
+                f"{transaction_id} ({error.code().name}); retry later"
+            ) from None
+        if transaction.charge_point_id != self._session.id:
+            raise NoStationTransaction(
+                f"{field}: transaction {transaction_id} is of charge point "
+                f"{transaction.charge_point_id}, not {self._session.id}"
+            )
+        if not transaction.station_transaction_id:
+            raise NoStationTransaction(
+                f"{field}: transaction {transaction_id} has no OCPP 2.x transactionId (it "
+                f"was started in OCPP {transaction.ocpp_version or '1.6'}), so "
+                f"OCPP {self._session.version.name} cannot name it"
+            )
+        return transaction.station_transaction_id
+
+
 def wait_budget(remaining: float | None, cap: float) -> float:
     """How long to wait for a station: the caller's remaining deadline less a margin,
     and never more than ``cap`` (a caller without a deadline gets ``cap``)."""
@@ -77,6 +164,9 @@ class Dispatcher:
         self._registry = registry
         self._tables = tables
         self._cap = cap
+        # remoteStartId / requestId of OCPP 2.x calls: unique per station for this
+        # edge's lifetime, which is what correlating a station's later messages needs.
+        self._request_ids = itertools.count(1)
 
     def session(self, charge_point_id: str) -> Session:
         session = self._registry.get(charge_point_id)
@@ -93,9 +183,14 @@ class Dispatcher:
         operation = None if table is None else table.typed.get(name)
         if operation is None:
             raise Unsupported(session.version.name, name)
-        payload = operation.request(request)
+        given: Any = request
+        if isinstance(operation, ResolvingOperation):
+            given = await operation.resolve(request, Lookups(session, self._request_ids))
+        payload = operation.request(given)
         check_request(session.schemas, session.version, operation.action, as_json(payload))
         answer = await session.request(payload, wait_budget(remaining, self._cap))
+        if isinstance(given, Resolved):
+            answer = Reply(answer, given)
         try:
             return operation.answer(answer)
         except AnswerFault as fault:

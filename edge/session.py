@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar, cast
@@ -58,6 +58,14 @@ UNKNOWN_ACTION = "(unknown action)"
 def on(action: str) -> Callable[[Handler], Handler]:
     """``ocpp.routing.on`` with a type: marks a method as the handler of ``action``."""
     return cast(Callable[[Handler], Handler], library_on(action))
+
+
+def verbatim(handler: Handler) -> Handler:
+    """Marks a handler that receives the payload's keys as sent (camelCase) rather than
+    snake_cased: for payloads carrying free JSON (DataTransfer ``data``), whose keys the
+    library's conversion would rewrite ("vendorKey" into "vendor_key")."""
+    cast(Any, handler)._verbatim = True
+    return handler
 
 
 @dataclass
@@ -109,6 +117,45 @@ class Session(ChargePoint):  # type: ignore[misc]
         self.response_timeout = response_timeout
         self._ocpp_version = version.name
         self._outstanding: dict[str, _Outstanding] = {}
+        # Follow-ups the handler of the CALL being answered asked for, and the running ones.
+        self._follow_ups_due: list[Callable[[], Awaitable[None]]] = []
+        self._follow_ups: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        """Answer the station until its socket closes, then cancel the follow-ups still
+        running: the session owns them, none outlives it."""
+        try:
+            await super().start()
+        finally:
+            for task in self._follow_ups:
+                task.cancel()
+            await asyncio.gather(*self._follow_ups, return_exceptions=True)
+
+    def after_answer(self, follow_up: Callable[[], Awaitable[None]]) -> None:
+        """Run ``follow_up`` once the answer to the CALL being handled has been sent, in a
+        task this session owns; dropped when the CALL is answered with a CALLERROR.
+
+        For a CSMS call that must follow an answer (OCPP 2.0.1 B07: GetBaseReport after a
+        Pending BootNotification answer). It runs apart from the reading loop, because it
+        waits for the station's answer, which that loop must be free to read.
+        """
+        self._follow_ups_due.append(follow_up)
+
+    def _start_follow_ups(self) -> None:
+        due, self._follow_ups_due = self._follow_ups_due, []
+        for follow_up in due:
+            task = asyncio.ensure_future(follow_up())
+            self._follow_ups.add(task)
+            task.add_done_callback(self._follow_up_done)
+
+    def _follow_up_done(self, task: asyncio.Task[None]) -> None:
+        self._follow_ups.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            LOG.error(
+                "charge_point=%s a follow-up call failed",
+                self.id,
+                exc_info=task.exception(),
+            )
 
     async def invoke(
         self,
@@ -126,7 +173,7 @@ class Session(ChargePoint):  # type: ignore[misc]
         """Answer a CALL, hand a response to the waiting ``call()``, or answer a bad frame."""
         self.statistics.frame_received()
         try:
-            message = framing.parse(raw_msg)
+            message = framing.parse(raw_msg, self.version.unanswered_message_types)
         except framing.FrameError as error:
             if error.answerable:
                 LOG.info(
@@ -140,7 +187,7 @@ class Session(ChargePoint):  # type: ignore[misc]
                 await self._send(framing.call_error(error.unique_id, code, error.description))
             else:
                 LOG.warning(
-                    "charge_point=%s message_id=%s ignored malformed response: %s",
+                    "charge_point=%s message_id=%s ignored a frame: %s",
                     self.id,
                     error.unique_id,
                     error.description,
@@ -198,6 +245,7 @@ class Session(ChargePoint):  # type: ignore[misc]
         action the edge does not handle (OCPP-J 1.6 §4.2.3: "Requested Action is not
         known by receiver").
         """
+        self._follow_ups_due.clear()
         handlers = self.route_map.get(msg.action, {})
         handler = handlers.get("_on_action")
         if handler is None:
@@ -206,7 +254,8 @@ class Session(ChargePoint):  # type: ignore[misc]
         if violation is not None:
             raise violation
         LOG.debug("charge_point=%s message_id=%s action=%s", self.id, msg.unique_id, msg.action)
-        response = await handler(**camel_to_snake_case(msg.payload))
+        as_sent = getattr(handler, "_verbatim", False)
+        response = await handler(**(msg.payload if as_sent else camel_to_snake_case(msg.payload)))
         payload = snake_to_camel_case(remove_nones(serialize_as_dict(response)))
         result = CallResult(msg.unique_id, payload, action=msg.action)
         mistake = framing.payload_violation(result, msg.action, self.version)
@@ -220,6 +269,7 @@ class Session(ChargePoint):  # type: ignore[misc]
             )
             raise InternalError(description=f"the edge built an invalid {msg.action} answer")
         await self._send(result.to_json())
+        self._start_follow_ups()
 
     def _not_implemented(self, action: str) -> str:
         if action in self.known_actions:

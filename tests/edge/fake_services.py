@@ -38,6 +38,9 @@ class Recorder:
     )
     invalid_tags: set[str] = field(default_factory=set)
     transactions_active: int = 2
+    # OCPP 2.x admission: RecordBoot asks for a base report, RecordReport admits.
+    request_base_report: bool = False
+    admit_now: bool = False
     transactions_completed: int = 40
 
     async def record(self, method: str, request: Message, context: Context) -> None:
@@ -68,7 +71,10 @@ class FakeChargePoints(chargepoint_pb2_grpc.ChargePointServiceServicer):
     async def RecordBoot(self, request: Any, context: Context) -> Any:
         await self.recorder.record("RecordBoot", request, context)
         return chargepoint_pb2.RecordBootResponse(
-            status=self.recorder.registration, current_time=NOW, interval_seconds=300
+            status=self.recorder.registration,
+            current_time=NOW,
+            interval_seconds=300,
+            request_base_report=self.recorder.request_base_report,
         )
 
     async def RecordHeartbeat(self, request: Any, context: Context) -> Any:
@@ -92,6 +98,20 @@ class FakeChargePoints(chargepoint_pb2_grpc.ChargePointServiceServicer):
         return chargepoint_pb2.RecordDataTransferResponse(
             status=chargepoint_pb2.RecordDataTransferResponse.ACCEPTED, data="pong"
         )
+
+    async def RecordReport(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordReport", request, context)
+        return chargepoint_pb2.RecordReportResponse(
+            admit_now=self.recorder.admit_now and not request.tbc
+        )
+
+    async def RecordSecurityEvent(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordSecurityEvent", request, context)
+        return chargepoint_pb2.RecordSecurityEventResponse()
+
+    async def RecordEvents(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordEvents", request, context)
+        return chargepoint_pb2.RecordEventsResponse()
 
 
 class FakeTransactions(transaction_pb2_grpc.TransactionServiceServicer):
@@ -128,6 +148,41 @@ class FakeTransactions(transaction_pb2_grpc.TransactionServiceServicer):
     async def RecordMeterValues(self, request: Any, context: Context) -> Any:
         await self.recorder.record("RecordMeterValues", request, context)
         return transaction_pb2.RecordMeterValuesResponse()
+
+    async def GetTransaction(self, request: Any, context: Context) -> Any:
+        """What this fake handed out: RecordTransactionEvent's transaction 7 (OCPP 2.x,
+        the latest station id), else the StartTransaction ids (OCPP 1.6, from 7 up)."""
+        await self.recorder.record("GetTransaction", request, context)
+        events = self.recorder.requests("RecordTransactionEvent")
+        if request.id == 7 and events:
+            return transaction_pb2.Transaction(
+                id=7,
+                charge_point_id=events[-1].charge_point_id,
+                ocpp_version=events[-1].ocpp_version,
+                station_transaction_id=events[-1].station_transaction_id,
+            )
+        starts = self.recorder.requests("StartTransaction")
+        if 0 <= request.id - 7 < len(starts):
+            start = starts[request.id - 7]
+            return transaction_pb2.Transaction(
+                id=request.id, charge_point_id=start.charge_point_id, ocpp_version="1.6"
+            )
+        await context.abort(grpc.StatusCode.NOT_FOUND, f"no transaction {request.id}")
+
+    async def RecordTransactionEvent(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordTransactionEvent", request, context)
+        reply = transaction_pb2.RecordTransactionEventResponse(
+            transaction=transaction_pb2.Transaction(
+                id=7, station_transaction_id=request.station_transaction_id
+            )
+        )
+        if request.id_tag:
+            reply.id_token_info.status = (
+                auth_pb2.IdTokenInfo.INVALID
+                if request.id_tag in self.recorder.invalid_tags
+                else auth_pb2.IdTokenInfo.ACCEPTED
+            )
+        return reply
 
 
 class FakeAuth(auth_pb2_grpc.AuthServiceServicer):

@@ -64,3 +64,19 @@ async def remote_station(edge: RunningEdge, charge_point_id: str) -> AsyncIterat
 async def edge_stub(edge: RunningEdge) -> AsyncIterator[edge_pb2_grpc.EdgeServiceAsyncStub]:
     async with grpc.aio.insecure_channel(f"127.0.0.1:{edge.grpc_port}") as channel:
         yield edge_pb2_grpc.EdgeServiceStub(channel)
+
+
+BOOT_V201 = {"reason": "PowerUp", "chargingStation": {"vendorName": "VendorX", "model": "ModelY"}}
+
+
+@asynccontextmanager
+async def remote_station_v2(
+    edge: RunningEdge, charge_point_id: str, subprotocol: str = "ocpp2.0.1"
+) -> AsyncIterator[RemoteStation]:
+    """A raw OCPP-J 2.x station, booted (its BootNotification answered) so the session
+    is registered."""
+    url = f"ws://127.0.0.1:{edge.ws_port}/ocpp/{charge_point_id}"
+    async with connect(url, subprotocols=[Subprotocol(subprotocol)]) as connection:
+        station = RemoteStation(connection)
+        assert (await station.call("BootNotification", BOOT_V201))[0] == 3
+        yield station

@@ -244,13 +244,8 @@ async def test_a_result_for_an_unknown_call_is_ignored(edge: RunningEdge) -> Non
     ("path", "subprotocols", "status", "words"),
     [
         ("/ocpp/CP-1", None, 400, "no OCPP version"),
-        (
-            "/ocpp/CP-1",
-            [Subprotocol("ocpp2.0.1")],
-            400,
-            "OCPP 2.0.1 is not supported yet by this edge",
-        ),
-        ("/ocpp?chargePointId=CP-1&version=2.0.1", None, 400, "OCPP 2.0.1 is not supported yet"),
+        ("/ocpp/CP-1", [Subprotocol("ocpp3.0")], 400, "none of the offered subprotocols"),
+        ("/ocpp?chargePointId=CP-1&version=3.0", None, 400, "'3.0' is not an OCPP version"),
         ("/ocpp/CP%20ONE", OCPP16, 400, "1 to 48 characters"),
         ("/ocpp/" + "A" * 49, OCPP16, 400, "1 to 48 characters"),
         ("/somewhere/CP-1", OCPP16, 404, "no OCPP endpoint"),
@@ -274,7 +269,8 @@ async def test_handshakes_are_refused_with_a_status_and_reason(
         ("/ocpp/CP%3A1", OCPP16, "ocpp1.6"),
         ("/ocpp?chargePointId=CP-1&version=1.6", None, None),
         ("/ocpp?chargePointId=CP-1&version=1.6", OCPP16, "ocpp1.6"),
-        ("/ocpp/CP-1", [Subprotocol("ocpp2.1"), Subprotocol("ocpp1.6")], "ocpp1.6"),
+        ("/ocpp/CP-1", [Subprotocol("ocpp3.0"), Subprotocol("ocpp1.6")], "ocpp1.6"),
+        ("/ocpp/CP-1", [Subprotocol("ocpp1.6"), Subprotocol("ocpp2.1")], "ocpp1.6"),
     ],
 )
 async def test_both_url_forms_are_accepted(

@@ -8,8 +8,9 @@ import pytest
 
 from edge.handshake import Admission, Refusal, decide
 from edge.ocpp_version import OCPP16, OCPP21, OCPP201
+from edge.version_table import SUPPORTED_VERSIONS
 
-SUPPORTED = (OCPP16,)
+SUPPORTED = SUPPORTED_VERSIONS
 
 
 def refusal(target: str, offered: list[str]) -> Refusal:
@@ -32,7 +33,12 @@ def refusal(target: str, offered: list[str]) -> Refusal:
         ),
         ("/ocpp?chargePointId=CP-1", ["ocpp1.6"], Admission("CP-1", OCPP16, "ocpp1.6")),
         ("/ocpp/CP-1?version=1.6", [], Admission("CP-1", OCPP16, None)),
-        ("/ocpp/CP-1", ["ocpp2.1", "ocpp1.6"], Admission("CP-1", OCPP16, "ocpp1.6")),
+        ("/ocpp/CP-1", ["ocpp2.1", "ocpp1.6"], Admission("CP-1", OCPP21, "ocpp2.1")),
+        ("/ocpp/CP-1", ["ocpp1.6", "ocpp2.1"], Admission("CP-1", OCPP16, "ocpp1.6")),
+        ("/ocpp/CP-1", ["ocpp2.0.1"], Admission("CP-1", OCPP201, "ocpp2.0.1")),
+        ("/ocpp/CP-1", ["ocpp3.0", "ocpp2.1"], Admission("CP-1", OCPP21, "ocpp2.1")),
+        ("/ocpp?chargePointId=CP-1&version=2.0.1", [], Admission("CP-1", OCPP201, None)),
+        ("/ocpp?chargePointId=CP-1&version=2.1", ["ocpp2.1"], Admission("CP-1", OCPP21, "ocpp2.1")),
         ("/ocpp/" + "x" * 48, ["ocpp1.6"], Admission("x" * 48, OCPP16, "ocpp1.6")),
     ],
 )
@@ -55,16 +61,9 @@ def test_accepted(target: str, offered: list[str], expected: Admission) -> None:
         ("/ocpp/CP-1", [], HTTPStatus.BAD_REQUEST, "no OCPP version: offer Sec-WebSocket-Protocol"),
         (
             "/ocpp/CP-1",
-            ["ocpp2.0.1"],
+            ["ocpp3.0"],
             HTTPStatus.BAD_REQUEST,
-            "OCPP 2.0.1 is not supported yet by this edge",
-        ),
-        ("/ocpp/CP-1", ["ocpp2.1"], HTTPStatus.BAD_REQUEST, "OCPP 2.1 is not supported yet"),
-        (
-            "/ocpp?chargePointId=CP-1&version=2.0.1",
-            [],
-            HTTPStatus.BAD_REQUEST,
-            "OCPP 2.0.1 is not supported yet",
+            "none of the offered subprotocols (ocpp3.0)",
         ),
         (
             "/ocpp?chargePointId=CP-1&version=3",
@@ -72,7 +71,12 @@ def test_accepted(target: str, offered: list[str], expected: Admission) -> None:
             HTTPStatus.BAD_REQUEST,
             "'3' is not an OCPP version",
         ),
-        ("/ocpp/CP-1", ["chat"], HTTPStatus.BAD_REQUEST, "supported subprotocols: ocpp1.6"),
+        (
+            "/ocpp/CP-1",
+            ["chat"],
+            HTTPStatus.BAD_REQUEST,
+            "supported subprotocols: ocpp1.6, ocpp2.0.1, ocpp2.1",
+        ),
         (
             "/ocpp?chargePointId=CP-1&version=1.6",
             ["ocpp2.0.1"],

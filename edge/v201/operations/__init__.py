@@ -1,0 +1,214 @@
+"""The EdgeService operations in OCPP 2.0.1: one translator pair per typed operation, by
+RPC name, and the actions a CSMS sends (OCPP 2.0.1 Part 2, messages initiated by the
+CSMS) for the generic Send.
+
+OCPP 2.1 keeps these messages' shapes, so :func:`version_operations` builds the table of
+either version from the same translators and that version's call classes."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from types import MappingProxyType, ModuleType
+from typing import Any
+
+from google.protobuf.message import Message
+from ocpp.v201 import call
+
+from edge.operation import Operation, VersionOperations
+from edge.operations import Lookups, Resolved, ResolvingOperation
+from edge.v201.operations import (
+    core,
+    device_model,
+    firmware,
+    local_list,
+    reservation,
+    resolution,
+    smart_charging,
+)
+from edge.v201.operations.fields import Kwargs
+
+OUTGOING_ACTIONS = frozenset(
+    {
+        "CancelReservation",
+        "CertificateSigned",
+        "ChangeAvailability",
+        "ClearCache",
+        "ClearChargingProfile",
+        "ClearDisplayMessage",
+        "ClearVariableMonitoring",
+        "CostUpdated",
+        "CustomerInformation",
+        "DataTransfer",
+        "DeleteCertificate",
+        "GetBaseReport",
+        "GetChargingProfiles",
+        "GetCompositeSchedule",
+        "GetDisplayMessages",
+        "GetInstalledCertificateIds",
+        "GetLocalListVersion",
+        "GetLog",
+        "GetMonitoringReport",
+        "GetReport",
+        "GetTransactionStatus",
+        "GetVariables",
+        "InstallCertificate",
+        "PublishFirmware",
+        "RequestStartTransaction",
+        "RequestStopTransaction",
+        "ReserveNow",
+        "Reset",
+        "SendLocalList",
+        "SetChargingProfile",
+        "SetDisplayMessage",
+        "SetMonitoringBase",
+        "SetMonitoringLevel",
+        "SetNetworkProfile",
+        "SetVariableMonitoring",
+        "SetVariables",
+        "TriggerMessage",
+        "UnlockConnector",
+        "UnpublishFirmware",
+        "UpdateFirmware",
+    }
+)
+
+Translate = Callable[[Any], Kwargs]
+Answer = Callable[[Any], Message]
+Resolve = Callable[[Any, Lookups], Awaitable[Resolved]]
+
+# RPC name -> (2.x action, request translator, answer translator, resolve step or None).
+_TRANSLATORS: Mapping[str, tuple[str, Translate, Answer, Resolve | None]] = MappingProxyType(
+    {
+        "RequestStartTransaction": (
+            "RequestStartTransaction",
+            core.remote_start_request,
+            core.remote_start_answer,
+            resolution.request_id,
+        ),
+        "RequestStopTransaction": (
+            "RequestStopTransaction",
+            core.remote_stop_request,
+            core.remote_stop_answer,
+            resolution.transaction,
+        ),
+        "GetTransactionStatus": (
+            "GetTransactionStatus",
+            core.transaction_status_request,
+            core.transaction_status_answer,
+            resolution.optional_transaction,
+        ),
+        "UnlockConnector": ("UnlockConnector", core.unlock_request, core.unlock_answer, None),
+        "Reset": ("Reset", core.reset_request, core.reset_answer, None),
+        "ChangeAvailability": (
+            "ChangeAvailability",
+            core.availability_request,
+            core.availability_answer,
+            None,
+        ),
+        "ClearCache": ("ClearCache", core.clear_cache_request, core.clear_cache_answer, None),
+        "DataTransfer": (
+            "DataTransfer",
+            core.data_transfer_request,
+            core.data_transfer_answer,
+            None,
+        ),
+        "TriggerMessage": ("TriggerMessage", core.trigger_request, core.trigger_answer, None),
+        "GetConfiguration": (
+            "GetVariables",
+            device_model.get_variables_request,
+            device_model.get_variables_answer,
+            None,
+        ),
+        "ChangeConfiguration": (
+            "SetVariables",
+            device_model.set_variables_request,
+            device_model.set_variables_answer,
+            None,
+        ),
+        "GetReport": (
+            "GetBaseReport",
+            device_model.base_report_request,
+            device_model.base_report_answer,
+            resolution.request_id,
+        ),
+        "GetLocalListVersion": (
+            "GetLocalListVersion",
+            local_list.version_request,
+            local_list.version_answer,
+            None,
+        ),
+        "SendLocalList": ("SendLocalList", local_list.send_request, local_list.send_answer, None),
+        "UpdateFirmware": (
+            "UpdateFirmware",
+            firmware.update_request,
+            firmware.update_answer,
+            resolution.request_id,
+        ),
+        "GetDiagnostics": (
+            "GetLog",
+            firmware.log_request,
+            firmware.log_answer,
+            resolution.request_id,
+        ),
+        "ReserveNow": (
+            "ReserveNow",
+            reservation.reserve_request,
+            reservation.reserve_answer,
+            None,
+        ),
+        "CancelReservation": (
+            "CancelReservation",
+            reservation.cancel_request,
+            reservation.cancel_answer,
+            None,
+        ),
+        "SetChargingProfile": (
+            "SetChargingProfile",
+            smart_charging.set_request,
+            smart_charging.set_answer,
+            resolution.profile_transaction,
+        ),
+        "ClearChargingProfile": (
+            "ClearChargingProfile",
+            smart_charging.clear_request,
+            smart_charging.clear_answer,
+            None,
+        ),
+        "GetCompositeSchedule": (
+            "GetCompositeSchedule",
+            smart_charging.composite_request,
+            smart_charging.composite_answer,
+            None,
+        ),
+    }
+)
+
+
+def _builder(calls: ModuleType, action: str, translate: Translate) -> Callable[[Any], Any]:
+    """The request translator as the table needs it: keyword arguments -> the version's
+    call class of ``action``."""
+    payload_class = getattr(calls, action)
+
+    def build(request: Any) -> Any:
+        return payload_class(**translate(request))
+
+    return build
+
+
+def version_operations(calls: ModuleType, outgoing_actions: frozenset[str]) -> VersionOperations:
+    """The operations of an OCPP 2.x version whose call classes are ``calls``."""
+    typed: dict[str, Operation] = {}
+    for name, (action, translate, answer, resolve) in _TRANSLATORS.items():
+        build = _builder(calls, action, translate)
+        if resolve is None:
+            typed[name] = Operation(action, build, answer)
+        else:
+            typed[name] = ResolvingOperation(action, build, answer, resolve)
+    return VersionOperations(
+        typed=MappingProxyType(typed), outgoing_actions=outgoing_actions, calls=calls
+    )
+
+
+OPERATIONS = version_operations(call, OUTGOING_ACTIONS)
+
+__all__ = ["OPERATIONS", "OUTGOING_ACTIONS", "Resolved", "version_operations"]

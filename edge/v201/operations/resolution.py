@@ -1,0 +1,46 @@
+"""The resolve steps of the OCPP 2.x operations that need what only the edge knows
+(:class:`edge.operations.ResolvingOperation`): a request id it allocates, and the
+station's own transactionId of a CSMS transaction (OCPP 2.0.1 E: a transaction is
+named by the station's id, the CSMS's is unknown to the station)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from edge.operation_errors import InvalidRequest
+from edge.operations import Lookups, Resolved
+
+
+async def request_id(request: Any, lookups: Lookups) -> Resolved:
+    """A request id (remoteStartId, requestId): the caller's when it gave one (a field
+    ``request_id`` > 0), else a fresh one."""
+    given = getattr(request, "request_id", 0)
+    return Resolved(request, request_id=given if given > 0 else lookups.request_id())
+
+
+async def transaction(request: Any, lookups: Lookups) -> Resolved:
+    """The station's id of ``transaction_id``, which is required."""
+    if request.transaction_id <= 0:
+        raise InvalidRequest(
+            f"transaction_id is required (a positive id), got {request.transaction_id}"
+        )
+    station_id = await lookups.station_transaction_id(request.transaction_id, "transaction_id")
+    return Resolved(request, station_transaction_id=station_id)
+
+
+async def optional_transaction(request: Any, lookups: Lookups) -> Resolved:
+    """The station's id of ``transaction_id`` when given (> 0)."""
+    if request.transaction_id <= 0:
+        return Resolved(request)
+    station_id = await lookups.station_transaction_id(request.transaction_id, "transaction_id")
+    return Resolved(request, station_transaction_id=station_id)
+
+
+async def profile_transaction(request: Any, lookups: Lookups) -> Resolved:
+    """The station's id of ``charging_profile.transaction_id`` when given (> 0)."""
+    transaction_id = request.charging_profile.transaction_id
+    if transaction_id <= 0:
+        return Resolved(request)
+    field = "charging_profile.transaction_id"
+    station_id = await lookups.station_transaction_id(transaction_id, field)
+    return Resolved(request, station_transaction_id=station_id)

@@ -1,0 +1,173 @@
+"""The session of an OCPP 2.0.1 charging station: one small handler per action it sends.
+
+Each handler translates the payload (``edge.v201.translate``), makes one gRPC call, and
+translates the reply back. Actions whose answer is empty and promises nothing are
+answered without a call; the others the CSMS cannot honour yet are answered
+NotImplemented by :class:`~edge.session.Session` (see ``edge.v201`` for the list).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from typing import Any, ClassVar
+
+from ocpp.v201 import call, call_result, datatypes
+from ocpp.v201.enums import Action
+
+from edge.operation_errors import OperationError
+from edge.services import AUTH, CHARGEPOINT, TRANSACTION
+from edge.session import Session, on, verbatim
+from edge.v201 import translate
+from edge.v201.schemas import SCHEMAS
+from edge.v201.translate import Vocabulary
+
+LOG = logging.getLogger(__name__)
+
+
+class SessionV201(Session):
+    known_actions: ClassVar[frozenset[str]] = frozenset(action.value for action in Action)
+    schemas = SCHEMAS
+    words: ClassVar[Vocabulary] = Vocabulary(call, call_result, datatypes)
+    # The library builds answers to CSMS-initiated calls from this module.
+    _call_result = call_result
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # requestId of the reports this session asks for; unique per session (B07).
+        self._report_ids = itertools.count(1)
+
+    async def _follow_up(self, payload: Any) -> None:
+        """Send a CSMS call that follows an answer. The station's refusal or silence is
+        logged: its next boot or report brings the same decision again."""
+        action = type(payload).__name__
+        try:
+            answer = await self.request(payload, self.response_timeout)
+        except OperationError as error:
+            LOG.warning("charge_point=%s action=%s follow-up failed: %s", self.id, action, error)
+            return
+        LOG.info(
+            "charge_point=%s action=%s answered %s", self.id, action, getattr(answer, "status", "")
+        )
+
+    async def _request_base_report(self) -> None:
+        await self._follow_up(translate.base_report_call(next(self._report_ids), self.words))
+
+    async def _trigger_boot(self) -> None:
+        await self._follow_up(translate.boot_trigger_call(self.words))
+
+    @on(Action.boot_notification)
+    async def on_boot_notification(self, **payload: Any) -> Any:
+        request = translate.boot_request(self.id, self.version.name, payload)
+        reply = await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordBoot, request)
+        if reply.request_base_report:
+            self.after_answer(self._request_base_report)
+        return translate.boot_result(reply, self.words)
+
+    @on(Action.heartbeat)
+    async def on_heartbeat(self, **_payload: Any) -> Any:
+        request = translate.heartbeat_request(self.id)
+        reply = await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordHeartbeat, request)
+        return translate.heartbeat_result(reply, self.words)
+
+    @on(Action.notify_report)
+    async def on_notify_report(self, **payload: Any) -> Any:
+        request = translate.report_request(self.id, payload)
+        reply = await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordReport, request)
+        if reply.admit_now:
+            self.after_answer(self._trigger_boot)
+        return self.words.call_result.NotifyReport()
+
+    @on(Action.status_notification)
+    async def on_status_notification(self, **payload: Any) -> Any:
+        request = translate.status_request(self.id, payload)
+        await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordConnectorStatus, request)
+        return self.words.call_result.StatusNotification()
+
+    @on(Action.authorize)
+    async def on_authorize(self, **payload: Any) -> Any:
+        request = translate.authorize_request(self.id, payload)
+        reply = await self.invoke(AUTH, self.services.auth.Authorize, request)
+        return translate.authorize_result(reply, self.words)
+
+    @on(Action.transaction_event)
+    async def on_transaction_event(self, **payload: Any) -> Any:
+        request = translate.transaction_event_request(self.id, self.version.name, payload)
+        reply = await self.invoke(
+            TRANSACTION, self.services.transaction.RecordTransactionEvent, request
+        )
+        return translate.transaction_event_result(reply, self.words)
+
+    @on(Action.meter_values)
+    async def on_meter_values(self, **payload: Any) -> Any:
+        request = translate.meter_values_request(self.id, payload)
+        await self.invoke(TRANSACTION, self.services.transaction.RecordMeterValues, request)
+        return self.words.call_result.MeterValues()
+
+    @on(Action.security_event_notification)
+    async def on_security_event_notification(self, **payload: Any) -> Any:
+        request = translate.security_event_request(self.id, payload)
+        await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordSecurityEvent, request)
+        return self.words.call_result.SecurityEventNotification()
+
+    @on(Action.notify_event)
+    async def on_notify_event(self, **payload: Any) -> Any:
+        request = translate.events_request(self.id, payload)
+        await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordEvents, request)
+        return self.words.call_result.NotifyEvent()
+
+    @on(Action.log_status_notification)
+    async def on_log_status_notification(self, **payload: Any) -> Any:
+        request = translate.log_status_request(self.id, payload)
+        await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordDiagnosticsStatus, request)
+        return self.words.call_result.LogStatusNotification()
+
+    @on(Action.firmware_status_notification)
+    async def on_firmware_status_notification(self, **payload: Any) -> Any:
+        request = translate.firmware_status_request(self.id, payload)
+        await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordFirmwareStatus, request)
+        return self.words.call_result.FirmwareStatusNotification()
+
+    @on(Action.data_transfer)
+    @verbatim
+    async def on_data_transfer(self, **payload: Any) -> Any:
+        request = translate.data_transfer_request(self.id, payload)
+        reply = await self.invoke(
+            CHARGEPOINT, self.services.chargepoint.RecordDataTransfer, request
+        )
+        return translate.data_transfer_result(reply, self.words)
+
+    # Answered only: the answer is empty and promises nothing; the CSMS keeps nothing of
+    # these yet (OCPP 2.0.1 K, O, H, L, M).
+
+    @on(Action.notify_charging_limit)
+    async def on_notify_charging_limit(self, **_payload: Any) -> Any:
+        return self.words.call_result.NotifyChargingLimit()
+
+    @on(Action.cleared_charging_limit)
+    async def on_cleared_charging_limit(self, **_payload: Any) -> Any:
+        return self.words.call_result.ClearedChargingLimit()
+
+    @on(Action.report_charging_profiles)
+    async def on_report_charging_profiles(self, **_payload: Any) -> Any:
+        return self.words.call_result.ReportChargingProfiles()
+
+    @on(Action.notify_customer_information)
+    async def on_notify_customer_information(self, **_payload: Any) -> Any:
+        return self.words.call_result.NotifyCustomerInformation()
+
+    @on(Action.notify_monitoring_report)
+    async def on_notify_monitoring_report(self, **_payload: Any) -> Any:
+        return self.words.call_result.NotifyMonitoringReport()
+
+    @on(Action.notify_display_messages)
+    async def on_notify_display_messages(self, **_payload: Any) -> Any:
+        return self.words.call_result.NotifyDisplayMessages()
+
+    @on(Action.reservation_status_update)
+    async def on_reservation_status_update(self, **_payload: Any) -> Any:
+        return self.words.call_result.ReservationStatusUpdate()
+
+    @on(Action.publish_firmware_status_notification)
+    async def on_publish_firmware_status_notification(self, **_payload: Any) -> Any:
+        return self.words.call_result.PublishFirmwareStatusNotification()

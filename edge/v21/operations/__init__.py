@@ -1,0 +1,32 @@
+"""The EdgeService operations in OCPP 2.1: the 2.0.1 translators (2.1 keeps the shapes of
+those messages) with 2.1's call classes, and the actions a CSMS sends in 2.1 (2.0.1's and
+those 2.1 added) for the generic Send."""
+
+from __future__ import annotations
+
+from ocpp.v21 import call
+
+from edge.v201.operations import OUTGOING_ACTIONS as OUTGOING_ACTIONS_V201
+from edge.v201.operations import version_operations
+
+OUTGOING_ACTIONS = OUTGOING_ACTIONS_V201 | frozenset(
+    {
+        "AFRRSignal",
+        "AdjustPeriodicEventStream",
+        "ChangeTransactionTariff",
+        "ClearDERControl",
+        "ClearTariffs",
+        "GetDERControl",
+        "GetPeriodicEventStream",
+        "GetTariffs",
+        "NotifyAllowedEnergyTransfer",
+        "NotifyWebPaymentStarted",
+        "RequestBatterySwap",
+        "SetDERControl",
+        "SetDefaultTariff",
+        "UpdateDynamicSchedule",
+        "UsePriorityCharging",
+    }
+)
+
+OPERATIONS = version_operations(call, OUTGOING_ACTIONS)
