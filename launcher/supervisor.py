@@ -197,7 +197,7 @@ def _banner(settings: Settings, seeded: str | None) -> str:
         "",
         "CSMS is up.",
         f"  OCPP WebSocket       ws://{host}:{settings.ocpp_port}/ocpp/{{chargePointId}}"
-        "  (ocpp1.6)",
+        "  (ocpp1.6, ocpp2.0.1, ocpp2.1)",
         f"  OCPP gateway REST    http://{host}:{settings.ocpp_port}/health, /connections",
         f"  Charge point API     http://{host}:{settings.chargepoint_api_port}/charge-points,"
         " /transactions",
@@ -214,7 +214,7 @@ def _banner(settings: Settings, seeded: str | None) -> str:
     if seeded is not None:
         lines.append(f"  Demo id tag          {settings.demo_id_tag} ({seeded}, Accepted)")
     lines += [
-        f"Try: csms-sim SIM001 1.6 ws://{host}:{settings.ocpp_port}/ocpp",
+        f"Try: csms-sim SIM001 1.6 ws://{host}:{settings.ocpp_port}/ocpp   (or 2.0.1, 2.1)",
         "Ctrl-C stops everything.",
         "",
     ]
