@@ -50,6 +50,10 @@ Handler = TypeVar("Handler", bound=Callable[..., Any])
 # How long a CSMS-initiated call waits for the station's answer, at most.
 RESPONSE_TIMEOUT = 30.0
 
+# After the reading loop ended, how long call() may take to pick up an answer already in
+# its queue (event loop iterations, not the network).
+ANSWER_PICKUP_SECONDS = 1.0
+
 # Statistics file CALLs of actions the version does not define under this name, so a
 # station inventing action names cannot grow the statistics without bound.
 UNKNOWN_ACTION = "(unknown action)"
@@ -120,6 +124,9 @@ class Session(ChargePoint):  # type: ignore[misc]
         # Follow-ups the handler of the CALL being answered asked for, and the running ones.
         self._follow_ups_due: list[Callable[[], Awaitable[None]]] = []
         self._follow_ups: set[asyncio.Task[None]] = set()
+        # Set when the reading loop has ended: every frame received before the close has
+        # been routed by then (websockets delivers them before raising ConnectionClosed).
+        self._reader_done = asyncio.Event()
 
     async def start(self) -> None:
         """Answer the station until its socket closes, then cancel the follow-ups still
@@ -127,6 +134,7 @@ class Session(ChargePoint):  # type: ignore[misc]
         try:
             await super().start()
         finally:
+            self._reader_done.set()
             for task in self._follow_ups:
                 task.cancel()
             await asyncio.gather(*self._follow_ups, return_exceptions=True)
@@ -318,11 +326,16 @@ class Session(ChargePoint):  # type: ignore[misc]
             # only repeat it with a vaguer message.
             self.call(payload, suppress=False, unique_id=unique_id, skip_schema_validation=True)
         )
-        closing = asyncio.ensure_future(self.connection.wait_closed())
+        # The reading loop's end, not the socket's: a station that answers and closes at
+        # once (a Reset reboots it) has its answer read before the loop ends.
+        closing = asyncio.ensure_future(self._reader_done.wait())
         try:
             await asyncio.wait(
                 {calling, closing}, timeout=budget, return_when=asyncio.FIRST_COMPLETED
             )
+            if closing.done() and not calling.done() and not self._response_queue.empty():
+                # The answer is queued; call() takes it within a few loop iterations.
+                await asyncio.wait({calling}, timeout=ANSWER_PICKUP_SECONDS)
         finally:
             calling.cancel()
             closing.cancel()

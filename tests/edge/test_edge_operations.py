@@ -157,6 +157,20 @@ async def test_a_station_that_goes_away_mid_call_is_not_found(edge: RunningEdge)
     assert raised.value.code() == grpc.StatusCode.NOT_FOUND
 
 
+async def test_an_answer_sent_just_before_the_station_closes_is_returned(
+    edge: RunningEdge,
+) -> None:
+    # A station answers Reset and closes its socket at once to reboot: the answer was read
+    # before the close, so the caller gets it, not NOT_FOUND.
+    async with edge_stub(edge) as stub:
+        async with remote_station(edge, "CP-1") as station:
+            pending = asyncio.ensure_future(stub.Reset(RESET, timeout=PATIENCE))
+            frame = await station.next_call()
+            await station.answer(frame, {"status": "Accepted"})
+        reply = await pending
+    assert reply.status == operations_pb2.OperationStatus.ACCEPTED
+
+
 async def test_an_operation_a_version_lacks_is_unimplemented(edge: RunningEdge) -> None:
     async with remote_station(edge, "CP-1"):
         dispatcher = Dispatcher(edge.registry, {})
