@@ -16,7 +16,6 @@ from edge.statistics import TrafficStatistics
 from edge.v16.session import SessionV16
 from servicekit.clock import SystemClock
 
-
 READER_LAG_TURNS = 10
 
 
