@@ -4,39 +4,21 @@ expiry. It changes :class:`~simulator.state.StationState` and tells the CSMS eac
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
 
 from ocpp.v16.enums import AuthorizationStatus, ChargePointStatus, Reason
 
 from simulator.charging_profiles import ChargingProfile
+from simulator.sessions import (
+    ENERGY_STEP_WH,
+    Control,
+    Sessions,
+    expire_reservation,
+    heartbeat_loop,
+    sample_meter_values,
+)
 from simulator.state import Connector, StationState, Transaction
 from simulator.uplink import Uplink
-
-# Each meter value adds this much energy: an 11 kW charger sampled every ~80 s.
-ENERGY_STEP_WH = 250
-
-
-@dataclass
-class Control:
-    """How to end one connector's charging session from outside it."""
-
-    reason: str | None = None
-    requested: asyncio.Event = field(default_factory=asyncio.Event)
-    finished: asyncio.Event = field(default_factory=asyncio.Event)
-
-    def request(self, reason: str) -> None:
-        self.reason = self.reason or reason
-        self.requested.set()
-
-    async def wait(self, seconds: float) -> bool:
-        """True when a stop was requested within ``seconds``."""
-        try:
-            async with asyncio.timeout(seconds):
-                await self.requested.wait()
-        except TimeoutError:
-            return False
-        return True
 
 
 @dataclass(frozen=True)
@@ -55,29 +37,20 @@ class Charger:
         # The scenario's pause between meter values (--interval).
         self.interval = interval
         self.heartbeat_changed = asyncio.Event()
-        self._controls: dict[int, Control] = {}
+        self.sessions = Sessions()
 
     def claim(self, connector: Connector) -> Control:
         """Take a connector for a session before answering, so that a second request for it
         is refused at once."""
         connector.status = ChargePointStatus.preparing
-        control = self._controls[connector.id] = Control()
-        return control
+        return self.sessions.claim(connector.id)
 
     def request_stop(self, connector_id: int, reason: str) -> bool:
-        control = self._controls.get(connector_id)
-        if control is None:
-            return False
-        control.request(reason)
-        return True
+        return self.sessions.request_stop(connector_id, reason)
 
     async def stop_all(self, reason: str) -> None:
         """Stop every session and wait until each has told the CSMS (Reset, §5.14)."""
-        controls = list(self._controls.values())
-        for control in controls:
-            control.request(reason)
-        for control in controls:
-            await control.finished.wait()
+        await self.sessions.stop_all(reason)
 
     async def charge(
         self,
@@ -92,7 +65,7 @@ class Charger:
         were sent (then reason Local) or a stop is requested, StopTransaction, Finishing, and
         the resting status (§3.6, §4.8, §4.10). ``samples=None`` samples every
         MeterValueSampleInterval seconds until stopped."""
-        control = self._controls.get(connector.id) or self.claim(connector)
+        control = self.sessions.get(connector.id) or self.claim(connector)
         try:
             await self.uplink.status(connector.id, ChargePointStatus.preparing)
             status = await self.authorize(id_tag) if authorize else AuthorizationStatus.accepted
@@ -112,8 +85,7 @@ class Charger:
             await self._stop(connector, transaction, control.reason or Reason.local)
             return Outcome(transaction.id, status, connector.register_wh - start_wh)
         finally:
-            del self._controls[connector.id]
-            control.finished.set()
+            self.sessions.end(connector.id)
 
     async def authorize(self, id_tag: str) -> str:
         """Authorize, unless LocalPreAuthorize lets the local list or cache say Accepted
@@ -152,24 +124,20 @@ class Charger:
     async def _sample(
         self, connector: Connector, transaction: Transaction, control: Control, samples: int | None
     ) -> None:
-        sent = 0
-        while samples is None or sent < samples:
-            period = (
-                self.interval
-                if samples is not None
-                else self.state.configuration.number("MeterValueSampleInterval")
-            )
-            if samples is None and period <= 0:
-                # MeterValueSampleInterval 0: no sampled meter values (§9.1.17).
-                await control.requested.wait()
-                return
-            if await control.wait(period):
-                return
+        async def send() -> None:
             connector.register_wh += ENERGY_STEP_WH
             await self.uplink.meter_value(
                 connector.id, transaction.id, connector.register_wh, "Sample.Periodic"
             )
-            sent += 1
+
+        # MeterValueSampleInterval 0: no sampled meter values (§9.1.17).
+        await sample_meter_values(
+            control,
+            samples,
+            self.interval,
+            lambda: self.state.configuration.number("MeterValueSampleInterval"),
+            send,
+        )
 
     async def _stop(self, connector: Connector, transaction: Transaction, reason: str) -> None:
         await self.uplink.stop(transaction.id, transaction.id_tag, connector.register_wh, reason)
@@ -191,24 +159,19 @@ class Charger:
     async def heartbeats(self) -> None:
         """Heartbeat every HeartbeatInterval seconds; a change of the key restarts the wait
         with the new period (§4.6, §9.1.13). Zero means no heartbeats."""
-        while True:
-            period = self.state.configuration.number("HeartbeatInterval")
-            try:
-                async with asyncio.timeout(period if period > 0 else None):
-                    await self.heartbeat_changed.wait()
-            except TimeoutError:
-                await self.uplink.heartbeat()
-                continue
-            self.heartbeat_changed.clear()
+        await heartbeat_loop(
+            lambda: self.state.configuration.number("HeartbeatInterval"),
+            self.heartbeat_changed,
+            self.uplink.heartbeat,
+        )
 
     async def expire(self, reservation_id: int) -> None:
         """End a reservation at its expiry date unless it was used or cancelled (§5.13)."""
-        reservation = self.state.reservations.get(reservation_id)
-        if reservation is None:
-            return
-        await asyncio.sleep(max(0.0, (reservation.expiry - datetime.now(UTC)).total_seconds()))
-        if self.state.reservations.get(reservation_id) is not reservation:
-            return
+        await expire_reservation(
+            self.state.reservations, reservation_id, lambda: self._free(reservation_id)
+        )
+
+    async def _free(self, reservation_id: int) -> None:
         connector = self.state.release(reservation_id)
         if connector is not None:
             await self.uplink.status(connector.id, connector.status)

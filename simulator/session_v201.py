@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from simulator.session_v16 import Options
+from simulator.scenario import DEFAULTS, Options
 from simulator.station_v201 import StationV201
 from simulator.uplink import Output
-from simulator.v2.session import DEFAULTS, Protocol, Summary
+from simulator.v2.session import Protocol, Summary
 from simulator.v2.session import run as run_v2
 
 __all__ = ["OCPP201", "Options", "Summary", "run"]

@@ -7,11 +7,17 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from ocpp.v16.enums import ChargingProfilePurposeType
 
-from simulator.charger import ENERGY_STEP_WH, Control
+from simulator.sessions import (
+    ENERGY_STEP_WH,
+    Control,
+    Sessions,
+    expire_reservation,
+    heartbeat_loop,
+    sample_meter_values,
+)
 from simulator.v2.state import OCCUPIED, Evse, StationState, Transaction
 from simulator.v2.uplink import UplinkV2
 
@@ -52,41 +58,30 @@ class Charger:
         self.uplink = uplink
         self.interval = interval
         self.heartbeat_changed = asyncio.Event()
-        self._controls: dict[int, Control] = {}
+        self.sessions = Sessions()
 
     def claim(self, evse: Evse) -> Control:
         """Take an EVSE before answering, so that a second request for it is refused."""
         self.state.set_status(evse, OCCUPIED)
-        control = self._controls[evse.id] = Control()
-        return control
+        return self.sessions.claim(evse.id)
 
     def release(self, evse: Evse) -> None:
         """Give back a claimed EVSE whose transaction never started."""
-        control = self._controls.pop(evse.id, None)
-        if control is not None:
-            control.finished.set()
+        self.sessions.release(evse.id)
         self.state.set_status(evse, self.state.resting_status(evse))
 
     def request_stop(self, evse_id: int, reason: str) -> bool:
-        control = self._controls.get(evse_id)
-        if control is None:
-            return False
-        control.request(reason)
-        return True
+        return self.sessions.request_stop(evse_id, reason)
 
     async def stop_all(self, reason: str) -> None:
         """Stop every transaction and wait until each has told the CSMS (B12)."""
-        controls = list(self._controls.values())
-        for control in controls:
-            control.request(reason)
-        for control in controls:
-            await control.finished.wait()
+        await self.sessions.stop_all(reason)
 
     async def charge(self, evse: Evse, start: Start, samples: int | None = None) -> Outcome:
         """TransactionEvent Started, StatusNotification Occupied, Updated every sample until
         ``samples`` were sent (then stoppedReason Local) or a stop is requested, Ended, and
         the resting status (E01-E07). ``samples=None`` samples every TxUpdatedInterval."""
-        control = self._controls.get(evse.id) or self.claim(evse)
+        control = self.sessions.get(evse.id) or self.claim(evse)
         try:
             reservation = self.state.reservation_on(evse.id)
             reservation_id = (
@@ -138,57 +133,46 @@ class Charger:
                 transaction.id, status or ACCEPTED, evse.register_wh - transaction.meter_start_wh
             )
         finally:
-            del self._controls[evse.id]
-            control.finished.set()
+            self.sessions.end(evse.id)
 
     async def _sample(
         self, evse: Evse, transaction: Transaction, control: Control, samples: int | None
     ) -> None:
-        sent = 0
-        model = self.state.device_model
-        while samples is None or sent < samples:
-            period = (
-                self.interval
-                if samples is not None
-                else model.number("SampledDataCtrlr", "TxUpdatedInterval")
-            )
-            if samples is None and period <= 0:
-                await control.requested.wait()
-                return
-            if await control.wait(period):
-                return
+        async def send() -> None:
             evse.register_wh += ENERGY_STEP_WH
             await self.uplink.transaction_event(
                 "Updated", "MeterValuePeriodic", transaction, evse.register_wh
             )
-            sent += 1
+
+        model = self.state.device_model
+        await sample_meter_values(
+            control,
+            samples,
+            self.interval,
+            lambda: model.number("SampledDataCtrlr", "TxUpdatedInterval"),
+            send,
+        )
 
     async def idle(self) -> None:
         """Wait until no transaction runs (Reset OnIdle, B11 and B12)."""
-        while self._controls:
-            await next(iter(self._controls.values())).finished.wait()
+        await self.sessions.idle()
 
     async def heartbeats(self) -> None:
         """Heartbeat every OCPPCommCtrlr.HeartbeatInterval seconds (G02); a change restarts
         the wait with the new period; zero means none."""
-        while True:
-            period = self.state.device_model.number("OCPPCommCtrlr", "HeartbeatInterval")
-            try:
-                async with asyncio.timeout(period if period > 0 else None):
-                    await self.heartbeat_changed.wait()
-            except TimeoutError:
-                await self.uplink.heartbeat()
-                continue
-            self.heartbeat_changed.clear()
+        await heartbeat_loop(
+            lambda: self.state.device_model.number("OCPPCommCtrlr", "HeartbeatInterval"),
+            self.heartbeat_changed,
+            self.uplink.heartbeat,
+        )
 
     async def expire(self, reservation_id: int) -> None:
         """End a reservation at its expiry unless it was used or cancelled (H01.FR.06)."""
-        reservation = self.state.reservations.get(reservation_id)
-        if reservation is None:
-            return
-        await asyncio.sleep(max(0.0, (reservation.expiry - datetime.now(UTC)).total_seconds()))
-        if self.state.reservations.get(reservation_id) is not reservation:
-            return
+        await expire_reservation(
+            self.state.reservations, reservation_id, lambda: self._free(reservation_id)
+        )
+
+    async def _free(self, reservation_id: int) -> None:
         evse = self.state.release(reservation_id)
         if evse is not None:
             await self.uplink.status(evse.id, evse.status)

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import NoReturn
 
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import InvalidHandshake, InvalidStatus, InvalidURI
-from websockets.typing import Subprotocol
+from websockets.asyncio.client import ClientConnection
 
-from simulator.errors import CallFailed, ConnectionLost, ScenarioFailed
-from simulator.session_v16 import RECONNECT_MAX, RECONNECT_MIN, Options, endpoint
-from simulator.station import Reboot
+from simulator.connection import Link, Reboot, keep_connected
+from simulator.errors import ScenarioFailed
+from simulator.scenario import DEFAULTS, Options, Scenario
 from simulator.uplink import Output
 from simulator.v2.charger import Start
 from simulator.v2.handlers import Handlers
@@ -26,9 +23,6 @@ from simulator.v2.state import StationState
 EVSE = 1
 # Boots answered Pending whose retry interval passed without a TriggerMessage.
 BOOT_ATTEMPTS = 3
-
-# The CLI's defaults, shared so that no call happens in an argument default.
-DEFAULTS = Options()
 
 
 @dataclass(frozen=True)
@@ -46,37 +40,13 @@ class Summary:
     energy_wh: int
 
 
-class Session:
+class Session(Scenario[Summary]):
+    """The 2.x steps of the scenario (:class:`simulator.scenario.Scenario`)."""
+
+    station: Handlers
+
     def __init__(self, station: Handlers, options: Options, out: Output) -> None:
-        self.station = station
-        self.options = options
-        self.out = out
-
-    async def scenario(self) -> Summary:
-        try:
-            await self.boot()
-            await self.report()
-            await self.station.uplink.heartbeat()
-            summary = await self.charge()
-        except CallFailed as failure:
-            raise ScenarioFailed(str(failure)) from None
-        if self.options.stay:
-            await self.stay()
-        return summary
-
-    async def resume(self) -> None:
-        """After a reboot: boot and report again, and keep reservations' expiry."""
-        try:
-            await self.boot()
-            await self.report()
-        except CallFailed as failure:
-            raise ScenarioFailed(str(failure)) from None
-        for reservation_id in list(self.station.state.reservations):
-            self.station.background.spawn(
-                self.station.charger.expire(reservation_id), "reservation"
-            )
-        if self.options.stay:
-            await self.stay()
+        super().__init__(station, options, out)
 
     async def boot(self) -> None:
         """BootNotification until Accepted (B01-B03). While Pending the connection stays
@@ -138,14 +108,8 @@ class Session:
         )
         return summary
 
-    async def stay(self) -> NoReturn:
-        interval = self.station.state.device_model.value("OCPPCommCtrlr", "HeartbeatInterval")
-        self.out(f"staying connected; heartbeat every {interval} s (Ctrl-C to stop)")
-        try:
-            await self.station.charger.heartbeats()
-        except CallFailed as failure:
-            raise ScenarioFailed(str(failure)) from None
-        raise AssertionError("heartbeats never end")
+    def heartbeat_interval(self) -> str:
+        return self.station.state.device_model.value("OCPPCommCtrlr", "HeartbeatInterval")
 
 
 async def run(
@@ -157,65 +121,20 @@ async def run(
 ) -> Summary:
     """Connect as ``charge_point_id`` to ``url`` (without the id; OCPP-J 2.0.1 §3.2 puts
     the id as the last path segment) and run the session; after a Reset, connect and boot
-    again. Raises :class:`ScenarioFailed` with a message for a person."""
-    target = endpoint(url, charge_point_id)
+    again (:func:`simulator.connection.keep_connected`). Raises :class:`ScenarioFailed`
+    with a message for a person."""
     state = StationState.new(options.connectors, options.interval)
-    summary: Summary | None = None
-    first = True
-    while True:
-        try:
-            async with await _connect(protocol, url, target, state) as connection:
-                out(f"connected to {target} as {charge_point_id} (OCPP {protocol.version})")
-                station = protocol.station(
-                    charge_point_id, connection, state, options.interval, out
-                )
-                session = Session(station, options, out)
-                outcome = await station.serve(session.scenario() if first else session.resume())
-        except ScenarioFailed as failure:
-            reconnecting = isinstance(failure, ConnectionLost) or not first
-            if not (options.stay and reconnecting):
-                raise
-            delay = min(max(options.interval, RECONNECT_MIN), RECONNECT_MAX)
-            out(f"{failure}; reconnecting in {delay:g} s")
-            await asyncio.sleep(delay)
-            first = False
-            continue
-        first = False
-        if isinstance(outcome, Summary):
-            summary = outcome
-        if outcome is Reboot.REQUESTED:
-            continue
-        if summary is None:
-            raise ScenarioFailed("the CSMS reset the station before the charging session ended")
-        return summary
 
+    async def attempt(connection: ClientConnection, first: bool) -> Summary | Reboot | None:
+        station = protocol.station(charge_point_id, connection, state, options.interval, out)
+        session = Session(station, options, out)
+        return await station.serve(session.scenario() if first else session.resume())
 
-async def _connect(
-    protocol: Protocol, url: str, target: str, state: StationState
-) -> ClientConnection:
-    ping = state.device_model.number("OCPPCommCtrlr", "WebSocketPingInterval")
-    try:
-        connection = await connect(
-            target,
-            subprotocols=[Subprotocol(protocol.subprotocol)],
-            open_timeout=10,
-            ping_interval=ping if ping > 0 else None,
-        )
-    except InvalidStatus as error:
-        reason = error.response.body.decode("utf-8", "replace").strip()
-        raise ScenarioFailed(
-            f"the CSMS refused the connection to {target}: "
-            f"HTTP {error.response.status_code} {reason}"
-        ) from None
-    except InvalidURI as error:
-        raise ScenarioFailed(f"{url} is not a WebSocket URL: {error}") from None
-    except (OSError, InvalidHandshake, TimeoutError) as error:
-        raise ScenarioFailed(
-            f"cannot connect to {target}: {error}; is the CSMS running (csms up)?"
-        ) from None
-    if connection.subprotocol != protocol.subprotocol:
-        await connection.close()
-        raise ScenarioFailed(
-            f"the CSMS at {target} did not accept subprotocol {protocol.subprotocol}"
-        )
-    return connection
+    return await keep_connected(
+        Link(url, charge_point_id, protocol.version, protocol.subprotocol),
+        lambda: state.device_model.number("OCPPCommCtrlr", "WebSocketPingInterval"),
+        attempt,
+        stay=options.stay,
+        interval=options.interval,
+        out=out,
+    )

@@ -10,32 +10,27 @@ The concrete stations set the library's version attributes (``_call``, ``_call_r
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Coroutine
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import Any
 
-from ocpp.charge_point import ChargePoint
 from websockets.asyncio.client import ClientConnection
-from websockets.exceptions import ConnectionClosed
 
-from simulator.background import Background
-from simulator.errors import ConnectionLost
-from simulator.station import Reboot, Station
+from simulator.connection import ConnectedStation
 from simulator.uplink import Output
 from simulator.v2.charger import Charger
 from simulator.v2.device_model import VariableKey
 from simulator.v2.state import StationState
 from simulator.v2.uplink import UplinkV2
 
-Result = TypeVar("Result")
-Answer = TypeVar("Answer")
 HEARTBEAT_INTERVAL = VariableKey("OCPPCommCtrlr", "HeartbeatInterval")
 REPORT_ITEMS = VariableKey("DeviceDataCtrlr", "ItemsPerMessage", instance="GetReport")
 
 
-class StationV2(ChargePoint):  # type: ignore[misc]
+class StationV2(ConnectedStation):
     _call: ModuleType
     _call_result: ModuleType
+
+    charger: Charger
 
     def __init__(
         self,
@@ -45,62 +40,17 @@ class StationV2(ChargePoint):  # type: ignore[misc]
         interval: float,
         out: Output,
     ) -> None:
-        super().__init__(charge_point_id, connection)
+        super().__init__(charge_point_id, connection, interval, out)
         self.state = state
-        self.interval = interval
-        self.out = out
         self.uplink = UplinkV2(self._call, lambda r: self.call(r, suppress=False), out)
         self.charger = Charger(state, self.uplink, interval)
-        self.background = Background(out)
-        self.rebooting = False
         # Set by TriggerMessage(BootNotification) while the CSMS keeps the station Pending.
         self.boot_requested = asyncio.Event()
-        self._follow_ups: list[tuple[str, Coroutine[Any, Any, None]]] = []
 
     @property
     def results(self) -> ModuleType:
         """The version's ``call_result`` module: every answer is built from it."""
         return self._call_result
-
-    # The 1.6 station's printing and follow-up rules apply unchanged.
-    heard = Station.heard
-    after_answer = Station.after_answer
-
-    async def route_message(self, raw_msg: str) -> None:
-        await super().route_message(raw_msg)
-        follow_ups, self._follow_ups = self._follow_ups, []
-        for name, work in follow_ups:
-            self.background.spawn(work, name)
-
-    async def reboot(self, reason: str) -> None:
-        """Stop every transaction with ``reason``, then close the socket; the caller of
-        :meth:`serve` connects again and boots (B11, B12)."""
-        await self.charger.stop_all(reason)
-        self.rebooting = True
-        self.out(f"rebooting ({reason})")
-        await self._connection.close()
-
-    async def serve(self, work: Awaitable[Result]) -> Result | Reboot:
-        """Run ``work`` while reading the socket, as :meth:`simulator.station.Station.serve`."""
-        reader = asyncio.ensure_future(self.start())
-        job = asyncio.ensure_future(work)
-        failure = asyncio.ensure_future(self.background.failure())
-        try:
-            await asyncio.wait([reader, job, failure], return_when=asyncio.FIRST_COMPLETED)
-            if failure.done():
-                failure.result()
-            if job.done() and not self.rebooting:
-                return job.result()
-            if self.rebooting:
-                return Reboot.REQUESTED
-            closed = reader.exception()
-            detail = f": {closed}" if isinstance(closed, ConnectionClosed) else ""
-            raise ConnectionLost(f"the CSMS closed the connection{detail}")
-        finally:
-            for pending in (job, reader, failure):
-                pending.cancel()
-            await asyncio.gather(job, reader, failure, return_exceptions=True)
-            await self.background.close()
 
     async def boot(self, reason: str) -> Any:
         """A BootNotification; an Accepted answer's interval becomes the heartbeat interval
