@@ -8,22 +8,10 @@ from typing import Any
 from ocpp.v16 import call, datatypes
 
 from csms.edge.v1 import operations_pb2
-from edge.operation_errors import InvalidRequest
-from edge.v16.operations.fields import choice, moment, optional, required
+from edge.operations_validation import CheckedAuthorization, list_update
+from edge.v16.operations.fields import optional
 
 Request = operations_pb2.SendLocalListRequest
-Authorization = operations_pb2.LocalAuthorization
-
-_UPDATE_TYPE = {Request.FULL: "Full", Request.DIFFERENTIAL: "Differential"}
-
-# OCPP 1.6 §7.2 AuthorizationStatus.
-_AUTHORIZATION = {
-    Authorization.ACCEPTED: "Accepted",
-    Authorization.BLOCKED: "Blocked",
-    Authorization.EXPIRED: "Expired",
-    Authorization.INVALID: "Invalid",
-    Authorization.CONCURRENT_TX: "ConcurrentTx",
-}
 
 _UPDATE_STATUS = {
     "Accepted": operations_pb2.SendLocalListResponse.ACCEPTED,
@@ -47,41 +35,27 @@ def version_answer(answer: Any) -> operations_pb2.GetLocalListVersionResponse:
 def send_request(request: Request) -> call.SendLocalList:
     """OCPP 1.6 §6.40 AuthorizationData: idTagInfo is required in a full update; in a
     differential update an entry without it removes the id tag from the station's list."""
-    update_type = choice(
-        request.update_type, _UPDATE_TYPE, "update_type", Request.UpdateType.DESCRIPTOR
-    )
-    if request.version <= 0:
-        raise InvalidRequest(f"version must be greater than 0, got {request.version}")
-    entries = []
-    for index, entry in enumerate(request.entries):
-        field = f"entries[{index}]"
-        info = None
-        if entry.HasField("authorization"):
-            info = _id_tag_info(entry.authorization, f"{field}.authorization")
-        elif update_type == "Full":
-            raise InvalidRequest(
-                f"{field}.authorization is required in a FULL update; only a DIFFERENTIAL "
-                "update removes an id tag by leaving it out"
-            )
-        entries.append(
-            datatypes.AuthorizationData(
-                id_tag=required(entry.id_tag, f"{field}.id_tag"), id_tag_info=info
-            )
-        )
+    update_type, entries = list_update(request)
     return call.SendLocalList(
         list_version=request.version,
         update_type=update_type,
-        local_authorization_list=entries,
+        local_authorization_list=[
+            datatypes.AuthorizationData(
+                id_tag=entry.id_tag,
+                id_tag_info=_id_tag_info(entry.authorization),
+            )
+            for entry in entries
+        ],
     )
 
 
-def _id_tag_info(authorization: Authorization, field: str) -> datatypes.IdTagInfo:
+def _id_tag_info(authorization: CheckedAuthorization | None) -> datatypes.IdTagInfo | None:
+    if authorization is None:
+        return None
     return datatypes.IdTagInfo(
-        status=choice(
-            authorization.status, _AUTHORIZATION, f"{field}.status", Authorization.Status.DESCRIPTOR
-        ),
+        status=authorization.status,
         parent_id_tag=optional(authorization.parent_id_tag),
-        expiry_date=moment(authorization, "expires_at"),
+        expiry_date=authorization.expires_at,
     )
 
 

@@ -9,13 +9,14 @@ from ocpp.v16 import call, datatypes
 
 from csms.edge.v1 import operations_pb2, smart_charging_pb2
 from edge.operation_errors import InvalidRequest
-from edge.v16.operations.fields import (
-    answer_moment,
-    choice,
-    connector,
-    moment,
-    optional_count,
+from edge.operations_validation import (
+    RATE_UNIT_BACK,
+    clear_purpose,
+    composite_unit,
+    profile_words,
+    schedule_values,
 )
+from edge.v16.operations.fields import answer_moment, connector, moment
 
 Profile = smart_charging_pb2.ChargingProfile
 Schedule = smart_charging_pb2.ChargingSchedule
@@ -25,11 +26,6 @@ PURPOSE = {
     Profile.TX_DEFAULT_PROFILE: "TxDefaultProfile",
     Profile.TX_PROFILE: "TxProfile",
 }
-_KIND = {Profile.ABSOLUTE: "Absolute", Profile.RECURRING: "Recurring", Profile.RELATIVE: "Relative"}
-_RECURRENCY = {Profile.DAILY: "Daily", Profile.WEEKLY: "Weekly"}
-RATE_UNIT = {Schedule.W: "W", Schedule.A: "A"}
-_RATE_UNIT_BACK = {text: number for number, text in RATE_UNIT.items()}
-
 _SET_STATUS = {
     "Accepted": operations_pb2.SetChargingProfileResponse.ACCEPTED,
     "Rejected": operations_pb2.SetChargingProfileResponse.REJECTED,
@@ -50,35 +46,17 @@ def charging_profile(
 ) -> datatypes.ChargingProfile:
     """A 1.6 csChargingProfiles. ``tx_profile_only``: the profile of a remote start,
     which is a TxProfile (OCPP 1.6 §5.11), so an unspecified purpose means that."""
-    purpose = choice(
-        profile.purpose or (Profile.TX_PROFILE if tx_profile_only else 0),
-        PURPOSE,
-        f"{field}.purpose",
-        Profile.Purpose.DESCRIPTOR,
+    words = profile_words(
+        profile, field, PURPOSE, tx=tx_profile_only, remote_start="OCPP 1.6 §5.11"
     )
-    if tx_profile_only and purpose != "TxProfile":
-        raise InvalidRequest(
-            f"{field}.purpose must be TX_PROFILE in a remote start (OCPP 1.6 §5.11), "
-            f"got {Profile.Purpose.Name(profile.purpose)}"
-        )
-    kind = choice(profile.kind, _KIND, f"{field}.kind", Profile.Kind.DESCRIPTOR)
-    recurrency = None
-    if profile.recurrency or kind == "Recurring":
-        recurrency = choice(
-            profile.recurrency, _RECURRENCY, f"{field}.recurrency", Profile.Recurrency.DESCRIPTOR
-        )
-    if not profile.HasField("schedule"):
-        raise InvalidRequest(f"{field}.schedule is required")
-    if profile.id < 0 or profile.stack_level < 0:
-        raise InvalidRequest(f"{field}.id and {field}.stack_level must be 0 or more")
     return datatypes.ChargingProfile(
         charging_profile_id=profile.id,
         stack_level=profile.stack_level,
-        charging_profile_purpose=purpose,
-        charging_profile_kind=kind,
+        charging_profile_purpose=words.purpose,
+        charging_profile_kind=words.kind,
         charging_schedule=charging_schedule(profile.schedule, f"{field}.schedule"),
         transaction_id=profile.transaction_id or None,
-        recurrency_kind=recurrency,
+        recurrency_kind=words.recurrency,
         valid_from=moment(profile, "valid_from"),
         valid_to=moment(profile, "valid_to"),
     )
@@ -86,25 +64,20 @@ def charging_profile(
 
 def charging_schedule(schedule: Schedule, field: str) -> datatypes.ChargingSchedule:
     """Periods keep their order; the schema checks limits are multiples of 0.1."""
-    if not schedule.periods:
-        raise InvalidRequest(f"{field}.periods needs at least one period")
+    checked = schedule_values(schedule, field)
     return datatypes.ChargingSchedule(
-        charging_rate_unit=choice(
-            schedule.rate_unit, RATE_UNIT, f"{field}.rate_unit", Schedule.RateUnit.DESCRIPTOR
-        ),
+        charging_rate_unit=checked.rate_unit,
         charging_schedule_period=[
             datatypes.ChargingSchedulePeriod(
-                start_period=period.start_period_seconds,
+                start_period=period.start_period,
                 limit=period.limit,
-                number_phases=optional_count(
-                    period.number_phases, f"{field}.periods[{index}].number_phases"
-                ),
+                number_phases=period.number_phases,
             )
-            for index, period in enumerate(schedule.periods)
+            for period in checked.periods
         ],
-        duration=optional_count(schedule.duration_seconds, f"{field}.duration_seconds"),
-        start_schedule=moment(schedule, "start"),
-        min_charging_rate=schedule.min_charging_rate or None,
+        duration=checked.duration,
+        start_schedule=checked.start,
+        min_charging_rate=checked.min_charging_rate,
     )
 
 
@@ -124,13 +97,7 @@ def set_answer(answer: Any) -> operations_pb2.SetChargingProfileResponse:
 def clear_request(request: operations_pb2.ClearChargingProfileRequest) -> call.ClearChargingProfile:
     """Every filter is optional (OCPP 1.6 §5.5); 0 and unspecified mean "any" and are
     omitted, as the protobuf request documents."""
-    purpose = (
-        choice(request.purpose, PURPOSE, "purpose", Profile.Purpose.DESCRIPTOR)
-        if request.purpose
-        else None
-    )
-    if request.charging_profile_id < 0 or request.stack_level < 0 or request.evse_id < 0:
-        raise InvalidRequest("charging_profile_id, evse_id and stack_level must be 0 or more")
+    purpose = clear_purpose(request, PURPOSE)
     return call.ClearChargingProfile(
         id=request.charging_profile_id or None,
         connector_id=request.evse_id or None,
@@ -146,15 +113,7 @@ def clear_answer(answer: Any) -> operations_pb2.ClearChargingProfileResponse:
 def composite_request(
     request: operations_pb2.GetCompositeScheduleRequest,
 ) -> call.GetCompositeSchedule:
-    if request.duration_seconds <= 0:
-        raise InvalidRequest(
-            f"duration_seconds must be greater than 0, got {request.duration_seconds}"
-        )
-    unit = (
-        choice(request.rate_unit, RATE_UNIT, "rate_unit", Schedule.RateUnit.DESCRIPTOR)
-        if request.rate_unit
-        else None
-    )
+    unit = composite_unit(request)
     return call.GetCompositeSchedule(
         connector_id=connector(request.evse_id),
         duration=request.duration_seconds,
@@ -177,7 +136,7 @@ def _schedule_answer(schedule: dict[str, Any]) -> Schedule:
     """A schedule in an answer, with snake_case keys as the library hands it over."""
     result = Schedule(
         duration_seconds=schedule.get("duration", 0),
-        rate_unit=_RATE_UNIT_BACK[schedule["charging_rate_unit"]],
+        rate_unit=RATE_UNIT_BACK[schedule["charging_rate_unit"]],
         min_charging_rate=float(schedule.get("min_charging_rate", 0)),
         periods=[
             smart_charging_pb2.ChargingSchedulePeriod(

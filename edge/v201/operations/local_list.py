@@ -6,23 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from csms.edge.v1 import operations_pb2
-from edge.operation_errors import InvalidRequest
-from edge.v16.operations.fields import choice, moment, required
+from edge.operations_validation import CheckedAuthorization, list_update
 from edge.v201.operations.fields import CARD, CENTRAL, Kwargs, id_token, mapped
 
 Request = operations_pb2.SendLocalListRequest
-Authorization = operations_pb2.LocalAuthorization
-
-_UPDATE_TYPE = {Request.FULL: "Full", Request.DIFFERENTIAL: "Differential"}
-
-# OCPP 2.0.1 AuthorizationStatusEnumType, the values the API's list entries have.
-_AUTHORIZATION = {
-    Authorization.ACCEPTED: "Accepted",
-    Authorization.BLOCKED: "Blocked",
-    Authorization.EXPIRED: "Expired",
-    Authorization.INVALID: "Invalid",
-    Authorization.CONCURRENT_TX: "ConcurrentTx",
-}
 
 _UPDATE_STATUS = {
     "Accepted": operations_pb2.SendLocalListResponse.ACCEPTED,
@@ -43,37 +30,25 @@ def version_answer(answer: Any) -> operations_pb2.GetLocalListVersionResponse:
 def send_request(request: Request) -> Kwargs:
     """idTokenInfo is required in a full update; in a differential update an entry
     without it removes the token from the station's list (D01)."""
-    update_type = choice(
-        request.update_type, _UPDATE_TYPE, "update_type", Request.UpdateType.DESCRIPTOR
-    )
-    if request.version <= 0:
-        raise InvalidRequest(f"version must be greater than 0, got {request.version}")
-    entries = []
-    for index, entry in enumerate(request.entries):
-        field = f"entries[{index}]"
-        item: Kwargs = {"id_token": id_token(required(entry.id_tag, f"{field}.id_tag"), CARD)}
-        if entry.HasField("authorization"):
-            item["id_token_info"] = _id_token_info(entry.authorization, f"{field}.authorization")
-        elif update_type == "Full":
-            raise InvalidRequest(
-                f"{field}.authorization is required in a FULL update; only a DIFFERENTIAL "
-                "update removes an id tag by leaving it out"
-            )
-        entries.append(item)
+    update_type, entries = list_update(request)
+    items = []
+    for entry in entries:
+        item: Kwargs = {"id_token": id_token(entry.id_tag, CARD)}
+        if entry.authorization is not None:
+            item["id_token_info"] = _id_token_info(entry.authorization)
+        items.append(item)
     return {
         "version_number": request.version,
         "update_type": update_type,
-        "local_authorization_list": entries or None,
+        "local_authorization_list": items or None,
     }
 
 
-def _id_token_info(authorization: Authorization, field: str) -> Kwargs:
+def _id_token_info(authorization: CheckedAuthorization) -> Kwargs:
     group = authorization.parent_id_tag
     return {
-        "status": choice(
-            authorization.status, _AUTHORIZATION, f"{field}.status", Authorization.Status.DESCRIPTOR
-        ),
-        "cache_expiry_date_time": moment(authorization, "expires_at"),
+        "status": authorization.status,
+        "cache_expiry_date_time": authorization.expires_at,
         "group_id_token": id_token(group, CENTRAL) if group else None,
     }
 

@@ -11,7 +11,14 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from csms.edge.v1 import operations_pb2, smart_charging_pb2
 from edge.operation_errors import InvalidRequest
 from edge.operations import Reply, Resolved
-from edge.v16.operations.fields import answer_moment, choice, moment, optional_count
+from edge.operations_validation import (
+    RATE_UNIT_BACK,
+    clear_purpose,
+    composite_unit,
+    profile_words,
+    schedule_values,
+)
+from edge.v16.operations.fields import answer_moment, moment
 from edge.v201.operations.fields import Kwargs, mapped, non_negative
 
 Profile = smart_charging_pb2.ChargingProfile
@@ -24,11 +31,6 @@ PURPOSE = {
     Profile.TX_DEFAULT_PROFILE: "TxDefaultProfile",
     Profile.TX_PROFILE: "TxProfile",
 }
-_KIND = {Profile.ABSOLUTE: "Absolute", Profile.RECURRING: "Recurring", Profile.RELATIVE: "Relative"}
-_RECURRENCY = {Profile.DAILY: "Daily", Profile.WEEKLY: "Weekly"}
-RATE_UNIT = {Schedule.W: "W", Schedule.A: "A"}
-_RATE_UNIT_BACK = {text: number for number, text in RATE_UNIT.items()}
-
 _SET_STATUS = {
     "Accepted": operations_pb2.SetChargingProfileResponse.ACCEPTED,
     "Rejected": operations_pb2.SetChargingProfileResponse.REJECTED,
@@ -50,33 +52,13 @@ def charging_profile(
     has one schedule per profile). ``tx``: the profile of a remote start, a TxProfile,
     so an unspecified purpose means that. ``station_transaction_id``: the station's id
     of ``transaction_id``, resolved by the edge."""
-    purpose = choice(
-        profile.purpose or (Profile.TX_PROFILE if tx else 0),
-        PURPOSE,
-        f"{field}.purpose",
-        Profile.Purpose.DESCRIPTOR,
-    )
-    if tx and purpose != "TxProfile":
-        raise InvalidRequest(
-            f"{field}.purpose must be TX_PROFILE in a remote start (OCPP 2.0.1 F01), "
-            f"got {Profile.Purpose.Name(profile.purpose)}"
-        )
-    kind = choice(profile.kind, _KIND, f"{field}.kind", Profile.Kind.DESCRIPTOR)
-    recurrency = None
-    if profile.recurrency or kind == "Recurring":
-        recurrency = choice(
-            profile.recurrency, _RECURRENCY, f"{field}.recurrency", Profile.Recurrency.DESCRIPTOR
-        )
-    if not profile.HasField("schedule"):
-        raise InvalidRequest(f"{field}.schedule is required")
-    if profile.id < 0 or profile.stack_level < 0:
-        raise InvalidRequest(f"{field}.id and {field}.stack_level must be 0 or more")
+    words = profile_words(profile, field, PURPOSE, tx=tx, remote_start="OCPP 2.0.1 F01")
     return {
         "id": profile.id,
         "stack_level": profile.stack_level,
-        "charging_profile_purpose": purpose,
-        "charging_profile_kind": kind,
-        "recurrency_kind": recurrency,
+        "charging_profile_purpose": words.purpose,
+        "charging_profile_kind": words.kind,
+        "recurrency_kind": words.recurrency,
         "valid_from": moment(profile, "valid_from"),
         "valid_to": moment(profile, "valid_to"),
         "transaction_id": station_transaction_id or None,
@@ -85,26 +67,21 @@ def charging_profile(
 
 
 def charging_schedule(schedule: Schedule, schedule_id: int, field: str) -> Kwargs:
-    if not schedule.periods:
-        raise InvalidRequest(f"{field}.periods needs at least one period")
+    checked = schedule_values(schedule, field)
     return {
         "id": schedule_id,
-        "start_schedule": moment(schedule, "start"),
-        "duration": optional_count(schedule.duration_seconds, f"{field}.duration_seconds"),
-        "charging_rate_unit": choice(
-            schedule.rate_unit, RATE_UNIT, f"{field}.rate_unit", Schedule.RateUnit.DESCRIPTOR
-        ),
+        "start_schedule": checked.start,
+        "duration": checked.duration,
+        "charging_rate_unit": checked.rate_unit,
         "charging_schedule_period": [
             {
-                "start_period": period.start_period_seconds,
+                "start_period": period.start_period,
                 "limit": period.limit,
-                "number_phases": optional_count(
-                    period.number_phases, f"{field}.periods[{index}].number_phases"
-                ),
+                "number_phases": period.number_phases,
             }
-            for index, period in enumerate(schedule.periods)
+            for period in checked.periods
         ],
-        "min_charging_rate": schedule.min_charging_rate or None,
+        "min_charging_rate": checked.min_charging_rate,
     }
 
 
@@ -131,15 +108,9 @@ def set_answer(reply: Reply) -> operations_pb2.SetChargingProfileResponse:
 def clear_request(request: operations_pb2.ClearChargingProfileRequest) -> Kwargs:
     """K10: every filter is optional; 0 and unspecified mean "any" and are omitted, and
     the criteria object only when one of its filters is given."""
-    if request.charging_profile_id < 0 or request.stack_level < 0 or request.evse_id < 0:
-        raise InvalidRequest("charging_profile_id, evse_id and stack_level must be 0 or more")
     criteria: Kwargs = {
         "evse_id": request.evse_id or None,
-        "charging_profile_purpose": (
-            choice(request.purpose, PURPOSE, "purpose", Profile.Purpose.DESCRIPTOR)
-            if request.purpose
-            else None
-        ),
+        "charging_profile_purpose": clear_purpose(request, PURPOSE),
         "stack_level": request.stack_level or None,
     }
     given = {key: value for key, value in criteria.items() if value is not None}
@@ -157,15 +128,7 @@ def clear_answer(answer: Any) -> operations_pb2.ClearChargingProfileResponse:
 
 def composite_request(request: operations_pb2.GetCompositeScheduleRequest) -> Kwargs:
     """K08: evseId 0 asks for the whole station's schedule."""
-    if request.duration_seconds <= 0:
-        raise InvalidRequest(
-            f"duration_seconds must be greater than 0, got {request.duration_seconds}"
-        )
-    unit = (
-        choice(request.rate_unit, RATE_UNIT, "rate_unit", Schedule.RateUnit.DESCRIPTOR)
-        if request.rate_unit
-        else None
-    )
+    unit = composite_unit(request)
     return {
         "duration": request.duration_seconds,
         "evse_id": non_negative(request.evse_id, "evse_id", "the whole station"),
@@ -189,7 +152,7 @@ def composite_answer(answer: Any) -> operations_pb2.GetCompositeScheduleResponse
         Schedule(
             duration_seconds=schedule["duration"],
             start=start,
-            rate_unit=mapped(_RATE_UNIT_BACK, schedule["charging_rate_unit"], "chargingRateUnit"),
+            rate_unit=mapped(RATE_UNIT_BACK, schedule["charging_rate_unit"], "chargingRateUnit"),
             periods=[
                 smart_charging_pb2.ChargingSchedulePeriod(
                     start_period_seconds=period["start_period"],
