@@ -187,14 +187,17 @@ class Dispatcher:
         if isinstance(operation, ResolvingOperation):
             given = await operation.resolve(request, Lookups(session, self._request_ids))
         payload = operation.request(given)
-        check_request(session.schemas, session.version, operation.action, as_json(payload))
+        # The library sends the action its payload class names; an operation may choose
+        # between actions by request (GetBaseReport or GetReport).
+        action = type(payload).__name__
+        check_request(session.schemas, session.version, action, as_json(payload))
         answer = await session.request(payload, wait_budget(remaining, self._cap))
         if isinstance(given, Resolved):
             answer = Reply(answer, given)
         try:
             return operation.answer(answer)
         except AnswerFault as fault:
-            raise InvalidAnswer(session.id, operation.action, str(fault)) from None
+            raise InvalidAnswer(session.id, action, str(fault)) from None
 
     async def send(
         self,

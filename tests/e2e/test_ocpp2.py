@@ -200,6 +200,10 @@ def test_operations_on_a_201_station(system: System, station201: Any) -> None:
         ),
         what="the report's NotifyReport parts",
     )
+    filtered = _op(
+        system, "POST", "report", json={"componentVariables": ["OCPPCommCtrlr.HeartbeatInterval"]}
+    )
+    assert filtered.json()["status"] == "Accepted", filtered.text
     assert _op(system, "POST", "reset", json={"type": "SOFT"}).json()["status"] == "ACCEPTED"
 
 

@@ -195,11 +195,25 @@ def _builder(calls: ModuleType, action: str, translate: Translate) -> Callable[[
     return build
 
 
+def _report_builder(calls: ModuleType) -> Callable[[Any], Any]:
+    """GetReport's request: a filtered GetReport (B08) when it names components, variables
+    or criteria, else GetBaseReport (B07). Both answer GenericDeviceModelStatus."""
+    base = _builder(calls, "GetBaseReport", device_model.base_report_request)
+    filtered = _builder(calls, "GetReport", device_model.report_request)
+
+    def build(resolved: Any) -> Any:
+        return (filtered if device_model.is_filtered(resolved.request) else base)(resolved)
+
+    return build
+
+
 def version_operations(calls: ModuleType, outgoing_actions: frozenset[str]) -> VersionOperations:
     """The operations of an OCPP 2.x version whose call classes are ``calls``."""
     typed: dict[str, Operation] = {}
     for name, (action, translate, answer, resolve) in _TRANSLATORS.items():
-        build = _builder(calls, action, translate)
+        build = (
+            _report_builder(calls) if name == "GetReport" else _builder(calls, action, translate)
+        )
         if resolve is None:
             typed[name] = Operation(action, build, answer)
         else:

@@ -1,5 +1,5 @@
 """OCPP 2.x device model operations (B06 GetVariables, B05 SetVariables, B07
-GetBaseReport) behind the API's 1.6-shaped configuration RPCs and GetReport.
+GetBaseReport, B08 GetReport) behind the API's 1.6-shaped configuration RPCs and GetReport.
 
 An API configuration key is ``"Component.Variable"`` split at the first ".", e.g.
 ``"OCPPCommCtrlr.HeartbeatInterval"``; components are named without instance or EVSE.
@@ -98,6 +98,45 @@ def set_variables_answer(answer: Any) -> Change:
     if len(results) != 1:
         raise AnswerFault(f"setVariableResult has {len(results)} results for one variable")
     return Change(status=mapped(_SET_STATUS, results[0]["attribute_status"], "attributeStatus"))
+
+
+# OCPP 2.0.1 ComponentCriterionEnumType.
+_CRITERIA = {
+    Report.ACTIVE: "Active",
+    Report.AVAILABLE: "Available",
+    Report.ENABLED: "Enabled",
+    Report.PROBLEM: "Problem",
+}
+
+
+def is_filtered(request: operations_pb2.GetReportRequest) -> bool:
+    """A request naming components, variables or criteria is a GetReport (B08)."""
+    return bool(request.component_variables) or bool(request.criteria)
+
+
+def report_request(resolved: Resolved) -> Kwargs:
+    """GetReport (B08): ``"Component"`` or ``"Component.Variable"`` entries and criteria."""
+    request: operations_pb2.GetReportRequest = resolved.request
+    kwargs: Kwargs = {"request_id": resolved.request_id}
+    if request.component_variables:
+        kwargs["component_variable"] = [
+            _component_or_variable(key, f"component_variables[{index}]")
+            for index, key in enumerate(request.component_variables)
+        ]
+    if request.criteria:
+        kwargs["component_criteria"] = [
+            choice(value, _CRITERIA, f"criteria[{index}]", Report.Criterion.DESCRIPTOR)
+            for index, value in enumerate(request.criteria)
+        ]
+    return kwargs
+
+
+def _component_or_variable(key: str, field: str) -> Kwargs:
+    if "." in key:
+        return component_variable(key, field)
+    if not key:
+        raise InvalidRequest(f"{field} must name a component, e.g. 'EVSE'")
+    return {"component": {"name": key}}
 
 
 def base_report_request(resolved: Resolved) -> Kwargs:
