@@ -8,7 +8,6 @@ raised as :mod:`edge.operation_errors`, which the servicer maps to gRPC status o
 
 from __future__ import annotations
 
-import itertools
 import logging
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -158,15 +157,17 @@ class Dispatcher:
         self,
         registry: SessionRegistry,
         tables: Mapping[OcppVersion, VersionOperations],
+        request_ids: Iterator[int],
         *,
         cap: float = RESPONSE_TIMEOUT,
     ) -> None:
         self._registry = registry
         self._tables = tables
         self._cap = cap
-        # remoteStartId / requestId of OCPP 2.x calls: unique per station for this
-        # edge's lifetime, which is what correlating a station's later messages needs.
-        self._request_ids = itertools.count(1)
+        # remoteStartId / requestId of OCPP 2.x calls: the edge's one allocator, shared
+        # with the sessions (their boot-time GetBaseReport), so ids never repeat for a
+        # station during this edge's lifetime.
+        self._request_ids = request_ids
 
     def session(self, charge_point_id: str) -> Session:
         session = self._registry.get(charge_point_id)

@@ -6,8 +6,9 @@ Nothing is built at import time; :func:`start` builds everything from one
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
 
@@ -69,11 +70,13 @@ class _Endpoint:
         registry: SessionRegistry,
         clock: Clock,
         statistics: TrafficStatistics,
+        request_ids: Iterator[int],
     ) -> None:
         self.services = services
         self.registry = registry
         self.clock = clock
         self.statistics = statistics
+        self.request_ids = request_ids
 
     def process_request(self, connection: ServerConnection, request: Request) -> Response | None:
         """Refuse a bad handshake with an HTTP status and a reason, before upgrading."""
@@ -113,6 +116,7 @@ class _Endpoint:
             remote_address=_peer(connection),
             clock=self.clock,
             statistics=self.statistics,
+            request_ids=self.request_ids,
         )
         previous = self.registry.add(session)
         self.statistics.connection_opened()
@@ -166,7 +170,9 @@ async def start(
     registry = SessionRegistry()
     clock = SystemClock()
     statistics = TrafficStatistics(clock)
-    endpoint = _Endpoint(services, registry, clock, statistics)
+    # OCPP 2.x requestIds, for the sessions' own calls and the operators' alike.
+    request_ids = itertools.count(1)
+    endpoint = _Endpoint(services, registry, clock, statistics, request_ids)
     websocket = await serve(
         endpoint.handle,
         settings.internal_host,
@@ -178,7 +184,7 @@ async def start(
     )
     edge_service = EdgeService(
         registry,
-        Dispatcher(registry, OPERATION_TABLES),
+        Dispatcher(registry, OPERATION_TABLES, request_ids),
         statistics,
         services,
         address=settings.edge_address,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar, cast
@@ -105,6 +105,7 @@ class Session(ChargePoint):  # type: ignore[misc]
         remote_address: str,
         clock: Clock,
         statistics: TrafficStatistics,
+        request_ids: Iterator[int],
         response_timeout: float = RESPONSE_TIMEOUT,
     ) -> None:
         super().__init__(
@@ -118,6 +119,10 @@ class Session(ChargePoint):  # type: ignore[misc]
         self.clock = clock
         self.connected_at: datetime = clock.now()
         self.statistics = statistics
+        # The edge's one allocator of OCPP 2.x requestId / remoteStartId, shared with the
+        # dispatcher: a station's later messages (NotifyReport parts) name the request
+        # they answer, so no two requests to a station may share an id.
+        self.request_ids = request_ids
         self.response_timeout = response_timeout
         self._ocpp_version = version.name
         self._outstanding: dict[str, _Outstanding] = {}

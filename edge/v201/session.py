@@ -8,7 +8,6 @@ NotImplemented by :class:`~edge.session.Session` (see ``edge.v201`` for the list
 
 from __future__ import annotations
 
-import itertools
 import logging
 from typing import Any, ClassVar
 
@@ -32,11 +31,6 @@ class SessionV201(Session):
     # The library builds answers to CSMS-initiated calls from this module.
     _call_result = call_result
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # requestId of the reports this session asks for; unique per session (B07).
-        self._report_ids = itertools.count(1)
-
     async def _follow_up(self, payload: Any) -> None:
         """Send a CSMS call that follows an answer. The station's refusal or silence is
         logged: its next boot or report brings the same decision again."""
@@ -51,7 +45,7 @@ class SessionV201(Session):
         )
 
     async def _request_base_report(self) -> None:
-        await self._follow_up(translate.base_report_call(next(self._report_ids), self.words))
+        await self._follow_up(translate.base_report_call(next(self.request_ids), self.words))
 
     async def _trigger_boot(self) -> None:
         await self._follow_up(translate.boot_trigger_call(self.words))

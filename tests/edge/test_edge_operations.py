@@ -4,6 +4,7 @@ station over a real WebSocket, answering (or not) the CALLs the CSMS sends."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 from typing import Any
 
@@ -173,7 +174,7 @@ async def test_an_answer_sent_just_before_the_station_closes_is_returned(
 
 async def test_an_operation_a_version_lacks_is_unimplemented(edge: RunningEdge) -> None:
     async with remote_station(edge, "CP-1"):
-        dispatcher = Dispatcher(edge.registry, {})
+        dispatcher = Dispatcher(edge.registry, {}, itertools.count(1))
         with pytest.raises(Unsupported) as raised:
             await dispatcher.perform("Reset", "CP-1", RESET, 5.0)
     assert str(raised.value) == f"OCPP {OCPP16.name} has no Reset"

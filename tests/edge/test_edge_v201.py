@@ -15,8 +15,10 @@ from websockets.exceptions import InvalidStatus
 from websockets.typing import Subprotocol
 
 from csms.chargepoint.v1.chargepoint_pb2 import ChargePoint
+from csms.edge.v1 import operations_pb2
 from edge.server import RunningEdge
 from tests.edge.fake_services import Fakes
+from tests.edge.remote_station import edge_stub
 
 PATIENCE = 10.0
 BOOT = {"reason": "PowerUp", "chargingStation": {"vendorName": "VendorX", "model": "ModelY"}}
@@ -235,6 +237,28 @@ async def admission(cp: Station, fakes: Fakes) -> None:
 async def test_the_admission_flow(edge: RunningEdge, fakes: Fakes) -> None:
     async with station(edge) as cp:
         await admission(cp, fakes)
+
+
+async def test_report_requests_of_the_edge_and_of_operators_never_share_an_id(
+    edge: RunningEdge, fakes: Fakes
+) -> None:
+    # A station's NotifyReport parts name the request they answer (B07/B08): the boot-time
+    # GetBaseReport and an operator's GetReport must not both be requestId 1.
+    fakes.recorder.registration = ChargePoint.PENDING
+    fakes.recorder.request_base_report = True
+    async with station(edge) as cp, edge_stub(edge) as stub:
+        assert (await cp.result("BootNotification", BOOT))["status"] == "Pending"
+        on_boot = await cp.csms_call()
+        await cp.answer(on_boot, {"status": "Accepted"})
+        asked = asyncio.ensure_future(
+            stub.GetReport(operations_pb2.GetReportRequest(charge_point_id="CS-1"), timeout=10)
+        )
+        by_operator = await cp.csms_call()
+        await cp.answer(by_operator, {"status": "Accepted"})
+        reply = await asked
+    assert on_boot[2] == by_operator[2] == "GetBaseReport"
+    assert on_boot[3]["requestId"] != by_operator[3]["requestId"]
+    assert reply.request_id == by_operator[3]["requestId"]
 
 
 async def test_a_station_that_refuses_the_report_keeps_its_session(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 from typing import Any, cast
 
@@ -55,6 +56,7 @@ async def test_an_answer_read_before_the_close_is_returned() -> None:
         remote_address="127.0.0.1:1",
         clock=clock,
         statistics=TrafficStatistics(clock),
+        request_ids=itertools.count(1),
     )
     reader = asyncio.ensure_future(session.start())
     try:
