@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import grpc
@@ -32,9 +31,9 @@ from tests.support.fake_edge import (
     CALL_ERROR,
     NO_ANSWER,
     NOT_CONNECTED,
+    EdgeWithClient,
     Failure,
-    FakeEdge,
-    serving,
+    edge_with_client,
 )
 from tests.support.ports import free_port
 
@@ -43,22 +42,13 @@ Pb = operations_pb2.SendLocalListRequest
 Auth = operations_pb2.LocalAuthorization
 
 
-@dataclass
-class Edge:
-    fake: FakeEdge
-    stations: EdgeStations
-    address: str
+Edge = EdgeWithClient[EdgeStations]
 
 
 @pytest.fixture
 async def edge() -> AsyncIterator[Edge]:
-    fake = FakeEdge()  # type: ignore[abstract]  # serves the operations under test only
-    async with serving(fake) as address:
-        channel = open_channel(address)
-        try:
-            yield Edge(fake, EdgeStations(channel, timeout=2.0), address)
-        finally:
-            await channel.close(grace=None)
+    async with edge_with_client(lambda channel: EdgeStations(channel, timeout=2.0)) as served:
+        yield served
 
 
 async def test_the_list_is_sent_as_the_edge_expects(edge: Edge) -> None:

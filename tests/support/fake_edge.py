@@ -10,10 +10,10 @@ Unscripted calls are ACCEPTED.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import grpc
 from google.protobuf import any_pb2
@@ -24,6 +24,7 @@ from google.rpc import (
 )
 
 from csms.edge.v1 import edge_pb2_grpc, operations_pb2
+from servicekit.channels import open_channel
 
 Context = grpc.aio.ServicerContext[Any, Any]
 
@@ -129,3 +130,29 @@ async def serving(edge: FakeEdge) -> AsyncIterator[str]:
         if edge.hold is not None:
             edge.hold.set()
         await server.stop(0)
+
+
+Client = TypeVar("Client")
+
+
+@dataclass
+class EdgeWithClient(Generic[Client]):
+    """A served fake edge, and a service's adapter over a channel to it."""
+
+    fake: FakeEdge
+    stations: Client
+    address: str
+
+
+@asynccontextmanager
+async def edge_with_client(
+    make: Callable[[grpc.aio.Channel], Client],
+) -> AsyncIterator[EdgeWithClient[Client]]:
+    """Serve a fake edge and build the adapter under test (``make(channel)``) over it."""
+    fake = FakeEdge()  # type: ignore[abstract]  # serves the operations under test only
+    async with serving(fake) as address:
+        channel = open_channel(address)
+        try:
+            yield EdgeWithClient(fake, make(channel), address)
+        finally:
+            await channel.close(grace=None)
