@@ -15,12 +15,17 @@ from google.protobuf import json_format, struct_pb2
 from csms.common.v1 import health_pb2
 from csms.edge.v1 import edge_pb2, edge_pb2_grpc
 from csms.transaction.v1 import transaction_pb2
+from edge.cluster.directory import DirectoryUnavailable
+from edge.cluster.forwarding import evicted_connection
+from edge.cluster.replica import Replica
+from edge.cluster.routes import Route
 from edge.operation_errors import OperationError, abort
 from edge.operation_service import TypedOperations
 from edge.operations import Dispatcher, SendResult
-from edge.registry import SessionRegistry
+from edge.registry import REPLACED_CODE, REPLACED_REASON, SessionRegistry
 from edge.service_status import HEALTH_TIMEOUT, Component, probe_all
 from edge.services import Services
+from edge.session import Session
 from edge.statistics import TrafficFigures, TrafficStatistics
 from servicekit.health import version
 from servicekit.timestamps import to_timestamp
@@ -43,12 +48,14 @@ class EdgeService(TypedOperations, edge_pb2_grpc.EdgeServiceServicer):
         *,
         address: str,
         components: Sequence[Component],
+        replica: Replica | None = None,
     ) -> None:
         self._registry = registry
+        self.replica = replica
         self.dispatcher = dispatcher
         self._statistics = statistics
         self._services = services
-        self._address = address
+        self.address = address
         self._components = tuple(components)
         self.serving = True
 
@@ -64,21 +71,31 @@ class EdgeService(TypedOperations, edge_pb2_grpc.EdgeServiceServicer):
     async def ListConnections(
         self, request: edge_pb2.ListConnectionsRequest, context: Context
     ) -> edge_pb2.ListConnectionsResponse:
-        return edge_pb2.ListConnectionsResponse(
-            connections=[
-                edge_pb2.Connection(
-                    charge_point_id=session.id,
-                    ocpp_version=session.version.name,
-                    connected_at=to_timestamp(session.connected_at),
-                    remote_address=session.remote_address,
-                )
-                for session in self._registry.list()
-            ]
-        )
+        """Every replica's connections (from Redis); this edge's own without Redis."""
+        if self.replica is None:
+            return edge_pb2.ListConnectionsResponse(
+                connections=[_local_connection(session) for session in self._registry.list()]
+            )
+        try:
+            routes = await self.replica.directory.routes()
+        except DirectoryUnavailable as error:
+            await context.abort(grpc.StatusCode.UNAVAILABLE, str(error))
+        return edge_pb2.ListConnectionsResponse(connections=[_routed_connection(r) for r in routes])
 
     async def Disconnect(
         self, request: edge_pb2.DisconnectRequest, context: Context
     ) -> edge_pb2.DisconnectResponse:
+        evicted = evicted_connection(context)
+        if evicted is not None:
+            # Another replica holds a newer connection: close this one if it is the stale one.
+            session = self._registry.get(request.charge_point_id)
+            if session is not None and session.connection_id == evicted:
+                await session.close(REPLACED_CODE, REPLACED_REASON)
+            return edge_pb2.DisconnectResponse()
+        forwarded = await self._forward_if_remote("Disconnect", request, context)
+        if forwarded is not None:
+            response: edge_pb2.DisconnectResponse = forwarded
+            return response
         try:
             await self.dispatcher.disconnect(request.charge_point_id)
         except OperationError as error:
@@ -86,6 +103,10 @@ class EdgeService(TypedOperations, edge_pb2_grpc.EdgeServiceServicer):
         return edge_pb2.DisconnectResponse()
 
     async def Send(self, request: edge_pb2.SendRequest, context: Context) -> edge_pb2.SendResponse:
+        forwarded = await self._forward_if_remote("Send", request, context)
+        if forwarded is not None:
+            response: edge_pb2.SendResponse = forwarded
+            return response
         payload = json_format.MessageToDict(request.payload)
         try:
             answer = await self.dispatcher.send(
@@ -118,7 +139,7 @@ class EdgeService(TypedOperations, edge_pb2_grpc.EdgeServiceServicer):
         self, request: edge_pb2.ListServicesRequest, context: Context
     ) -> edge_pb2.ListServicesResponse:
         edge = edge_pb2.ServiceStatus(
-            component="edge", address=self._address, status=self._status, version=version()
+            component="edge", address=self.address, status=self._status, version=version()
         )
         others = await probe_all(self._components, self._health_timeout)
         return edge_pb2.ListServicesResponse(services=[edge, *others])
@@ -142,6 +163,26 @@ class EdgeService(TypedOperations, edge_pb2_grpc.EdgeServiceServicer):
             )
             return UNKNOWN_COUNT, UNKNOWN_COUNT
         return counts.active, counts.completed
+
+
+def _local_connection(session: Session) -> edge_pb2.Connection:
+    return edge_pb2.Connection(
+        charge_point_id=session.id,
+        ocpp_version=session.version.name,
+        connected_at=to_timestamp(session.connected_at),
+        remote_address=session.remote_address,
+    )
+
+
+def _routed_connection(route: Route) -> edge_pb2.Connection:
+    return edge_pb2.Connection(
+        charge_point_id=route.charge_point_id,
+        ocpp_version=route.ocpp_version,
+        connected_at=to_timestamp(route.connected_at),
+        remote_address=route.remote_address,
+        replica=route.replica,
+        replica_address=route.address,
+    )
 
 
 def _statistics_message(

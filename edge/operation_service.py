@@ -10,6 +10,7 @@ import grpc
 from google.protobuf.message import Message
 
 from csms.edge.v1 import operations_pb2
+from edge.cluster.replica import Replica
 from edge.operation_errors import OperationError, abort
 from edge.operations import Dispatcher
 
@@ -17,11 +18,22 @@ Context = grpc.aio.ServicerContext[Any, Any]
 
 
 class TypedOperations:
-    """The typed half of EdgeService; the servicer sets :attr:`dispatcher`."""
+    """The typed half of EdgeService; the servicer sets :attr:`dispatcher` and, with
+    replicas, :attr:`replica`."""
 
     dispatcher: Dispatcher
+    replica: Replica | None
+
+    async def _forward_if_remote(self, name: str, request: Any, context: Context) -> Any | None:
+        """The answer of another replica when it holds the charge point's socket."""
+        if self.replica is None:
+            return None
+        return await self.replica.forward_if_remote(name, request.charge_point_id, request, context)
 
     async def _perform(self, name: str, request: Any, context: Context) -> Any:
+        forwarded = await self._forward_if_remote(name, request, context)
+        if forwarded is not None:
+            return forwarded
         try:
             response: Message = await self.dispatcher.perform(
                 name, request.charge_point_id, request, context.time_remaining()

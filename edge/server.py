@@ -20,6 +20,8 @@ from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
 from csms.edge.v1 import edge_pb2, edge_pb2_grpc
+from edge.cluster.directory import RedisDirectory
+from edge.cluster.replica import Replica, advertised_address, replica_id
 from edge.edge_service import EdgeService
 from edge.handshake import Admission, Refusal, decide
 from edge.operation_table import OPERATION_TABLES
@@ -46,6 +48,7 @@ class RunningEdge:
     grpc_port: int
     registry: SessionRegistry
     statistics: TrafficStatistics
+    replica: Replica | None
     _websocket: Server = field(repr=False)
     _grpc: RunningServer = field(repr=False)
     _edge_service: EdgeService = field(repr=False)
@@ -57,6 +60,8 @@ class RunningEdge:
         self._edge_service.serving = False
         self._websocket.close(close_connections=True)
         await self._websocket.wait_closed()
+        if self.replica is not None:
+            await self.replica.stop()
         await self._grpc.stop()
         await self._services.close()
 
@@ -71,12 +76,15 @@ class _Endpoint:
         clock: Clock,
         statistics: TrafficStatistics,
         request_ids: Iterator[int],
+        *,
+        replica: Replica | None,
     ) -> None:
         self.services = services
         self.registry = registry
         self.clock = clock
         self.statistics = statistics
         self.request_ids = request_ids
+        self.replica = replica
 
     def process_request(self, connection: ServerConnection, request: Request) -> Response | None:
         """Refuse a bad handshake with an HTTP status and a reason, before upgrading."""
@@ -130,12 +138,16 @@ class _Endpoint:
             LOG.info("charge_point=%s replaces its older connection", session.id)
             await previous.close(REPLACED_CODE, REPLACED_REASON)
         try:
+            if self.replica is not None:
+                await self.replica.joined(session)
             await session.start()
         except ConnectionClosed as closed:
             LOG.info("charge_point=%s disconnected: %s", session.id, closed)
         finally:
             self.registry.remove(session)
             self.statistics.connection_closed()
+            if self.replica is not None:
+                await self.replica.left(session)
 
 
 def _decide(request: Request) -> Admission | Refusal:
@@ -165,23 +177,28 @@ async def start(
     settings: Settings, *, ws_port: int | None = None, grpc_port: int | None = None
 ) -> RunningEdge:
     """Serve OCPP on ``settings.edge_ws_port`` and EdgeService on
-    ``settings.edge_grpc_port`` (``ws_port``/``grpc_port`` override them; 0 = a free port)."""
+    ``settings.edge_grpc_port`` (``ws_port``/``grpc_port`` override them; 0 = a free port).
+
+    With ``settings.redis_url`` this edge is one replica among several (:mod:`edge.cluster`).
+    """
     services = Services.connect(settings)
     registry = SessionRegistry()
     clock = SystemClock()
     statistics = TrafficStatistics(clock)
-    # OCPP 2.x requestIds, for the sessions' own calls and the operators' alike.
-    request_ids = itertools.count(1)
-    endpoint = _Endpoint(services, registry, clock, statistics, request_ids)
-    websocket = await serve(
-        endpoint.handle,
-        settings.internal_host,
-        settings.edge_ws_port if ws_port is None else ws_port,
-        process_request=endpoint.process_request,
-        select_subprotocol=endpoint.select_subprotocol,
-        # A larger frame is closed with 1009 "message too big" (RFC 6455 §7.4.1).
-        max_size=settings.max_message_bytes,
+    replica = (
+        Replica(
+            RedisDirectory(settings.redis_url, settings.redis_prefix, settings.edge_lease),
+            registry,
+            replica=replica_id(),
+            address="",  # known once the gRPC port is bound
+            lease=settings.edge_lease,
+        )
+        if settings.redis_url
+        else None
     )
+    # OCPP 2.x requestIds, for the sessions' own calls and the operators' alike; unique
+    # across replicas when there are several.
+    request_ids: Iterator[int] = itertools.count(1) if replica is None else replica.request_ids
     edge_service = EdgeService(
         registry,
         Dispatcher(registry, OPERATION_TABLES, request_ids),
@@ -193,7 +210,9 @@ async def start(
             Component(TRANSACTION, settings.transaction_address, services.transaction.GetHealth),
             Component(AUTH, settings.auth_address, services.auth.GetHealth),
         ],
+        replica=replica,
     )
+    grpc_server: RunningServer | None = None
     try:
         grpc_server = await start_server(
             [
@@ -204,9 +223,25 @@ async def start(
             settings.internal_host,
             settings.edge_grpc_port if grpc_port is None else grpc_port,
         )
+        if replica is not None:
+            replica.address = advertised_address(settings, grpc_server.port)
+            edge_service.address = replica.address
+            await replica.start()
+        endpoint = _Endpoint(services, registry, clock, statistics, request_ids, replica=replica)
+        websocket = await serve(
+            endpoint.handle,
+            settings.internal_host,
+            settings.edge_ws_port if ws_port is None else ws_port,
+            process_request=endpoint.process_request,
+            select_subprotocol=endpoint.select_subprotocol,
+            # A larger frame is closed with 1009 "message too big" (RFC 6455 §7.4.1).
+            max_size=settings.max_message_bytes,
+        )
     except BaseException:
-        websocket.close()
-        await websocket.wait_closed()
+        if replica is not None:
+            await replica.stop()
+        if grpc_server is not None:
+            await grpc_server.stop()
         await services.close()
         raise
     bound = next(iter(websocket.sockets)).getsockname()[1]
@@ -215,6 +250,7 @@ async def start(
         grpc_port=grpc_server.port,
         registry=registry,
         statistics=statistics,
+        replica=replica,
         _websocket=websocket,
         _grpc=grpc_server,
         _edge_service=edge_service,

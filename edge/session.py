@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -118,6 +119,8 @@ class Session(ChargePoint):  # type: ignore[misc]
         self.remote_address = remote_address
         self.clock = clock
         self.connected_at: datetime = clock.now()
+        # Tells this socket from a later one of the same charge point (edge replicas).
+        self.connection_id = uuid.uuid4().hex
         self.statistics = statistics
         # The edge's one allocator of OCPP 2.x requestId / remoteStartId, shared with the
         # dispatcher: a station's later messages (NotifyReport parts) name the request

@@ -8,6 +8,7 @@ real settings.
 from __future__ import annotations
 
 import enum
+import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,11 +58,37 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "CSMS_AUTH_GRPC_PORT": ("50053", "auth_svc gRPC port."),
     "CSMS_EDGE_ADDRESS": (
         "",
-        "host:port of the edge's gRPC server (default: internal host and port).",
+        "host:port of the edge's gRPC server, or a comma-separated list of the replicas'"
+        " (default: internal host and port, one per replica).",
     ),
     "CSMS_EDGE_WS_ADDRESS": (
         "",
-        "host:port of the edge's WebSocket server, for Envoy (default: internal).",
+        "host:port of the edge's WebSocket server for Envoy, or a comma-separated list of the"
+        " replicas' (default: internal host and port, one per replica).",
+    ),
+    "CSMS_EDGE_REPLICAS": (
+        "1",
+        "`csms up`: edge processes to run; replica i listens on the edge ports + i. More than"
+        " one needs CSMS_REDIS_URL.",
+    ),
+    "CSMS_EDGE_ADVERTISE_ADDRESS": (
+        "",
+        "host:port at which other edge replicas reach this one's gRPC server (default: the"
+        " internal host, or this host's address when that is 0.0.0.0, and the gRPC port).",
+    ),
+    "CSMS_REDIS_URL": (
+        "",
+        "Redis holding the edge replicas' shared connection registry, e.g."
+        " redis://127.0.0.1:6379/0 (default: none; one edge, registry in memory).",
+    ),
+    "CSMS_REDIS_PREFIX": (
+        "csms",
+        "Prefix of every Redis key, so several CSMS deployments can share one Redis.",
+    ),
+    "CSMS_EDGE_LEASE": (
+        "15",
+        "Seconds a replica's connection routes live in Redis unless it renews them; a replica"
+        " that dies leaves no route for longer.",
     ),
     "CSMS_CHARGEPOINT_ADDRESS": (
         "",
@@ -81,6 +108,11 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "transaction_svc database (default: SQLite in the data dir).",
     ),
     "CSMS_AUTH_DATABASE_URL": ("", "auth_svc database (default: SQLite in the data dir)."),
+    "CSMS_DATABASE_URL": (
+        "",
+        "Database of every service whose own URL is not set; on PostgreSQL each service keeps"
+        " its own schema (default: SQLite files in the data dir).",
+    ),
     "CSMS_ADMISSION_POLICY": ("open", "Unknown charge points: open, pending or strict."),
     "CSMS_BASE_REPORT": (
         "pending",
@@ -121,6 +153,11 @@ class Settings:
     auth_grpc_port: int
     edge_address: str
     edge_ws_address: str
+    edge_replicas: int
+    edge_advertise_address: str
+    redis_url: str
+    redis_prefix: str
+    edge_lease: float
     chargepoint_address: str
     transaction_address: str
     auth_address: str
@@ -136,6 +173,16 @@ class Settings:
     demo_id_tag: str
     envoy_bin: str
     log_level: str
+
+    @property
+    def edge_addresses(self) -> list[str]:
+        """The edge replicas' gRPC addresses (one entry for a single edge)."""
+        return split_addresses(self.edge_address)
+
+    @property
+    def edge_ws_addresses(self) -> list[str]:
+        """The edge replicas' WebSocket addresses, for Envoy."""
+        return split_addresses(self.edge_ws_address)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -162,8 +209,15 @@ class Settings:
         def address(name: str, port_value: int) -> str:
             return raw(name) or f"{internal}:{port_value}"
 
+        def replica_addresses(name: str, first_port: int) -> str:
+            given = raw(name)
+            if given:
+                return ",".join(split_addresses(given))
+            return ",".join(f"{internal}:{first_port + i}" for i in range(replicas))
+
         def database(name: str, service: str) -> str:
-            return raw(name) or f"sqlite+aiosqlite:///{data_dir / (service + '.db')}"
+            given = raw(name) or raw("CSMS_DATABASE_URL")
+            return with_async_driver(given) or f"sqlite+aiosqlite:///{data_dir / (service + '.db')}"
 
         policy_text = raw("CSMS_ADMISSION_POLICY").lower()
         try:
@@ -191,7 +245,10 @@ class Settings:
         if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise SettingsError(f"LOG_LEVEL={log_level!r} is not DEBUG, INFO, WARNING or ERROR")
 
+        replicas = positive("CSMS_EDGE_REPLICAS")
+        redis_url, lease = _replication(raw("CSMS_REDIS_URL"), raw("CSMS_EDGE_LEASE"), replicas)
         edge_grpc_port = port("CSMS_EDGE_GRPC_PORT")
+        edge_address = _edge_list(replica_addresses("CSMS_EDGE_ADDRESS", edge_grpc_port))
         edge_ws_port = port("CSMS_EDGE_WS_PORT")
         chargepoint_grpc_port = port("CSMS_CHARGEPOINT_GRPC_PORT")
         transaction_grpc_port = port("CSMS_TRANSACTION_GRPC_PORT")
@@ -208,8 +265,13 @@ class Settings:
             chargepoint_grpc_port=chargepoint_grpc_port,
             transaction_grpc_port=transaction_grpc_port,
             auth_grpc_port=auth_grpc_port,
-            edge_address=address("CSMS_EDGE_ADDRESS", edge_grpc_port),
-            edge_ws_address=address("CSMS_EDGE_WS_ADDRESS", edge_ws_port),
+            edge_address=edge_address,
+            edge_ws_address=replica_addresses("CSMS_EDGE_WS_ADDRESS", edge_ws_port),
+            edge_replicas=replicas,
+            edge_advertise_address=raw("CSMS_EDGE_ADVERTISE_ADDRESS"),
+            redis_url=redis_url,
+            redis_prefix=raw("CSMS_REDIS_PREFIX") or "csms",
+            edge_lease=lease,
             chargepoint_address=address("CSMS_CHARGEPOINT_ADDRESS", chargepoint_grpc_port),
             transaction_address=address("CSMS_TRANSACTION_ADDRESS", transaction_grpc_port),
             auth_address=address("CSMS_AUTH_ADDRESS", auth_grpc_port),
@@ -226,6 +288,68 @@ class Settings:
             envoy_bin=raw("CSMS_ENVOY_BIN"),
             log_level=log_level,
         )
+
+
+# URL schemes without a driver, and the asyncio driver the services use for each.
+_ASYNC_DRIVERS = {
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+    "sqlite": "sqlite+aiosqlite",
+}
+
+
+def with_async_driver(url: str) -> str:
+    """``url`` with the asyncio driver the services use when it names none, so an operator
+    can give the plain ``postgresql://user:pw@host/db`` that every PostgreSQL tool takes."""
+    scheme, separator, rest = url.partition("://")
+    if not separator or scheme.lower() not in _ASYNC_DRIVERS:
+        return url
+    return f"{_ASYNC_DRIVERS[scheme.lower()]}://{rest}"
+
+
+def split_addresses(text: str) -> list[str]:
+    """The ``host:port`` entries of a comma-separated list (blanks dropped)."""
+    return [entry.strip() for entry in text.split(",") if entry.strip()]
+
+
+def _replication(redis_url: str, lease_text: str, replicas: int) -> tuple[str, float]:
+    """CSMS_REDIS_URL and CSMS_EDGE_LEASE, checked against CSMS_EDGE_REPLICAS."""
+    if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError(
+            f"CSMS_REDIS_URL={redis_url!r} is not a redis://, rediss:// or unix:// URL"
+        )
+    if replicas > 1 and not redis_url:
+        raise SettingsError(
+            f"CSMS_EDGE_REPLICAS={replicas} needs CSMS_REDIS_URL: replicas share their "
+            "connection registry in Redis"
+        )
+    try:
+        lease = float(lease_text)
+    except ValueError:
+        raise SettingsError(f"CSMS_EDGE_LEASE={lease_text!r} is not a number") from None
+    if lease < 1:
+        raise SettingsError(f"CSMS_EDGE_LEASE={lease_text} must be at least 1 (second)")
+    return redis_url, lease
+
+
+def _edge_list(edge_address: str) -> str:
+    """CSMS_EDGE_ADDRESS: several replicas only as IP addresses (gRPC balances over those)."""
+    entries = split_addresses(edge_address)
+    if len(entries) > 1 and not all(_is_ip(entry.rpartition(":")[0]) for entry in entries):
+        raise SettingsError(
+            f"CSMS_EDGE_ADDRESS={edge_address!r}: a list of replicas must give IP "
+            "addresses (gRPC clients balance over them); use one host name that resolves "
+            "to every replica instead (as docker compose's service name does)"
+        )
+    return edge_address
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def _integer(name: str, text: str) -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.databases import postgres_database, sqlite_url
+from tests.support.redis import RedisNamespace, redis_namespace
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -22,3 +23,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     else:
         with postgres_database() as url:
             yield url
+
+
+@pytest.fixture
+def redis_space() -> Iterator[RedisNamespace]:
+    """The machine's Redis with a key prefix of this test's own (``CSMS_REDIS_PREFIX``)."""
+    with redis_namespace() as namespace:
+        yield namespace

@@ -41,6 +41,11 @@ def test_addresses_follow_ports_and_hosts_unless_given() -> None:
         ("CSMS_GRPC_TIMEOUT", "0", "must be greater than zero"),
         ("CSMS_HEARTBEAT_INTERVAL", "-5", "CSMS_HEARTBEAT_INTERVAL=-5 must be greater than zero"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL='LOUD' is not DEBUG, INFO, WARNING or ERROR"),
+        ("CSMS_EDGE_REPLICAS", "3", "CSMS_EDGE_REPLICAS=3 needs CSMS_REDIS_URL"),
+        ("CSMS_EDGE_REPLICAS", "0", "CSMS_EDGE_REPLICAS=0 must be greater than zero"),
+        ("CSMS_REDIS_URL", "localhost:6379", "is not a redis://, rediss:// or unix:// URL"),
+        ("CSMS_EDGE_LEASE", "0.5", "CSMS_EDGE_LEASE=0.5 must be at least 1"),
+        ("CSMS_EDGE_ADDRESS", "edge-1:1,edge-2:1", "a list of replicas must give IP addresses"),
     ],
 )
 def test_bad_values_name_the_variable(variable: str, value: str, message: str) -> None:
@@ -52,3 +57,28 @@ def test_every_variable_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     missing = [name for name in VARIABLES if f"`{name}`" not in readme]
     assert missing == []
+
+
+def test_replicas_get_consecutive_ports_and_share_one_database_url() -> None:
+    settings = Settings.from_env(
+        {
+            "CSMS_EDGE_REPLICAS": "3",
+            "CSMS_REDIS_URL": "redis://127.0.0.1:6379/0",
+            "CSMS_EDGE_GRPC_PORT": "7000",
+            "CSMS_EDGE_WS_PORT": "7100",
+            "CSMS_DATABASE_URL": "postgresql+asyncpg://csms@db/csms",
+            "CSMS_AUTH_DATABASE_URL": "postgresql+asyncpg://auth@db/auth",
+        }
+    )
+    assert settings.edge_addresses == ["127.0.0.1:7000", "127.0.0.1:7001", "127.0.0.1:7002"]
+    assert settings.edge_ws_addresses == ["127.0.0.1:7100", "127.0.0.1:7101", "127.0.0.1:7102"]
+    assert settings.chargepoint_database_url == "postgresql+asyncpg://csms@db/csms"
+    assert settings.transaction_database_url == "postgresql+asyncpg://csms@db/csms"
+    assert settings.auth_database_url == "postgresql+asyncpg://auth@db/auth"
+
+
+def test_a_given_list_of_edge_addresses_is_kept_and_one_host_name_is_allowed() -> None:
+    listed = Settings.from_env({"CSMS_EDGE_ADDRESS": "10.0.0.1:50054, 10.0.0.2:50054"})
+    assert listed.edge_addresses == ["10.0.0.1:50054", "10.0.0.2:50054"]
+    named = Settings.from_env({"CSMS_EDGE_ADDRESS": "edge:50054"})
+    assert named.edge_addresses == ["edge:50054"]
