@@ -15,8 +15,9 @@ from google.protobuf import json_format, struct_pb2
 from csms.common.v1 import health_pb2
 from csms.edge.v1 import edge_pb2, edge_pb2_grpc
 from csms.transaction.v1 import transaction_pb2
+from edge.cluster.aggregate import merge_statistics
 from edge.cluster.directory import DirectoryUnavailable
-from edge.cluster.forwarding import evicted_connection
+from edge.cluster.forwarding import evicted_connection, forwarded_by
 from edge.cluster.replica import Replica
 from edge.cluster.routes import Route
 from edge.operation_errors import OperationError, abort
@@ -127,21 +128,27 @@ class EdgeService(TypedOperations, edge_pb2_grpc.EdgeServiceServicer):
     async def GetStatistics(
         self, request: edge_pb2.GetStatisticsRequest, context: Context
     ) -> edge_pb2.Statistics:
+        """Every replica's figures summed; a replica asked by another gives its own."""
+        by_version = Counter(session.version.name for session in self._registry.list())
+        if forwarded_by(context) is not None:
+            return _statistics_message(
+                self._statistics.figures(), by_version, UNKNOWN_COUNT, UNKNOWN_COUNT
+            )
         active, completed = await self._transaction_counts()
-        return _statistics_message(
-            self._statistics.figures(),
-            Counter(session.version.name for session in self._registry.list()),
-            active,
-            completed,
-        )
+        own = _statistics_message(self._statistics.figures(), by_version, active, completed)
+        if self.replica is None:
+            return own
+        return merge_statistics([own, *await self.replica.peer_statistics(self._health_timeout)])
 
     async def ListServices(
         self, request: edge_pb2.ListServicesRequest, context: Context
     ) -> edge_pb2.ListServicesResponse:
+        """This edge (and every other live replica), then the three services."""
         edge = edge_pb2.ServiceStatus(
             component="edge", address=self.address, status=self._status, version=version()
         )
-        others = await probe_all(self._components, self._health_timeout)
+        peers = [] if self.replica is None else await self.replica.peer_components()
+        others = await probe_all([*peers, *self._components], self._health_timeout)
         return edge_pb2.ListServicesResponse(services=[edge, *others])
 
     @property
@@ -198,6 +205,8 @@ def _statistics_message(
         messages_sent=figures.messages_sent,
         call_errors_by_code=dict(figures.call_errors_by_code),
         error_rate=figures.error_rate,
+        calls_received=figures.calls_received,
+        replicas=1,
         actions=[
             edge_pb2.ActionStatistics(
                 action=a.action,

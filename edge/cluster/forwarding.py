@@ -15,7 +15,7 @@ import grpc
 from google.protobuf import message_factory
 from google.protobuf.message import Message
 
-from csms.edge.v1 import edge_pb2
+from csms.edge.v1 import edge_pb2, edge_pb2_grpc
 from edge.cluster.routes import Holder, Route
 from servicekit.channels import open_channel
 
@@ -95,17 +95,24 @@ class Forwarder:
                 "to another replica",
             )
 
+    def stub(self, address: str) -> edge_pb2_grpc.EdgeServiceAsyncStub:
+        """EdgeService of the replica at ``address``."""
+        return edge_pb2_grpc.EdgeServiceStub(self._channel(address))
+
     async def evict(self, holder: Holder, charge_point_id: str) -> None:
         """Ask the replica of ``holder`` to close that (stale) connection."""
-        stub = self._channel(holder.address).unary_unary(
-            f"/{_SERVICE.full_name}/Disconnect",
-            request_serializer=lambda message: message.SerializeToString(),
-            response_deserializer=edge_pb2.DisconnectResponse.FromString,
-        )
-        await stub(
+        await self.stub(holder.address).Disconnect(
             edge_pb2.DisconnectRequest(charge_point_id=charge_point_id),
             timeout=EVICT_TIMEOUT,
             metadata=((FORWARDED_BY, self._replica), (EVICT_CONNECTION, holder.connection)),
+        )
+
+    async def statistics(self, address: str, seconds: float) -> edge_pb2.Statistics:
+        """The traffic figures of the replica at ``address`` alone."""
+        return await self.stub(address).GetStatistics(
+            edge_pb2.GetStatisticsRequest(),
+            timeout=seconds,
+            metadata=((FORWARDED_BY, self._replica),),
         )
 
     async def close(self) -> None:

@@ -18,11 +18,13 @@ from typing import Any
 import grpc
 from google.protobuf.message import Message
 
+from csms.edge.v1 import edge_pb2
 from edge.cluster.directory import Claim, DirectoryUnavailable, Outcome, RedisDirectory
 from edge.cluster.forwarding import HANDLED_BY, Context, Forwarder, forwarded_by
 from edge.cluster.request_ids import RequestIds
 from edge.cluster.routes import Holder, Route
 from edge.registry import REPLACED_CODE, REPLACED_REASON, SessionRegistry
+from edge.service_status import Component
 from edge.session import Session
 from servicekit.settings import Settings
 
@@ -176,6 +178,41 @@ class Replica:
             except Exception:
                 LOG.exception("renewing the routes failed")
             await asyncio.sleep(interval)
+
+    async def peers(self) -> dict[str, str]:
+        """The other live replicas (id -> address); none known while Redis is down."""
+        try:
+            replicas = await self._directory.replicas()
+        except DirectoryUnavailable as error:
+            LOG.warning("%s", error)
+            return {}
+        replicas.pop(self.id, None)
+        return replicas
+
+    async def peer_components(self) -> list[Component]:
+        """The other replicas, as components whose health GET /services shows."""
+        return [
+            Component("edge", address, self._forwarder.stub(address).GetHealth)
+            for _, address in sorted((await self.peers()).items())
+        ]
+
+    async def peer_statistics(self, seconds: float) -> list[edge_pb2.Statistics]:
+        """The other replicas' own figures; a replica that does not answer is left out
+        (the merged figures say how many replicas they cover)."""
+        addresses = list((await self.peers()).values())
+        answers = await asyncio.gather(
+            *(self._forwarder.statistics(address, seconds) for address in addresses),
+            return_exceptions=True,
+        )
+        figures: list[edge_pb2.Statistics] = []
+        for address, answer in zip(addresses, answers, strict=True):
+            if isinstance(answer, grpc.aio.AioRpcError):
+                LOG.warning("statistics without replica %s: %s", address, answer.code().name)
+            elif isinstance(answer, BaseException):
+                raise answer
+            else:
+                figures.append(answer)
+        return figures
 
     async def forward_if_remote(
         self, method: str, charge_point_id: str, request: Message, context: Context

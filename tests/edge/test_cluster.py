@@ -307,3 +307,34 @@ async def test_redis_briefly_unavailable_gives_clear_errors_and_recovers_by_itse
             frame = await station.next_call()
             await station.answer(frame, {"status": "Rejected"})
             assert (await pending).status == operations_pb2.OperationStatus.REJECTED
+
+
+async def test_statistics_and_services_cover_every_replica(
+    fakes: Fakes, redis_space: RedisNamespace, tmp_path: Path
+) -> None:
+    async with (
+        replicas(tmp_path, fakes, redis_space) as (first, second),
+        remote_station(first, "CP-A"),
+        remote_station(second, "CP-B") as b,
+        edge_stub(first) as stub,
+    ):
+        assert (await b.call("Heartbeat", {}))[0] == 3
+
+        async def both_replicas_live() -> edge_pb2.Statistics | None:
+            figures = await stub.GetStatistics(edge_pb2.GetStatisticsRequest())
+            return figures if figures.replicas == 2 else None
+
+        figures = await settled(both_replicas_live, what="both replicas' heartbeats")
+        assert figures.active_connections == 2
+        assert figures.connections_by_version == {"1.6": 2}
+        # remote_station's own Heartbeat on each, and the extra one on B.
+        heartbeats = {(a.action, a.direction): a.count for a in figures.actions}
+        assert heartbeats[("Heartbeat", "received")] == 3
+        assert figures.calls_received == 3
+
+        services = await stub.ListServices(edge_pb2.ListServicesRequest())
+        edges = [s for s in services.services if s.component == "edge"]
+        assert sorted(s.address.rpartition(":")[2] for s in edges) == sorted(
+            [str(first.grpc_port), str(second.grpc_port)]
+        )
+        assert {s.status for s in edges} == {"SERVING"}
