@@ -1,4 +1,7 @@
-# One image for every role: the command chooses it (csms chargepoint|transaction|auth|edge|envoy|migrate|up).
+# One image for every role; the command chooses it:
+#   csms chargepoint | transaction | auth | edge | envoy | migrate | up
+# docker-compose.yml runs each role as its own service; `docker run` of the image alone
+# runs `csms up` (the whole system, embedded SQLite) for a quick try.
 FROM python:3.11-slim
 
 WORKDIR /app
@@ -18,8 +21,15 @@ COPY auth_svc ./auth_svc
 COPY simulator ./simulator
 COPY alembic ./alembic
 
-# Installing generates csms/ (stubs and Envoy's descriptor set) from proto/.
-RUN pip install --no-cache-dir -e . && csms generate && mkdir -p /data
+# Installing generates csms/ (stubs and Envoy's descriptor set) from proto/; the
+# components run as an unprivileged user that owns only the data dir.
+RUN pip install --no-cache-dir -e . \
+    && csms generate \
+    && useradd --system --uid 10001 --home-dir /data csms \
+    && mkdir -p /data \
+    && chown csms /data
+USER csms
 
-EXPOSE 3000 4000 4001
+# Envoy's public ports (API gateway, OCPP, charge point API), then the components' own.
+EXPOSE 3000 4000 4001 4010 50051 50052 50053 50054
 CMD ["csms", "up"]

@@ -1,7 +1,8 @@
 """``csms``: run the whole system or one component, migrate databases, generate the API.
 
 Every subcommand reads its settings from the environment (see the README's configuration
-table) and first makes sure the generated API code matches ``proto/``.
+table; ``csms up``'s flags set some of those variables) and first makes sure the generated
+API code matches ``proto/``.
 """
 
 from __future__ import annotations
@@ -11,15 +12,38 @@ import asyncio
 import json
 import os
 import sys
+from collections.abc import MutableMapping
 
 from launcher.protogen import DESCRIPTOR_SET, GenerationError, ensure_generated
 from servicekit.settings import Settings, SettingsError
+
+# ``csms up`` flags: each sets its variable before the settings are read, so a flag wins
+# over the environment (and the children, which inherit the environment, see it too).
+UP_FLAGS = (
+    ("replicas", "CSMS_EDGE_REPLICAS", "N", "edge replicas to run; more than one needs Redis"),
+    (
+        "database",
+        "CSMS_DATABASE_URL",
+        "URL",
+        "every service's database, e.g. postgresql://user:pw@host/db",
+    ),
+    (
+        "redis",
+        "CSMS_REDIS_URL",
+        "URL",
+        "the Redis the edge replicas share, e.g. redis://host:6379/0",
+    ),
+)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="csms", description="Charging Station Management System")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("up", help="run the whole system (services, edge, Envoy) on this machine")
+    up = commands.add_parser(
+        "up", help="run the whole system (services, edge, Envoy) on this machine"
+    )
+    for flag, variable, metavar, what in UP_FLAGS:
+        up.add_argument(f"--{flag}", dest=flag, metavar=metavar, help=f"{what} (sets {variable})")
     commands.add_parser("migrate", help="apply every service's database migrations")
     for name, what in (
         ("edge", "the OCPP WebSocket edge"),
@@ -27,7 +51,12 @@ def _parser() -> argparse.ArgumentParser:
         ("transaction", "the transaction service"),
         ("auth", "the authorization service"),
     ):
-        commands.add_parser(name, help=f"run {what} alone (what a container runs)")
+        component = commands.add_parser(name, help=f"run {what} alone (what a container runs)")
+        component.add_argument(
+            "--log-name",
+            metavar="NAME",
+            help="the component's name in log lines (csms up names edge replicas edge-1, ...)",
+        )
     commands.add_parser(
         "envoy", help="run Envoy in front of the components (what its container runs)"
     )
@@ -50,6 +79,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def apply_up_flags(args: argparse.Namespace, environ: MutableMapping[str, str]) -> None:
+    """Set the variable of every ``csms up`` flag given."""
+    for flag, variable, _metavar, _what in UP_FLAGS:
+        value = getattr(args, flag)
+        if value is not None:
+            environ[variable] = value
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "generate":
@@ -62,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         from launcher import sdk
 
         return sdk.main(Path(args.target))
+    if args.command == "up":
+        apply_up_flags(args, os.environ)
     try:
         ensure_generated()
         settings = Settings.from_env(os.environ)
@@ -71,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from servicekit import logs
 
-    logs.configure(args.command, settings.log_level)
+    logs.configure(getattr(args, "log_name", None) or args.command, settings.log_level)
     if args.command == "up":
         from launcher.supervisor import up
 

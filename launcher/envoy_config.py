@@ -16,6 +16,11 @@ transcoder sees it: nothing there is left to the order in which bindings were re
 Routes are derived from the ``google.api.http`` annotations: a listener routes exactly the
 methods that have a REST binding, so internal RPCs (``RecordBoot`` and friends, which only
 the edge may call) are not reachable through Envoy, not even with a native gRPC request.
+
+The edge may run as several replicas (``csms up --replicas N``, or compose's ``edge``
+service scaled); :mod:`launcher.envoy_clusters` says how Envoy balances over them, checks
+them and retries on another. Which replica holds a charge point's socket does not matter
+to a REST call: the replicas forward operations among themselves (Redis says where).
 """
 
 from __future__ import annotations
@@ -23,12 +28,21 @@ from __future__ import annotations
 import json
 import os.path
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from google.api import annotations_pb2
 from google.protobuf.descriptor import ServiceDescriptor
 
+from launcher.envoy_clusters import (
+    EDGE_GRPC,
+    EDGE_WS,
+    GRPC_RETRY_ON,
+    WEBSOCKET_RETRY_ON,
+    HealthCheck,
+    Upstream,
+    cluster_config,
+    edge_retry_policy,
+)
 from servicekit.settings import Settings
 
 _TRANSCODER = (
@@ -39,7 +53,6 @@ _HCM = (
     "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager"
 )
 _ROUTER = "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"
-_HTTP_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions"
 _FILTER_CONFIG = "type.googleapis.com/envoy.config.route.v3.FilterConfig"
 _TRANSCODER_NAME = "envoy.filters.http.grpc_json_transcoder"
 _CONNECTION_LIMIT = (
@@ -66,15 +79,6 @@ OPENAPI_PATH = "/openapi.json"
 GATEWAY_PREFIX = "/api/v1/"
 
 
-@dataclass(frozen=True)
-class Upstream:
-    """A component Envoy forwards to: a cluster name and a ``host:port``."""
-
-    cluster: str
-    address: str
-    http2: bool
-
-
 def services() -> dict[str, tuple[ServiceDescriptor, str]]:
     """The API's gRPC services by short name, with the cluster that serves each."""
     from csms.auth.v1 import auth_pb2
@@ -83,7 +87,7 @@ def services() -> dict[str, tuple[ServiceDescriptor, str]]:
     from csms.transaction.v1 import transaction_pb2
 
     return {
-        "edge": (edge_pb2.DESCRIPTOR.services_by_name["EdgeService"], "edge_grpc"),
+        "edge": (edge_pb2.DESCRIPTOR.services_by_name["EdgeService"], EDGE_GRPC),
         "chargepoint": (
             chargepoint_pb2.DESCRIPTOR.services_by_name["ChargePointService"],
             "chargepoint",
@@ -103,34 +107,6 @@ def rest_methods(service: ServiceDescriptor) -> list[str]:
         for method in service.methods
         if method.GetOptions().HasExtension(annotations_pb2.http)
     ]
-
-
-def _address(address: str) -> dict[str, Any]:
-    host, _, port = address.rpartition(":")
-    return {"socket_address": {"address": host.strip("[]"), "port_value": int(port)}}
-
-
-def _cluster(upstream: Upstream) -> dict[str, Any]:
-    cluster: dict[str, Any] = {
-        "name": upstream.cluster,
-        "type": "STRICT_DNS",
-        "dns_lookup_family": "V4_PREFERRED",
-        "connect_timeout": "2s",
-        "load_assignment": {
-            "cluster_name": upstream.cluster,
-            "endpoints": [
-                {"lb_endpoints": [{"endpoint": {"address": _address(upstream.address)}}]}
-            ],
-        },
-    }
-    if upstream.http2:
-        cluster["typed_extension_protocol_options"] = {
-            _HTTP_OPTIONS: {
-                "@type": f"type.googleapis.com/{_HTTP_OPTIONS}",
-                "explicit_http_config": {"http2_protocol_options": {}},
-            }
-        }
-    return cluster
 
 
 def _transcoder(descriptor: str, names: Sequence[str], *, strict_paths: bool) -> dict[str, Any]:
@@ -164,9 +140,10 @@ def _method_routes(chosen: Iterable[str]) -> list[dict[str, Any]]:
     for name in chosen:
         service, cluster = table[name]
         for path in rest_methods(service):
-            routes.append(
-                {"match": {"path": path}, "route": {"cluster": cluster, "timeout": "30s"}}
-            )
+            route: dict[str, Any] = {"cluster": cluster, "timeout": "30s"}
+            if cluster == EDGE_GRPC:
+                route["retry_policy"] = edge_retry_policy(GRPC_RETRY_ON)
+            routes.append({"match": {"path": path}, "route": route})
     return routes
 
 
@@ -286,18 +263,28 @@ def build(settings: Settings, descriptor: str) -> dict[str, Any]:
         return [table[n][0].full_name for n in names]
 
     upstreams = [
-        Upstream("edge_ws", settings.edge_ws_address, http2=False),
-        Upstream("edge_grpc", settings.edge_address, http2=True),
-        Upstream("chargepoint", settings.chargepoint_address, http2=True),
-        Upstream("transaction", settings.transaction_address, http2=True),
-        Upstream("auth", settings.auth_address, http2=True),
+        Upstream(
+            EDGE_WS,
+            settings.edge_ws_addresses,
+            http2=False,
+            health_check=HealthCheck.TCP,
+            lb_policy="LEAST_REQUEST",
+        ),
+        Upstream(EDGE_GRPC, settings.edge_addresses, http2=True, health_check=HealthCheck.GRPC),
+        Upstream("chargepoint", [settings.chargepoint_address], http2=True),
+        Upstream("transaction", [settings.transaction_address], http2=True),
+        Upstream("auth", [settings.auth_address], http2=True),
     ]
     documents = os.path.dirname(descriptor) or "."
     ocpp_routes = [
         {
             "match": {"prefix": "/ocpp"},
             # No timeout: the WebSocket lives as long as the charge point stays connected.
-            "route": {"cluster": "edge_ws", "timeout": "0s"},
+            "route": {
+                "cluster": EDGE_WS,
+                "timeout": "0s",
+                "retry_policy": edge_retry_policy(WEBSOCKET_RETRY_ON),
+            },
         },
         _document_route(f"{documents}/{OPENAPI_FILES['ocpp']}"),
         *_method_routes(["edge"]),
@@ -332,7 +319,7 @@ def build(settings: Settings, descriptor: str) -> dict[str, Any]:
     return {
         "static_resources": {
             "listeners": listeners,
-            "clusters": [_cluster(u) for u in upstreams],
+            "clusters": [cluster_config(u) for u in upstreams],
         },
         "overload_manager": {
             "resource_monitors": [

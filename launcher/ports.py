@@ -1,4 +1,9 @@
-"""Say clearly, before starting anything, which configured port is already taken."""
+"""Say clearly, before starting anything, which configured port is already taken.
+
+Edge replica ``i`` (0-based) of ``csms up --replicas N`` listens on ``CSMS_EDGE_WS_PORT + i``
+and ``CSMS_EDGE_GRPC_PORT + i``, so every replica's ports are checked, each named by the
+variable that moves it.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ from dataclasses import dataclass
 
 from servicekit.settings import Settings
 
+HIGHEST_PORT = 65535
+
 
 @dataclass(frozen=True)
 class PortUse:
@@ -15,6 +22,30 @@ class PortUse:
     host: str
     port: int
     what: str
+    offset: int = 0
+
+    @property
+    def label(self) -> str:
+        """The variable, with the replica's offset when it is not the first replica's port."""
+        return f"{self.variable}+{self.offset}" if self.offset else self.variable
+
+
+def replica_name(index: int) -> str:
+    """``edge-1`` for replica 0, and so on: what logs, banners and ``processes.json`` say."""
+    return f"edge-{index + 1}"
+
+
+def _edge_ports(settings: Settings) -> list[PortUse]:
+    internal, replicas = settings.internal_host, settings.edge_replicas
+    uses: list[PortUse] = []
+    for variable, base, kind in (
+        ("CSMS_EDGE_WS_PORT", settings.edge_ws_port, "WebSocket"),
+        ("CSMS_EDGE_GRPC_PORT", settings.edge_grpc_port, "gRPC"),
+    ):
+        for i in range(replicas):
+            name = "edge" if replicas == 1 else replica_name(i)
+            uses.append(PortUse(variable, internal, base + i, f"{name} {kind}", i))
+    return uses
 
 
 def planned(settings: Settings) -> list[PortUse]:
@@ -28,8 +59,7 @@ def planned(settings: Settings) -> list[PortUse]:
             "charge point REST API",
         ),
         PortUse("CSMS_API_GATEWAY_PORT", public, settings.api_gateway_port, "API gateway REST"),
-        PortUse("CSMS_EDGE_WS_PORT", internal, settings.edge_ws_port, "edge WebSocket"),
-        PortUse("CSMS_EDGE_GRPC_PORT", internal, settings.edge_grpc_port, "edge gRPC"),
+        *_edge_ports(settings),
         PortUse(
             "CSMS_CHARGEPOINT_GRPC_PORT",
             internal,
@@ -51,10 +81,21 @@ def conflicts(settings: Settings) -> list[str]:
     problems = []
     seen: dict[int, PortUse] = {}
     for use in planned(settings):
+        if use.port > HIGHEST_PORT:
+            problems.append(
+                f"{use.label} is {use.port} ({use.what}), past the last TCP port {HIGHEST_PORT}: "
+                f"lower {use.variable} or run fewer replicas"
+            )
+            continue
         if use.port in seen:
             other = seen[use.port]
             problems.append(
-                f"{use.variable} and {other.variable} are both {use.port}; give each its own port"
+                f"{use.label} and {other.label} are both {use.port}; give each its own port"
+                + (
+                    " (edge replica i listens on the edge ports + i)"
+                    if use.offset or other.offset
+                    else ""
+                )
             )
             continue
         seen[use.port] = use

@@ -1,10 +1,12 @@
 """``csms up``: the whole system on one machine, as child processes.
 
-Order of start: migrations, the three services, the edge, Envoy; each must be ready
-(gRPC health SERVING, or Envoy answering) before the next starts. Ctrl-C or SIGTERM
-stops them in reverse order; if any child dies, the others are stopped too and the exit
-status says so. Children run in their own sessions, so a terminal's Ctrl-C reaches only
-the supervisor, which then stops them in order.
+Order of start: migrations, the three services, the edge replicas (``edge-1`` ..
+``edge-N``), Envoy; each must be ready (gRPC health SERVING, or Envoy answering) before
+the next starts, and a child that dies during start-up ends the start. Once up, a child
+that dies is restarted (:mod:`launcher.fleet`), and ``$CSMS_DATA_DIR/run/processes.json``
+says which pid each has. Ctrl-C or SIGTERM stops them in reverse order. Children run in
+their own sessions, so a terminal's Ctrl-C reaches only the supervisor, which then stops
+them in order.
 """
 
 from __future__ import annotations
@@ -14,58 +16,32 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 from launcher import ports
 from launcher.envoy_config import build as envoy_config
+from launcher.fleet import Fleet, Spec
 from launcher.migrate import migrate_all
 from launcher.protogen import DESCRIPTOR_SET
+from launcher.readiness import (
+    StartupError,
+    check_redis,
+    reachable,
+    wait_grpc,
+    wait_http,
+    without_password,
+)
 from servicekit.settings import Settings
 
-READY_TIMEOUT = 30.0
-STOP_TIMEOUT = 8.0
+__all__ = ["StartupError", "envoy_binary", "envoy_command", "exec_envoy", "up"]
 
-
-class StartupError(RuntimeError):
-    """A component did not come up; the message says which and why."""
-
-
-@dataclass
-class Child:
-    name: str
-    process: subprocess.Popen[bytes]
-
-
-@dataclass
-class Fleet:
-    children: list[Child] = field(default_factory=list)
-
-    def spawn(self, name: str, command: list[str]) -> Child:
-        child = Child(name, subprocess.Popen(command, start_new_session=True))
-        self.children.append(child)
-        return child
-
-    def dead(self) -> Child | None:
-        return next((c for c in self.children if c.process.poll() is not None), None)
-
-    def stop(self) -> None:
-        """Reverse start order: Envoy first, the services last."""
-        for child in reversed(self.children):
-            if child.process.poll() is None:
-                child.process.send_signal(signal.SIGTERM)
-                try:
-                    child.process.wait(STOP_TIMEOUT)
-                except subprocess.TimeoutExpired:
-                    print(
-                        f"csms up: {child.name} did not stop in {STOP_TIMEOUT:.0f}s; killing it",
-                        file=sys.stderr,
-                    )
-                    child.process.kill()
-                    child.process.wait()
+# How often the supervisor looks at its children.
+SUPERVISE_INTERVAL = 0.2
+SERVICES = ("chargepoint", "transaction", "auth")
 
 
 def envoy_binary(settings: Settings) -> str:
@@ -110,58 +86,37 @@ def exec_envoy(settings: Settings) -> int:
     return 1  # not reached: execv replaces the process
 
 
-def _component(name: str) -> list[str]:
-    return [sys.executable, "-m", "launcher.cli", name]
+def _component(name: str, log_name: str | None = None) -> list[str]:
+    command = [sys.executable, "-m", "launcher.cli", name]
+    return command if log_name is None else [*command, "--log-name", log_name]
 
 
-async def _grpc_ready(address: str, deadline: float) -> bool:
-    import grpc
-    from grpc_health.v1 import health_pb2, health_pb2_grpc
+def edge_replicas(settings: Settings) -> list[tuple[Spec, str]]:
+    """Each replica's spec and the gRPC address its health is read at.
 
-    async with grpc.aio.insecure_channel(address) as channel:
-        stub = health_pb2_grpc.HealthStub(channel)
-        while time.monotonic() < deadline:
-            try:
-                reply = await stub.Check(health_pb2.HealthCheckRequest(), timeout=1.0)
-            except grpc.aio.AioRpcError:
-                await asyncio.sleep(0.1)
-                continue
-            if reply.status == health_pb2.HealthCheckResponse.SERVING:
-                return True
-    return False
-
-
-def _wait_grpc(fleet: Fleet, child: Child, address: str) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT
-    if not asyncio.run(_grpc_ready(address, deadline)):
-        raise StartupError(
-            f"{child.name} did not become ready at {address} within {READY_TIMEOUT:.0f}s"
+    Replica ``i`` listens on the edge ports + ``i``; every replica is told the whole list
+    of replicas (what its own settings would otherwise compute from its own ports) and
+    the address at which the others reach it.
+    """
+    host = reachable(settings.internal_host)
+    replicas = []
+    for i in range(settings.edge_replicas):
+        name = ports.replica_name(i)
+        grpc_address = f"{host}:{settings.edge_grpc_port + i}"
+        env = dict(os.environ)
+        env.update(
+            {
+                "CSMS_EDGE_WS_PORT": str(settings.edge_ws_port + i),
+                "CSMS_EDGE_GRPC_PORT": str(settings.edge_grpc_port + i),
+                "CSMS_EDGE_ADDRESS": settings.edge_address,
+                "CSMS_EDGE_WS_ADDRESS": settings.edge_ws_address,
+            }
         )
-    _check_alive(fleet)
-
-
-def _wait_http(fleet: Fleet, child: Child, url: str) -> None:
-    import urllib.error
-    import urllib.request
-
-    deadline = time.monotonic() + READY_TIMEOUT
-    while time.monotonic() < deadline:
-        _check_alive(fleet)
-        try:
-            with urllib.request.urlopen(url, timeout=1.0) as reply:
-                if reply.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.1)
-    raise StartupError(f"{child.name} did not answer {url} within {READY_TIMEOUT:.0f}s")
-
-
-def _check_alive(fleet: Fleet) -> None:
-    dead = fleet.dead()
-    if dead is not None:
-        raise StartupError(
-            f"{dead.name} exited with status {dead.process.returncode} while starting"
-        )
+        if settings.edge_replicas > 1:
+            # One advertised address cannot be every replica's.
+            env["CSMS_EDGE_ADVERTISE_ADDRESS"] = grpc_address
+        replicas.append((Spec(name, _component("edge", name), env), grpc_address))
+    return replicas
 
 
 async def _seed_demo_tag(settings: Settings) -> str:
@@ -187,12 +142,44 @@ async def _seed_demo_tag(settings: Settings) -> str:
     return "created"
 
 
-def _local(host: str) -> str:
-    return "localhost" if host in {"0.0.0.0", "::", ""} else host
+def pid_file(settings: Settings) -> Path:
+    return settings.data_dir / "run" / "processes.json"
+
+
+def _database(settings: Settings) -> str:
+    urls = {
+        settings.chargepoint_database_url,
+        settings.transaction_database_url,
+        settings.auth_database_url,
+    }
+    kinds = {make_url(url).get_backend_name() for url in urls}
+    if kinds == {"sqlite"}:
+        return "SQLite, one file per service in the data dir"
+    if len(urls) == 1:
+        (url,) = urls
+        shown = make_url(url).render_as_string(hide_password=True)
+        return f"PostgreSQL {shown} (a schema per service)" if kinds == {"postgresql"} else shown
+    return "one per service: " + ", ".join(
+        f"{service} {make_url(url).get_backend_name()}"
+        for service, url in zip(
+            SERVICES,
+            (
+                settings.chargepoint_database_url,
+                settings.transaction_database_url,
+                settings.auth_database_url,
+            ),
+            strict=True,
+        )
+    )
+
+
+def _span(host: str, first: int, count: int) -> str:
+    return f"{host}:{first}" if count == 1 else f"{host}:{first}-{first + count - 1}"
 
 
 def _banner(settings: Settings, seeded: str | None) -> str:
-    host = _local(settings.public_host)
+    host = "localhost" if settings.public_host in {"0.0.0.0", "::", ""} else settings.public_host
+    internal, replicas = reachable(settings.internal_host), settings.edge_replicas
     lines = [
         "",
         "CSMS is up.",
@@ -203,7 +190,19 @@ def _banner(settings: Settings, seeded: str | None) -> str:
         " /transactions",
         f"  API gateway          http://{host}:{settings.api_gateway_port}/api/v1/...,"
         " /services, /openapi.json",
+        f"  Edge replicas        {replicas} (WebSocket "
+        f"{_span(internal, settings.edge_ws_port, replicas)}, gRPC "
+        f"{_span(internal, settings.edge_grpc_port, replicas)})",
+        f"  Database             {_database(settings)}",
+    ]
+    if settings.redis_url:
+        lines.append(
+            f"  Redis                {without_password(settings.redis_url)}"
+            f" (key prefix {settings.redis_prefix})"
+        )
+    lines += [
         f"  Data                 {settings.data_dir}",
+        f"  Processes            {pid_file(settings)}",
         f"  Admission policy     {settings.admission_policy.value}"
         + (
             "  (unknown charge points are accepted: fine for trying it out, not for production)"
@@ -215,14 +214,14 @@ def _banner(settings: Settings, seeded: str | None) -> str:
         lines.append(f"  Demo id tag          {settings.demo_id_tag} ({seeded}, Accepted)")
     lines += [
         f"Try: csms-sim SIM001 1.6 ws://{host}:{settings.ocpp_port}/ocpp   (or 2.0.1, 2.1)",
-        "Ctrl-C stops everything.",
+        "A component that dies is restarted; Ctrl-C stops everything.",
         "",
     ]
     return "\n".join(lines)
 
 
-def _wait_for_stop(fleet: Fleet) -> int:
-    """Block until a signal (status 0) or a child's death (status 1)."""
+def _supervise_until_signal(fleet: Fleet) -> int:
+    """Keep the children running until SIGINT or SIGTERM; then status 0."""
     stopping = {"signal": 0}
 
     def on_signal(signum: int, _frame: object) -> None:
@@ -231,19 +230,34 @@ def _wait_for_stop(fleet: Fleet) -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     while not stopping["signal"]:
-        dead = fleet.dead()
-        if dead is not None:
-            print(
-                f"csms up: {dead.name} exited with status {dead.process.returncode};"
-                " stopping the rest",
-                file=sys.stderr,
-            )
-            return 1
-        time.sleep(0.2)
+        fleet.supervise()
+        time.sleep(SUPERVISE_INTERVAL)
     print(
         f"\ncsms up: {signal.Signals(stopping['signal']).name} received; stopping", file=sys.stderr
     )
     return 0
+
+
+def _start(settings: Settings, fleet: Fleet) -> str | None:
+    """Start every child in order, each ready before the next; return the demo tag's fate."""
+    host = reachable(settings.internal_host)
+    services = {
+        "chargepoint": f"{host}:{settings.chargepoint_grpc_port}",
+        "transaction": f"{host}:{settings.transaction_grpc_port}",
+        "auth": f"{host}:{settings.auth_grpc_port}",
+    }
+    # Started together (they do not need each other to start), then awaited in turn.
+    started = [
+        (fleet.spawn(Spec(name, _component(name))), address) for name, address in services.items()
+    ]
+    for child, address in started:
+        wait_grpc(fleet, child, address)
+    replicas = [(fleet.spawn(spec), address) for spec, address in edge_replicas(settings)]
+    for child, address in replicas:
+        wait_grpc(fleet, child, address)
+    envoy = fleet.spawn(Spec("envoy", envoy_command(settings)))
+    wait_http(fleet, envoy, f"http://127.0.0.1:{settings.chargepoint_api_port}/health")
+    return asyncio.run(_seed_demo_tag(settings)) if settings.demo_id_tag else None
 
 
 def up(settings: Settings) -> int:
@@ -252,31 +266,22 @@ def up(settings: Settings) -> int:
         for problem in problems:
             print(f"csms up: {problem}", file=sys.stderr)
         return 1
+    try:
+        if settings.redis_url:
+            check_redis(settings.redis_url)
+    except StartupError as error:
+        print(f"csms up: {error}", file=sys.stderr)
+        return 1
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if migrate_all(settings) != 0:
         return 1
-    fleet = Fleet()
+    fleet = Fleet(pid_file(settings))
     # Ctrl-C during start-up must still stop what has started.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        services = {
-            "chargepoint": settings.chargepoint_address,
-            "transaction": settings.transaction_address,
-            "auth": settings.auth_address,
-        }
-        # Started together (they do not need each other to start), then awaited in turn.
-        started = [
-            (fleet.spawn(name, _component(name)), address) for name, address in services.items()
-        ]
-        for child, address in started:
-            _wait_grpc(fleet, child, address)
-        edge = fleet.spawn("edge", _component("edge"))
-        _wait_grpc(fleet, edge, settings.edge_address)
-        envoy = fleet.spawn("envoy", envoy_command(settings))
-        _wait_http(fleet, envoy, f"http://127.0.0.1:{settings.chargepoint_api_port}/health")
-        seeded = asyncio.run(_seed_demo_tag(settings)) if settings.demo_id_tag else None
+        seeded = _start(settings, fleet)
         print(_banner(settings, seeded), flush=True)
-        status = _wait_for_stop(fleet)
+        status = _supervise_until_signal(fleet)
     except StartupError as error:
         print(f"csms up: {error}", file=sys.stderr)
         status = 1

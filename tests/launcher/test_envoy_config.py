@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -12,27 +10,87 @@ import pytest
 from launcher import protogen
 from launcher.envoy_config import build, rest_methods, services
 from launcher.protogen import DESCRIPTOR_SET
-from launcher.supervisor import envoy_binary
 from servicekit.settings import Settings
+from tests.launcher.envoy_validation import validate_with_envoy
 
 
-def _settings(tmp_path: Path) -> Settings:
-    return Settings.from_env({"CSMS_DATA_DIR": str(tmp_path), "CSMS_PUBLIC_HOST": "127.0.0.1"})
-
-
-def test_real_envoy_accepts_the_configuration(tmp_path: Path) -> None:
-    settings = _settings(tmp_path)
-    config = tmp_path / "envoy.json"
-    config.write_text(json.dumps(build(settings, str(DESCRIPTOR_SET))))
-    result = subprocess.run(
-        [envoy_binary(settings), "--mode", "validate", "-c", str(config), "--disable-hot-restart"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+def _settings(tmp_path: Path, **env: str) -> Settings:
+    return Settings.from_env(
+        {"CSMS_DATA_DIR": str(tmp_path), "CSMS_PUBLIC_HOST": "127.0.0.1", **env}
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "OK" in result.stdout + result.stderr
+
+
+def _replicas(tmp_path: Path, count: int = 3) -> Settings:
+    return _settings(
+        tmp_path, CSMS_EDGE_REPLICAS=str(count), CSMS_REDIS_URL="redis://127.0.0.1:6379/0"
+    )
+
+
+@pytest.mark.parametrize("replicas", [1, 3])
+def test_real_envoy_accepts_the_configuration(tmp_path: Path, replicas: int) -> None:
+    settings = _replicas(tmp_path, replicas)
+    validate_with_envoy(settings, build(settings, str(DESCRIPTOR_SET)), tmp_path / "envoy.json")
+
+
+def _cluster(config: dict[str, Any], name: str) -> dict[str, Any]:
+    (found,) = [c for c in config["static_resources"]["clusters"] if c["name"] == name]
+    return dict(found)
+
+
+def _endpoints(cluster: dict[str, Any]) -> list[str]:
+    (locality,) = cluster["load_assignment"]["endpoints"]
+    return [
+        "{address}:{port_value}".format(**e["endpoint"]["address"]["socket_address"])
+        for e in locality["lb_endpoints"]
+    ]
+
+
+def test_each_edge_replica_is_a_host_of_both_edge_clusters(tmp_path: Path) -> None:
+    settings = _replicas(tmp_path)
+    config = build(settings, "/descriptors.pb")
+    ws, grpc = _cluster(config, "edge_ws"), _cluster(config, "edge_grpc")
+    assert _endpoints(ws) == [f"127.0.0.1:{settings.edge_ws_port + i}" for i in range(3)]
+    assert _endpoints(grpc) == [f"127.0.0.1:{settings.edge_grpc_port + i}" for i in range(3)]
+    # Long-lived WebSockets: the replica holding the fewest gets the next one.
+    assert ws["lb_policy"] == "LEAST_REQUEST"
+    # Resolved as DNS, so a compose service name becomes one host per replica.
+    assert ws["type"] == grpc["type"] == "STRICT_DNS"
+
+
+def test_a_compose_service_name_is_one_dns_endpoint(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, CSMS_EDGE_ADDRESS="edge:50054", CSMS_EDGE_WS_ADDRESS="edge:4010")
+    config = build(settings, "/descriptors.pb")
+    assert _endpoints(_cluster(config, "edge_ws")) == ["edge:4010"]
+    assert _endpoints(_cluster(config, "edge_grpc")) == ["edge:50054"]
+
+
+def test_edge_replicas_are_health_checked_often(tmp_path: Path) -> None:
+    config = build(_replicas(tmp_path), "/descriptors.pb")
+    (grpc_check,) = _cluster(config, "edge_grpc")["health_checks"]
+    (tcp_check,) = _cluster(config, "edge_ws")["health_checks"]
+    assert "grpc_health_check" in grpc_check
+    assert "tcp_health_check" in tcp_check
+    for check in (grpc_check, tcp_check):
+        # Also while no request flows (Envoy's default then is a minute).
+        assert check["interval"] == check["no_traffic_interval"] == "1s"
+    assert "health_checks" not in _cluster(config, "chargepoint")
+
+
+def test_routes_to_the_edge_retry_on_another_replica(tmp_path: Path) -> None:
+    config = build(_replicas(tmp_path), "/descriptors.pb")
+    websocket = _routes(config, "ocpp")[0]["route"]
+    assert websocket["cluster"] == "edge_ws"
+    assert websocket["retry_policy"]["retry_on"] == "connect-failure,reset"
+    predicates = websocket["retry_policy"]["retry_host_predicate"]
+    assert [p["name"] for p in predicates] == ["envoy.retry_host_predicates.previous_hosts"]
+    for listener in ("ocpp", "api_gateway"):
+        for route in _routes(config, listener):
+            target = route.get("route", {})
+            if target.get("cluster") == "edge_grpc":
+                # Never "reset": an operation the edge received may have reached the station.
+                assert target["retry_policy"]["retry_on"] == "connect-failure,refused-stream"
+            elif target.get("cluster") in {"chargepoint", "transaction", "auth"}:
+                assert "retry_policy" not in target
 
 
 def _routed_paths(config: dict[str, Any], listener: str) -> list[str]:

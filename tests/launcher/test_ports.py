@@ -3,9 +3,9 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
-from launcher.ports import conflicts
+from launcher.ports import conflicts, planned
 from servicekit.settings import Settings
-from tests.support.ports import free_port
+from tests.support.ports import free_port, free_port_block
 
 
 def _settings(tmp_path: Path, **ports: int) -> Settings:
@@ -47,3 +47,66 @@ def test_two_settings_with_one_port_are_refused(tmp_path: Path) -> None:
     assert problems == [
         f"CSMS_AUTH_GRPC_PORT and CSMS_EDGE_WS_PORT are both {port}; give each its own port"
     ]
+
+
+def _replica_settings(tmp_path: Path, replicas: int, **ports: int) -> Settings:
+    env = {
+        "CSMS_DATA_DIR": str(tmp_path),
+        "CSMS_PUBLIC_HOST": "127.0.0.1",
+        "CSMS_EDGE_REPLICAS": str(replicas),
+        "CSMS_REDIS_URL": "redis://127.0.0.1:6379/0",
+        "CSMS_EDGE_WS_PORT": str(free_port_block(replicas)),
+        "CSMS_EDGE_GRPC_PORT": str(free_port_block(replicas)),
+    }
+    for name in (
+        "CSMS_OCPP_PORT",
+        "CSMS_CHARGEPOINT_API_PORT",
+        "CSMS_API_GATEWAY_PORT",
+        "CSMS_CHARGEPOINT_GRPC_PORT",
+        "CSMS_TRANSACTION_GRPC_PORT",
+        "CSMS_AUTH_GRPC_PORT",
+    ):
+        env[name] = str(free_port())
+    env.update({name: str(port) for name, port in ports.items()})
+    return Settings.from_env(env)
+
+
+def test_every_replica_port_is_planned(tmp_path: Path) -> None:
+    settings = _replica_settings(tmp_path, 3)
+    edge = [use for use in planned(settings) if use.variable.startswith("CSMS_EDGE_")]
+    assert [(use.label, use.port, use.what) for use in edge] == [
+        ("CSMS_EDGE_WS_PORT", settings.edge_ws_port, "edge-1 WebSocket"),
+        ("CSMS_EDGE_WS_PORT+1", settings.edge_ws_port + 1, "edge-2 WebSocket"),
+        ("CSMS_EDGE_WS_PORT+2", settings.edge_ws_port + 2, "edge-3 WebSocket"),
+        ("CSMS_EDGE_GRPC_PORT", settings.edge_grpc_port, "edge-1 gRPC"),
+        ("CSMS_EDGE_GRPC_PORT+1", settings.edge_grpc_port + 1, "edge-2 gRPC"),
+        ("CSMS_EDGE_GRPC_PORT+2", settings.edge_grpc_port + 2, "edge-3 gRPC"),
+    ]
+
+
+def test_a_taken_port_of_a_later_replica_is_named(tmp_path: Path) -> None:
+    settings = _replica_settings(tmp_path, 3)
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", settings.edge_grpc_port + 2))
+        holder.listen()
+        problems = conflicts(settings)
+    assert len(problems) == 1
+    assert f"port {settings.edge_grpc_port + 2} on 127.0.0.1 (edge-3 gRPC)" in problems[0]
+    assert "CSMS_EDGE_GRPC_PORT=" in problems[0]
+
+
+def test_replica_ports_running_into_another_setting_are_refused(tmp_path: Path) -> None:
+    base = free_port_block(4)
+    settings = _replica_settings(
+        tmp_path, 3, CSMS_EDGE_WS_PORT=base, CSMS_CHARGEPOINT_GRPC_PORT=base + 2
+    )
+    assert conflicts(settings) == [
+        f"CSMS_CHARGEPOINT_GRPC_PORT and CSMS_EDGE_WS_PORT+2 are both {base + 2}; give each its"
+        " own port (edge replica i listens on the edge ports + i)"
+    ]
+
+
+def test_replica_ports_past_the_last_port_are_refused(tmp_path: Path) -> None:
+    settings = _replica_settings(tmp_path, 3, CSMS_EDGE_WS_PORT=65534)
+    problems = conflicts(settings)
+    assert any(p.startswith("CSMS_EDGE_WS_PORT+2 is 65536 (edge-3 WebSocket)") for p in problems)

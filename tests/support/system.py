@@ -1,18 +1,25 @@
-"""``csms up`` as a subprocess on free ports, for end-to-end tests."""
+"""``csms up`` as a subprocess on free ports, for end-to-end tests.
+
+``running_system(data_dir, "--replicas", "3", ...)`` passes its arguments to ``csms up``;
+edge replicas get blocks of consecutive free ports (replica i listens on the edge ports
++ i), and :class:`System` says where each replica listens and which pid each child has
+(from the supervisor's ``run/processes.json``).
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support.ports import free_port
+from tests.support.ports import free_port, free_port_block
 
 PORT_VARIABLES = (
     "CSMS_OCPP_PORT",
@@ -24,6 +31,8 @@ PORT_VARIABLES = (
     "CSMS_TRANSACTION_GRPC_PORT",
     "CSMS_AUTH_GRPC_PORT",
 )
+# Ports of the first replica; replica i listens on each + i.
+EDGE_PORT_VARIABLES = ("CSMS_EDGE_WS_PORT", "CSMS_EDGE_GRPC_PORT")
 
 
 @dataclass
@@ -31,6 +40,7 @@ class System:
     env: dict[str, str]
     process: subprocess.Popen[bytes]
     output: Path
+    replicas: int = 1
 
     def port(self, variable: str) -> int:
         return int(self.env[variable])
@@ -51,13 +61,58 @@ class System:
     def gateway(self) -> str:
         return f"http://127.0.0.1:{self.port('CSMS_OCPP_PORT')}"
 
+    @property
+    def edge_ws_urls(self) -> list[str]:
+        """Each replica's own OCPP WebSocket endpoint (behind Envoy), replica 1 first."""
+        base = self.port("CSMS_EDGE_WS_PORT")
+        return [f"ws://127.0.0.1:{base + i}/ocpp" for i in range(self.replicas)]
+
+    @property
+    def edge_grpc_addresses(self) -> list[str]:
+        """Each replica's EdgeService ``host:port``, replica 1 first."""
+        base = self.port("CSMS_EDGE_GRPC_PORT")
+        return [f"127.0.0.1:{base + i}" for i in range(self.replicas)]
+
+    def grpc_address(self, component: str) -> str:
+        """``chargepoint``, ``transaction`` or ``auth``: where its gRPC server listens."""
+        return f"127.0.0.1:{self.port(f'CSMS_{component.upper()}_GRPC_PORT')}"
+
+    def pids(self) -> dict[str, int]:
+        """Each running child's pid by name (``edge-2``, ``auth``, ``envoy``, ...); a child
+        waiting for its restart is missing."""
+        path = Path(self.env["CSMS_DATA_DIR"]) / "run" / "processes.json"
+        try:
+            found: dict[str, int] = json.loads(path.read_text())
+        except FileNotFoundError:
+            return {}
+        return found
+
+    def pid(self, name: str) -> int:
+        return self.pids()[name]
+
     def log(self) -> str:
         return self.output.read_text(errors="replace")
 
 
-def system_env(data_dir: Path, **overrides: str) -> dict[str, str]:
+def _ports(replicas: int) -> dict[str, str]:
+    """Free ports for every variable, the edge's in blocks of ``replicas``, none shared."""
+    while True:
+        chosen = {
+            name: (free_port_block(replicas) if name in EDGE_PORT_VARIABLES else free_port())
+            for name in PORT_VARIABLES
+        }
+        used = [
+            port + (i if name in EDGE_PORT_VARIABLES else 0)
+            for name, port in chosen.items()
+            for i in range(replicas if name in EDGE_PORT_VARIABLES else 1)
+        ]
+        if len(set(used)) == len(used):
+            return {name: str(port) for name, port in chosen.items()}
+
+
+def system_env(data_dir: Path, *, replicas: int = 1, **overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CSMS_")}
-    env.update({name: str(free_port()) for name in PORT_VARIABLES})
+    env.update(_ports(replicas))
     env.update(
         {
             "CSMS_DATA_DIR": str(data_dir),
@@ -70,24 +125,38 @@ def system_env(data_dir: Path, **overrides: str) -> dict[str, str]:
     return env
 
 
-def start_up(env: dict[str, str], output: Path) -> subprocess.Popen[bytes]:
+def start_up(
+    env: dict[str, str], output: Path, args: Sequence[str] = ()
+) -> subprocess.Popen[bytes]:
     with output.open("wb") as sink:
         return subprocess.Popen(
-            [sys.executable, "-m", "launcher.cli", "up"],
+            [sys.executable, "-m", "launcher.cli", "up", *args],
             env=env,
             stdout=sink,
             stderr=subprocess.STDOUT,
         )
 
 
+def replicas_of(args: Sequence[str], overrides: Mapping[str, str]) -> int:
+    """The edge replicas ``csms up`` will run with these arguments and variables."""
+    for i, arg in enumerate(args):
+        if arg == "--replicas":
+            return int(args[i + 1])
+        if arg.startswith("--replicas="):
+            return int(arg.partition("=")[2])
+    return int(overrides.get("CSMS_EDGE_REPLICAS", "1"))
+
+
 @contextmanager
-def running_system(data_dir: Path, **overrides: str) -> Iterator[System]:
-    """Start ``csms up``; wait for its banner; stop it with SIGTERM and check it stopped cleanly."""
-    env = system_env(data_dir, **overrides)
+def running_system(data_dir: Path, *args: str, **overrides: str) -> Iterator[System]:
+    """Start ``csms up ARGS``; wait for its banner; stop it with SIGTERM and check it
+    stopped cleanly."""
+    replicas = replicas_of(args, overrides)
+    env = system_env(data_dir, replicas=replicas, **overrides)
     output = data_dir / "csms-up.log"
     data_dir.mkdir(parents=True, exist_ok=True)
-    process = start_up(env, output)
-    system = System(env, process, output)
+    process = start_up(env, output, args)
+    system = System(env, process, output, replicas)
     deadline = time.monotonic() + 90
     try:
         while "CSMS is up." not in system.log():
