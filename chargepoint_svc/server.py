@@ -37,7 +37,9 @@ class RunningService:
 
 async def start(settings: Settings, *, port: int | None = None) -> RunningService:
     """Serve ChargePointService on ``settings.internal_host`` (port 0: any free port)."""
-    engine = create_engine(settings.chargepoint_database_url, "chargepoint")
+    engine = create_engine(
+        settings.chargepoint_database_url, "chargepoint", timeout=settings.grpc_timeout
+    )
     admission = Admission(
         policy=settings.admission_policy,
         heartbeat_interval=settings.heartbeat_interval,

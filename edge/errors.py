@@ -14,7 +14,10 @@
 A station that receives an InternalError retries the message later (OCPP 1.6 §4.7 for
 transaction messages; any message for a well-behaved station), which is what an outage
 of a service needs. A refusal the service explained is the station's (or its operator's)
-to fix, so it carries the service's own words.
+to fix, so it carries the service's own words. So does an UNAVAILABLE the service itself
+gave with a reason (its database is down, say: ``servicekit.errors.reason_of``); one that
+gRPC made up because the service could not be reached says only that, without the
+internal addresses gRPC names.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from ocpp.exceptions import (
     PropertyConstraintViolationError,
     SecurityError,
 )
+
+from servicekit.errors import reason_of
 
 LOG = logging.getLogger(__name__)
 
@@ -47,8 +52,11 @@ _REJECTED = frozenset(
 _DENIED = frozenset({grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.UNAUTHENTICATED})
 
 
-def ocpp_error(service: str, status: grpc.StatusCode, message: str) -> OCPPError:
-    """The OCPP error for a failed call to ``service`` (e.g. "chargepoint")."""
+def ocpp_error(
+    service: str, status: grpc.StatusCode, message: str, *, explained: bool = False
+) -> OCPPError:
+    """The OCPP error for a failed call to ``service`` (e.g. "chargepoint"); ``explained``:
+    the service gave the status a reason, so ``message`` is its own."""
     if status in _REJECTED:
         return PropertyConstraintViolationError(
             description=message or f"the {service} service refused the request ({status.name})"
@@ -57,6 +65,8 @@ def ocpp_error(service: str, status: grpc.StatusCode, message: str) -> OCPPError
         return SecurityError(
             description=message or f"the {service} service denied the request ({status.name})"
         )
+    if explained and status is grpc.StatusCode.UNAVAILABLE and message:
+        return InternalError(description=message)
     return InternalError(description=f"the {service} service is unavailable; retry later")
 
 
@@ -77,4 +87,5 @@ async def invoke(
         status = error.code()
         details = error.details() or ""
         LOG.warning("call to the %s service failed: %s %s", service, status.name, details)
-        raise ocpp_error(service, status, details) from error
+        explained = reason_of(error) is not None
+        raise ocpp_error(service, status, details, explained=explained) from error

@@ -1,16 +1,34 @@
-"""Async SQLAlchemy engines for a service's own database.
+"""Async SQLAlchemy engines for a service's own database, and what counts as the database
+being unavailable.
 
 Embedded mode gives every service its own SQLite file; PostgreSQL gives every service its
 own schema (named after the service) through SQLAlchemy's schema translation, so table
 definitions carry no schema and the same migrations serve both.
+
+A database that goes away must cost the calls made meanwhile a clear error, and nothing
+after it comes back: no restart, no connection of the pool left broken. The pool tests a
+connection before lending it (``pool_pre_ping``), so connections cut while idle are
+replaced; one lost during a statement is discarded by SQLAlchemy (asyncpg reports it
+closed). Every wait for PostgreSQL is bounded (connecting, one statement, a free pooled
+connection), so a database that stops answering without closing anything (a dead network
+path) fails a call in about its deadline instead of hanging it and holding its pooled
+connection; asyncpg closes a connection whose timed-out statement it cannot cancel, and
+SQLAlchemy then discards it too. ``tests/faults/test_database_engine.py`` holds both
+against a real PostgreSQL behind a proxy. :func:`outage` tells those failures apart from
+a statement the database refused, for :mod:`servicekit.grpc_server` to answer UNAVAILABLE
+(retry later) rather than INTERNAL (a bug).
 """
 
 from __future__ import annotations
 
+import os
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
 
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -36,14 +54,30 @@ def schema_for(url: str | URL, service: str) -> str | None:
     return None if is_sqlite(url) else service
 
 
-def create_engine(url: str, service: str) -> AsyncEngine:
-    """An engine for ``service``'s database. Creates the SQLite file's folder if needed."""
+DATABASE_TIMEOUT: Final = 5.0
+"""Seconds a service waits for PostgreSQL unless told otherwise (the default
+``CSMS_GRPC_TIMEOUT``): to connect, for one statement, for a free pooled connection."""
+
+
+def create_engine(
+    url: str, service: str, *, timeout: float | None = DATABASE_TIMEOUT
+) -> AsyncEngine:
+    """An engine for ``service``'s database. Creates the SQLite file's folder if needed.
+
+    ``timeout`` bounds every wait for PostgreSQL (see the module docstring); a service
+    passes its calls' deadline. None keeps the driver's own limits, for migrations, whose
+    statements may rightly run long.
+    """
     parsed = make_url(url)
     options: dict[str, Any] = {"pool_pre_ping": True}
     if is_sqlite(parsed):
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         options["connect_args"] = {"timeout": 30}
+    elif timeout is not None:
+        options["pool_timeout"] = timeout
+        if parsed.get_driver_name() == "asyncpg":
+            options["connect_args"] = {"timeout": timeout, "command_timeout": timeout}
     schema = schema_for(parsed, service)
     engine = create_async_engine(parsed, **options)
     if schema is not None:
@@ -51,6 +85,78 @@ def create_engine(url: str, service: str) -> AsyncEngine:
     else:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
+
+
+# SQLSTATEs (PostgreSQL Appendix A) that say the server cannot serve now, by prefix.
+_UNAVAILABLE_STATES: Final = {
+    "08": "the connection to it failed",
+    "57P01": "it is shutting down",
+    "57P02": "it is shutting down",
+    "57P03": "it is not accepting connections now",
+    "53300": "it has no free connection slot",
+    "53": "it lacks the resources",
+}
+
+
+def outage(error: BaseException) -> str | None:
+    """Why the database could not be used, when ``error`` (or what it wraps) says the
+    database was unreachable, lost the connection, or did not answer in time; None when
+    it is about the statement itself (a constraint, a type), which a retry cannot fix.
+
+    The answer is short and names no host: it ends up in a station's CALLERROR.
+    """
+    causes = list(_causes(error))
+    for cause in causes:
+        reason = _network_reason(cause)
+        if reason is not None:
+            return reason
+    for cause in causes:
+        if isinstance(cause, sa_exc.TimeoutError):
+            return "every connection to it is busy"
+        if isinstance(cause, (sa_exc.OperationalError, sa_exc.InterfaceError)):
+            # SQLite's "database is locked", "unable to open database file", ...
+            text = str(cause.orig).strip()
+            return text.splitlines()[0][:120] if text else type(cause.orig).__name__
+    return None
+
+
+def _network_reason(cause: BaseException) -> str | None:
+    state = getattr(cause, "sqlstate", None)
+    if isinstance(state, str):
+        for prefix in sorted(_UNAVAILABLE_STATES, key=len, reverse=True):
+            if state.startswith(prefix):
+                return _UNAVAILABLE_STATES[prefix]
+    if isinstance(cause, sa_exc.DBAPIError) and cause.connection_invalidated:
+        return "the connection to it was lost"
+    if isinstance(cause, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(cause, ConnectionError):
+        return "the connection to it was lost"
+    if isinstance(cause, TimeoutError):
+        return "it did not answer in time"
+    if isinstance(cause, socket.gaierror):
+        return "its host name does not resolve"
+    if isinstance(cause, OSError):
+        return os.strerror(cause.errno) if cause.errno else "a network error"
+    return None
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """``error``, the driver's error it wraps, and what those were raised from."""
+    seen: set[int] = set()
+    pending: list[BaseException] = [error]
+    while pending and len(seen) < 16:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        wrapped = getattr(current, "orig", None) if isinstance(current, sa_exc.DBAPIError) else None
+        pending.extend(
+            e
+            for e in (wrapped, current.__cause__, current.__context__)
+            if isinstance(e, BaseException)
+        )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

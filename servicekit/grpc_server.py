@@ -10,15 +10,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import grpc
+from google.protobuf import any_pb2
+from google.rpc import error_details_pb2, status_pb2
 from grpc_health.v1 import _async as health_aio
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from grpc_status import rpc_status
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from servicekit.errors import ServiceError
+from servicekit.database import outage
+from servicekit.errors import ERROR_DOMAIN, DatabaseUnavailable, ServiceError
 
 LOG = logging.getLogger(__name__)
 
@@ -43,7 +48,12 @@ else:  # generic only in the type stubs
 
 
 class ErrorTranslation(_Interceptor):
-    """Maps domain errors to gRPC status: the one place where that happens."""
+    """Maps domain errors to gRPC status: the one place where that happens.
+
+    A database failure is UNAVAILABLE when the database could not be reached or did not
+    answer (:class:`~servicekit.errors.DatabaseUnavailable`: retry later), INTERNAL when it
+    refused a statement (a bug: retrying changes nothing).
+    """
 
     async def intercept_service(
         self,
@@ -57,31 +67,63 @@ class ErrorTranslation(_Interceptor):
             return handler
         inner: Any = handler.unary_unary
         method = handler_call_details.method
+        component = component_of(method)
 
         async def translated(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             try:
                 return await inner(request, context)
             except ServiceError as error:
-                await context.abort(error.status, str(error))
-            except (OperationalError, InterfaceError, OSError, TimeoutError) as error:
-                # The database could not be reached or dropped the connection: the caller
-                # may retry (an OCPP station does, on the InternalError the edge sends).
-                LOG.warning("database unreachable in %s: %s", method, error)
-                await context.abort(
-                    grpc.StatusCode.UNAVAILABLE, "the database is unavailable; retry later"
-                )
-            except DBAPIError:
-                # The database refused a statement (constraint, type): a bug, not an outage.
-                LOG.exception("database refused a statement in %s", method)
-                await context.abort(
-                    grpc.StatusCode.INTERNAL, "the database refused the change; nothing was stored"
-                )
+                await abort(context, error, component)
+            except (DBAPIError, PoolTimeout, OSError, TimeoutError) as error:
+                cause = outage(error)
+                if cause is None:
+                    if not isinstance(error, DBAPIError):
+                        raise
+                    # The database refused a statement (constraint, type): a bug, not an
+                    # outage.
+                    LOG.exception("database refused a statement in %s", method)
+                    await context.abort(
+                        grpc.StatusCode.INTERNAL,
+                        "the database refused the change; nothing was stored",
+                    )
+                # The caller may retry (an OCPP station does, on the InternalError the edge
+                # sends); the operator reads the whole error here.
+                LOG.warning("%s database unavailable in %s: %s", component, method, error)
+                await abort(context, DatabaseUnavailable(component, cause), component)
 
         return grpc.unary_unary_rpc_method_handler(
             translated,
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
+
+
+def component_of(method: str) -> str:
+    """The component a method belongs to, from its package: "transaction" for
+    ``/csms.transaction.v1.TransactionService/StartTransaction``."""
+    service = method.strip("/").split("/")[0]
+    parts = service.split(".")
+    if len(parts) >= 3 and parts[0] == "csms":
+        return parts[1]
+    return service
+
+
+async def abort(
+    context: grpc.aio.ServicerContext[Any, Any], error: ServiceError, component: str
+) -> NoReturn:
+    """End the call with ``error``'s status and message, and its ErrorInfo if it has a
+    reason (:mod:`servicekit.errors`)."""
+    if error.reason is None:
+        await context.abort(error.status, str(error))
+    info = error_details_pb2.ErrorInfo(
+        reason=error.reason, domain=ERROR_DOMAIN, metadata={"component": component}
+    )
+    detail = any_pb2.Any()
+    detail.Pack(info)
+    status = status_pb2.Status(code=error.status.value[0], message=str(error), details=[detail])
+    # In grpc.aio since 1.31; the grpc-stubs of this environment do not list it yet.
+    await context.abort_with_status(rpc_status.to_status(status))  # type: ignore[attr-defined]
+    raise AssertionError("unreachable: abort_with_status raises")
 
 
 @dataclass

@@ -63,7 +63,8 @@ async def _run_online(url: str, metadata: MetaData, service: str, schema: str | 
         async with bootstrap.begin() as connection:
             await connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         await bootstrap.dispose()
-    engine = create_engine(url, service)
+    # No statement timeout: a migration may rightly run long.
+    engine = create_engine(url, service, timeout=None)
     async with engine.connect() as connection:
         if schema is not None:
             # schema_translate_map reaches CREATE TABLE but not the table named in an

@@ -93,7 +93,16 @@ class SqlUnitOfWork:
             await connection.close()
 
     async def commit(self) -> None:
-        await self.connection.commit()
+        connection = self.connection
+        try:
+            await connection.commit()
+        except BaseException:
+            # Whether the database committed is unknown, and SQLAlchemy will not roll back a
+            # transaction whose commit failed (it counts it as ended): returned to the pool,
+            # the connection could carry this block's writes into the next block's commit.
+            # Discarding it ends whatever the server still holds.
+            await connection.invalidate()
+            raise
 
     async def rollback(self) -> None:
         await self.connection.rollback()

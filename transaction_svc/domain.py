@@ -9,9 +9,11 @@ the shared shape of OCPP 1.6 MeterValue and 2.x MeterValueType.
 from __future__ import annotations
 
 import enum
+import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from transaction_svc.errors import InvalidTransactionRequest
 
@@ -267,6 +269,42 @@ class MeterReport:
             evse_id=self.evse_id,
             connector_id=self.connector_id,
         )
+
+    def fingerprint(self) -> str:
+        """A digest of everything the report says (SHA-256, hex).
+
+        A station that got no answer to its MeterValues.req sends the same one again (a
+        transaction-related message; 2.0.1 E13), maybe to another edge on a new
+        connection, with a new message id.
+        Two reports with one fingerprint give the same readings of the same meter at the
+        same moments, so the second is that repetition: storing it would count it twice.
+        """
+        content = [
+            self.charge_point_id,
+            self.evse_id,
+            self.connector_id,
+            self.transaction_id,
+            [
+                [
+                    meter_value.timestamp.astimezone(UTC).isoformat(),
+                    [
+                        [
+                            s.value,
+                            s.measurand,
+                            s.unit,
+                            s.context,
+                            s.phase,
+                            s.location,
+                            s.signed_data,
+                        ]
+                        for s in meter_value.sampled_values
+                    ],
+                ]
+                for meter_value in self.meter_values
+            ],
+        ]
+        text = json.dumps(content, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)

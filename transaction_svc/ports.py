@@ -13,6 +13,7 @@ from transaction_svc.domain import (
     Authorization,
     AuthorizationPurpose,
     AuthorizationStatus,
+    MeterReport,
     MeterSample,
     Transaction,
     TransactionQuery,
@@ -80,6 +81,14 @@ class MeterSampleRepository(Protocol):
         ...
 
 
+class MeterReportRepository(Protocol):
+    async def add(self, report: MeterReport, now: datetime) -> bool:
+        """Note that ``report`` is being stored. False, and nothing noted, when a report of
+        the same charge point with the same :meth:`MeterReport.fingerprint` was: the
+        station repeats it. Concurrent units of work noting one report: one gets True."""
+        ...
+
+
 class TransactionEventRepository(Protocol):
     async def add(self, event: RecordedEvent) -> None:
         """Record an event; each (transaction, seqNo) at most once (the store refuses more)."""
@@ -128,6 +137,9 @@ class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
 
     @property
     def meter_samples(self) -> MeterSampleRepository: ...
+
+    @property
+    def meter_reports(self) -> MeterReportRepository: ...
 
     @property
     def transaction_events(self) -> TransactionEventRepository: ...

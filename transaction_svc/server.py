@@ -57,7 +57,9 @@ class RunningService:
 async def start(settings: Settings, *, port: int | None = None) -> RunningService:
     """Serve TransactionService on ``settings.internal_host`` at ``port`` (default
     ``settings.transaction_grpc_port``; 0 picks a free one, see ``RunningService.port``)."""
-    engine = create_engine(settings.transaction_database_url, "transaction")
+    engine = create_engine(
+        settings.transaction_database_url, "transaction", timeout=settings.grpc_timeout
+    )
     authorizer = GrpcAuthorizer(settings.auth_address, settings.grpc_timeout)
     edge_channel = open_channel(settings.edge_address)
     clock = SystemClock()

@@ -109,12 +109,16 @@ class RecordedEvent:
     charging_state: str | None
     id_tag: str | None
     authorization_status: AuthorizationStatus | None
+    # The rest of the idTokenInfo the event was answered with.
+    authorization_expires_at: datetime | None = None
+    parent_id_tag: str | None = None
 
     def authorization(self) -> Authorization | None:
-        """The idTokenInfo to answer a repetition with (the status, as the 1.6 retried
-        start does)."""
+        """The idTokenInfo to answer a repetition with: the one the event got."""
         status = self.authorization_status
-        return None if status is None else Authorization(status)
+        if status is None:
+            return None
+        return Authorization(status, self.authorization_expires_at, self.parent_id_tag)
 
 
 @dataclass(frozen=True)
@@ -200,6 +204,8 @@ class TransactionEvent:
             charging_state=self.charging_state,
             id_tag=self.id_tag,
             authorization_status=None if authorization is None else authorization.status,
+            authorization_expires_at=None if authorization is None else authorization.expires_at,
+            parent_id_tag=None if authorization is None else authorization.parent_id_tag,
         )
 
     def applied_to(

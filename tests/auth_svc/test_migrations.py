@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from auth_svc.adapters.tables import metadata
 from servicekit.database import is_sqlite, schema_for
 from servicekit.migrations import config_for
+from tests.support.migrations import revisions, upgrade_keeps_rows
 
 
 def _inspecting_engine(url: str) -> AsyncEngine:
@@ -63,3 +65,15 @@ async def test_head_matches_the_tables_and_downgrades_to_nothing(migrated_url: s
         assert tables == {"alembic_version"}
     finally:
         await engine.dispose()
+
+
+@pytest.mark.parametrize("start", revisions("auth", "sqlite://")[:-1])
+async def test_upgrade_from_every_earlier_revision_keeps_the_rows(
+    database_url: str, start: str
+) -> None:
+    after = await upgrade_keeps_rows(
+        database_url, "auth", start, {"id_tags": {"status": "ACCEPTED"}}
+    )
+    assert [row["id_tag"] for row in after["id_tags"]] == ["id_tags.id_tag"]
+    # 0002 starts the local list at version 0 (none yet).
+    assert after["local_list_state"] == [{"id": 1, "version": 0}]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from chargepoint_svc.adapters.tables import metadata
 from servicekit import migrations
 from servicekit.database import schema_for
+from tests.support.migrations import revisions, upgrade_keeps_rows
 
 
 async def _on_service_schema(database_url: str, check: Any) -> Any:
@@ -96,3 +98,17 @@ async def test_0002_keeps_charge_points_both_ways(database_url: str) -> None:
     await asyncio.to_thread(command.downgrade, config, "0001_chargepoint_initial")
     assert await _on_service_schema(database_url, _charge_point_rows) == before
     assert "station_events" not in await _on_service_schema(database_url, _tables)
+
+
+ROWS = {
+    "charge_points": {"registration_status": "ACCEPTED", "ocpp_version": "2.0.1"},
+    "connectors": {"status": "AVAILABLE"},
+}
+
+
+@pytest.mark.parametrize("start", revisions("chargepoint", "sqlite://")[:-1])
+async def test_upgrade_from_every_earlier_revision_keeps_the_rows(
+    database_url: str, start: str
+) -> None:
+    after = await upgrade_keeps_rows(database_url, "chargepoint", start, ROWS)
+    assert [row["id"] for row in after["charge_points"]] == ["charge_points.id"]

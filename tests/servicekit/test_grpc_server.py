@@ -9,13 +9,13 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from csms.common.v1 import health_pb2 as csms_health_pb2
 from csms.edge.v1 import edge_pb2, edge_pb2_grpc
 from servicekit import errors
 from servicekit.channels import open_channel
-from servicekit.grpc_server import Registration, start_server
+from servicekit.grpc_server import Registration, component_of, start_server
 
 SERVICE = edge_pb2.DESCRIPTOR.services_by_name["EdgeService"].full_name
 
@@ -67,15 +67,48 @@ async def test_service_errors_become_their_status_with_the_message(
     assert raised.value.details() == str(error)
 
 
-async def test_an_unreachable_database_is_unavailable(
-    served: tuple[Raising, grpc.aio.Channel],
+@pytest.mark.parametrize(
+    ("error", "cause"),
+    [
+        (
+            OperationalError("SELECT 1", {}, ConnectionRefusedError("refused")),
+            "connection refused",
+        ),
+        (
+            ConnectionRefusedError(111, "Connect call failed ('10.0.0.5', 5432)"),
+            "connection refused",
+        ),
+        (
+            DBAPIError(
+                "SELECT 1", {}, RuntimeError("closed mid-operation"), connection_invalidated=True
+            ),
+            "the connection to it was lost",
+        ),
+        (TimeoutError(), "it did not answer in time"),
+        (OperationalError("INSERT", {}, RuntimeError("database is locked")), "database is locked"),
+    ],
+)
+async def test_an_unreachable_database_is_unavailable_with_a_reason(
+    served: tuple[Raising, grpc.aio.Channel], error: BaseException, cause: str
 ) -> None:
     servicer, channel = served
-    servicer.error = OperationalError("SELECT 1", {}, ConnectionRefusedError("refused"))
+    servicer.error = error
     with pytest.raises(grpc.aio.AioRpcError) as raised:
         await edge_pb2_grpc.EdgeServiceStub(channel).GetHealth(csms_health_pb2.GetHealthRequest())
     assert raised.value.code() == grpc.StatusCode.UNAVAILABLE
-    assert "database is unavailable" in (raised.value.details() or "")
+    # The component is the service's package; no address or traceback reaches the caller.
+    assert raised.value.details() == f"edge database unavailable: {cause}; retry later"
+    assert errors.reason_of(raised.value) == "DATABASE_UNAVAILABLE"
+
+
+async def test_a_plain_service_error_carries_no_reason(
+    served: tuple[Raising, grpc.aio.Channel],
+) -> None:
+    servicer, channel = served
+    servicer.error = errors.Unavailable("auth service unavailable")
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await edge_pb2_grpc.EdgeServiceStub(channel).GetHealth(csms_health_pb2.GetHealthRequest())
+    assert errors.reason_of(raised.value) is None
 
 
 async def test_a_refused_statement_is_internal_not_an_outage(
@@ -107,3 +140,10 @@ async def test_health_and_reflection_are_served(served: tuple[Raising, grpc.aio.
     await call.done_writing()
     listed = {s.name for s in answer.list_services_response.service}
     assert {SERVICE, "grpc.health.v1.Health"} <= listed
+
+
+def test_the_component_is_named_by_the_package() -> None:
+    assert component_of("/csms.transaction.v1.TransactionService/StartTransaction") == (
+        "transaction"
+    )
+    assert component_of("/grpc.health.v1.Health/Check") == "grpc.health.v1.Health"

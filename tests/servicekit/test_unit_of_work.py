@@ -5,7 +5,18 @@ from dataclasses import dataclass, field
 from typing import cast
 
 import pytest
-from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, String, Table, select, text
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    event,
+    select,
+    text,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.schema import CreateIndex, CreateTable
 
@@ -73,6 +84,28 @@ async def test_an_exception_rolls_back_and_goes_on(engine: AsyncEngine) -> None:
             await uow.add(1, "dropped")
             raise LookupError("boom")
     assert await stored(engine) == []
+    assert checked_out(engine) == 0
+
+
+async def test_a_failed_commit_stores_nothing_and_leaves_no_writes_pending(
+    engine: AsyncEngine,
+) -> None:
+    """A commit that fails before the database committed (a lost connection, a timeout)
+    leaves the block's writes out of every later commit made on the same pool."""
+
+    def failing(_connection: object) -> None:
+        raise ConnectionResetError("lost before COMMIT")
+
+    event.listen(engine.sync_engine, "commit", failing)
+    with pytest.raises(ConnectionResetError):
+        async with NoteUnitOfWork(engine) as uow:
+            await uow.add(1, "dropped")
+            await uow.commit()
+    event.remove(engine.sync_engine, "commit", failing)
+    async with NoteUnitOfWork(engine) as uow:
+        await uow.add(2, "kept")
+        await uow.commit()
+    assert await stored(engine) == [(2, "kept")]
     assert checked_out(engine) == 0
 
 

@@ -1,11 +1,13 @@
 """The migrations build exactly the tables of ``transaction_svc.adapters.tables``, on SQLite
-and PostgreSQL, and can be undone."""
+and PostgreSQL, upgrade a database of any earlier revision with its rows in place, and can
+be undone."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -13,9 +15,12 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from servicekit.database import is_sqlite
+from servicekit.database import create_engine, is_sqlite
 from servicekit.migrations import config_for, upgrade
+from tests.support.migrations import revisions, upgrade_keeps_rows
+from transaction_svc.adapters.sql import SqlUnitOfWork
 from transaction_svc.adapters.tables import metadata
+from transaction_svc.domain import Authorization, AuthorizationStatus, TransactionStatus
 
 
 def _engine(database_url: str) -> Any:
@@ -50,6 +55,12 @@ async def test_upgrade_matches_tables_and_downgrade_removes_them(database_url: s
             assert {"transactions", "meter_values", "reservations", "transaction_events"} <= tables
 
         config = config_for("transaction", database_url)
+        await asyncio.to_thread(command.downgrade, config, "0003_transaction_events")
+        async with engine.connect() as connection:
+            assert "meter_reports" not in await connection.run_sync(_table_names)
+            columns = await connection.run_sync(_column_names, "transaction_events")
+            assert not {"authorization_expires_at", "parent_id_tag"} & columns
+        await asyncio.to_thread(upgrade, "transaction", database_url)
         await asyncio.to_thread(command.downgrade, config, "0002_reservations")
         async with engine.connect() as connection:
             tables = await connection.run_sync(_table_names)
@@ -69,5 +80,43 @@ async def test_upgrade_matches_tables_and_downgrade_removes_them(database_url: s
         await asyncio.to_thread(command.downgrade, config, "base")
         async with engine.connect() as connection:
             assert await connection.run_sync(_table_names) <= {"alembic_version"}
+    finally:
+        await engine.dispose()
+
+
+# What makes the generated rows the service's own: names of its enums.
+ROWS = {
+    "transactions": {
+        "status": "COMPLETED",
+        "authorization_status": "ACCEPTED",
+        "stop_reason": "LOCAL",
+        "ocpp_version": "1.6",
+    },
+    "reservations": {"status": "USED", "station_status": "ACCEPTED"},
+    "transaction_events": {"event_type": "ENDED", "authorization_status": "ACCEPTED"},
+}
+
+
+@pytest.mark.parametrize("start", revisions("transaction", "sqlite://")[:-1])
+async def test_upgrade_from_every_earlier_revision_keeps_the_rows(
+    database_url: str, start: str
+) -> None:
+    after = await upgrade_keeps_rows(database_url, "transaction", start, ROWS)
+    # The service reads them as they were.
+    engine = create_engine(database_url, "transaction")
+    try:
+        async with SqlUnitOfWork(engine) as uow:
+            (row,) = after["transactions"]
+            transaction = await uow.transactions.get(row["id"])
+            assert transaction is not None
+            assert transaction.status is TransactionStatus.COMPLETED
+            assert transaction.station_transaction_id == row["station_transaction_id"]
+            for reservation in after["reservations"]:
+                assert await uow.reservations.get(reservation["id"]) is not None
+            for recorded in after["transaction_events"]:
+                (event,) = await uow.transaction_events.of_transaction(recorded["transaction_id"])
+                # Recorded before 0004: a repeat of it is answered with the status alone.
+                assert event.authorization() == Authorization(AuthorizationStatus.ACCEPTED)
+            assert after["meter_reports"] == []
     finally:
         await engine.dispose()

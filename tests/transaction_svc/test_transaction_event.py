@@ -161,5 +161,5 @@ def test_a_transaction_is_no_concurrent_use_of_itself() -> None:
 
 def test_a_recorded_event_keeps_the_decision() -> None:
     recorded = an_event(id_tag="TAG-1").recorded(7, ACCEPTED)
-    assert recorded.authorization() == Authorization(AuthorizationStatus.ACCEPTED)
+    assert recorded.authorization() == ACCEPTED
     assert an_event().recorded(7, None).authorization() is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 
@@ -105,10 +105,14 @@ async def test_ids_are_allocated_in_sequence(world: World) -> None:
 
 async def test_a_retried_start_gets_the_same_transaction_and_decision(world: World) -> None:
     first = await world.use_cases.start(a_start())
-    world.authorizer.decisions["TAG-1"] = Authorization(AuthorizationStatus.CONCURRENT_TX)
+    # auth_svc now counts the transaction itself as concurrent use (its answer keeps the
+    # tag's expiry and group).
+    world.authorizer.decisions["TAG-1"] = replace(
+        ACCEPTED, status=AuthorizationStatus.CONCURRENT_TX
+    )
     again = await world.use_cases.start(a_start())
     assert again.transaction == first.transaction
-    assert again.authorization.status is AuthorizationStatus.ACCEPTED
+    assert again.authorization == first.authorization == ACCEPTED
     assert len(world.store.transactions) == 1
 
 
@@ -208,6 +212,28 @@ async def test_meter_values_of_a_completed_transaction_are_kept_but_change_nothi
     transaction = await world.use_cases.get(started.id)
     assert transaction.energy_wh == 4000.0
     assert len(transaction.meter_values) == 1
+
+
+async def test_repeated_meter_values_are_stored_once(world: World) -> None:
+    """The station's retry of a report whose answer it lost, maybe under a new message id
+    on another connection: the same report, which changes nothing the second time."""
+    started = (await world.use_cases.start(a_start())).transaction
+    report = a_report(
+        started.id, register(10, 3000), register(10, 16, unit="A", measurand="Current.Import")
+    )
+    await world.use_cases.record_meter_values(report)
+    await world.use_cases.record_meter_values(report)
+    assert len(world.store.samples) == 2
+    assert (await world.use_cases.get(started.id)).energy_wh == 2000.0
+    # Another reading, even of the same moment, is another report.
+    await world.use_cases.record_meter_values(a_report(started.id, register(10, 3001)))
+    assert len(world.store.samples) == 3
+    # Without a transaction too, per charge point.
+    unlinked = a_report(None, register(1, 10))
+    await world.use_cases.record_meter_values(unlinked)
+    await world.use_cases.record_meter_values(unlinked)
+    await world.use_cases.record_meter_values(replace(unlinked, charge_point_id="CP-2"))
+    assert [s.charge_point_id for s in world.store.samples[3:]] == ["CP-1", "CP-2"]
 
 
 async def test_meter_values_without_a_transaction_are_stored_unlinked(world: World) -> None:

@@ -13,6 +13,7 @@ from datetime import datetime
 from servicekit import unit_of_work
 from transaction_svc.domain import (
     AuthorizationStatus,
+    MeterReport,
     MeterSample,
     Transaction,
     TransactionQuery,
@@ -38,6 +39,8 @@ class MemoryStore(unit_of_work.MemoryStore):
     last_reservation_id: int = 0
     # OCPP 2.x transaction events by (transaction id, seqNo), as UNIQUE in SQL.
     events: dict[tuple[int, int], RecordedEvent] = field(default_factory=dict)
+    # (charge point id, fingerprint) of the meter reports stored, as UNIQUE in SQL.
+    reports: set[tuple[str, str]] = field(default_factory=set)
 
 
 class MemoryTransactionRepository:
@@ -149,6 +152,18 @@ class MemoryMeterSampleRepository:
         )
 
 
+class MemoryMeterReportRepository:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def add(self, report: MeterReport, now: datetime) -> bool:
+        key = (report.charge_point_id, report.fingerprint())
+        if key in self._store.reports:
+            return False
+        self._store.reports.add(key)
+        return True
+
+
 class MemoryTransactionEventRepository:
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -231,6 +246,10 @@ class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def meter_samples(self) -> MemoryMeterSampleRepository:
         return MemoryMeterSampleRepository(self.working)
+
+    @property
+    def meter_reports(self) -> MemoryMeterReportRepository:
+        return MemoryMeterReportRepository(self.working)
 
     @property
     def transaction_events(self) -> MemoryTransactionEventRepository:

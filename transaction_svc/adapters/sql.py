@@ -11,16 +11,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy import Insert, Row, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from servicekit import unit_of_work
 from servicekit.timestamps import as_utc
 from transaction_svc.adapters.sql_events import SqlTransactionEventRepository
 from transaction_svc.adapters.sql_reservations import SqlReservationRepository
-from transaction_svc.adapters.tables import meter_values, transactions
+from transaction_svc.adapters.tables import meter_reports, meter_values, transactions
 from transaction_svc.domain import (
     AuthorizationStatus,
+    MeterReport,
     MeterSample,
     SampledValue,
     StopReason,
@@ -241,6 +243,33 @@ class SqlMeterSampleRepository:
         ]
 
 
+class SqlMeterReportRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def add(self, report: MeterReport, now: datetime) -> bool:
+        values = {
+            "charge_point_id": report.charge_point_id,
+            "fingerprint": report.fingerprint(),
+            "transaction_id": report.transaction_id,
+            "received_at": as_utc(now),
+        }
+        # INSERT ... ON CONFLICT DO NOTHING: a concurrent unit of work noting the same report
+        # makes this one wait for its end, then note nothing (SQLite serialises writers
+        # anyway): never a second row, never an error for a repeat.
+        statement: Insert
+        if self._connection.dialect.name == "postgresql":
+            statement = postgresql.insert(meter_reports).on_conflict_do_nothing(
+                index_elements=["charge_point_id", "fingerprint"]
+            )
+        else:
+            statement = sqlite.insert(meter_reports).on_conflict_do_nothing(
+                index_elements=["charge_point_id", "fingerprint"]
+            )
+        result = await self._connection.execute(statement.values(**values))
+        return result.rowcount == 1
+
+
 class SqlUnitOfWork(unit_of_work.SqlUnitOfWork):
     """One connection and one database transaction, rolled back unless committed."""
 
@@ -251,6 +280,10 @@ class SqlUnitOfWork(unit_of_work.SqlUnitOfWork):
     @property
     def meter_samples(self) -> SqlMeterSampleRepository:
         return SqlMeterSampleRepository(self.connection)
+
+    @property
+    def meter_reports(self) -> SqlMeterReportRepository:
+        return SqlMeterReportRepository(self.connection)
 
     @property
     def transaction_events(self) -> SqlTransactionEventRepository:

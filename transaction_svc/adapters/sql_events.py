@@ -30,6 +30,12 @@ class SqlTransactionEventRepository:
                 charging_state=event.charging_state,
                 id_tag=event.id_tag,
                 authorization_status=None if status is None else status.name,
+                authorization_expires_at=(
+                    None
+                    if event.authorization_expires_at is None
+                    else as_utc(event.authorization_expires_at)
+                ),
+                parent_id_tag=event.parent_id_tag,
             )
         )
 
@@ -68,4 +74,8 @@ def _recorded(row: Row[Any]) -> RecordedEvent:
             if row.authorization_status is None
             else AuthorizationStatus[row.authorization_status]
         ),
+        authorization_expires_at=(
+            None if row.authorization_expires_at is None else as_utc(row.authorization_expires_at)
+        ),
+        parent_id_tag=row.parent_id_tag,
     )

@@ -151,5 +151,26 @@ transaction_events = Table(
     # The idToken the event carried and the decision it got (a repeat gets the same).
     Column("id_tag", String(36), nullable=True),
     Column("authorization_status", String(32), nullable=True),
+    Column("authorization_expires_at", DateTime(timezone=True), nullable=True),
+    Column("parent_id_tag", String(36), nullable=True),
     UniqueConstraint("transaction_id", "seq_no"),
+)
+
+meter_reports = Table(
+    "meter_reports",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("charge_point_id", String, nullable=False),
+    # domain.MeterReport.fingerprint: a station's repetition of a report has the same one,
+    # so the UNIQUE constraint lets its samples be stored once (the repository's insert
+    # does nothing on conflict).
+    Column("fingerprint", String(64), nullable=False),
+    Column(
+        "transaction_id",
+        Integer,
+        ForeignKey("transactions.id", name="fk_meter_reports_transaction_id_transactions"),
+        nullable=True,
+    ),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("charge_point_id", "fingerprint"),
 )

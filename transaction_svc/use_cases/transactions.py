@@ -98,8 +98,9 @@ class TransactionUseCases:
                             start.charge_point_id,
                         )
                         # auth_svc's fresh answer would count this very transaction as
-                        # concurrent use; the station must hear the decision it was meant to get.
-                        return StartOutcome(transaction, Authorization(given))
+                        # concurrent use; the station must hear the decision it was meant to
+                        # get. The rest (expiry, parent) is the tag's, as the first time.
+                        return StartOutcome(transaction, replace(authorization, status=given))
                 check = await check_reservations(uow, start, authorization.parent_id_tag)
                 decided = check.authorization(authorization)
                 used_id = None if check.used is None else check.used.id
@@ -190,13 +191,26 @@ class TransactionUseCases:
 
     async def record_meter_values(self, report: MeterReport) -> None:
         """Store every sample; keep an active transaction's energy up to date from the
-        latest energy register reading (OCPP 1.6 §4.7)."""
+        latest energy register reading (OCPP 1.6 §4.7).
+
+        A report stored before changes nothing: it is the station's retry after a lost
+        MeterValues.conf (see :meth:`MeterReport.fingerprint`), and storing its samples
+        again would count them twice.
+        """
         async with self._unit_of_work() as uow:
             transaction = None
             if report.transaction_id is not None:
                 transaction = await uow.transactions.get(report.transaction_id, for_update=True)
                 if transaction is None or transaction.charge_point_id != report.charge_point_id:
                     raise TransactionNotFound(report.transaction_id, report.charge_point_id)
+            if not await uow.meter_reports.add(report, self._clock.now()):
+                LOG.info(
+                    "repeated meter values charge_point_id=%s transaction_id=%s: "
+                    "stored before, nothing changed",
+                    report.charge_point_id,
+                    report.transaction_id,
+                )
+                return
             await uow.meter_samples.add(report.samples())
             if transaction is not None and transaction.is_active:
                 reading = latest_energy_register_wh(report.meter_values)
