@@ -31,5 +31,5 @@ RUN pip install --no-cache-dir -e . \
 USER csms
 
 # Envoy's public ports (API gateway, OCPP, charge point API), then the components' own.
-EXPOSE 3000 4000 4001 4010 50051 50052 50053 50054
+EXPOSE 3000 4000 4001 4443 4010 50051 50052 50053 50054
 CMD ["csms", "up"]

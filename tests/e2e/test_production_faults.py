@@ -22,9 +22,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
-from tests.support.databases import postgres_database
-from tests.support.redis import redis_namespace
-from tests.support.system import System, running_system
+from tests.support.system import System, production_system
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
@@ -42,20 +40,11 @@ class Cluster:
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    with redis_namespace() as redis, postgres_database() as url:
-        plain = url.replace("postgresql+asyncpg://", "postgresql://", 1)
-        with running_system(
-            tmp_path_factory.mktemp("faults"),
-            "--replicas",
-            "3",
-            "--database",
-            plain,
-            "--redis",
-            redis.url,
-            CSMS_REDIS_PREFIX=redis.prefix,
-            CSMS_EDGE_LEASE="3",
-        ) as running:
-            yield Cluster(running, plain)
+    with production_system(tmp_path_factory.mktemp("faults"), CSMS_EDGE_LEASE="3") as (
+        running,
+        database_url,
+    ):
+        yield Cluster(running, database_url)
 
 
 @dataclass

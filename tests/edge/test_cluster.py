@@ -12,6 +12,7 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import grpc
 import pytest
@@ -24,7 +25,7 @@ from csms.edge.v1 import edge_pb2, operations_pb2
 from edge.cluster.directory import RedisDirectory
 from edge.server import RunningEdge, start
 from tests.edge.fake_services import Fakes, settings_for
-from tests.edge.remote_station import PATIENCE, edge_stub, remote_station
+from tests.edge.remote_station import PATIENCE, RemoteStation, edge_stub, remote_station
 from tests.support.ports import free_port
 from tests.support.redis import RedisNamespace
 from tests.support.redis_server import private_redis
@@ -54,6 +55,18 @@ async def replicas(
             await edge.stop()
 
 
+async def reset_answered(
+    stub: Any, station: RemoteStation, status: str
+) -> operations_pb2.ResetResponse:
+    """Reset CP-1 through ``stub``; the station (wherever it is connected) answers ``status``."""
+    pending = asyncio.ensure_future(stub.Reset(RESET_CP1, timeout=PATIENCE))
+    frame = await station.next_call()
+    assert frame[2:] == ["Reset", {"type": "Soft"}]
+    await station.answer(frame, {"status": status})
+    response: operations_pb2.ResetResponse = await pending
+    return response
+
+
 async def test_an_operation_sent_to_any_replica_reaches_the_socket_and_answers(
     fakes: Fakes, redis_space: RedisNamespace, tmp_path: Path
 ) -> None:
@@ -62,11 +75,8 @@ async def test_an_operation_sent_to_any_replica_reaches_the_socket_and_answers(
         remote_station(holder, "CP-1") as station,
         edge_stub(other) as stub,
     ):
-        pending = asyncio.ensure_future(stub.Reset(RESET_CP1, timeout=PATIENCE))
-        frame = await station.next_call()
-        assert frame[2:] == ["Reset", {"type": "Soft"}]
-        await station.answer(frame, {"status": "Accepted"})
-        assert (await pending).status == operations_pb2.OperationStatus.ACCEPTED
+        answer = await reset_answered(stub, station, "Accepted")
+        assert answer.status == operations_pb2.OperationStatus.ACCEPTED
 
         # The generic Send travels the same way.
         pending_send = asyncio.ensure_future(
@@ -160,10 +170,8 @@ async def test_reconnecting_to_another_replica_closes_the_stale_socket_and_moves
         await settled(old_session_gone, what="the old session to end")
 
         # An operation sent to the first replica now reaches the new socket.
-        pending = asyncio.ensure_future(stub.Reset(RESET_CP1, timeout=PATIENCE))
-        frame = await new.next_call()
-        await new.answer(frame, {"status": "Accepted"})
-        assert (await pending).status == operations_pb2.OperationStatus.ACCEPTED
+        answer = await reset_answered(stub, new, "Accepted")
+        assert answer.status == operations_pb2.OperationStatus.ACCEPTED
         listed = await stub.ListConnections(edge_pb2.ListConnectionsRequest())
         assert [(c.charge_point_id, c.replica) for c in listed.connections] == [
             ("CP-1", second.replica.id)  # type: ignore[union-attr]
@@ -272,10 +280,8 @@ async def test_redis_briefly_unavailable_gives_clear_errors_and_recovers_by_itse
         ):
             server.stop()
             # The replica holding the socket still serves it.
-            pending = asyncio.ensure_future(local.Reset(RESET_CP1, timeout=PATIENCE))
-            frame = await station.next_call()
-            await station.answer(frame, {"status": "Accepted"})
-            assert (await pending).status == operations_pb2.OperationStatus.ACCEPTED
+            answer = await reset_answered(local, station, "Accepted")
+            assert answer.status == operations_pb2.OperationStatus.ACCEPTED
             # The other cannot know where CP-1 is: UNAVAILABLE, naming Redis.
             for call in (
                 remote.Reset(RESET_CP1, timeout=PATIENCE),
@@ -303,10 +309,8 @@ async def test_redis_briefly_unavailable_gives_clear_errors_and_recovers_by_itse
                     ]
 
                 await settled(both_routed, what="the replicas to register their sockets again")
-            pending = asyncio.ensure_future(remote.Reset(RESET_CP1, timeout=PATIENCE))
-            frame = await station.next_call()
-            await station.answer(frame, {"status": "Rejected"})
-            assert (await pending).status == operations_pb2.OperationStatus.REJECTED
+            answer = await reset_answered(remote, station, "Rejected")
+            assert answer.status == operations_pb2.OperationStatus.REJECTED
 
 
 async def test_statistics_and_services_cover_every_replica(

@@ -20,9 +20,7 @@ import pytest
 from websockets.asyncio.client import connect
 
 from launcher.probe import probe
-from tests.support.databases import postgres_database
-from tests.support.redis import redis_namespace
-from tests.support.system import System, running_system
+from tests.support.system import System, production_system
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
@@ -33,20 +31,8 @@ BOOT = {"chargePointVendor": "E2E", "chargePointModel": "Replicas"}
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
-    with redis_namespace() as redis, postgres_database() as url:
-        # The plain URL every PostgreSQL tool takes; csms adds the asyncio driver.
-        plain = url.replace("postgresql+asyncpg://", "postgresql://", 1)
-        with running_system(
-            tmp_path_factory.mktemp("replicas"),
-            "--replicas",
-            str(REPLICAS),
-            "--database",
-            plain,
-            "--redis",
-            redis.url,
-            CSMS_REDIS_PREFIX=redis.prefix,
-        ) as running:
-            yield running
+    with production_system(tmp_path_factory.mktemp("replicas"), REPLICAS) as (running, _):
+        yield running
 
 
 async def _boot(system: System, charge_point: str) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from tests.support.ports import free_port, free_port_block
 
 PORT_VARIABLES = (
     "CSMS_OCPP_PORT",
+    "CSMS_OCPP_TLS_PORT",
     "CSMS_CHARGEPOINT_API_PORT",
     "CSMS_API_GATEWAY_PORT",
     "CSMS_EDGE_WS_PORT",
@@ -48,6 +49,11 @@ class System:
     @property
     def ocpp_url(self) -> str:
         return f"ws://127.0.0.1:{self.port('CSMS_OCPP_PORT')}/ocpp"
+
+    @property
+    def ocpp_tls_url(self) -> str:
+        """wss:// to Envoy's TLS listener (its certificate names localhost and 127.0.0.1)."""
+        return f"wss://127.0.0.1:{self.port('CSMS_OCPP_TLS_PORT')}/ocpp"
 
     @property
     def api(self) -> str:
@@ -175,3 +181,29 @@ def running_system(data_dir: Path, *args: str, **overrides: str) -> Iterator[Sys
             process.kill()
             raise AssertionError(f"csms up did not stop on SIGTERM:\n{system.log()}") from None
     assert status == 0, f"csms up stopped with status {status}:\n{system.log()}"
+
+
+@contextmanager
+def production_system(
+    data_dir: Path, replicas: int = 3, **overrides: str
+) -> Iterator[tuple[System, str]]:
+    """``csms up --replicas N --database <new PostgreSQL database> --redis <test Redis>``:
+    the production topology on this machine. Yields the system and the database's plain
+    ``postgresql://`` URL (what asyncpg and psql take; csms adds the asyncio driver)."""
+    from tests.support.databases import postgres_database
+    from tests.support.redis import redis_namespace
+
+    with redis_namespace() as redis, postgres_database() as url:
+        plain = url.replace("postgresql+asyncpg://", "postgresql://", 1)
+        with running_system(
+            data_dir,
+            "--replicas",
+            str(replicas),
+            "--database",
+            plain,
+            "--redis",
+            redis.url,
+            CSMS_REDIS_PREFIX=redis.prefix,
+            **overrides,
+        ) as running:
+            yield running, plain
