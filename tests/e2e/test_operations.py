@@ -43,7 +43,9 @@ def station(system: System) -> Iterator[subprocess.Popen[bytes]]:
     )
     sim_log = system.output.parent / "sim.log"
     # After its opening charging session the station stays, idle, answering operations.
-    eventually(lambda: "staying connected" in sim_log.read_text(), what=f"{STATION} to settle")
+    eventually(
+        lambda: "staying connected" in sim_log.read_text(), within=60, what=f"{STATION} to settle"
+    )
     yield process
     process.terminate()
     process.wait(10)
