@@ -1,4 +1,5 @@
-"""``csms-sim CHARGE_POINT_ID [VERSION] [URL]``: run one simulated charge point."""
+"""``csms-sim CHARGE_POINT_ID [VERSION] [URL]``: run one simulated charge point;
+``csms-sim load ...``: many at once (:mod:`simulator.load.cli`)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ def parser() -> argparse.ArgumentParser:
     result = argparse.ArgumentParser(
         prog="csms-sim",
         description="Simulate an OCPP charge point: boot, status, authorize, a charging "
-        "session with meter values, then stop (or stay connected with --stay).",
+        "session with meter values, then stop (or stay connected with --stay). "
+        "`csms-sim load --help`: many charge points at once.",
     )
     result.add_argument("charge_point_id", metavar="CHARGE_POINT_ID")
     result.add_argument("version", metavar="VERSION", nargs="?", default="1.6", choices=VERSIONS)
@@ -62,7 +64,12 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words[:1] == ["load"]:
+        from simulator.load import cli as load
+
+        return load.main(words[1:])
+    args = parser().parse_args(words)
     if args.meter_values < 0 or args.interval < 0:
         print("csms-sim: --meter-values and --interval must not be negative", file=sys.stderr)
         return 2
