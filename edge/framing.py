@@ -6,6 +6,13 @@ it, which leaves the station waiting for an answer until its own timeout. OCPP-J
 §4.2.3 gives the receiver of a CALL it cannot process a CALLERROR to send instead; this
 module decides which one, and the session sends it. Pure: no sockets, no clock.
 
+A frame is also refused, with the same CALLERROR as unparsable text, when it is JSON the
+rest of the CSMS cannot carry (:data:`MAX_DEPTH`, :func:`_unreadable`): nesting deeper
+than any OCPP message needs (Python's decoder would otherwise raise ``RecursionError``
+from deep inside the reading loop), ``NaN`` and ``Infinity`` (not JSON, RFC 8259 §6, yet
+Python reads them), and strings with a lone UTF-16 surrogate or a NUL character (RFC 8259
+§8.2; neither can be sent on as UTF-8 nor stored in PostgreSQL ``text``).
+
 Message shapes (OCPP-J 1.6 §4.2.1-§4.2.3)::
 
     [2, "<UniqueId>", "<Action>", {<Payload>}]                                CALL
@@ -17,11 +24,13 @@ from __future__ import annotations
 
 import enum
 import json
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from jsonschema import exceptions as schema_errors  # type: ignore[import-untyped]
+from jsonschema import Draft4Validator, validators  # type: ignore[import-untyped]
+from jsonschema import exceptions as schema_errors
 from ocpp.exceptions import (
     FormatViolationError,
     OccurenceConstraintViolationError,
@@ -42,8 +51,24 @@ UNKNOWN_ID = "-1"
 # the same bound keeps every answer acceptable to every version.
 MAX_DESCRIPTION = 255
 
-# Recovers the UniqueId of a frame that is not valid JSON but starts like an OCPP message.
-_LEADING_ID = re.compile(r'\s*\[\s*\d+\s*,\s*("(?:[^"\\]|\\.)*")')
+# How deep a frame may nest arrays and objects, the frame's own array included. The
+# deepest OCPP payload (2.x ReportChargingProfiles) nests 13 levels, 14 with the frame; twice
+# that leaves room for vendor data (2.x DataTransfer ``data`` is any JSON) and stays far
+# below the depth at which Python's decoder gives up.
+MAX_DEPTH = 32
+
+# OCPP's integer is 32-bit signed (OCPP 2.0.1 Part 2 §2.1 primitive datatypes; the 1.6
+# WSDL's xs:int): the schemas say only "integer", and a larger number would reach a
+# protobuf int32 field and fail there.
+INT32 = range(-(2**31), 2**31)
+
+# Recovers the MessageTypeId and UniqueId of a frame that cannot be read but starts like an
+# OCPP message.
+_LEADING_ID = re.compile(r'\s*\[\s*(\d+)\s*,\s*("(?:[^"\\]|\\.)*")')
+
+# Characters a string may not hold: a lone surrogate (only JSON's \uXXXX escapes produce one)
+# is not a Unicode scalar value and cannot be encoded as UTF-8; NUL cannot be stored.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 _ELEMENTS = {
     MessageType.Call: ("CALL", 4, "[2, uniqueId, action, payload]"),
@@ -98,10 +123,16 @@ def parse(
             ) from None
     try:
         message = json.loads(frame)
+    except RecursionError:
+        raise _unread(frame, _too_deep(), unanswered) from None
     except ValueError as error:
-        raise FrameError(
-            Problem.NOT_RPC, f"the frame is not valid JSON: {error}", _leading_id(frame), True
-        ) from None
+        description = f"the frame is not valid JSON: {_json_error(error)}"
+        raise _unread(frame, description, unanswered) from None
+    fault = _unreadable(message)
+    if fault is not None:
+        type_id = message[0] if isinstance(message, list) and message else None
+        unique_id = message[1] if isinstance(message, list) and len(message) > 1 else None
+        raise _refusal(type_id, unique_id, fault, unanswered)
     if not isinstance(message, list) or not message:
         raise FrameError(
             Problem.NOT_RPC,
@@ -160,15 +191,69 @@ def _element_fault(message: list[Any]) -> str | None:
     return None
 
 
-def _leading_id(text: str) -> str:
+def _unread(text: str, description: str, unanswered: frozenset[int]) -> FrameError:
+    """The refusal of a frame that could not be decoded, with its MessageTypeId and
+    UniqueId when it starts like an OCPP message."""
     match = _LEADING_ID.match(text)
     if match is None:
-        return UNKNOWN_ID
+        return FrameError(Problem.NOT_RPC, description, UNKNOWN_ID, True)
     try:
-        value = json.loads(match.group(1))
+        unique_id = json.loads(match.group(2))
     except ValueError:
-        return UNKNOWN_ID
-    return value if isinstance(value, str) else UNKNOWN_ID
+        unique_id = None
+    return _refusal(int(match.group(1)), unique_id, description, unanswered)
+
+
+def _refusal(
+    type_id: object, unique_id: object, description: str, unanswered: frozenset[int]
+) -> FrameError:
+    """A frame that cannot be carried: answerable unless it is a response (or a type the
+    version never answers), with its UniqueId when that is a string that can be sent back."""
+    readable = unique_id if isinstance(unique_id, str) else UNKNOWN_ID
+    if _UNSTORABLE.search(readable) is not None:
+        readable = UNKNOWN_ID
+    never_answered = {MessageType.CallResult, MessageType.CallError, *unanswered}
+    response = (
+        isinstance(type_id, int) and not isinstance(type_id, bool) and type_id in never_answered
+    )
+    return FrameError(Problem.NOT_RPC, description, readable, not response)
+
+
+def _json_error(error: ValueError) -> str:
+    # Python's message for an over-long integer tells the reader to call a Python function.
+    if "integer string conversion" in str(error):
+        return "a number has more than 4300 digits"
+    return str(error)
+
+
+def _too_deep() -> str:
+    return f"the frame nests arrays and objects more than {MAX_DEPTH} levels deep"
+
+
+def _unreadable(message: Any) -> str | None:
+    """Why a decoded frame cannot be carried further, or None. Walks the value with its own
+    stack, so no depth the decoder accepted can exhaust Python's."""
+    pending: list[tuple[Any, int]] = [(message, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, str):
+            if _UNSTORABLE.search(value) is not None:
+                return (
+                    "a string in the frame holds a NUL character or a lone UTF-16 surrogate "
+                    "(\\u0000, \\ud800-\\udfff), which is not text"
+                )
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                return (
+                    "the frame is not valid JSON: NaN, Infinity and numbers beyond ±1.8e308 "
+                    "are not JSON numbers"
+                )
+        elif isinstance(value, list | dict):
+            if depth > MAX_DEPTH:
+                return _too_deep()
+            children = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+            pending.extend((child, depth + 1) for child in children)
+    return None
 
 
 def _json_type(value: object) -> str:
@@ -196,16 +281,30 @@ def payload_violation(
     incomplete"), an unexpected field a FormationViolation, a value outside its enum or
     range a PropertyConstraintViolation, a list too long or short an occurrence violation.
     """
-    validator = get_validator(message.message_type_id, action, version.name)
-    error = schema_errors.best_match(validator.iter_errors(message.payload))
+    schema = get_validator(message.message_type_id, action, version.name).schema
+    error = schema_errors.best_match(_OcppValidator(schema).iter_errors(message.payload))
     if error is None:
         return None
     return _classify(error, action)
 
 
+def _ocpp_integer(checker: Any, instance: object) -> bool:
+    return bool(Draft4Validator.TYPE_CHECKER.is_type(instance, "integer")) and instance in INT32
+
+
+# Draft 4 (the OCPP schemas' draft) with OCPP's 32-bit integer.
+_OcppValidator = validators.extend(
+    Draft4Validator,
+    type_checker=Draft4Validator.TYPE_CHECKER.redefine("integer", _ocpp_integer),
+)
+
+
 def _classify(error: schema_errors.ValidationError, action: str) -> OCPPError:
     where = _path(error)
-    description = f"{action}: {where + ': ' if where else ''}{error.message}"
+    reason = error.message
+    if error.validator == "type" and _out_of_int32(error.instance):
+        reason = f"{error.instance} is outside OCPP's 32-bit integer range"
+    description = f"{action}: {where + ': ' if where else ''}{reason}"
     kind: type[OCPPError]
     if error.validator in ("type", "maxLength", "minLength", "format"):
         kind = TypeConstraintViolationError
@@ -218,6 +317,10 @@ def _classify(error: schema_errors.ValidationError, action: str) -> OCPPError:
     else:
         kind = FormatViolationError
     return kind(description=description)
+
+
+def _out_of_int32(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value not in INT32
 
 
 def _path(error: schema_errors.ValidationError) -> str:

@@ -6,6 +6,14 @@ turns an incoming frame into an answer, so that every CALL gets one: a CALLRESUL
 CALLERROR whose code is spelled the way the session's version spells it and whose
 description says what to change. A version's handlers live in its own package
 (``edge.v16.session``) as a subclass.
+
+A station's frames are handled one at a time, in the order they arrive: the reading loop
+answers a CALL before it reads the next frame. OCPP-J 1.6 §4.1.1 (and 2.0.1 Part 4 §4.1.1)
+says a station should not send a CALL before its previous one is answered; one that does
+is not refused, its second CALL waits in the socket until the first is answered, and the
+answers leave in the order of the CALLs. Every frame a station sends, except the answer
+to a CALL of the CSMS that is awaited, goes through its connection's
+:class:`~edge.rate_limit.RateLimit` first.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ from edge.errors import Request, Response, invoke
 from edge.ocpp_version import OcppVersion
 from edge.operation_errors import InvalidAnswer, NoAnswer, NotConnected, StationCallError
 from edge.payload_schema import SchemaSet
+from edge.rate_limit import CLOSE_CODE, REFUSAL_CODE, RateLimit, Verdict
 from edge.services import Services
 from edge.statistics import TrafficStatistics
 from servicekit.clock import Clock
@@ -108,6 +117,7 @@ class Session(ChargePoint):  # type: ignore[misc]
         statistics: TrafficStatistics,
         request_ids: Iterator[int],
         response_timeout: float = RESPONSE_TIMEOUT,
+        rate_limit: RateLimit | None = None,
     ) -> None:
         super().__init__(
             charge_point_id, connection, response_timeout=response_timeout, logger=FRAME_LOG
@@ -127,6 +137,10 @@ class Session(ChargePoint):  # type: ignore[misc]
         # they answer, so no two requests to a station may share an id.
         self.request_ids = request_ids
         self.response_timeout = response_timeout
+        # None: no limit (a test that drives a session by hand).
+        self.rate_limit = rate_limit
+        # The closing handshake of a station closed for ignoring the rate limit.
+        self._closing: asyncio.Task[None] | None = None
         self._ocpp_version = version.name
         self._outstanding: dict[str, _Outstanding] = {}
         # Follow-ups the handler of the CALL being answered asked for, and the running ones.
@@ -145,7 +159,8 @@ class Session(ChargePoint):  # type: ignore[misc]
             self._reader_done.set()
             for task in self._follow_ups:
                 task.cancel()
-            await asyncio.gather(*self._follow_ups, return_exceptions=True)
+            owned = [*self._follow_ups, *([self._closing] if self._closing else [])]
+            await asyncio.gather(*owned, return_exceptions=True)
 
     def after_answer(self, follow_up: Callable[[], Awaitable[None]]) -> None:
         """Run ``follow_up`` once the answer to the CALL being handled has been sent, in a
@@ -188,9 +203,13 @@ class Session(ChargePoint):  # type: ignore[misc]
     async def route_message(self, raw_msg: str | bytes) -> None:
         """Answer a CALL, hand a response to the waiting ``call()``, or answer a bad frame."""
         self.statistics.frame_received()
+        if self._closing is not None:
+            return  # closed for abuse: what it sent meanwhile is read and dropped
         try:
             message = framing.parse(raw_msg, self.version.unanswered_message_types)
         except framing.FrameError as error:
+            if await self._over_limit(error.unique_id if error.answerable else None, None):
+                return
             if error.answerable:
                 LOG.info(
                     "charge_point=%s message_id=%s refused frame: %s",
@@ -210,16 +229,45 @@ class Session(ChargePoint):  # type: ignore[misc]
                 )
             return
         if isinstance(message, Call):
-            await self._answer(message)
+            if not await self._over_limit(message.unique_id, message.action):
+                await self._answer(message)
         elif self._call_lock.locked():
             # call() holds the lock while it waits; it checks the unique id itself.
             self._response_queue.put_nowait(message)
-        else:
+        elif not await self._over_limit(None, None):
             LOG.warning(
                 "charge_point=%s message_id=%s ignored a response: no call of ours awaits it",
                 self.id,
                 message.unique_id,
             )
+
+    async def _over_limit(self, unique_id: str | None, action: str | None) -> bool:
+        """Whether the rate limit stops this frame: a CALL (``unique_id`` set) gets a
+        CALLERROR instead of being handled, other frames are dropped unlogged (so a flood
+        cannot flood the log either), and a station that ignores its refusals is closed."""
+        if self.rate_limit is None:
+            return False
+        verdict = self.rate_limit.admit()
+        if verdict is Verdict.ACCEPT:
+            return False
+        if verdict is Verdict.CLOSE:
+            reason = self.rate_limit.close_reason()
+            LOG.warning("charge_point=%s closed with %d: %s", self.id, CLOSE_CODE, reason)
+            # Not awaited here: the reading loop must go on reading (and dropping) the
+            # frames already queued, or websockets, its queue full, would stop reading
+            # the socket and never see the station's close frame.
+            self._closing = asyncio.ensure_future(self.close(CLOSE_CODE, reason))
+            return True
+        if unique_id is not None:
+            description = self.rate_limit.refusal()
+            LOG.info("charge_point=%s message_id=%s %s", self.id, unique_id, description)
+            if action is None:
+                self.statistics.unreadable_call_answered(REFUSAL_CODE)
+            else:
+                known = action if action in self.known_actions else UNKNOWN_ACTION
+                self.statistics.call_received(known, 0.0, REFUSAL_CODE)
+            await self._send(framing.call_error(unique_id, REFUSAL_CODE, description))
+        return True
 
     async def _answer(self, call: Call) -> None:
         started = time.monotonic()
@@ -237,6 +285,8 @@ class Session(ChargePoint):  # type: ignore[misc]
                 error.description,
             )
             await self._send(framing.call_error(call.unique_id, code, str(error.description)))
+        except ConnectionClosed:
+            raise  # the station went away: the reading loop ends, nobody to answer
         except Exception:
             # A defect in the edge, not in the message: answer so the station is not left
             # waiting, and keep the traceback for whoever fixes it.

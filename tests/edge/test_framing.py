@@ -145,3 +145,49 @@ def test_call_error_frames_bound_the_description() -> None:
     assert frame[:3] == [4, "id-1", "GenericError"]
     assert len(frame[3]) == framing.MAX_DESCRIPTION
     assert frame[4] == {}
+
+
+@pytest.mark.parametrize(
+    ("frame", "unique_id", "answerable", "words"),
+    [
+        ("[" * framing.MAX_DEPTH + "]" * framing.MAX_DEPTH, "-1", True, None),
+        ("[" * (framing.MAX_DEPTH + 1) + "]" * (framing.MAX_DEPTH + 1), "-1", True, "32 levels"),
+        ('[2, "d", "A", {"x": ' + "[" * 50_000 + "]" * 50_000 + "}]", "d", True, "32 levels"),
+        ('[3, "d", {"x": ' + "[" * 50_000 + "]" * 50_000 + "}]", "d", False, "32 levels"),
+        ('[2, "n", "A", {"x": NaN}]', "n", True, "NaN, Infinity"),
+        ('[2, "n", "A", {"x": 1e999}]', "n", True, "±1.8e308"),
+        ('[2, "s", "A", {"\\ud800": 1}]', "s", True, "lone UTF-16 surrogate"),
+        ('[2, "\\u0000", "A", {}]', "-1", True, "NUL character"),
+        ('[4, "e", "E", "\\u0000", {}]', "e", False, "NUL character"),
+        ('[2, "i", "A", {"x": ' + "7" * 5000 + "}]", "i", True, "more than 4300 digits"),
+    ],
+)
+def test_json_the_csms_cannot_carry(
+    frame: str, unique_id: str, answerable: bool, words: str | None
+) -> None:
+    if words is None:
+        with pytest.raises(framing.FrameError) as raised:  # deep enough, but not a message
+            framing.parse(frame)
+        assert "levels" not in raised.value.description
+        return
+    with pytest.raises(framing.FrameError) as raised:
+        framing.parse(frame)
+    assert (raised.value.unique_id, raised.value.answerable) == (unique_id, answerable)
+    assert words in raised.value.description
+
+
+@pytest.mark.parametrize(
+    ("value", "violation"),
+    [(2**31 - 1, None), (-(2**31), None), (2**31, "2147483648 is outside"), (-(2**31) - 1, "")],
+)
+def test_integers_are_32_bit(value: int, violation: str | None) -> None:
+    call = Call("id", "StatusNotification", {"connectorId": value, "errorCode": "NoError"})
+    call.payload["status"] = "Available"
+    found = framing.payload_violation(call, "StatusNotification", OCPP16)
+    if violation is None:
+        assert found is None or "connectorId" not in found.description
+        return
+    assert found is not None
+    assert found.code == "TypeConstraintViolation"
+    assert f"connectorId: {value} is outside OCPP's 32-bit integer range" in found.description
+    assert violation in found.description
