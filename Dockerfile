@@ -26,8 +26,9 @@ COPY alembic ./alembic
 RUN pip install --no-cache-dir -e . \
     && csms generate \
     && useradd --system --uid 10001 --home-dir /data csms \
-    && mkdir -p /data \
-    && chown csms /data
+    && mkdir -p /data/pki \
+    && chown -R csms /data \
+    && chmod 700 /data/pki
 USER csms
 
 # Envoy's public ports (API gateway, OCPP, charge point API), then the components' own.

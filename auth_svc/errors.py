@@ -13,6 +13,9 @@ the gRPC interceptor maps it to a status in one place.
      │    └── NotInLocalList                   the identifier is not a member of the list
      ├── AlreadyExists
      │    └── DuplicateIdTag                   creating an identifier that is already stored
+     ├── FailedPrecondition
+     │    └── PasswordNotAccepted              the station answered the new password with
+     │                                         other than Accepted
      └── Unavailable
           └── TransactionServiceUnavailable    transaction_svc did not answer in time
 
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 from servicekit.errors import (
     AlreadyExists,
+    FailedPrecondition,
     InvalidArgument,
     NotFound,
     ServiceError,
@@ -68,6 +72,18 @@ class DuplicateIdTag(AlreadyExists):
     def __init__(self, id_tag: str) -> None:
         super().__init__(f"id tag {id_tag} already exists; use PUT to change it")
         self.id_tag = id_tag
+
+
+class PasswordNotAccepted(FailedPrecondition):
+    """The station answered ChangeConfiguration / SetVariables of its Basic auth password
+    with Rejected or NotSupported: it keeps its old password, and so does the CSMS."""
+
+    def __init__(self, charge_point_id: str, status: str) -> None:
+        super().__init__(
+            f"charge point {charge_point_id} answered {status} to the new password; it keeps "
+            "its current password (check that it supports security profile 1 or 2)"
+        )
+        self.charge_point_id = charge_point_id
 
 
 class TransactionServiceUnavailable(Unavailable):

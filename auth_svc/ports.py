@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
+from auth_svc.credentials import Credentials, PasswordChangeStatus
 from auth_svc.domain import IdTag
 from auth_svc.local_list import ListEntry, Member, UpdateEntry, UpdateStatus, UpdateType
 from servicekit import unit_of_work
@@ -73,6 +74,16 @@ class StationListRepository(Protocol):
         ...
 
 
+class CredentialRepository(Protocol):
+    """Charge point credentials, by charge point id."""
+
+    async def get(self, charge_point_id: str) -> Credentials | None: ...
+
+    async def put(self, credentials: Credentials) -> None:
+        """Store them, replacing those of the same charge point."""
+        ...
+
+
 class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
     """One database transaction. Leaving the block without :meth:`commit` rolls it back."""
 
@@ -84,6 +95,9 @@ class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
 
     @property
     def station_lists(self) -> StationListRepository: ...
+
+    @property
+    def credentials(self) -> CredentialRepository: ...
 
 
 class ActiveTransactions(Protocol):
@@ -113,4 +127,11 @@ class Stations(Protocol):
         entries: Sequence[UpdateEntry],
     ) -> UpdateStatus:
         """Send SendLocalList; the station's answer."""
+        ...
+
+    async def set_basic_auth_password(
+        self, charge_point_id: str, password: str
+    ) -> PasswordChangeStatus:
+        """Send the station its new Basic auth password (EdgeService.SetBasicAuthPassword);
+        its answer."""
         ...

@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from auth_svc.adapters.edge_client import EdgeStations
 from auth_svc.adapters.sql import SqlUnitOfWork
 from auth_svc.adapters.transaction_client import TransactionServiceClient
+from auth_svc.certificate_servicer import certificate_authority
+from auth_svc.credential_use_cases import CredentialUseCases
 from auth_svc.servicer import AuthServicer
 from auth_svc.use_cases import AuthUseCases, LocalListUseCases
 from csms.auth.v1 import auth_pb2, auth_pb2_grpc
@@ -58,7 +60,9 @@ async def _close(
 async def start(settings: Settings, *, port: int | None = None) -> RunningService:
     """Serve AuthService on ``settings.internal_host`` and ``port`` (default: the
     configured auth port; 0 picks a free one, see ``RunningService.port``)."""
-    engine = create_engine(settings.auth_database_url, "auth")
+    # First: a CA that cannot be read stops the start before anything is opened.
+    certificates = await certificate_authority(settings)
+    engine = create_engine(settings.auth_database_url, "auth", timeout=settings.grpc_timeout)
     channel = open_channel(settings.transaction_address)
     edge_channel = open_channel(settings.edge_address)
     unit_of_work = functools.partial(SqlUnitOfWork, engine)
@@ -66,13 +70,23 @@ async def start(settings: Settings, *, port: int | None = None) -> RunningServic
     use_cases = AuthUseCases(
         unit_of_work, clock, TransactionServiceClient(channel, settings.grpc_timeout)
     )
-    local_list = LocalListUseCases(
-        unit_of_work, clock, EdgeStations(edge_channel, settings.grpc_timeout)
+    stations = EdgeStations(edge_channel, settings.grpc_timeout)
+    local_list = LocalListUseCases(unit_of_work, clock, stations)
+    credentials = CredentialUseCases(
+        unit_of_work,
+        clock,
+        stations,
+        minimum_profile=settings.security.min_security_profile,
     )
-    servicer = AuthServicer(use_cases, local_list, engine)
+    servicer = AuthServicer(use_cases, local_list, credentials, engine)
     try:
         server = await start_server(
-            [Registration(servicer, auth_pb2_grpc.add_AuthServiceServicer_to_server, SERVICE_NAME)],
+            [
+                Registration(
+                    servicer, auth_pb2_grpc.add_AuthServiceServicer_to_server, SERVICE_NAME
+                ),
+                certificates,
+            ],
             settings.internal_host,
             settings.auth_grpc_port if port is None else port,
         )

@@ -10,6 +10,8 @@ from typing import Any
 import grpc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from auth_svc.credential_use_cases import CredentialUseCases, CredentialView
+from auth_svc.credentials import BasicCredentials, Presented
 from auth_svc.domain import AuthorizationStatus, IdTag, IdTagFields, IdTokenInfo, Purpose
 from auth_svc.errors import InvalidRequest
 from auth_svc.local_list import LocalList, UpdateType
@@ -26,14 +28,20 @@ _Status = auth_pb2.IdTokenInfo.Status
 _Purpose = auth_pb2.AuthorizeRequest.Purpose
 _UpdateType = auth_pb2.SendLocalListRequest.UpdateType
 _SendStatus = auth_pb2.SendLocalListResponse.Status
+_Outcome = auth_pb2.AuthenticateChargePointResponse.Outcome
 
 
 class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
     def __init__(
-        self, use_cases: AuthUseCases, local_list: LocalListUseCases, engine: AsyncEngine
+        self,
+        use_cases: AuthUseCases,
+        local_list: LocalListUseCases,
+        credentials: CredentialUseCases,
+        engine: AsyncEngine,
     ) -> None:
         self._use_cases = use_cases
         self._local_list = local_list
+        self._credentials = credentials
         self._engine = engine
 
     async def GetHealth(
@@ -104,6 +112,54 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
             update_type=_UpdateType.Value(outcome.update_type.name),
             entries_sent=outcome.entries_sent,
         )
+
+    async def SetChargePointCredentials(
+        self, request: auth_pb2.SetChargePointCredentialsRequest, context: Context
+    ) -> auth_pb2.ChargePointCredentials:
+        view = await self._credentials.set(
+            request.charge_point_id, request.security_profile, request.password
+        )
+        return credentials_to_proto(view)
+
+    async def GetChargePointCredentials(
+        self, request: auth_pb2.GetChargePointCredentialsRequest, context: Context
+    ) -> auth_pb2.ChargePointCredentials:
+        return credentials_to_proto(await self._credentials.get(request.charge_point_id))
+
+    async def ChangeChargePointPassword(
+        self, request: auth_pb2.ChangeChargePointPasswordRequest, context: Context
+    ) -> auth_pb2.ChargePointCredentials:
+        view = await self._credentials.change_password(request.charge_point_id, request.password)
+        return credentials_to_proto(view)
+
+    async def AuthenticateChargePoint(
+        self, request: auth_pb2.AuthenticateChargePointRequest, context: Context
+    ) -> auth_pb2.AuthenticateChargePointResponse:
+        presented = Presented(
+            charge_point_id=request.charge_point_id,
+            basic=BasicCredentials(request.username, request.password)
+            if request.basic_auth
+            else None,
+            tls=request.tls,
+            client_certificate_cn=request.client_certificate_cn or None,
+        )
+        decision = await self._credentials.authenticate(presented)
+        return auth_pb2.AuthenticateChargePointResponse(
+            outcome=_Outcome.Value(decision.outcome.name),
+            reason=decision.reason,
+            security_profile=int(decision.security_profile),
+        )
+
+
+def credentials_to_proto(view: CredentialView) -> auth_pb2.ChargePointCredentials:
+    return auth_pb2.ChargePointCredentials(
+        charge_point_id=view.charge_point_id,
+        security_profile=int(view.security_profile),
+        effective_security_profile=int(view.effective_security_profile),
+        password_set=view.password_set,
+        password_change_pending=view.password_change_pending,
+        updated_at=to_timestamp(view.updated_at),
+    )
 
 
 def update_type_from_proto(value: auth_pb2.SendLocalListRequest.UpdateType.ValueType) -> UpdateType:

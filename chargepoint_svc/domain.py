@@ -48,8 +48,10 @@ MAX_LENGTH: dict[str, int] = {
 def parse_charge_point_id(text: str) -> ChargePointId:
     """Check that ``text`` is an OCPP identifierString of 1 to 48 characters."""
     if not 1 <= len(text) <= CHARGE_POINT_ID_MAX_LENGTH or not _IDENTIFIER.fullmatch(text):
+        # The message becomes a gRPC trailer: an id of megabytes must not be echoed whole.
+        shown = text if len(text) <= 2 * CHARGE_POINT_ID_MAX_LENGTH else text[:48] + "…"
         raise InvalidChargePointId(
-            f"charge point id {text!r} is not valid: use 1 to {CHARGE_POINT_ID_MAX_LENGTH} "
+            f"charge point id {shown!r} is not valid: use 1 to {CHARGE_POINT_ID_MAX_LENGTH} "
             "characters from A-Z, a-z, 0-9 and * - _ = : + | @ . (OCPP identifierString)"
         )
     return ChargePointId(text)
@@ -246,6 +248,15 @@ class BootAnswer:
 
 
 @dataclass(frozen=True)
+class ConnectionAdmission:
+    """The answer to a WebSocket handshake; ``reason`` says what to do when refused."""
+
+    admitted: bool
+    registration_status: RegistrationStatus | None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class Admission:
     """How the CSMS treats charge points it has not registered, and the boot intervals."""
 
@@ -263,6 +274,22 @@ class Admission:
                 return RegistrationStatus.PENDING
             case AdmissionPolicy.STRICT:
                 return None
+
+    def connection(
+        self, charge_point_id: ChargePointId, stored: RegistrationStatus | None
+    ) -> ConnectionAdmission:
+        """May the charge point open a WebSocket (DESIGN.md §3)? A registered one may,
+        whatever its status: its BootNotification answer tells it Pending or Rejected
+        (OCPP 1.6 §4.2, 2.0.1 B02/B03). An unknown one may when its boot would register
+        it, that is under every policy but strict."""
+        if stored is not None or self.status_for_unknown() is not None:
+            return ConnectionAdmission(True, stored)
+        return ConnectionAdmission(
+            False,
+            None,
+            f"charge point {charge_point_id} is not registered and the admission policy is "
+            "strict: register it first (POST /api/v1/charge-points)",
+        )
 
     def boot_answer(
         self, status: RegistrationStatus, now: datetime, *, request_base_report: bool = False

@@ -65,11 +65,7 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
     async def CreateChargePoint(
         self, request: chargepoint_pb2.CreateChargePointRequest, context: Context
     ) -> chargepoint_pb2.ChargePoint:
-        status = (
-            None
-            if request.registration_status == _RegistrationPb.REGISTRATION_STATUS_UNSPECIFIED
-            else RegistrationStatus(_RegistrationPb.Name(request.registration_status))
-        )
+        status = _registration_status(request.registration_status)
         created = await self._use_cases.create_charge_point(request.id, status)
         return charge_point_message(created)
 
@@ -88,6 +84,18 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
             charge_points=[charge_point_message(found) for found in page.charge_points],
             next_page_token=page.next_page_token,
         )
+
+    async def CheckAdmission(
+        self, request: chargepoint_pb2.CheckAdmissionRequest, context: Context
+    ) -> chargepoint_pb2.CheckAdmissionResponse:
+        admission = await self._use_cases.check_admission(request.charge_point_id)
+        status = admission.registration_status
+        response = chargepoint_pb2.CheckAdmissionResponse(
+            admitted=admission.admitted, registered=status is not None, reason=admission.reason
+        )
+        if status is not None:
+            response.registration_status = _RegistrationPb.Value(status.name)
+        return response
 
     async def RecordBoot(
         self, request: chargepoint_pb2.RecordBootRequest, context: Context
@@ -258,3 +266,17 @@ def connector_message(connector: Connector) -> chargepoint_pb2.Connector:
         vendor_error_code=connector.vendor_error_code,
         status_at=to_timestamp(connector.status_at),
     )
+
+
+def _registration_status(
+    value: chargepoint_pb2.ChargePoint.RegistrationStatus.ValueType,
+) -> RegistrationStatus | None:
+    """None for unspecified. Proto3 enums are open: JSON may carry any number
+    (``"registrationStatus": 99``), which is the caller's mistake, not the service's."""
+    if value == _RegistrationPb.REGISTRATION_STATUS_UNSPECIFIED:
+        return None
+    try:
+        return RegistrationStatus(_RegistrationPb.Name(value))
+    except ValueError:
+        names = ", ".join(status.name for status in RegistrationStatus)
+        raise InvalidReport(f"registration_status {value} is not one of {names}") from None

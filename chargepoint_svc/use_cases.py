@@ -20,6 +20,7 @@ from chargepoint_svc.domain import (
     BootData,
     ChargePoint,
     ChargePointId,
+    ConnectionAdmission,
     ConnectorStatusReport,
     DataTransfer,
     DataTransferAnswer,
@@ -78,6 +79,18 @@ class ChargePointUseCases:
         if found is None:
             raise ChargePointNotFound(charge_point_id)
         return found
+
+    async def check_admission(self, charge_point_id: str) -> ConnectionAdmission:
+        """May the charge point connect now (the edge asks at the WebSocket handshake)?"""
+        cp_id = parse_charge_point_id(charge_point_id)
+        async with self._unit_of_work() as uow:
+            found = await uow.charge_points.get(cp_id)
+        admission = self._admission.connection(
+            cp_id, None if found is None else found.registration_status
+        )
+        if not admission.admitted:
+            LOG.info("connection of unknown charge point %s refused (strict admission)", cp_id)
+        return admission
 
     async def list_charge_points(self, page: PageRequest) -> ChargePointPage:
         async with self._unit_of_work() as uow:

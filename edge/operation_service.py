@@ -9,7 +9,7 @@ from typing import Any
 import grpc
 from google.protobuf.message import Message
 
-from csms.edge.v1 import operations_pb2
+from csms.edge.v1 import certificates_pb2, operations_pb2
 from edge.cluster.replica import Replica
 from edge.operation_errors import OperationError, abort
 from edge.operations import Dispatcher
@@ -214,5 +214,42 @@ class TypedOperations:
         UNIMPLEMENTED for OCPP 1.6."""
         response: operations_pb2.GetTransactionStatusResponse = await self._perform(
             "GetTransactionStatus", request, context
+        )
+        return response
+
+    async def InstallCertificate(
+        self, request: certificates_pb2.InstallCertificateRequest, context: Context
+    ) -> certificates_pb2.InstallCertificateResponse:
+        """OCPP 1.6 security extension and 2.x InstallCertificate (M05): a root the
+        station trusts from now on."""
+        response: certificates_pb2.InstallCertificateResponse = await self._perform(
+            "InstallCertificate", request, context
+        )
+        return response
+
+    async def DeleteCertificate(
+        self, request: certificates_pb2.DeleteCertificateRequest, context: Context
+    ) -> certificates_pb2.DeleteCertificateResponse:
+        response: certificates_pb2.DeleteCertificateResponse = await self._perform(
+            "DeleteCertificate", request, context
+        )
+        return response
+
+    async def GetInstalledCertificateIds(
+        self, request: certificates_pb2.GetInstalledCertificateIdsRequest, context: Context
+    ) -> certificates_pb2.GetInstalledCertificateIdsResponse:
+        """OCPP 1.6 asks for one type at a time; 2.x for any (none: every type)."""
+        response: certificates_pb2.GetInstalledCertificateIdsResponse = await self._perform(
+            "GetInstalledCertificateIds", request, context
+        )
+        return response
+
+    async def SetBasicAuthPassword(
+        self, request: operations_pb2.SetBasicAuthPasswordRequest, context: Context
+    ) -> operations_pb2.ChangeConfigurationResponse:
+        """The station's HTTP Basic auth password: OCPP 1.6 ChangeConfiguration of
+        AuthorizationKey (hex), 2.x SetVariables of SecurityCtrlr.BasicAuthPassword."""
+        response: operations_pb2.ChangeConfigurationResponse = await self._perform(
+            "SetBasicAuthPassword", request, context
         )
         return response

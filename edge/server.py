@@ -22,10 +22,13 @@ from websockets.typing import Subprotocol
 from csms.edge.v1 import edge_pb2, edge_pb2_grpc
 from edge.cluster.directory import RedisDirectory
 from edge.cluster.replica import Replica, advertised_address, replica_id
+from edge.credentials import presented
 from edge.edge_service import EdgeService
+from edge.gatekeeper import Gatekeeper
 from edge.handshake import Admission, Refusal, decide
 from edge.operation_table import OPERATION_TABLES
 from edge.operations import Dispatcher
+from edge.rate_limit import MessageLimit
 from edge.registry import REPLACED_CODE, REPLACED_REASON, SessionRegistry
 from edge.service_status import Component
 from edge.services import AUTH, CHARGEPOINT, TRANSACTION, Services
@@ -78,6 +81,7 @@ class _Endpoint:
         request_ids: Iterator[int],
         *,
         replica: Replica | None,
+        message_limit: MessageLimit,
     ) -> None:
         self.services = services
         self.registry = registry
@@ -85,21 +89,39 @@ class _Endpoint:
         self.statistics = statistics
         self.request_ids = request_ids
         self.replica = replica
+        self.gatekeeper = Gatekeeper(services)
+        self.message_limit = message_limit
 
-    def process_request(self, connection: ServerConnection, request: Request) -> Response | None:
-        """Refuse a bad handshake with an HTTP status and a reason, before upgrading."""
+    async def process_request(
+        self, connection: ServerConnection, request: Request
+    ) -> Response | None:
+        """Refuse a bad handshake with an HTTP status and a reason, before upgrading: a
+        bad URL or version (:mod:`edge.handshake`), then a charge point that may not
+        connect or did not prove its identity (:mod:`edge.gatekeeper`)."""
         decision = _decide(request)
-        if isinstance(decision, Refusal):
-            self.statistics.handshake_refused()
-            LOG.info(
-                "refused handshake path=%s peer=%s status=%d: %s",
-                request.path,
-                _peer(connection),
-                decision.status,
-                decision.reason,
+        refusal = decision if isinstance(decision, Refusal) else None
+        if isinstance(decision, Admission):
+            credentials = presented(request.headers)
+            refusal = (
+                credentials
+                if isinstance(credentials, Refusal)
+                else await self.gatekeeper.admit(decision.charge_point_id, credentials)
             )
-            return connection.respond(decision.status, decision.reason + "\n")
-        return None
+        if refusal is None:
+            return None
+        self.statistics.handshake_refused()
+        LOG.info(
+            "refused handshake path=%s peer=%s status=%d: %s",
+            request.path,
+            _peer(connection),
+            refusal.status,
+            refusal.reason,
+        )
+        response = connection.respond(refusal.status, refusal.reason + "\n")
+        if refusal.status is HTTPStatus.UNAUTHORIZED:
+            # RFC 7235 §3.1: a 401 carries the challenge; RFC 7617 §2.1 for the charset.
+            response.headers["WWW-Authenticate"] = 'Basic realm="csms", charset="UTF-8"'
+        return response
 
     def select_subprotocol(
         self, connection: ServerConnection, subprotocols: Sequence[Subprotocol]
@@ -125,6 +147,7 @@ class _Endpoint:
             clock=self.clock,
             statistics=self.statistics,
             request_ids=self.request_ids,
+            rate_limit=self.message_limit.start(),
         )
         previous = self.registry.add(session)
         self.statistics.connection_opened()
@@ -227,15 +250,35 @@ async def start(
             replica.address = advertised_address(settings, grpc_server.port)
             edge_service.address = replica.address
             await replica.start()
-        endpoint = _Endpoint(services, registry, clock, statistics, request_ids, replica=replica)
+        endpoint = _Endpoint(
+            services,
+            registry,
+            clock,
+            statistics,
+            request_ids,
+            replica=replica,
+            message_limit=MessageLimit(
+                settings.security.message_rate, settings.security.message_burst
+            ),
+        )
+        ping = settings.security.ping_interval or None
         websocket = await serve(
             endpoint.handle,
             settings.internal_host,
             settings.edge_ws_port if ws_port is None else ws_port,
             process_request=endpoint.process_request,
             select_subprotocol=endpoint.select_subprotocol,
-            # A larger frame is closed with 1009 "message too big" (RFC 6455 §7.4.1).
+            # A larger message, in one frame or reassembled from fragments, is closed with
+            # 1009 "message too big" (RFC 6455 §7.4.1).
             max_size=settings.max_message_bytes,
+            # A client that has not completed the opening handshake by then (a slowloris, a
+            # socket that never speaks) is dropped; so is one that does not answer our close.
+            open_timeout=settings.security.handshake_timeout,
+            close_timeout=settings.security.handshake_timeout,
+            # A station that stops answering pings (gone, half-open, not reading) is closed
+            # with 1011 after ping_interval + ping_timeout.
+            ping_interval=ping,
+            ping_timeout=ping,
         )
     except BaseException:
         if replica is not None:

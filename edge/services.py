@@ -1,4 +1,5 @@
-"""The typed clients of the three services the edge translates OCPP calls into."""
+"""The typed clients of the three services the edge translates OCPP calls into (auth_svc
+serves two: AuthService and its CertificateAuthorityService)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import grpc
 
-from csms.auth.v1 import auth_pb2_grpc
+from csms.auth.v1 import auth_pb2_grpc, certificates_pb2_grpc
 from csms.chargepoint.v1 import chargepoint_pb2_grpc
 from csms.transaction.v1 import transaction_pb2_grpc
 from servicekit.channels import open_channel
@@ -15,6 +16,7 @@ from servicekit.settings import Settings
 
 if TYPE_CHECKING:
     from csms.auth.v1.auth_pb2_grpc import AuthServiceAsyncStub
+    from csms.auth.v1.certificates_pb2_grpc import CertificateAuthorityServiceAsyncStub
     from csms.chargepoint.v1.chargepoint_pb2_grpc import ChargePointServiceAsyncStub
     from csms.transaction.v1.transaction_pb2_grpc import TransactionServiceAsyncStub
 
@@ -31,6 +33,8 @@ class Services:
     chargepoint: ChargePointServiceAsyncStub
     transaction: TransactionServiceAsyncStub
     auth: AuthServiceAsyncStub
+    # auth_svc's CA: signs the certificates stations ask for (SignCertificate).
+    certificates: CertificateAuthorityServiceAsyncStub
     timeout: float
     channels: tuple[grpc.aio.Channel, ...]
 
@@ -45,6 +49,7 @@ class Services:
             chargepoint=chargepoint_pb2_grpc.ChargePointServiceStub(chargepoint),
             transaction=transaction_pb2_grpc.TransactionServiceStub(transaction),
             auth=auth_pb2_grpc.AuthServiceStub(auth),
+            certificates=certificates_pb2_grpc.CertificateAuthorityServiceStub(auth),
             timeout=settings.grpc_timeout,
             channels=(chargepoint, transaction, auth),
         )

@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import MutableMapping
 
+from launcher.api_tokens import DEFAULT_DAYS, Role
 from launcher.protogen import DESCRIPTOR_SET, GenerationError, ensure_generated
 from servicekit.settings import Settings, SettingsError
 
@@ -70,6 +71,23 @@ def _parser() -> argparse.ArgumentParser:
         default="build/sdk",
         help="folder for the REST client project (default: %(default)s)",
     )
+    token = commands.add_parser("token", help="API tokens (CSMS_API_AUTH=jwt)")
+    token_commands = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")
+    create = token_commands.add_parser(
+        "create", help="print a new API token signed with the CSMS's key (created on first use)"
+    )
+    create.add_argument(
+        "--role",
+        required=True,
+        choices=[role.value for role in Role],
+        help="viewer: read (GET) only; operator: everything",
+    )
+    create.add_argument(
+        "--days", type=_positive, default=DEFAULT_DAYS, help="validity (default: %(default)s)"
+    )
+    create.add_argument(
+        "--subject", metavar="NAME", help="who the token is for, its sub claim (default: the role)"
+    )
     envoy = commands.add_parser("envoy-config", help="print Envoy's configuration as JSON")
     envoy.add_argument(
         "--descriptor",
@@ -77,6 +95,13 @@ def _parser() -> argparse.ArgumentParser:
         help="path of the descriptor set as Envoy will see it (default: %(default)s)",
     )
     return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number of days")
+    return value
 
 
 def apply_up_flags(args: argparse.Namespace, environ: MutableMapping[str, str]) -> None:
@@ -123,6 +148,12 @@ def main(argv: list[str] | None = None) -> int:
         from launcher.supervisor import exec_envoy
 
         return exec_envoy(settings)
+    if args.command == "token":
+        from launcher.api_tokens import print_new_token
+
+        return print_new_token(
+            settings.security, Role(args.role), days=args.days, subject=args.subject
+        )
     if args.command == "envoy-config":
         from launcher.envoy_config import build
 

@@ -1,7 +1,8 @@
 """Envoy's configuration, built from the settings and the API's own descriptors.
 
 Three public listeners (DESIGN.md §3): the OCPP port (WebSocket to the edge, plus the
-OCPP gateway REST API), the charge point service REST API, and the API gateway.
+OCPP gateway REST API), the charge point service REST API, and the API gateway; and the OCPP
+port again over TLS (:mod:`launcher.envoy_tls`).
 REST is transcoded to gRPC by ``grpc_json_transcoder`` from ``csms/descriptors.pb``; each
 listener serves its OpenAPI document (generated next to the descriptor set by
 :mod:`launcher.openapi`) at ``GET /openapi.json``.
@@ -33,6 +34,7 @@ from typing import Any
 from google.api import annotations_pb2
 from google.protobuf.descriptor import ServiceDescriptor
 
+from launcher.envoy_auth import protected
 from launcher.envoy_clusters import (
     EDGE_GRPC,
     EDGE_WS,
@@ -43,6 +45,8 @@ from launcher.envoy_clusters import (
     cluster_config,
     edge_retry_policy,
 )
+from launcher.envoy_limits import with_limits
+from launcher.envoy_tls import with_tls
 from servicekit.settings import Settings
 
 _TRANSCODER = (
@@ -316,6 +320,12 @@ def build(settings: Settings, descriptor: str) -> dict[str, Any]:
             [_transcoder(descriptor, full(*table), strict_paths=True)],
         ),
     ]
+    # CSMS_API_AUTH=jwt: a bearer token on every listener's REST routes (launcher.envoy_auth).
+    listeners = protected(listeners, settings.security, [s for s, _ in table.values()])
+    # The OCPP listener again on CSMS_OCPP_TLS_PORT, over TLS (launcher.envoy_tls).
+    listeners = with_tls(listeners, settings.security)
+    # Slow or silent clients and oversized REST bodies (launcher.envoy_limits).
+    listeners = with_limits(listeners, settings.security)
     return {
         "static_resources": {
             "listeners": listeners,

@@ -50,8 +50,11 @@ def _edge_ports(settings: Settings) -> list[PortUse]:
 
 def planned(settings: Settings) -> list[PortUse]:
     public, internal = settings.public_host, settings.internal_host
+    tls_port = settings.security.ocpp_tls_port
     return [
         PortUse("CSMS_OCPP_PORT", public, settings.ocpp_port, "OCPP WebSocket and gateway REST"),
+        # 0: no TLS listener.
+        *([PortUse("CSMS_OCPP_TLS_PORT", public, tls_port, "OCPP over TLS")] if tls_port else []),
         PortUse(
             "CSMS_CHARGEPOINT_API_PORT",
             public,

@@ -23,7 +23,10 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from launcher import ports
+from launcher.api_tokens import SigningKeyError, ensure_jwks, summary
 from launcher.envoy_config import build as envoy_config
+from launcher.envoy_tls import banner_lines as tls_banner
+from launcher.envoy_tls import ensure_certificates
 from launcher.fleet import Fleet, Spec
 from launcher.migrate import migrate_all
 from launcher.protogen import DESCRIPTOR_SET
@@ -35,6 +38,7 @@ from launcher.readiness import (
     wait_http,
     without_password,
 )
+from servicekit.security_settings import ApiAuth
 from servicekit.settings import Settings
 
 __all__ = ["StartupError", "envoy_binary", "envoy_command", "exec_envoy", "up"]
@@ -60,6 +64,15 @@ def envoy_binary(settings: Settings) -> str:
 def envoy_command(settings: Settings) -> list[str]:
     """Write Envoy's configuration into the data dir; return the command that runs Envoy."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if settings.security.api_auth is ApiAuth.JWT:
+        try:
+            ensure_jwks(settings.security)  # what Envoy verifies API tokens with
+        except (OSError, SigningKeyError) as error:
+            raise StartupError(f"API authentication: {error}") from None
+    try:
+        ensure_certificates(settings.security)  # the TLS listener's (launcher.envoy_tls)
+    except (OSError, ValueError) as error:
+        raise StartupError(f"OCPP over TLS: {error}") from None
     config_path = settings.data_dir / "envoy.json"
     config_path.write_text(json.dumps(envoy_config(settings, str(DESCRIPTOR_SET)), indent=2))
     return [
@@ -186,6 +199,7 @@ def _banner(settings: Settings, seeded: str | None) -> str:
         f"  OCPP WebSocket       ws://{host}:{settings.ocpp_port}/ocpp/{{chargePointId}}"
         "  (ocpp1.6, ocpp2.0.1, ocpp2.1)",
         f"  OCPP gateway REST    http://{host}:{settings.ocpp_port}/health, /connections",
+        *tls_banner(settings.security, host),
         f"  Charge point API     http://{host}:{settings.chargepoint_api_port}/charge-points,"
         " /transactions",
         f"  API gateway          http://{host}:{settings.api_gateway_port}/api/v1/...,"
@@ -207,11 +221,14 @@ def _banner(settings: Settings, seeded: str | None) -> str:
         + (
             "  (unknown charge points are accepted: fine for trying it out, not for production)"
             if settings.admission_policy.value == "open"
-            else ""
+            else "  (unknown charge points are registered as Pending until an operator accepts)"
+            if settings.admission_policy.value == "pending"
+            else "  (unknown charge points are refused at the WebSocket handshake)"
         ),
     ]
     if seeded is not None:
         lines.append(f"  Demo id tag          {settings.demo_id_tag} ({seeded}, Accepted)")
+    lines.append(f"  API authentication   {summary(settings.security)}")
     lines += [
         f"Try: csms-sim SIM001 1.6 ws://{host}:{settings.ocpp_port}/ocpp   (or 2.0.1, 2.1)",
         "A component that dies is restarted; Ctrl-C stops everything.",

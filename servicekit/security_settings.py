@@ -38,6 +38,8 @@ class SecuritySettings:
     message_rate: float
     message_burst: int
     handshake_timeout: float
+    ping_interval: float
+    """0: the edge sends no WebSocket pings."""
 
     @classmethod
     def from_env(cls, raw: Callable[[str], str], data_dir: Path) -> SecuritySettings:
@@ -81,4 +83,5 @@ class SecuritySettings:
             message_rate=number("CSMS_MESSAGE_RATE", 0.1),
             message_burst=int(number("CSMS_MESSAGE_BURST", 1)),
             handshake_timeout=number("CSMS_HANDSHAKE_TIMEOUT", 0.1),
+            ping_interval=number("CSMS_PING_INTERVAL", 0),
         )

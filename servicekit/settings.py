@@ -186,7 +186,14 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "CSMS_MESSAGE_BURST": ("100", "Messages one charge point may send at once."),
     "CSMS_HANDSHAKE_TIMEOUT": (
         "10",
-        "Seconds a client has to complete its WebSocket handshake before it is dropped.",
+        "Seconds a client has to send its request headers (Envoy: 408; a silent or idle"
+        " connection is closed, TLS handshakes too) and to complete the WebSocket handshake"
+        " with the edge (or, once the edge closes, the closing handshake).",
+    ),
+    "CSMS_PING_INTERVAL": (
+        "20",
+        "Seconds between the edge's WebSocket pings to each charge point; one that does not"
+        " answer a ping within as long is closed (1011); 0: no pings.",
     ),
     "LOG_LEVEL": ("INFO", "DEBUG, INFO, WARNING or ERROR."),
 }

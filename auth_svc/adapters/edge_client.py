@@ -13,6 +13,7 @@ from typing import Any, cast
 
 import grpc
 
+from auth_svc.credentials import PasswordChangeStatus
 from auth_svc.local_list import UpdateEntry, UpdateStatus, UpdateType
 from csms.edge.v1 import edge_pb2_grpc, operations_pb2
 from servicekit.edge_errors import station_error
@@ -44,9 +45,17 @@ def status_from_proto(value: int) -> UpdateStatus:
     return UpdateStatus[_Response.Status.Name(cast(Any, value))]
 
 
+def password_status_from_proto(value: int) -> PasswordChangeStatus:
+    """An answer this service does not know (a newer edge) is not an acceptance."""
+    names = operations_pb2.ChangeConfigurationResponse.Status
+    if value not in names.values() or value == names.STATUS_UNSPECIFIED:
+        return PasswordChangeStatus.REJECTED
+    return PasswordChangeStatus[names.Name(cast(Any, value))]
+
+
 class EdgeStations:
-    """Sends SendLocalList through EdgeService with a deadline. The channel belongs to the
-    caller (the composition root opens and closes it)."""
+    """Sends SendLocalList and SetBasicAuthPassword through EdgeService with a deadline.
+    The channel belongs to the caller (the composition root opens and closes it)."""
 
     def __init__(self, channel: grpc.aio.Channel, timeout: float) -> None:
         self._stub = edge_pb2_grpc.EdgeServiceStub(channel)
@@ -70,3 +79,15 @@ class EdgeStations:
         except grpc.aio.AioRpcError as error:
             raise station_error(charge_point_id, error) from error
         return status_from_proto(response.status)
+
+    async def set_basic_auth_password(
+        self, charge_point_id: str, password: str
+    ) -> PasswordChangeStatus:
+        request = operations_pb2.SetBasicAuthPasswordRequest(
+            charge_point_id=charge_point_id, password=password
+        )
+        try:
+            response = await self._stub.SetBasicAuthPassword(request, timeout=self._timeout)
+        except grpc.aio.AioRpcError as error:
+            raise station_error(charge_point_id, error) from error
+        return password_status_from_proto(response.status)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from auth_svc.credentials import Credentials
 from auth_svc.domain import IdTag
 from auth_svc.errors import DuplicateIdTag
 from auth_svc.local_list import ListEntry, Member
@@ -81,6 +82,17 @@ class MemoryStationListRepository:
         self._accepted[charge_point_id] = (version, accepted_at)
 
 
+class MemoryCredentialRepository:
+    def __init__(self, rows: dict[str, Credentials]) -> None:
+        self._rows = rows
+
+    async def get(self, charge_point_id: str) -> Credentials | None:
+        return self._rows.get(charge_point_id)
+
+    async def put(self, credentials: Credentials) -> None:
+        self._rows[credentials.charge_point_id] = credentials
+
+
 @dataclass
 class MemoryStore(unit_of_work.MemoryStore):
     """The committed state; :meth:`unit_of_work` is the factory the use cases take."""
@@ -90,6 +102,7 @@ class MemoryStore(unit_of_work.MemoryStore):
     list_version: int = 0
     # charge_point_id -> (version it accepted, when).
     accepted_lists: dict[str, tuple[int, datetime]] = field(default_factory=dict)
+    credentials: dict[str, Credentials] = field(default_factory=dict)
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self)
@@ -107,3 +120,7 @@ class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def station_lists(self) -> MemoryStationListRepository:
         return MemoryStationListRepository(self.working.accepted_lists)
+
+    @property
+    def credentials(self) -> MemoryCredentialRepository:
+        return MemoryCredentialRepository(self.working.credentials)

@@ -63,3 +63,18 @@ local_list_versions = Table(
     Column("version", Integer, nullable=False),
     Column("accepted_at", DateTime(timezone=True), nullable=False),
 )
+
+# Charge point credentials (security profiles): one row per charge point an operator
+# configured; a charge point without a row has profile 0 and no password. Passwords are
+# scrypt hashes (auth_svc.passwords); the pending one was sent to the station and not yet
+# confirmed.
+charge_point_credentials = Table(
+    "charge_point_credentials",
+    metadata,
+    Column("charge_point_id", String(48), primary_key=True),
+    Column("security_profile", Integer, nullable=False),
+    Column("password_hash", String(200), nullable=True),
+    Column("pending_password_hash", String(200), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("security_profile BETWEEN 0 AND 3", name="security_profile_range"),
+)

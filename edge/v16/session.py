@@ -12,9 +12,10 @@ from typing import Any, ClassVar
 from ocpp.v16 import call_result
 from ocpp.v16.enums import Action
 
+from edge import certificate_signing
 from edge.services import AUTH, CHARGEPOINT, TRANSACTION
 from edge.session import Session, on
-from edge.v16 import translate
+from edge.v16 import certificates, translate
 from edge.v16.schemas import SCHEMAS
 
 
@@ -89,3 +90,24 @@ class SessionV16(Session):
         request = translate.firmware_status_request(self.id, payload)
         await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordFirmwareStatus, request)
         return call_result.FirmwareStatusNotification()
+
+    # OCPP 1.6 security extension (security whitepaper edition 2).
+
+    @on(Action.security_event_notification)
+    async def on_security_event_notification(
+        self, **payload: Any
+    ) -> call_result.SecurityEventNotification:
+        request = translate.security_event_request(self.id, payload)
+        await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordSecurityEvent, request)
+        return call_result.SecurityEventNotification()
+
+    @on(Action.sign_certificate)
+    async def on_sign_certificate(self, **payload: Any) -> call_result.SignCertificate:
+        """Accepted once the CSMS CA has signed; the chain follows in CertificateSigned."""
+        reply = await certificate_signing.sign(
+            self, certificates.sign_certificate_request(self.id, payload)
+        )
+        if reply.status == reply.SIGNED:
+            signed = certificates.certificate_signed_call(reply)
+            self.after_answer(lambda: certificate_signing.deliver(self, signed))
+        return certificates.sign_certificate_result(reply)

@@ -276,3 +276,15 @@ def firmware_status_request(
     return chargepoint_pb2.RecordFirmwareStatusRequest(
         charge_point_id=charge_point_id, status=payload["status"]
     )
+
+
+def security_event_request(
+    charge_point_id: str, payload: Payload
+) -> chargepoint_pb2.RecordSecurityEventRequest:
+    """OCPP 1.6 security extension SecurityEventNotification: the same event as 2.x A04."""
+    return chargepoint_pb2.RecordSecurityEventRequest(
+        charge_point_id=charge_point_id,
+        type=payload["type"],
+        timestamp=parse_timestamp(payload["timestamp"], "timestamp"),
+        tech_info=payload.get("tech_info", ""),
+    )

@@ -16,6 +16,10 @@ Handled and stored (one gRPC call each):
 - NotifyReport -> RecordReport; when the reply says admit_now, TriggerMessage
   (BootNotification) is sent after the answer
 - SecurityEventNotification -> RecordSecurityEvent
+- SignCertificate -> CertificateAuthorityService.SignChargePointCertificate (auth_svc's
+  CA); Accepted when signed, then CertificateSigned with the chain is sent after the
+  answer (A02/A03); Rejected (with the reason) when refused, recorded as a
+  CertificateSigningRequestRejected security event
 - NotifyEvent -> RecordEvents
 - LogStatusNotification -> RecordDiagnosticsStatus (with requestId)
 - FirmwareStatusNotification -> RecordFirmwareStatus (with requestId)
@@ -32,5 +36,4 @@ NotImplemented (any answer would promise what the CSMS does not do):
 - NotifyEVChargingNeeds (Accepted promises a charging schedule)
 - NotifyEVChargingSchedule (its status accepts or renegotiates the EV's schedule)
 - Get15118EVCertificate, GetCertificateStatus (need a certificate or OCSP service)
-- SignCertificate (Accepted promises a CertificateSigned)
 """

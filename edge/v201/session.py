@@ -14,10 +14,11 @@ from typing import Any, ClassVar
 from ocpp.v201 import call, call_result, datatypes
 from ocpp.v201.enums import Action
 
+from edge import certificate_signing
 from edge.operation_errors import OperationError
 from edge.services import AUTH, CHARGEPOINT, TRANSACTION
 from edge.session import Session, on, verbatim
-from edge.v201 import translate
+from edge.v201 import certificates, translate
 from edge.v201.schemas import SCHEMAS
 from edge.v201.translate import Vocabulary
 
@@ -103,6 +104,18 @@ class SessionV201(Session):
         request = translate.security_event_request(self.id, payload)
         await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordSecurityEvent, request)
         return self.words.call_result.SecurityEventNotification()
+
+    @on(Action.sign_certificate)
+    async def on_sign_certificate(self, **payload: Any) -> Any:
+        """A02/A03: Accepted once the CSMS CA has signed; the chain follows in
+        CertificateSigned."""
+        reply = await certificate_signing.sign(
+            self, certificates.sign_certificate_request(self.id, payload)
+        )
+        if reply.status == reply.SIGNED:
+            signed = certificates.certificate_signed_call(reply, payload, self.words)
+            self.after_answer(lambda: certificate_signing.deliver(self, signed))
+        return certificates.sign_certificate_result(reply, self.words)
 
     @on(Action.notify_event)
     async def on_notify_event(self, **payload: Any) -> Any:

@@ -9,7 +9,8 @@ its session is the 2.0.1 session plus the actions 2.1 added. Status of every act
 Handled and stored: as in 2.0.1 (see ``edge.v201``): BootNotification, Heartbeat,
 StatusNotification, Authorize, TransactionEvent, MeterValues, NotifyReport,
 SecurityEventNotification, NotifyEvent, LogStatusNotification,
-FirmwareStatusNotification, DataTransfer. 2.1's added optional fields of these (e.g.
+FirmwareStatusNotification, DataTransfer, SignCertificate (its requestId is repeated in
+CertificateSigned). 2.1's added optional fields of these (e.g.
 TransactionEvent transactionLimit, costDetails; NotifyEvent severity) are not kept; the
 stop reason ReqEnergyTransferRejected is stored as OTHER.
 
@@ -25,7 +26,7 @@ Answered only (empty answer, nothing stored yet):
 NotImplemented:
 
 - as in 2.0.1: NotifyEVChargingNeeds, NotifyEVChargingSchedule, Get15118EVCertificate,
-  GetCertificateStatus, SignCertificate
+  GetCertificateStatus
 - added in 2.1: OpenPeriodicEventStream (Accepted would invite SEND frames the edge does
   not read), GetCertificateChainStatus (needs OCSP), PullDynamicScheduleUpdate (needs a
   schedule), VatNumberValidation (needs a VAT service)

@@ -43,6 +43,7 @@ async def test_head_matches_the_tables_and_downgrades_to_nothing(migrated_url: s
         assert differences == []
         assert tables == {
             "alembic_version",
+            "charge_point_credentials",
             "id_tags",
             "local_list_entries",
             "local_list_state",
@@ -54,6 +55,11 @@ async def test_head_matches_the_tables_and_downgrades_to_nothing(migrated_url: s
             assert public == set(), "auth's tables belong in its own schema"
 
         config = config_for("auth", migrated_url)
+        await asyncio.to_thread(command.downgrade, config, "0002_local_list")
+        async with engine.connect() as connection:
+            tables = await connection.run_sync(_table_names, schema)
+        assert "charge_point_credentials" not in tables and "local_list_state" in tables
+
         await asyncio.to_thread(command.downgrade, config, "0001_auth_initial")
         async with engine.connect() as connection:
             tables = await connection.run_sync(_table_names, schema)
@@ -72,8 +78,14 @@ async def test_upgrade_from_every_earlier_revision_keeps_the_rows(
     database_url: str, start: str
 ) -> None:
     after = await upgrade_keeps_rows(
-        database_url, "auth", start, {"id_tags": {"status": "ACCEPTED"}}
+        database_url,
+        "auth",
+        start,
+        {"id_tags": {"status": "ACCEPTED"}, "charge_point_credentials": {"security_profile": 1}},
     )
     assert [row["id_tag"] for row in after["id_tags"]] == ["id_tags.id_tag"]
     # 0002 starts the local list at version 0 (none yet).
     assert after["local_list_state"] == [{"id": 1, "version": 0}]
+    # 0003: no charge point has credentials yet, so every one keeps profile 0.
+    if start < "0003":
+        assert after["charge_point_credentials"] == []

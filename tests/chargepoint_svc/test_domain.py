@@ -66,6 +66,31 @@ def test_admission_of_unknown_charge_points(
 
 
 @pytest.mark.parametrize(
+    ("policy", "stored", "admitted"),
+    [
+        (AdmissionPolicy.OPEN, None, True),
+        (AdmissionPolicy.PENDING, None, True),
+        (AdmissionPolicy.STRICT, None, False),
+        # A registered station connects whatever its status; its boot answer tells it.
+        (AdmissionPolicy.STRICT, RegistrationStatus.REJECTED, True),
+        (AdmissionPolicy.STRICT, RegistrationStatus.PENDING, True),
+        (AdmissionPolicy.OPEN, RegistrationStatus.ACCEPTED, True),
+    ],
+)
+def test_admission_of_a_connection(
+    policy: AdmissionPolicy, stored: RegistrationStatus | None, admitted: bool
+) -> None:
+    decision = Admission(policy, 300, 60).connection(ChargePointId("CP-1"), stored)
+    assert (decision.admitted, decision.registration_status) == (admitted, stored)
+    assert (decision.reason == "") == admitted
+    if not admitted:
+        assert decision.reason == (
+            "charge point CP-1 is not registered and the admission policy is strict: register "
+            "it first (POST /api/v1/charge-points)"
+        )
+
+
+@pytest.mark.parametrize(
     ("status", "interval"),
     [
         (RegistrationStatus.ACCEPTED, 300),

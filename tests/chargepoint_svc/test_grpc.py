@@ -241,9 +241,24 @@ async def test_pending_and_strict_admission(serve: StartService) -> None:
         grpc.StatusCode.NOT_FOUND,
         "charge point S1 is not registered; register it with POST /charge-points",
     )
+    refused = await strict.CheckAdmission(pb.CheckAdmissionRequest(charge_point_id="S1"))
+    assert (refused.admitted, refused.registered) == (False, False)
+    assert "not registered and the admission policy is strict" in refused.reason
     await strict.CreateChargePoint(pb.CreateChargePointRequest(id="S1"))
+    admitted = await strict.CheckAdmission(pb.CheckAdmissionRequest(charge_point_id="S1"))
+    assert (admitted.admitted, admitted.registered, admitted.registration_status) == (
+        True,
+        True,
+        ACCEPTED,
+    )
     answer = await strict.RecordBoot(pb.RecordBootRequest(charge_point_id="S1"))
     assert (answer.status, answer.interval_seconds) == (ACCEPTED, 300)
+    # Under pending, an unknown one may connect: its boot registers it.
+    unknown = await pending.CheckAdmission(pb.CheckAdmissionRequest(charge_point_id="P9"))
+    assert (unknown.admitted, unknown.registered, unknown.reason) == (True, False, "")
+    assert (await _status_of(strict.CheckAdmission(pb.CheckAdmissionRequest())))[0] == (
+        grpc.StatusCode.INVALID_ARGUMENT
+    )
 
 
 async def test_station_events_are_recorded(serve: StartService) -> None:

@@ -7,14 +7,14 @@ import itertools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import grpc
 import pytest
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from csms.auth.v1 import auth_pb2, auth_pb2_grpc
+from csms.auth.v1 import auth_pb2, auth_pb2_grpc, certificates_pb2, certificates_pb2_grpc
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
 from csms.common.v1 import health_pb2
 from csms.transaction.v1 import transaction_pb2, transaction_pb2_grpc
@@ -42,9 +42,22 @@ class Recorder:
     request_base_report: bool = False
     admit_now: bool = False
     transactions_completed: int = 40
+    # SignChargePointCertificate: "" signs (a fake chain), else refuses with this reason.
+    certificate_refusal: str = ""
+    # The handshake (CheckAdmission, AuthenticateChargePoint), kept apart from ``calls``.
+    handshakes: list[tuple[str, Any]] = field(default_factory=list)
+    # None: admitted; else the reason chargepoint_svc refuses the charge point with.
+    not_admitted: str | None = None
+    authentication: tuple[int, str] = (auth_pb2.AuthenticateChargePointResponse.ADMITTED, "")
 
     async def record(self, method: str, request: Message, context: Context) -> None:
         self.calls.append((method, request))
+        failure = self.failures.get(method)
+        if failure is not None:
+            await context.abort(*failure)
+
+    async def handshake(self, method: str, request: Message, context: Context) -> None:
+        self.handshakes.append((method, request))
         failure = self.failures.get(method)
         if failure is not None:
             await context.abort(*failure)
@@ -67,6 +80,13 @@ class FakeChargePoints(chargepoint_pb2_grpc.ChargePointServiceServicer):
 
     async def GetHealth(self, request: Any, context: Context) -> Any:
         return await health(self.recorder, "chargepoint", context)
+
+    async def CheckAdmission(self, request: Any, context: Context) -> Any:
+        await self.recorder.handshake("CheckAdmission", request, context)
+        refused = self.recorder.not_admitted
+        return chargepoint_pb2.CheckAdmissionResponse(
+            admitted=refused is None, registered=refused is None, reason=refused or ""
+        )
 
     async def RecordBoot(self, request: Any, context: Context) -> Any:
         await self.recorder.record("RecordBoot", request, context)
@@ -201,6 +221,28 @@ class FakeAuth(auth_pb2_grpc.AuthServiceServicer):
         )
         return auth_pb2.AuthorizeResponse(id_token_info=auth_pb2.IdTokenInfo(status=status))
 
+    async def AuthenticateChargePoint(self, request: Any, context: Context) -> Any:
+        await self.recorder.handshake("AuthenticateChargePoint", request, context)
+        outcome, reason = self.recorder.authentication
+        return auth_pb2.AuthenticateChargePointResponse(
+            outcome=cast(Any, outcome), reason=reason, security_profile=1
+        )
+
+
+FAKE_CHAIN = "-----BEGIN CERTIFICATE-----\nFAKE\n-----END CERTIFICATE-----\n"
+
+
+class FakeCertificateAuthority(certificates_pb2_grpc.CertificateAuthorityServiceServicer):
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+
+    async def SignChargePointCertificate(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("SignChargePointCertificate", request, context)
+        reply = certificates_pb2.SignChargePointCertificateResponse
+        if self.recorder.certificate_refusal:
+            return reply(status=reply.REJECTED, reason=self.recorder.certificate_refusal)
+        return reply(status=reply.SIGNED, certificate_chain=FAKE_CHAIN)
+
 
 @dataclass
 class Fakes:
@@ -245,6 +287,11 @@ async def fakes() -> AsyncIterator[Fakes]:
                 FakeAuth(recorder),  # type: ignore[abstract]  # only what the edge calls
                 auth_pb2_grpc.add_AuthServiceServicer_to_server,
                 "csms.auth.v1.AuthService",
+            ),
+            Registration(
+                FakeCertificateAuthority(recorder),
+                certificates_pb2_grpc.add_CertificateAuthorityServiceServicer_to_server,
+                "csms.auth.v1.CertificateAuthorityService",
             ),
         ],
         "127.0.0.1",

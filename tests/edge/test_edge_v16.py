@@ -7,7 +7,6 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 import grpc
@@ -18,8 +17,8 @@ from websockets.typing import Subprotocol
 
 from csms.common.v1 import health_pb2
 from csms.edge.v1 import edge_pb2, edge_pb2_grpc
-from edge.server import RunningEdge, start
-from tests.edge.fake_services import Fakes, closed_address, settings_for
+from edge.server import RunningEdge
+from tests.edge.fake_services import Fakes
 
 OCPP16 = [Subprotocol("ocpp1.6")]
 BOOT = {"chargePointVendor": "VendorX", "chargePointModel": "ModelY"}
@@ -288,25 +287,20 @@ async def test_both_url_forms_are_accepted(
 
 
 async def test_a_service_that_is_down_gives_internal_error_and_the_connection_stays(
-    fakes: Fakes, tmp_path: Path
+    edge: RunningEdge, fakes: Fakes
 ) -> None:
-    settings = settings_for(tmp_path, fakes.address, CSMS_CHARGEPOINT_ADDRESS=closed_address())
-    running = await start(settings, ws_port=0, grpc_port=0)
-    try:
-        async with station(running) as cp:
-            reply = await cp.call("BootNotification", BOOT)
-            assert reply[:4] == [
-                4,
-                "m1",
-                "InternalError",
-                "the chargepoint service is unavailable; retry later",
-            ]
-            # The other services still answer on the same connection.
-            assert await cp.result("Authorize", {"idTag": "T"}) == {
-                "idTagInfo": {"status": "Accepted"}
-            }
-    finally:
-        await running.stop()
+    # Down after the handshake (which asks it too: tests/edge/test_admission.py).
+    fakes.recorder.failures["RecordBoot"] = (grpc.StatusCode.UNAVAILABLE, "")
+    async with station(edge) as cp:
+        reply = await cp.call("BootNotification", BOOT)
+        assert reply[:4] == [
+            4,
+            "m1",
+            "InternalError",
+            "the chargepoint service is unavailable; retry later",
+        ]
+        # The other services still answer on the same connection.
+        assert await cp.result("Authorize", {"idTag": "T"}) == {"idTagInfo": {"status": "Accepted"}}
 
 
 async def test_a_refusal_by_a_service_is_a_property_constraint_violation(

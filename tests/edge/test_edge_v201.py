@@ -337,7 +337,7 @@ async def test_bad_frames_get_2x_codes(
 @pytest.mark.parametrize(
     ("action", "payload", "code", "words"),
     [
-        ("SignCertificate", {"csr": "x"}, "NotImplemented", "does not handle yet"),
+        ("GetCertificateStatus", {}, "NotImplemented", "does not handle yet"),
         ("NotifyEVChargingNeeds", {}, "NotImplemented", "does not handle yet"),
         ("StartTransaction", {}, "NotImplemented", "'StartTransaction' is not an OCPP 2.0.1"),
         ("Heartbeat", {"extra": 1}, "FormatViolation", "'extra' was unexpected"),

@@ -20,10 +20,11 @@ from csms.edge.v1 import edge_pb2
 from edge.ocpp_version import OCPP16
 from edge.operation import AnswerFault
 from edge.operation_errors import InvalidRequest
-from edge.operations import as_json, check_request
+from edge.operations import Reply, Resolved, ResolvingOperation, as_json, check_request
 from edge.payload_schema import integral_numbers, violation
 from edge.v16.operations import OPERATIONS, OUTGOING_ACTIONS
 from edge.v16.schemas import SCHEMAS
+from tests.support.certificates import substituted
 
 FIXTURES = Path(__file__).parent / "fixtures" / "v16" / "operations"
 SERVICE = edge_pb2.DESCRIPTOR.services_by_name["EdgeService"]
@@ -33,7 +34,7 @@ GENERIC = {"GetHealth", "ListConnections", "Disconnect", "Send", "GetStatistics"
 def load() -> list[dict[str, Any]]:
     found = []
     for path in sorted(FIXTURES.glob("*.json")):
-        for case in json.loads(path.read_text()):
+        for case in substituted(json.loads(path.read_text())):
             case["file"] = path.stem
             found.append(case)
     return found
@@ -55,13 +56,18 @@ def request_message(name: str, fields: dict[str, Any]) -> Any:
     return json_format.ParseDict(fields, message_class())
 
 
-def translate_request(name: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """What the dispatcher does before sending: translate, then check the schema."""
+def translate_request(name: str, fields: dict[str, Any], action: str = "") -> dict[str, Any]:
+    """What the dispatcher does before sending: resolve (a 1.6 resolve step only keeps
+    the request), translate, then check the schema. ``action``: the one the request
+    selects when it is not the operation's own (ExtendedTriggerMessage)."""
     operation = OPERATIONS.typed[name]
-    payload = operation.request(request_message(name, fields))
-    assert type(payload).__name__ == operation.action
+    given: Any = request_message(name, fields)
+    if isinstance(operation, ResolvingOperation):
+        given = Resolved(given)
+    payload = operation.request(given)
+    assert type(payload).__name__ == (action or operation.action)
     produced = as_json(payload)
-    check_request(SCHEMAS, OCPP16, operation.action, produced)
+    check_request(SCHEMAS, OCPP16, type(payload).__name__, produced)
     return produced
 
 
@@ -72,9 +78,9 @@ async def test_request(case: dict[str, Any]) -> None:
             translate_request(case["operation"], case["request"])
         assert case["error"] in str(raised.value)
         return
-    produced = translate_request(case["operation"], case["request"])
+    produced = translate_request(case["operation"], case["request"], case.get("action", ""))
     assert produced == case["expected"]
-    action = OPERATIONS.typed[case["operation"]].action
+    action = case.get("action", OPERATIONS.typed[case["operation"]].action)
     # The library's own validator agrees (it mutates what it checks, hence the copy).
     await validate_payload(Call("1", action, copy.deepcopy(produced)), "1.6")
 
@@ -84,7 +90,11 @@ async def test_answer(case: dict[str, Any]) -> None:
     operation = OPERATIONS.typed[case["operation"]]
     assert violation(SCHEMAS, operation.action, case["answer"], answer=True) is None
     await validate_payload(CallResult("1", copy.deepcopy(case["answer"]), operation.action), "1.6")
-    answer = getattr(call_result, operation.action)(**camel_to_snake_case(case["answer"]))
+    answer: Any = getattr(call_result, operation.action)(**camel_to_snake_case(case["answer"]))
+    if isinstance(operation, ResolvingOperation):
+        # The request this answers ("asked"): a 1.6 answer may not repeat what it is about.
+        asked = request_message(case["operation"], case.get("asked", {}))
+        answer = Reply(answer, Resolved(asked))
     if "answer_error" in case:
         with pytest.raises(AnswerFault) as raised:
             operation.answer(answer)

@@ -34,6 +34,7 @@ from edge.v201.operations import OPERATIONS, OUTGOING_ACTIONS
 from edge.v201.schemas import SCHEMAS
 from tests.edge.fake_services import Fakes
 from tests.edge.remote_station import RemoteStation, edge_stub, remote_station, remote_station_v2
+from tests.support.certificates import certificate_pem, substituted
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SERVICE = edge_pb2.DESCRIPTOR.services_by_name["EdgeService"]
@@ -59,7 +60,7 @@ def load(version: Version) -> list[dict[str, Any]]:
     found = []
     for folder in version.folders:
         for path in sorted((FIXTURES / folder / "operations").glob("*.json")):
-            for case in json.loads(path.read_text()):
+            for case in substituted(json.loads(path.read_text())):
                 if version.version.name in case.get("not_in", []):
                     continue
                 case["file"] = f"{folder}/{path.stem}"
@@ -178,6 +179,14 @@ def test_every_outgoing_action_is_a_library_call_with_schemas() -> None:
 
 
 # ---- End to end: the real edge, fake services, a raw 2.0.1 station over websockets ----
+
+# A certificate as GetInstalledCertificateIds reports it and DeleteCertificate names it.
+HASH_DATA = {
+    "hashAlgorithm": "SHA256",
+    "issuerNameHash": "5f1c0a7e",
+    "issuerKeyHash": "9a4b3c2d",
+    "serialNumber": "1a2b3c",
+}
 
 # RPC, request fields, the frame's action and payload, the station's answer, the response.
 WIRE_CASES: list[
@@ -409,6 +418,46 @@ WIRE_CASES: list[
         {},
         {"messagesInQueue": True},
         {"messagesInQueue": True},
+    ),
+    (
+        "InstallCertificate",
+        {"certificateType": "CSMS_ROOT", "certificate": certificate_pem()},
+        "InstallCertificate",
+        {"certificateType": "CSMSRootCertificate", "certificate": certificate_pem()},
+        {"status": "Accepted"},
+        {"status": "ACCEPTED"},
+    ),
+    (
+        "GetInstalledCertificateIds",
+        {"certificateTypes": ["CSMS_ROOT"]},
+        "GetInstalledCertificateIds",
+        {"certificateType": ["CSMSRootCertificate"]},
+        {
+            "status": "Accepted",
+            "certificateHashDataChain": [
+                {"certificateType": "CSMSRootCertificate", "certificateHashData": HASH_DATA}
+            ],
+        },
+        {
+            "status": "ACCEPTED",
+            "certificates": [{"certificateType": "CSMS_ROOT", "certificateHashData": HASH_DATA}],
+        },
+    ),
+    (
+        "DeleteCertificate",
+        {"certificateHashData": HASH_DATA},
+        "DeleteCertificate",
+        {"certificateHashData": HASH_DATA},
+        {"status": "NotFound"},
+        {"status": "NOT_FOUND"},
+    ),
+    (
+        "TriggerMessage",
+        {"requestedMessage": "SIGN_CHARGE_POINT_CERTIFICATE"},
+        "TriggerMessage",
+        {"requestedMessage": "SignChargingStationCertificate"},
+        {"status": "Accepted"},
+        {"status": "ACCEPTED"},
     ),
 ]
 

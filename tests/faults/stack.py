@@ -1,7 +1,8 @@
 """The parts of a CSMS the fault tests run, on free ports of this machine: the real auth
 and transaction services and real edges in this process, and the transaction service as
 its own process (``csms transaction``) for a test to kill. The charge point service is
-left out: the messages these tests send never reach it.
+left out: the messages these tests send never reach it; a stand-in only admits every
+charge point at the WebSocket handshake (``CheckAdmission``).
 
 Also what the transaction service's database holds (:func:`stored`), read with plain SQL
 so that no cache of the service's can hide a duplicate.
@@ -10,6 +11,7 @@ so that no cache of the service's can hide a duplicate.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import signal
 import subprocess
@@ -27,6 +29,7 @@ from sqlalchemy import Row, select
 
 from auth_svc import server as auth_server
 from csms.auth.v1 import auth_pb2, auth_pb2_grpc
+from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
 from edge import server as edge_server
 from edge.server import RunningEdge
 from servicekit.database import create_engine
@@ -117,11 +120,40 @@ async def transaction_service(
         await running.stop()
 
 
+class _AdmittingChargePoints(chargepoint_pb2_grpc.ChargePointServiceServicer):
+    async def CheckAdmission(
+        self,
+        request: chargepoint_pb2.CheckAdmissionRequest,
+        context: grpc.aio.ServicerContext[Any, Any],
+    ) -> chargepoint_pb2.CheckAdmissionResponse:
+        return chargepoint_pb2.CheckAdmissionResponse(
+            admitted=True, registered=True, registration_status=chargepoint_pb2.ChargePoint.ACCEPTED
+        )
+
+
+@asynccontextmanager
+async def admitting_chargepoint_service() -> AsyncIterator[str]:
+    """A ChargePointService that admits every charge point; yields its ``host:port``."""
+    server = grpc.aio.server()
+    chargepoint_pb2_grpc.add_ChargePointServiceServicer_to_server(
+        _AdmittingChargePoints(),  # type: ignore[abstract]  # the handshake's call only
+        server,
+    )
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        await server.stop(0)
+
+
 @asynccontextmanager
 async def edges(settings: Settings, count: int) -> AsyncIterator[list[RunningEdge]]:
     """``count`` edges sharing the services (replicas without Redis: the messages of
     stations need no registry shared between them)."""
     async with AsyncExitStack() as stack:
+        admission = await stack.enter_async_context(admitting_chargepoint_service())
+        settings = dataclasses.replace(settings, chargepoint_address=admission)
         running: list[RunningEdge] = []
         for _ in range(count):
             edge = await edge_server.start(settings, ws_port=0, grpc_port=0)

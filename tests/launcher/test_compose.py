@@ -20,9 +20,11 @@ from typing import Any
 import pytest
 import yaml
 
+from launcher.api_tokens import ensure_jwks
 from launcher.cli import _parser
 from launcher.envoy_config import build
 from launcher.protogen import DESCRIPTOR_SET
+from servicekit.security_settings import ApiAuth
 from servicekit.settings import VARIABLES, Settings
 from tests.launcher.envoy_validation import validate_with_envoy
 
@@ -190,7 +192,12 @@ def test_envoy_publishes_the_public_ports(compose: dict[str, Any]) -> None:
     published = sorted(envoy["ports"])
     expected = [
         f"{port}:{port}"
-        for port in (settings.api_gateway_port, settings.ocpp_port, settings.chargepoint_api_port)
+        for port in (
+            settings.api_gateway_port,
+            settings.ocpp_port,
+            settings.chargepoint_api_port,
+            settings.security.ocpp_tls_port,
+        )
     ]
     assert published == sorted(expected)
 
@@ -201,8 +208,28 @@ def test_envoy_configuration_from_the_compose_environment_validates(
     settings = Settings.from_env(
         {**_environment(compose["services"]["envoy"]), "CSMS_DATA_DIR": str(tmp_path)}
     )
+    ensure_jwks(settings.security)  # what `csms envoy` does first under CSMS_API_AUTH=jwt
     config = build(settings, str(DESCRIPTOR_SET))
     validate_with_envoy(settings, config, tmp_path / "envoy.json")
+
+
+def test_the_api_needs_tokens_made_with_a_key_kept_in_a_volume(compose: dict[str, Any]) -> None:
+    envoy = compose["services"]["envoy"]
+    assert Settings.from_env(_environment(envoy)).security.api_auth is ApiAuth.JWT
+    # The signing key and JWKS live in pki/ under the data dir (the image's CSMS_DATA_DIR),
+    # a named volume: they outlive the container, and `docker compose run ... envoy csms
+    # token create` signs with the same key.
+    image_env = dict(
+        token.split("=", 1)
+        for keyword, arguments in _instructions()
+        if keyword == "ENV"
+        for token in shlex.split(arguments)
+    )
+    data_dir = image_env["CSMS_DATA_DIR"]
+    mounts = dict(reversed(volume.split(":", 1)) for volume in envoy["volumes"])
+    assert mounts[data_dir] in compose["volumes"]
+    security = Settings.from_env({**_environment(envoy), **image_env}).security
+    assert security.api_jwks.parent == security.api_signing_key.parent == Path(data_dir, "pki")
 
 
 def _compose_command() -> list[str] | None:

@@ -7,22 +7,39 @@ from launcher.ports import conflicts, planned
 from servicekit.settings import Settings
 from tests.support.ports import free_port, free_port_block
 
+PORT_NAMES = (
+    "CSMS_OCPP_PORT",
+    "CSMS_OCPP_TLS_PORT",
+    "CSMS_CHARGEPOINT_API_PORT",
+    "CSMS_API_GATEWAY_PORT",
+    "CSMS_EDGE_WS_PORT",
+    "CSMS_EDGE_GRPC_PORT",
+    "CSMS_CHARGEPOINT_GRPC_PORT",
+    "CSMS_TRANSACTION_GRPC_PORT",
+    "CSMS_AUTH_GRPC_PORT",
+)
+EDGE_PORTS = ("CSMS_EDGE_WS_PORT", "CSMS_EDGE_GRPC_PORT")
+
+
+def _ports(replicas: int, fixed: dict[str, int]) -> dict[str, str]:
+    """A free port for every setting (a block of ``replicas`` for the edge's), none of
+    them overlapping another's or a port the test fixed; the fixed ones as given."""
+    widths = {name: replicas if name in EDGE_PORTS else 1 for name in PORT_NAMES}
+    taken = {port + i for name, port in fixed.items() for i in range(widths.get(name, 1))}
+    while True:
+        chosen = {
+            name: free_port_block(width) if width > 1 else free_port()
+            for name, width in widths.items()
+            if name not in fixed
+        }
+        used = [port + i for name, port in chosen.items() for i in range(widths[name])]
+        if len(set(used)) == len(used) and not taken & set(used):
+            return {name: str(port) for name, port in {**chosen, **fixed}.items()}
+
 
 def _settings(tmp_path: Path, **ports: int) -> Settings:
     env = {"CSMS_DATA_DIR": str(tmp_path), "CSMS_PUBLIC_HOST": "127.0.0.1"}
-    names = [
-        "CSMS_OCPP_PORT",
-        "CSMS_CHARGEPOINT_API_PORT",
-        "CSMS_API_GATEWAY_PORT",
-        "CSMS_EDGE_WS_PORT",
-        "CSMS_EDGE_GRPC_PORT",
-        "CSMS_CHARGEPOINT_GRPC_PORT",
-        "CSMS_TRANSACTION_GRPC_PORT",
-        "CSMS_AUTH_GRPC_PORT",
-    ]
-    for name in names:
-        env[name] = str(ports.get(name, free_port()))
-    return Settings.from_env(env)
+    return Settings.from_env({**env, **_ports(1, ports)})
 
 
 def test_free_ports_have_no_conflicts(tmp_path: Path) -> None:
@@ -41,6 +58,18 @@ def test_a_taken_port_is_named_with_its_variable(tmp_path: Path) -> None:
     assert "CSMS_OCPP_PORT=" in problems[0]
 
 
+def test_the_tls_port_is_checked_unless_it_is_off(tmp_path: Path) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        taken = holder.getsockname()[1]
+        (problem,) = conflicts(_settings(tmp_path, CSMS_OCPP_TLS_PORT=taken))
+        assert "(OCPP over TLS) is already in use" in problem
+        assert "CSMS_OCPP_TLS_PORT=" in problem
+        off = _settings(tmp_path, CSMS_OCPP_TLS_PORT=0)
+    assert "CSMS_OCPP_TLS_PORT" not in [use.variable for use in planned(off)]
+
+
 def test_two_settings_with_one_port_are_refused(tmp_path: Path) -> None:
     port = free_port()
     problems = conflicts(_settings(tmp_path, CSMS_EDGE_WS_PORT=port, CSMS_AUTH_GRPC_PORT=port))
@@ -55,20 +84,8 @@ def _replica_settings(tmp_path: Path, replicas: int, **ports: int) -> Settings:
         "CSMS_PUBLIC_HOST": "127.0.0.1",
         "CSMS_EDGE_REPLICAS": str(replicas),
         "CSMS_REDIS_URL": "redis://127.0.0.1:6379/0",
-        "CSMS_EDGE_WS_PORT": str(free_port_block(replicas)),
-        "CSMS_EDGE_GRPC_PORT": str(free_port_block(replicas)),
     }
-    for name in (
-        "CSMS_OCPP_PORT",
-        "CSMS_CHARGEPOINT_API_PORT",
-        "CSMS_API_GATEWAY_PORT",
-        "CSMS_CHARGEPOINT_GRPC_PORT",
-        "CSMS_TRANSACTION_GRPC_PORT",
-        "CSMS_AUTH_GRPC_PORT",
-    ):
-        env[name] = str(free_port())
-    env.update({name: str(port) for name, port in ports.items()})
-    return Settings.from_env(env)
+    return Settings.from_env({**env, **_ports(replicas, ports)})
 
 
 def test_every_replica_port_is_planned(tmp_path: Path) -> None:

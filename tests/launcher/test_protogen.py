@@ -28,6 +28,8 @@ def test_descriptor_set_holds_every_service_for_envoy() -> None:
         "csms.chargepoint.v1.ChargePointService",
         "csms.transaction.v1.TransactionService",
         "csms.auth.v1.AuthService",
+        # Internal (no REST binding): auth_svc's CA, which the edge asks to sign CSRs.
+        "csms.auth.v1.CertificateAuthorityService",
         "csms.edge.v1.EdgeService",
     }
     # Imports are included, so Envoy needs no other file.

@@ -9,7 +9,10 @@ from types import MappingProxyType
 from ocpp.v16 import call
 
 from edge.operation import Operation, VersionOperations
+from edge.operations import ResolvingOperation
 from edge.v16.operations import (
+    basic_auth,
+    certificates,
     core,
     firmware,
     local_list,
@@ -114,6 +117,23 @@ OPERATIONS = VersionOperations(
                 "GetCompositeSchedule",
                 smart_charging.composite_request,
                 smart_charging.composite_answer,
+            ),
+            "InstallCertificate": Operation(
+                "InstallCertificate", certificates.install_request, certificates.install_answer
+            ),
+            "DeleteCertificate": Operation(
+                "DeleteCertificate", certificates.delete_request, certificates.delete_answer
+            ),
+            "GetInstalledCertificateIds": ResolvingOperation(
+                "GetInstalledCertificateIds",
+                certificates.installed_ids_request,
+                certificates.installed_ids_answer,
+                certificates.keep,
+            ),
+            "SetBasicAuthPassword": Operation(
+                "ChangeConfiguration",
+                basic_auth.password_request,
+                core.change_configuration_answer,
             ),
         }
     ),

@@ -1,5 +1,6 @@
 """OCPP 1.6 Remote Trigger profile (OCPP 1.6 §5.17): ask the station to send a message
-now. Pure."""
+now; a certificate renewal is asked with the security extension's ExtendedTriggerMessage
+(1.6 security whitepaper edition 2), whose answer has the same words. Pure."""
 
 from __future__ import annotations
 
@@ -29,11 +30,21 @@ _STATUS = {
 }
 
 
-def trigger_request(request: Request) -> call.TriggerMessage:
+# ExtendedTriggerMessage's MessageTriggerEnumType value, for what TriggerMessage lacks.
+_EXTENDED = {Request.SIGN_CHARGE_POINT_CERTIFICATE: "SignChargePointCertificate"}
+
+
+def trigger_request(request: Request) -> call.TriggerMessage | call.ExtendedTriggerMessage:
     """connectorId only when the message is about one EVSE (``evse_id`` > 0)."""
+    extended = _EXTENDED.get(request.requested_message)
+    if extended is not None:
+        return call.ExtendedTriggerMessage(requested_message=extended)
     return call.TriggerMessage(
         requested_message=choice(
-            request.requested_message, _MESSAGE, "requested_message", Request.Message.DESCRIPTOR
+            request.requested_message,
+            {**_MESSAGE, **_EXTENDED},
+            "requested_message",
+            Request.Message.DESCRIPTOR,
         ),
         connector_id=connector(request.evse_id) or None,
     )

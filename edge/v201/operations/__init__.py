@@ -17,6 +17,8 @@ from ocpp.v201 import call
 from edge.operation import Operation, VersionOperations
 from edge.operations import Lookups, Resolved, ResolvingOperation
 from edge.v201.operations import (
+    basic_auth,
+    certificates,
     core,
     device_model,
     firmware,
@@ -178,6 +180,30 @@ _TRANSLATORS: Mapping[str, tuple[str, Translate, Answer, Resolve | None]] = Mapp
             "GetCompositeSchedule",
             smart_charging.composite_request,
             smart_charging.composite_answer,
+            None,
+        ),
+        "InstallCertificate": (
+            "InstallCertificate",
+            certificates.install_request,
+            certificates.install_answer,
+            None,
+        ),
+        "DeleteCertificate": (
+            "DeleteCertificate",
+            certificates.delete_request,
+            certificates.delete_answer,
+            None,
+        ),
+        "GetInstalledCertificateIds": (
+            "GetInstalledCertificateIds",
+            certificates.installed_ids_request,
+            certificates.installed_ids_answer,
+            None,
+        ),
+        "SetBasicAuthPassword": (
+            "SetVariables",
+            basic_auth.password_request,
+            device_model.set_variables_answer,
             None,
         ),
     }

@@ -67,6 +67,8 @@ _TRIGGER = {
     Trigger.METER_VALUES: "MeterValues",
     Trigger.STATUS_NOTIFICATION: "StatusNotification",
     Trigger.TRANSACTION_EVENT: "TransactionEvent",
+    # A03: the station sends SignCertificate for a new charging station certificate.
+    Trigger.SIGN_CHARGE_POINT_CERTIFICATE: "SignChargingStationCertificate",
 }
 
 _TRIGGER_STATUS = {
