@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from servicekit.observability_settings import LogFormat, ObservabilitySettings
 from servicekit.security_settings import ApiAuth, SecuritySettings, SettingsError
 
 __all__ = [
@@ -20,6 +21,8 @@ __all__ = [
     "AdmissionPolicy",
     "ApiAuth",
     "BaseReportPolicy",
+    "LogFormat",
+    "ObservabilitySettings",
     "SecuritySettings",
     "Settings",
     "SettingsError",
@@ -195,6 +198,24 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "Seconds between the edge's WebSocket pings to each charge point; one that does not"
         " answer a ping within as long is closed (1011); 0: no pings.",
     ),
+    "CSMS_LOG_FORMAT": (
+        "text",
+        "text (one line per event, key=value context) or json (one JSON object per line).",
+    ),
+    "CSMS_METRICS_PORT": (
+        "9100",
+        "Prometheus /metrics: the chargepoint, transaction and auth services on this + 1, + 2,"
+        " + 3, edge replica i on this + 10 + i; 0 turns the endpoints off.",
+    ),
+    "CSMS_JOURNAL": (
+        "on",
+        "on: every OCPP frame in and out is kept per charge point (GET"
+        " /api/v1/charge-points/{id}/messages); off: none is.",
+    ),
+    "CSMS_JOURNAL_RETENTION": (
+        "168",
+        "Hours a journal entry is kept before it is deleted.",
+    ),
     "LOG_LEVEL": ("INFO", "DEBUG, INFO, WARNING or ERROR."),
 }
 
@@ -235,6 +256,7 @@ class Settings:
     envoy_bin: str
     log_level: str
     security: SecuritySettings
+    observability: ObservabilitySettings
 
     @property
     def edge_addresses(self) -> list[str]:
@@ -350,6 +372,7 @@ class Settings:
             envoy_bin=raw("CSMS_ENVOY_BIN"),
             log_level=log_level,
             security=SecuritySettings.from_env(raw, data_dir),
+            observability=ObservabilitySettings.from_env(raw),
         )
 
 
