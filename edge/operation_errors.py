@@ -41,7 +41,10 @@ class NotConnected(OperationError):
     status = grpc.StatusCode.NOT_FOUND
 
     def __init__(self, charge_point_id: str) -> None:
-        super().__init__(f"charge point {charge_point_id} is not connected to this edge")
+        super().__init__(
+            f"charge point {charge_point_id} is not connected to the CSMS; operations reach it "
+            "once it connects"
+        )
 
 
 class Unsupported(OperationError):

@@ -70,7 +70,10 @@ async def test_a_charge_point_that_is_not_connected_is_not_found(edge: RunningEd
             with pytest.raises(grpc.aio.AioRpcError) as raised:
                 await call
             assert raised.value.code() == grpc.StatusCode.NOT_FOUND
-            assert raised.value.details() == "charge point CP-1 is not connected to this edge"
+            assert raised.value.details() == (
+                "charge point CP-1 is not connected to the CSMS; operations reach it once it "
+                "connects"
+            )
 
 
 async def test_an_invalid_request_is_refused_before_anything_is_sent(edge: RunningEdge) -> None:
