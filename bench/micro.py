@@ -6,7 +6,8 @@ For each message a load station sends (the payloads come from
 session runs them (:meth:`edge.session.Session._handle_call`):
 
 - ``validate``: the frame parsed (:func:`edge.framing.parse`) and the CALL's payload
-  checked against the version's JSON schema (:func:`edge.framing.payload_violation`);
+  checked against the version's JSON schema as the session checks it
+  (:class:`edge.payload_schema.CompiledSchemas`);
 - ``translate``: the payload turned into the service's protobuf request and the
   service's reply into the OCPP answer (``edge.v16.translate``, ``edge.v201.translate``);
 - ``answer``: the answer checked against its schema and framed as a CALLRESULT.
@@ -41,6 +42,7 @@ from csms.chargepoint.v1 import chargepoint_pb2
 from csms.transaction.v1 import transaction_pb2
 from edge import framing
 from edge.ocpp_version import OCPP16, OCPP201, OcppVersion
+from edge.payload_schema import CompiledSchemas
 from edge.v16 import translate as t16
 from edge.v201 import translate as t201
 from edge.v201.translate import Vocabulary
@@ -236,23 +238,24 @@ class Timing:
 
 def measure(case: Case, iterations: int) -> Timing:
     """Mean microseconds of each stage over ``iterations`` messages (after one
-    untimed pass that builds the library's cached validators)."""
+    untimed pass that builds the compiled validators)."""
     frame = Call("1", case.action, case.payload).to_json()
     version, translation = case.version, case.translation
+    schemas = CompiledSchemas()
     clock = time.perf_counter
     spent = [0.0, 0.0, 0.0]
     for i in range(iterations + 1):
         t0 = clock()
         message = framing.parse(frame)
         assert isinstance(message, Call)
-        problem = framing.payload_violation(message, case.action, version)
+        problem = schemas.violation(message, case.action, version)
         t1 = clock()
         translation.request(camel_to_snake_case(message.payload))
         answer = translation.answer(translation.reply)
         payload = snake_to_camel_case(remove_nones(serialize_as_dict(answer)))
         t2 = clock()
         result = CallResult(message.unique_id, payload, action=case.action)
-        mistake = framing.payload_violation(result, case.action, version)
+        mistake = schemas.violation(result, case.action, version)
         result.to_json()
         t3 = clock()
         if problem is not None or mistake is not None:

@@ -3,8 +3,9 @@
 Starts the baseline CSMS (:mod:`bench.baseline_csms`) and the CSMS (``csms up`` on free
 ports, in a temporary data directory), drives both with ``csms-sim load`` and prints one
 line per figure with its ratio to the baseline. ``--quick`` runs smaller fleets for a
-shorter time (about two minutes in all). Not run by the test suite: figures depend on
-the machine, and the simulator shares it with the systems it measures.
+shorter time (about six minutes in all; ``--scenarios`` picks some). Not run by the
+test suite: figures depend on the machine, and the simulator shares it with the
+systems it measures.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench import scenarios, system
+from bench import cpu_split, maximum, operator_path, scenarios, system
+
+SCENARIOS = ("S1", "S2", "S2max", "S3", "S4", "S5")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -30,7 +33,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--keep", metavar="DIR", help="keep logs and data in DIR instead of a temporary one"
     )
+    parser.add_argument(
+        "--scenarios",
+        default=",".join(SCENARIOS),
+        help="which to run, comma-separated (default %(default)s)",
+    )
     args = parser.parse_args(argv)
+    chosen = {name.strip() for name in args.scenarios.split(",") if name.strip()}
+    if not chosen <= set(SCENARIOS):
+        parser.error(f"--scenarios: unknown {sorted(chosen - set(SCENARIOS))}")
     started = time.monotonic()
     print(
         f"bench: {'quick' if args.quick else 'full'} run on {os.cpu_count()} cores; the "
@@ -43,13 +54,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         work.mkdir(parents=True, exist_ok=True)
         with system.baseline(work) as baseline, system.csms(work, up_args) as csms:
             quick = args.quick
-            s1 = scenarios.QUICK_S1 if quick else scenarios.FULL_S1
-            scenarios.idle_fleet(_print, s1, csms, baseline, work)
-            s2 = scenarios.QUICK_S2 if quick else scenarios.FULL_S2
-            scenarios.steady_load(_print, s2, csms, baseline, work)
-            s4 = scenarios.QUICK_S4 if quick else scenarios.FULL_S4
-            scenarios.reconnect_storm(_print, s4, csms, baseline, work)
-        scenarios.not_implemented(_print)
+            if "S1" in chosen:
+                s1 = scenarios.QUICK_S1 if quick else scenarios.FULL_S1
+                scenarios.idle_fleet(_print, s1, csms, baseline, work)
+            if "S2" in chosen:
+                s2 = scenarios.QUICK_S2 if quick else scenarios.FULL_S2
+                scenarios.steady_load(_print, s2, csms, baseline, work)
+            if "S2max" in chosen:
+                search = maximum.QUICK if quick else maximum.FULL
+                maximum.steady_maximum(_print, search, csms, baseline, work)
+            if "S3" in chosen:
+                count, duration = (100, 8) if quick else (500, 30)
+                cpu_split.cpu_per_message(
+                    _print, count, duration, csms, work, database=args.database
+                )
+            if "S4" in chosen:
+                s4 = scenarios.QUICK_S4 if quick else scenarios.FULL_S4
+                scenarios.reconnect_storm(_print, s4, csms, baseline, work)
+            if "S5" in chosen:
+                s5 = operator_path.QUICK if quick else operator_path.FULL
+                operator_path.operator_path(_print, s5, csms, work)
     print(f"bench: done in {time.monotonic() - started:.0f} s", flush=True)
     return 0
 

@@ -1,9 +1,9 @@
 """The benchmark scenarios of issue 7 (docs/performance.md says what each means).
 
-Implemented: S1 (idle fleet) and S4 (reconnect storm) at the fleet size asked for, or
-a smaller one with ``--quick``; S2 at one fixed offered load (the search for the
-highest load that still meets the target is not). S3, S5 and the S2 search print that
-they were not measured.
+Here: S1 (idle fleet) and S4 (reconnect storm) at the fleet size asked for, or a
+smaller one with ``--quick``, and S2 at one fixed offered load (per action and per
+process figures). The S2 search for the highest load meeting the target is
+:mod:`bench.maximum`, S3 :mod:`bench.cpu_split`, S5 :mod:`bench.operator_path`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.drive import SIMULATOR, Drive, drive
-from bench.figures import Output, figure, not_measured, only
+from bench.figures import Output, figure, only
 from bench.system import Running, register_id_tags
 from simulator.load.plan import Plan, members, parse_mix
 
@@ -224,22 +224,8 @@ def steady_load(
     )
     out(
         f"S2 at this load: achieved = offered, p99 <= 50 ms, no errors: "
-        f"{'yes' if met else 'NO'} (the maximum load meeting it was not searched)"
+        f"{'yes' if met else 'NO'} (one fixed load; the search for the maximum is below)"
     )
-
-
-def not_implemented(out: Output) -> None:
-    not_measured(
-        out, "S2", "highest offered load meeting the target, ratio to the baseline's maximum",
-        "not implemented yet; the fixed load above is not that figure",
-    )  # fmt: skip
-    not_measured(
-        out, "S3", "CPU per message per action, edge/services/database", "not implemented yet"
-    )
-    not_measured(
-        out, "S5", "operator path REST->Envoy->gRPC->edge->station, 1 and 50 in flight",
-        "not implemented yet",
-    )  # fmt: skip
 
 
 def _p99(run: Drive, action: str) -> float | None:

@@ -33,6 +33,9 @@ START_TIMEOUT = 120.0
 STOP_TIMEOUT = 30.0
 # Identifiers registered at once while preparing a fleet.
 REGISTER_CONCURRENCY = 32
+# The metrics ports csms up uses from its base (servicekit.observability_settings: the
+# services at +1..+3, edge replica i at +10+i), with room for several replicas.
+METRICS_SPAN = 20
 
 
 @dataclass
@@ -74,6 +77,24 @@ def free_ports(count: int) -> list[int]:
         return ports
 
 
+def free_range(span: int, avoid: set[int]) -> int:
+    """The first of ``span`` consecutive free loopback ports, none of them in ``avoid``."""
+    for _ in range(100):
+        (first,) = free_ports(1)
+        wanted = range(first, first + span)
+        if first + span > 65535 or avoid & set(wanted):
+            continue
+        try:
+            with ExitStack() as held:
+                for port in wanted:
+                    probe = held.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+                    probe.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return first
+    raise RuntimeError(f"found no {span} consecutive free ports")
+
+
 @contextmanager
 def baseline(work: Path) -> Iterator[Running]:
     """The baseline CSMS on a free port."""
@@ -97,7 +118,10 @@ def csms(work: Path, args: Sequence[str] = ()) -> Iterator[Running]:
     data_dir = work / "csms"
     data_dir.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("CSMS_")}
-    env.update(zip(PORT_VARIABLES, map(str, free_ports(len(PORT_VARIABLES))), strict=True))
+    ports = free_ports(len(PORT_VARIABLES))
+    env.update(zip(PORT_VARIABLES, map(str, ports), strict=True))
+    # CSMS_METRICS_PORT is a base: each component listens at an offset from it.
+    env["CSMS_METRICS_PORT"] = str(free_range(METRICS_SPAN, avoid=set(ports)))
     env.update(
         {
             "CSMS_DATA_DIR": str(data_dir),
