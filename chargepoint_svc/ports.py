@@ -8,6 +8,7 @@ from typing import Protocol
 
 from chargepoint_svc.device_model import ReportedVariable
 from chargepoint_svc.domain import ChargePoint, ChargePointId, Connector, DataTransfer
+from chargepoint_svc.journal import JournalEntry, JournalQuery
 from chargepoint_svc.station_events import SecurityEvent, StationEvent
 from servicekit import unit_of_work
 
@@ -85,6 +86,20 @@ class StationEventRepository(Protocol):
         ...
 
 
+class JournalRepository(Protocol):
+    async def add(self, entries: Sequence[JournalEntry]) -> None:
+        """Insert the entries; storage numbers them in this order."""
+        ...
+
+    async def page(self, query: JournalQuery) -> list[JournalEntry]:
+        """Up to ``query.limit`` matching entries, newest (``at``, then ``sequence``) first."""
+        ...
+
+    async def delete_before(self, cutoff: datetime, limit: int) -> int:
+        """Delete up to ``limit`` entries older than ``cutoff``; how many were deleted."""
+        ...
+
+
 class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
     """One atomic change: everything done through its repositories is stored by
     :meth:`commit`, or nothing is (leaving the ``async with`` block without a commit
@@ -104,3 +119,6 @@ class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
 
     @property
     def station_events(self) -> StationEventRepository: ...
+
+    @property
+    def journal(self) -> JournalRepository: ...

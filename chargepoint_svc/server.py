@@ -4,12 +4,18 @@ do that)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from chargepoint_svc.adapters.sql import SqlUnitOfWork
 from chargepoint_svc.domain import Admission
+from chargepoint_svc.message_journal import MessageJournal
 from chargepoint_svc.servicer import ChargePointServicer
 from chargepoint_svc.station_reports import StationReportUseCases
 from chargepoint_svc.use_cases import ChargePointUseCases
@@ -21,22 +27,35 @@ from servicekit.settings import Settings
 
 SERVICE_NAME = chargepoint_pb2.DESCRIPTOR.services_by_name["ChargePointService"].full_name
 
+# How often the service deletes journal entries past the retention (seconds).
+PURGE_INTERVAL = 300.0
+
+LOG = logging.getLogger(__name__)
+
 
 @dataclass
 class RunningService:
     port: int
     server: RunningServer
     engine: AsyncEngine
+    # Deletes journal entries past the retention; owned here, cancelled by stop().
+    purge: asyncio.Task[None] = field(repr=False)
 
     async def stop(self) -> None:
+        self.purge.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.purge
         try:
             await self.server.stop(grace=2.0)
         finally:
             await self.engine.dispose()
 
 
-async def start(settings: Settings, *, port: int | None = None) -> RunningService:
-    """Serve ChargePointService on ``settings.internal_host`` (port 0: any free port)."""
+async def start(
+    settings: Settings, *, port: int | None = None, purge_interval: float = PURGE_INTERVAL
+) -> RunningService:
+    """Serve ChargePointService on ``settings.internal_host`` (port 0: any free port), and
+    purge the message journal every ``purge_interval`` seconds."""
     engine = create_engine(
         settings.chargepoint_database_url, "chargepoint", timeout=settings.grpc_timeout
     )
@@ -47,10 +66,13 @@ async def start(settings: Settings, *, port: int | None = None) -> RunningServic
         base_report=settings.base_report,
     )
     clock = SystemClock()
+    retention = timedelta(hours=settings.observability.journal_retention_hours)
+    journal = MessageJournal(lambda: SqlUnitOfWork(engine), clock, retention)
     servicer = ChargePointServicer(
         ChargePointUseCases(lambda: SqlUnitOfWork(engine), clock, admission),
         StationReportUseCases(lambda: SqlUnitOfWork(engine), clock, admission),
         engine,
+        journal,
     )
     try:
         server = await start_server(
@@ -67,4 +89,19 @@ async def start(settings: Settings, *, port: int | None = None) -> RunningServic
     except BaseException:
         await engine.dispose()
         raise
-    return RunningService(port=server.port, server=server, engine=engine)
+    purge = asyncio.create_task(purge_periodically(journal, purge_interval))
+    return RunningService(port=server.port, server=server, engine=engine, purge=purge)
+
+
+async def purge_periodically(journal: MessageJournal, interval: float = PURGE_INTERVAL) -> None:
+    """Purge now and every ``interval`` seconds, until cancelled. A failed purge (the
+    database away) is logged and tried again at the next interval."""
+    while True:
+        try:
+            deleted = await journal.purge()
+        except (SQLAlchemyError, OSError):
+            LOG.exception("journal purge failed; trying again in %.0f s", interval)
+        else:
+            if deleted:
+                LOG.info("journal: deleted %d entries older than %s", deleted, journal.retention)
+        await asyncio.sleep(interval)

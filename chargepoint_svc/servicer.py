@@ -23,6 +23,8 @@ from chargepoint_svc.domain import (
     RegistrationStatus,
 )
 from chargepoint_svc.errors import InvalidReport
+from chargepoint_svc.journal import Direction, JournalEntry, MessageType
+from chargepoint_svc.message_journal import MessageJournal
 from chargepoint_svc.report_messages import (
     device_model_message,
     event_draft,
@@ -44,6 +46,8 @@ Context = grpc.aio.ServicerContext[Any, Any]
 _RegistrationPb = chargepoint_pb2.ChargePoint.RegistrationStatus
 _StatusPb = chargepoint_pb2.Connector.Status
 _TransferStatusPb = chargepoint_pb2.RecordDataTransferResponse.Status
+_DirectionPb = chargepoint_pb2.JournalEntry.Direction
+_MessageTypePb = chargepoint_pb2.JournalEntry.MessageType
 
 
 class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
@@ -52,10 +56,12 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
         use_cases: ChargePointUseCases,
         reports: StationReportUseCases,
         engine: AsyncEngine,
+        journal: MessageJournal,
     ) -> None:
         self._use_cases = use_cases
         self._reports = reports
         self._engine = engine
+        self._journal = journal
 
     async def GetHealth(
         self, request: health_pb2.GetHealthRequest, context: Context
@@ -230,6 +236,66 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
             events=[event_message(event) for event in page.events],
             next_page_token=page.next_page_token,
         )
+
+    async def RecordJournal(
+        self, request: chargepoint_pb2.RecordJournalRequest, context: Context
+    ) -> chargepoint_pb2.RecordJournalResponse:
+        await self._journal.record([journal_entry(message) for message in request.entries])
+        return chargepoint_pb2.RecordJournalResponse()
+
+    async def ListMessages(
+        self, request: chargepoint_pb2.ListMessagesRequest, context: Context
+    ) -> chargepoint_pb2.ListMessagesResponse:
+        page = await self._journal.list_messages(
+            request.charge_point_id,
+            PageRequest.parse(request.page_size, request.page_token),
+            since=from_timestamp(request.from_time),
+            until=from_timestamp(request.to_time),
+            actions=list(request.actions),
+        )
+        return chargepoint_pb2.ListMessagesResponse(
+            messages=[journal_entry_message(entry) for entry in page.messages],
+            next_page_token=page.next_page_token,
+        )
+
+
+def journal_entry(message: chargepoint_pb2.JournalEntry) -> JournalEntry:
+    at = from_timestamp(message.at)
+    if at is None:
+        raise InvalidReport("a journal entry needs its time (at)")
+    try:
+        direction = Direction[_DirectionPb.Name(message.direction)]
+        message_type = MessageType[_MessageTypePb.Name(message.message_type)]
+    except (KeyError, ValueError):
+        raise InvalidReport(
+            f"a journal entry needs a direction (IN, OUT) and a message type, got "
+            f"{message.direction}/{message.message_type}"
+        ) from None
+    return JournalEntry(
+        charge_point_id=ChargePointId(message.charge_point_id),
+        at=at,
+        direction=direction,
+        message_type=message_type,
+        message_id=message.message_id,
+        action=message.action,
+        payload=message.payload,
+        truncated=message.truncated,
+        ocpp_version=message.ocpp_version,
+    )
+
+
+def journal_entry_message(entry: JournalEntry) -> chargepoint_pb2.JournalEntry:
+    return chargepoint_pb2.JournalEntry(
+        charge_point_id=entry.charge_point_id,
+        at=to_timestamp(entry.at),
+        direction=_DirectionPb.Value(entry.direction.name),
+        message_type=_MessageTypePb.Value(entry.message_type.name),
+        message_id=entry.message_id,
+        action=entry.action,
+        payload=entry.payload,
+        truncated=entry.truncated,
+        ocpp_version=entry.ocpp_version,
+    )
 
 
 def charge_point_message(charge_point: ChargePoint) -> chargepoint_pb2.ChargePoint:

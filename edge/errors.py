@@ -33,6 +33,7 @@ from ocpp.exceptions import (
     SecurityError,
 )
 
+from servicekit import log_context
 from servicekit.errors import reason_of
 
 LOG = logging.getLogger(__name__)
@@ -79,10 +80,11 @@ async def invoke(
     """Call one service method with a deadline, raising the mapped :class:`OCPPError`.
 
     The deadline bounds every call, so a dead service yields an InternalError CALLERROR
-    within ``deadline`` seconds and never leaves the station waiting.
+    within ``deadline`` seconds and never leaves the station waiting. The log context
+    (station, message id, action) goes along, so the service's log lines name them too.
     """
     try:
-        return await method(request, timeout=deadline)
+        return await method(request, timeout=deadline, metadata=log_context.metadata())
     except grpc.aio.AioRpcError as error:
         status = error.code()
         details = error.details() or ""

@@ -26,6 +26,7 @@ from edge.credentials import presented
 from edge.edge_service import EdgeService
 from edge.gatekeeper import Gatekeeper
 from edge.handshake import Admission, Refusal, decide
+from edge.journal import Journal
 from edge.operation_table import OPERATION_TABLES
 from edge.operations import Dispatcher
 from edge.rate_limit import MessageLimit
@@ -34,6 +35,7 @@ from edge.service_status import Component
 from edge.services import AUTH, CHARGEPOINT, TRANSACTION, Services
 from edge.statistics import TrafficStatistics
 from edge.version_table import SESSION_CLASSES, SUPPORTED_VERSIONS
+from servicekit import log_context
 from servicekit.clock import Clock, SystemClock
 from servicekit.grpc_server import Registration, RunningServer, start_server
 from servicekit.settings import Settings
@@ -56,6 +58,8 @@ class RunningEdge:
     _grpc: RunningServer = field(repr=False)
     _edge_service: EdgeService = field(repr=False)
     _services: Services = field(repr=False)
+    # None: the message journal is off.
+    journal: Journal | None = field(default=None, repr=False)
 
     async def stop(self) -> None:
         """Close every socket with 1001 "going away" (RFC 6455 §7.4.1), so stations
@@ -63,6 +67,8 @@ class RunningEdge:
         self._edge_service.serving = False
         self._websocket.close(close_connections=True)
         await self._websocket.wait_closed()
+        if self.journal is not None:
+            await self.journal.stop()  # the sockets' last frames, while services are open
         if self.replica is not None:
             await self.replica.stop()
         await self._grpc.stop()
@@ -82,6 +88,7 @@ class _Endpoint:
         *,
         replica: Replica | None,
         message_limit: MessageLimit,
+        journal: Journal | None = None,
     ) -> None:
         self.services = services
         self.registry = registry
@@ -91,6 +98,7 @@ class _Endpoint:
         self.replica = replica
         self.gatekeeper = Gatekeeper(services)
         self.message_limit = message_limit
+        self.journal = journal
 
     async def process_request(
         self, connection: ServerConnection, request: Request
@@ -138,6 +146,11 @@ class _Endpoint:
         decision = _decide(connection.request) if connection.request else None
         if not isinstance(decision, Admission):  # process_request refused it already
             return
+        # Every line logged for this station names it, its follow-up tasks' too.
+        with log_context.bind(charge_point_id=decision.charge_point_id):
+            await self._serve(connection, decision)
+
+    async def _serve(self, connection: ServerConnection, decision: Admission) -> None:
         session = SESSION_CLASSES[decision.version](
             decision.charge_point_id,
             connection,
@@ -148,29 +161,40 @@ class _Endpoint:
             statistics=self.statistics,
             request_ids=self.request_ids,
             rate_limit=self.message_limit.start(),
+            journal=self.journal,
         )
         previous = self.registry.add(session)
         self.statistics.connection_opened()
         LOG.info(
-            "charge_point=%s connected version=%s peer=%s",
-            session.id,
+            "connected version=%s peer=%s",
             decision.version.name,
             session.remote_address,
         )
         if previous is not None:
-            LOG.info("charge_point=%s replaces its older connection", session.id)
+            LOG.info("replaces its older connection")
             await previous.close(REPLACED_CODE, REPLACED_REASON)
         try:
             if self.replica is not None:
                 await self.replica.joined(session)
             await session.start()
         except ConnectionClosed as closed:
-            LOG.info("charge_point=%s disconnected: %s", session.id, closed)
+            LOG.info("disconnected: %s", closed)
         finally:
             self.registry.remove(session)
             self.statistics.connection_closed()
             if self.replica is not None:
                 await self.replica.left(session)
+
+
+def _journal(settings: Settings, services: Services) -> Journal | None:
+    """The message journal of this process, sending to the charge point service; None
+    when it is off (CSMS_JOURNAL=off)."""
+    if not settings.observability.journal:
+        return None
+    record = services.chargepoint.RecordJournal
+    journal = Journal(lambda request: record(request, timeout=services.timeout))
+    journal.start()
+    return journal
 
 
 def _decide(request: Request) -> Admission | Refusal:
@@ -236,6 +260,7 @@ async def start(
         replica=replica,
     )
     grpc_server: RunningServer | None = None
+    journal = _journal(settings, services)
     try:
         grpc_server = await start_server(
             [
@@ -260,6 +285,7 @@ async def start(
             message_limit=MessageLimit(
                 settings.security.message_rate, settings.security.message_burst
             ),
+            journal=journal,
         )
         ping = settings.security.ping_interval or None
         websocket = await serve(
@@ -281,6 +307,8 @@ async def start(
             ping_timeout=ping,
         )
     except BaseException:
+        if journal is not None:
+            await journal.stop()
         if replica is not None:
             await replica.stop()
         if grpc_server is not None:
@@ -298,4 +326,5 @@ async def start(
         _grpc=grpc_server,
         _edge_service=edge_service,
         _services=services,
+        journal=journal,
     )

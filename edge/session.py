@@ -43,12 +43,14 @@ from websockets.exceptions import ConnectionClosed
 
 from edge import framing, payload_schema
 from edge.errors import Request, Response, invoke
+from edge.journal import Journal
 from edge.ocpp_version import OcppVersion
 from edge.operation_errors import InvalidAnswer, NoAnswer, NotConnected, StationCallError
-from edge.payload_schema import SchemaSet
+from edge.payload_schema import CompiledSchemas, SchemaSet
 from edge.rate_limit import CLOSE_CODE, REFUSAL_CODE, RateLimit, Verdict
 from edge.services import Services
 from edge.statistics import TrafficStatistics
+from servicekit import log_context
 from servicekit.clock import Clock
 
 LOG = logging.getLogger(__name__)
@@ -104,6 +106,9 @@ class Session(ChargePoint):  # type: ignore[misc]
 
     known_actions: ClassVar[frozenset[str]] = frozenset()
     schemas: ClassVar[SchemaSet]
+    # The schema check of every CALL and answer (compiled validators, built on first use),
+    # shared by all sessions of the process: one compiled schema per action, not per socket.
+    payload_check: ClassVar[CompiledSchemas] = CompiledSchemas()
 
     def __init__(
         self,
@@ -118,6 +123,7 @@ class Session(ChargePoint):  # type: ignore[misc]
         request_ids: Iterator[int],
         response_timeout: float = RESPONSE_TIMEOUT,
         rate_limit: RateLimit | None = None,
+        journal: Journal | None = None,
     ) -> None:
         super().__init__(
             charge_point_id, connection, response_timeout=response_timeout, logger=FRAME_LOG
@@ -139,6 +145,8 @@ class Session(ChargePoint):  # type: ignore[misc]
         self.response_timeout = response_timeout
         # None: no limit (a test that drives a session by hand).
         self.rate_limit = rate_limit
+        # None: the message journal is off (CSMS_JOURNAL=off).
+        self.journal = journal
         # The closing handshake of a station closed for ignoring the rate limit.
         self._closing: asyncio.Task[None] | None = None
         self._ocpp_version = version.name
@@ -203,6 +211,8 @@ class Session(ChargePoint):  # type: ignore[misc]
     async def route_message(self, raw_msg: str | bytes) -> None:
         """Answer a CALL, hand a response to the waiting ``call()``, or answer a bad frame."""
         self.statistics.frame_received()
+        if self.journal is not None:
+            self.journal.received(self.id, self._ocpp_version, raw_msg)
         if self._closing is not None:
             return  # closed for abuse: what it sent meanwhile is read and dropped
         try:
@@ -229,8 +239,9 @@ class Session(ChargePoint):  # type: ignore[misc]
                 )
             return
         if isinstance(message, Call):
-            if not await self._over_limit(message.unique_id, message.action):
-                await self._answer(message)
+            with log_context.bind(message_id=message.unique_id, action=message.action):
+                if not await self._over_limit(message.unique_id, message.action):
+                    await self._answer(message)
         elif self._call_lock.locked():
             # call() holds the lock while it waits; it checks the unique id itself.
             self._response_queue.put_nowait(message)
@@ -316,7 +327,7 @@ class Session(ChargePoint):  # type: ignore[misc]
         handler = handlers.get("_on_action")
         if handler is None:
             raise NotImplementedError(description=self._not_implemented(msg.action))
-        violation = framing.payload_violation(msg, msg.action, self.version)
+        violation = self.payload_check.violation(msg, msg.action, self.version)
         if violation is not None:
             raise violation
         LOG.debug("charge_point=%s message_id=%s action=%s", self.id, msg.unique_id, msg.action)
@@ -324,7 +335,7 @@ class Session(ChargePoint):  # type: ignore[misc]
         response = await handler(**(msg.payload if as_sent else camel_to_snake_case(msg.payload)))
         payload = snake_to_camel_case(remove_nones(serialize_as_dict(response)))
         result = CallResult(msg.unique_id, payload, action=msg.action)
-        mistake = framing.payload_violation(result, msg.action, self.version)
+        mistake = self.payload_check.violation(result, msg.action, self.version)
         if mistake is not None:
             LOG.error(
                 "charge_point=%s message_id=%s action=%s: the edge built an invalid answer: %s",
@@ -345,6 +356,8 @@ class Session(ChargePoint):  # type: ignore[misc]
     async def _send(self, message: str) -> None:
         await super()._send(message)
         self.statistics.frame_sent()
+        if self.journal is not None:
+            self.journal.sent(self.id, self._ocpp_version, message)
 
     async def request(self, payload: Any, budget: float) -> Any:
         """Send one CALL of the CSMS and return the station's result payload (the
@@ -364,7 +377,9 @@ class Session(ChargePoint):  # type: ignore[misc]
         outstanding = _Outstanding(action)
         self._outstanding[unique_id] = outstanding
         try:
-            return await self._exchange(payload, unique_id, budget)
+            # Runs in the caller's task (an operator's request): name the station too.
+            with log_context.bind(charge_point_id=self.id, message_id=unique_id, action=action):
+                return await self._exchange(payload, unique_id, budget)
         except TimeoutError:
             raise NoAnswer(self.id, action, budget) from None
         finally:

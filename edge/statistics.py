@@ -5,6 +5,10 @@ events happen: the handshake refusal, the session that answers CALLs and builds
 CALLERRORs, and the session that sends the CSMS's CALLs. Latency percentiles come from a
 bounded window of recent samples per action, so memory stays flat however long the edge
 runs and the figures describe current behaviour rather than the whole uptime.
+
+The same events also feed the process's Prometheus metrics (:class:`OcppMetrics`, when
+the component runs with metrics installed): this class is the one place the edge's
+traffic is counted, for GET /statistics and /metrics alike.
 """
 
 from __future__ import annotations
@@ -15,7 +19,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from prometheus_client import Counter as PrometheusCounter
+from prometheus_client import Histogram
+
 from servicekit.clock import Clock
+from servicekit.metrics import OcppMetrics, current
 
 # Samples kept per action and direction for the percentiles.
 WINDOW = 2048
@@ -65,12 +73,27 @@ class _Tally:
     count: int = 0
     errors: int = 0
     samples: deque[float] = field(default_factory=lambda: deque(maxlen=WINDOW))
+    # This action's and direction's Prometheus children, looked up once.
+    histogram: Histogram | None = None
+    unanswered: PrometheusCounter | None = None
+    call_errors: PrometheusCounter | None = None
 
 
 class TrafficStatistics:
-    """The counters, updated synchronously from the event loop (no locking needed)."""
+    """The counters, updated synchronously from the event loop (no locking needed).
 
-    def __init__(self, clock: Clock, window: int = WINDOW) -> None:
+    ``metrics``: the Prometheus metrics to update too; by default the ones of the process
+    metrics installed now (:func:`servicekit.metrics.current`), if any.
+    """
+
+    def __init__(
+        self, clock: Clock, window: int = WINDOW, metrics: OcppMetrics | None = None
+    ) -> None:
+        if metrics is None:
+            process = current()
+            metrics = None if process is None else process.ocpp()
+        self._metrics = metrics
+        self._error_counters: dict[str, PrometheusCounter] = {}
         self.since = clock.now()
         self._window = window
         self._opened = 0
@@ -84,18 +107,28 @@ class TrafficStatistics:
 
     def connection_opened(self) -> None:
         self._opened += 1
+        if self._metrics is not None:
+            self._metrics.connections_opened.inc()
 
     def connection_closed(self) -> None:
         self._closed += 1
+        if self._metrics is not None:
+            self._metrics.connections_closed.inc()
 
     def handshake_refused(self) -> None:
         self._refused += 1
+        if self._metrics is not None:
+            self._metrics.connections_rejected.inc()
 
     def frame_received(self) -> None:
         self._frames_received += 1
+        if self._metrics is not None:
+            self._metrics.frames_received.inc()
 
     def frame_sent(self) -> None:
         self._frames_sent += 1
+        if self._metrics is not None:
+            self._metrics.frames_sent.inc()
 
     def call_received(self, action: str, seconds: float, error_code: str | None) -> None:
         """A station's CALL was answered after ``seconds``, with a CALLERROR when
@@ -103,13 +136,13 @@ class TrafficStatistics:
         self._calls_received += 1
         self._record(action, RECEIVED, seconds, error_code is not None)
         if error_code is not None:
-            self._call_errors[error_code] += 1
+            self._call_error_sent(error_code)
 
     def unreadable_call_answered(self, error_code: str) -> None:
         """A frame that was meant as a CALL but could not be read got a CALLERROR: it
         counts as a CALL received (there is no action to file it under)."""
         self._calls_received += 1
-        self._call_errors[error_code] += 1
+        self._call_error_sent(error_code)
 
     def call_sent(self, action: str, seconds: float | None, call_error: bool) -> None:
         """A CALL of the CSMS was answered after ``seconds`` (None: never answered)."""
@@ -135,11 +168,32 @@ class TrafficStatistics:
         tally = self._tallies.get((direction, action))
         if tally is None:
             tally = _Tally(samples=deque(maxlen=self._window))
+            if self._metrics is not None:
+                tally.histogram = self._metrics.call_seconds.labels(action, direction)
+                if direction == SENT:
+                    tally.unanswered = self._metrics.unanswered_calls.labels(action)
+                    tally.call_errors = self._metrics.call_errors_received.labels(action)
             self._tallies[(direction, action)] = tally
         tally.count += 1
         tally.errors += int(error)
         if seconds is not None:
             tally.samples.append(seconds * 1000.0)
+            if tally.histogram is not None:
+                tally.histogram.observe(seconds)
+        elif tally.unanswered is not None:
+            tally.unanswered.inc()
+        if error and tally.call_errors is not None:
+            # A station's CALLERROR to the CSMS's CALL; the edge's own are counted by code.
+            tally.call_errors.inc()
+
+    def _call_error_sent(self, code: str) -> None:
+        self._call_errors[code] += 1
+        if self._metrics is None:
+            return
+        counter = self._error_counters.get(code)
+        if counter is None:
+            counter = self._error_counters[code] = self._metrics.call_errors_sent.labels(code)
+        counter.inc()
 
 
 def _figures(action: str, direction: str, tally: _Tally) -> ActionFigures:

@@ -135,7 +135,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from servicekit import logs
 
-    logs.configure(getattr(args, "log_name", None) or args.command, settings.log_level)
+    logs.configure(
+        getattr(args, "log_name", None) or args.command,
+        settings.log_level,
+        settings.observability.log_format,
+    )
     if args.command == "up":
         from launcher.supervisor import up
 

@@ -1,13 +1,26 @@
-"""Run one component in this process until SIGINT or SIGTERM (what a container runs)."""
+"""Run one component in this process until SIGINT or SIGTERM (what a container runs).
+
+The composition root of each process: besides the component itself it builds the
+process's Prometheus metrics (:mod:`servicekit.metrics`), installs them for the
+component's run and serves them on ``settings.observability.metrics_port_of(name)``,
+unless ``CSMS_METRICS_PORT`` is 0 (then nothing is measured at all). An edge replica of
+``csms up`` is told its own base (``CSMS_METRICS_PORT`` + its index, as with its other
+ports; :func:`launcher.supervisor.edge_replicas`), so it always serves on the edge's
+offset of that base.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
+from collections import Counter
 from collections.abc import Awaitable, Callable
+from contextlib import ExitStack
 from typing import Protocol
 
+from servicekit import metrics as process_metrics
+from servicekit.metrics import ProcessMetrics
 from servicekit.settings import Settings
 
 LOG = logging.getLogger(__name__)
@@ -24,6 +37,14 @@ async def _start(name: str, settings: Settings) -> tuple[Running, str]:
         from edge import server as edge_server
 
         edge = await edge_server.start(settings)
+        installed = process_metrics.current()
+        if installed is not None:
+            from edge.version_table import SUPPORTED_VERSIONS
+
+            installed.watch_connections(
+                lambda: Counter(session.version.name for session in edge.registry.list()),
+                [version.name for version in SUPPORTED_VERSIONS],
+            )
         return edge, (
             f"edge: OCPP WebSocket on {host}:{edge.ws_port}, "
             f"EdgeService gRPC on {host}:{edge.grpc_port}"
@@ -56,10 +77,26 @@ async def run(
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    component, where = await _start(name, settings)
-    LOG.info("%s", where)
-    if ready is not None:
-        await ready(where)
-    await stop.wait()
-    LOG.info("stopping %s", name)
-    await component.stop()
+    port = settings.observability.metrics_port_of(name)
+    with ExitStack() as scope:
+        endpoint: process_metrics.MetricsEndpoint | None = None
+        if port:
+            metrics = scope.enter_context(process_metrics.installed(ProcessMetrics(name)))
+            # Before the component: a port taken fails the start with nothing to undo.
+            endpoint = process_metrics.serve(metrics, settings.internal_host, port)
+        try:
+            component, where = await _start(name, settings)
+        except BaseException:
+            if endpoint is not None:
+                await endpoint.stop()
+            raise
+        if endpoint is not None:
+            where += f", /metrics on {settings.internal_host}:{endpoint.port}"
+        LOG.info("%s", where)
+        if ready is not None:
+            await ready(where)
+        await stop.wait()
+        LOG.info("stopping %s", name)
+        await component.stop()
+        if endpoint is not None:
+            await endpoint.stop()

@@ -2,7 +2,8 @@
 
 Edge replica ``i`` (0-based) of ``csms up --replicas N`` listens on ``CSMS_EDGE_WS_PORT + i``
 and ``CSMS_EDGE_GRPC_PORT + i``, so every replica's ports are checked, each named by the
-variable that moves it.
+variable that moves it. So are the /metrics ports (``CSMS_METRICS_PORT`` + each
+component's offset, :mod:`servicekit.observability_settings`), unless that is 0.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import errno
 import socket
 from dataclasses import dataclass
 
+from servicekit.observability_settings import METRICS_OFFSETS
 from servicekit.settings import Settings
 
 HIGHEST_PORT = 65535
@@ -48,6 +50,34 @@ def _edge_ports(settings: Settings) -> list[PortUse]:
     return uses
 
 
+def _metrics_ports(settings: Settings) -> list[PortUse]:
+    observability = settings.observability
+    if not observability.metrics_port:
+        return []
+    uses = [
+        PortUse(
+            "CSMS_METRICS_PORT",
+            settings.internal_host,
+            observability.metrics_port_of(component),
+            f"{component}_svc /metrics",
+            METRICS_OFFSETS[component],
+        )
+        for component in ("chargepoint", "transaction", "auth")
+    ]
+    for i in range(settings.edge_replicas):
+        name = "edge" if settings.edge_replicas == 1 else replica_name(i)
+        uses.append(
+            PortUse(
+                "CSMS_METRICS_PORT",
+                settings.internal_host,
+                observability.metrics_port_of("edge", i),
+                f"{name} /metrics",
+                METRICS_OFFSETS["edge"] + i,
+            )
+        )
+    return uses
+
+
 def planned(settings: Settings) -> list[PortUse]:
     public, internal = settings.public_host, settings.internal_host
     tls_port = settings.security.ocpp_tls_port
@@ -76,6 +106,7 @@ def planned(settings: Settings) -> list[PortUse]:
             "transaction_svc gRPC",
         ),
         PortUse("CSMS_AUTH_GRPC_PORT", internal, settings.auth_grpc_port, "auth_svc gRPC"),
+        *_metrics_ports(settings),
     ]
 
 
@@ -96,7 +127,9 @@ def conflicts(settings: Settings) -> list[str]:
                 f"{use.label} and {other.label} are both {use.port}; give each its own port"
                 + (
                     " (edge replica i listens on the edge ports + i)"
-                    if use.offset or other.offset
+                    if any(u.offset and u.variable.startswith("CSMS_EDGE") for u in (use, other))
+                    else " (/metrics: CSMS_METRICS_PORT + 1, 2, 3 and + 10 + replica)"
+                    if "CSMS_METRICS_PORT" in (use.variable, other.variable)
                     else ""
                 )
             )

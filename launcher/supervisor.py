@@ -109,7 +109,8 @@ def edge_replicas(settings: Settings) -> list[tuple[Spec, str]]:
 
     Replica ``i`` listens on the edge ports + ``i``; every replica is told the whole list
     of replicas (what its own settings would otherwise compute from its own ports) and
-    the address at which the others reach it.
+    the address at which the others reach it. Its ``CSMS_METRICS_PORT`` is the base + ``i``
+    too, so it serves /metrics on base + 10 + ``i`` (0 stays 0: no endpoints).
     """
     host = reachable(settings.internal_host)
     replicas = []
@@ -123,6 +124,11 @@ def edge_replicas(settings: Settings) -> list[tuple[Spec, str]]:
                 "CSMS_EDGE_GRPC_PORT": str(settings.edge_grpc_port + i),
                 "CSMS_EDGE_ADDRESS": settings.edge_address,
                 "CSMS_EDGE_WS_ADDRESS": settings.edge_ws_address,
+                "CSMS_METRICS_PORT": str(
+                    settings.observability.metrics_port + i
+                    if settings.observability.metrics_port
+                    else 0
+                ),
             }
         )
         if settings.edge_replicas > 1:
@@ -190,6 +196,16 @@ def _span(host: str, first: int, count: int) -> str:
     return f"{host}:{first}" if count == 1 else f"{host}:{first}-{first + count - 1}"
 
 
+def _metrics(settings: Settings) -> str:
+    observability, replicas = settings.observability, settings.edge_replicas
+    if not observability.metrics_port:
+        return "off (CSMS_METRICS_PORT=0)"
+    host = reachable(settings.internal_host)
+    services = _span(host, observability.metrics_port_of("chargepoint"), 3)
+    edges = _span(host, observability.metrics_port_of("edge"), replicas)
+    return f"http://{services}/metrics (chargepoint, transaction, auth), edge {edges}"
+
+
 def _banner(settings: Settings, seeded: str | None) -> str:
     host = "localhost" if settings.public_host in {"0.0.0.0", "::", ""} else settings.public_host
     internal, replicas = reachable(settings.internal_host), settings.edge_replicas
@@ -207,6 +223,7 @@ def _banner(settings: Settings, seeded: str | None) -> str:
         f"  Edge replicas        {replicas} (WebSocket "
         f"{_span(internal, settings.edge_ws_port, replicas)}, gRPC "
         f"{_span(internal, settings.edge_grpc_port, replicas)})",
+        f"  Metrics              {_metrics(settings)}",
         f"  Database             {_database(settings)}",
     ]
     if settings.redis_url:

@@ -2,12 +2,16 @@
 
 Each server gets the standard ``grpc.health.v1`` service, server reflection, and one
 interceptor that turns :class:`servicekit.errors.ServiceError` and database outages into
-gRPC status codes, so servicers only translate messages.
+gRPC status codes, so servicers only translate messages. With process metrics installed
+(:mod:`servicekit.metrics`), another times every unary call by method and status code,
+and the error translation counts the database failures it maps.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -19,11 +23,14 @@ from grpc_health.v1 import _async as health_aio
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from grpc_status import rpc_status
+from prometheus_client import Counter, Histogram
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from servicekit.database import outage
 from servicekit.errors import ERROR_DOMAIN, DatabaseUnavailable, ServiceError
+from servicekit.log_context import ContextInterceptor
+from servicekit.metrics import REFUSED, UNAVAILABLE, current
 
 LOG = logging.getLogger(__name__)
 
@@ -52,8 +59,12 @@ class ErrorTranslation(_Interceptor):
 
     A database failure is UNAVAILABLE when the database could not be reached or did not
     answer (:class:`~servicekit.errors.DatabaseUnavailable`: retry later), INTERNAL when it
-    refused a statement (a bug: retrying changes nothing).
+    refused a statement (a bug: retrying changes nothing). Each is counted in
+    ``database_errors`` when given (``csms_database_errors_total{service, kind}``).
     """
+
+    def __init__(self, database_errors: Counter | None = None) -> None:
+        self._database_errors = database_errors
 
     async def intercept_service(
         self,
@@ -68,6 +79,7 @@ class ErrorTranslation(_Interceptor):
         inner: Any = handler.unary_unary
         method = handler_call_details.method
         component = component_of(method)
+        errors = self._database_errors
 
         async def translated(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             try:
@@ -81,6 +93,8 @@ class ErrorTranslation(_Interceptor):
                         raise
                     # The database refused a statement (constraint, type): a bug, not an
                     # outage.
+                    if errors is not None:
+                        errors.labels(component, REFUSED).inc()
                     LOG.exception("database refused a statement in %s", method)
                     await context.abort(
                         grpc.StatusCode.INTERNAL,
@@ -88,6 +102,8 @@ class ErrorTranslation(_Interceptor):
                     )
                 # The caller may retry (an OCPP station does, on the InternalError the edge
                 # sends); the operator reads the whole error here.
+                if errors is not None:
+                    errors.labels(component, UNAVAILABLE).inc()
                 LOG.warning("%s database unavailable in %s: %s", component, method, error)
                 await abort(context, DatabaseUnavailable(component, cause), component)
 
@@ -96,6 +112,73 @@ class ErrorTranslation(_Interceptor):
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
+
+
+class CallTiming(_Interceptor):
+    """Observes how long each unary call took, by service, method and status code
+    (``csms_grpc_server_handling_seconds``). It runs outside :class:`ErrorTranslation`, so
+    a translated error counts under the status the caller received. Streaming calls (the
+    health service's Watch, reflection) are not timed: they last as long as the caller
+    wants."""
+
+    def __init__(self, seconds: Histogram) -> None:
+        self._seconds = seconds
+        # Label children by (method, code): labels() takes a lock and builds a key per call.
+        self._children: dict[tuple[str, str], Histogram] = {}
+
+    async def intercept_service(
+        self,
+        continuation: Callable[
+            [grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler[Any, Any]]
+        ],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler[Any, Any]:
+        handler = await continuation(handler_call_details)
+        if handler is None or handler.unary_unary is None:
+            return handler
+        inner: Any = handler.unary_unary
+        method = handler_call_details.method
+
+        async def timed(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+            started = time.perf_counter()
+            code = grpc.StatusCode.UNKNOWN
+            try:
+                response = await inner(request, context)
+                code = status_of(context.code(), grpc.StatusCode.OK)
+                return response
+            except asyncio.CancelledError:
+                code = grpc.StatusCode.CANCELLED
+                raise
+            except grpc.aio.AbortError:
+                code = status_of(context.code(), grpc.StatusCode.UNKNOWN)
+                raise
+            finally:
+                self._observe(method, code.name, time.perf_counter() - started)
+
+        return grpc.unary_unary_rpc_method_handler(
+            timed,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+
+    def _observe(self, method: str, code: str, seconds: float) -> None:
+        child = self._children.get((method, code))
+        if child is None:
+            service, _, name = method.strip("/").partition("/")
+            child = self._children[(method, code)] = self._seconds.labels(service, name, code)
+        child.observe(seconds)
+
+
+def status_of(code: object, default: grpc.StatusCode) -> grpc.StatusCode:
+    """``context.code()`` as a StatusCode: grpc.aio gives the enum, its int value (from
+    ``abort_with_status``), or None when nobody set one."""
+    if isinstance(code, grpc.StatusCode):
+        return code
+    if isinstance(code, int):
+        for status in grpc.StatusCode:
+            if status.value[0] == code:
+                return status
+    return default
 
 
 def component_of(method: str) -> str:
@@ -140,9 +223,24 @@ class RunningServer:
 async def start_server(
     registrations: Sequence[Registration], host: str, port: int
 ) -> RunningServer:
-    """Start serving on ``host:port`` (port 0 picks a free one; see ``RunningServer.port``)."""
+    """Start serving on ``host:port`` (port 0 picks a free one; see ``RunningServer.port``).
+
+    The process metrics installed now (:func:`servicekit.metrics.current`), if any, time
+    the calls and count database failures."""
+    metrics = current()
+    # ContextInterceptor first: ErrorTranslation's log lines carry the context too.
+    # CallTiming outside ErrorTranslation: it sees the status the caller receives.
+    interceptors: list[_Interceptor] = (
+        [ContextInterceptor(), ErrorTranslation()]
+        if metrics is None
+        else [
+            ContextInterceptor(),
+            CallTiming(metrics.grpc.server_seconds),
+            ErrorTranslation(metrics.grpc.database_errors),
+        ]
+    )
     server = grpc.aio.server(
-        interceptors=[ErrorTranslation()],
+        interceptors=interceptors,
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from chargepoint_svc.device_model import ReportedVariable, VariableKey
 from chargepoint_svc.domain import ChargePoint, ChargePointId, Connector, DataTransfer
+from chargepoint_svc.journal import JournalEntry, JournalQuery, newest_first
 from chargepoint_svc.station_events import SecurityEvent, StationEvent
 from servicekit import unit_of_work
 
@@ -30,6 +31,8 @@ class MemoryStore(unit_of_work.MemoryStore):
     variables: dict[tuple[str, VariableKey], ReportedVariable] = field(default_factory=dict)
     security_events: list[SecurityEvent] = field(default_factory=list)
     station_events: list[StationEvent] = field(default_factory=list)
+    journal: list[JournalEntry] = field(default_factory=list)
+    journal_sequence: int = 0
 
 
 class MemoryChargePointRepository:
@@ -162,6 +165,27 @@ class MemoryStationEventRepository:
         return found[:limit]
 
 
+class MemoryJournalRepository:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def add(self, entries: Sequence[JournalEntry]) -> None:
+        for entry in entries:
+            self._store.journal_sequence += 1
+            stored = dataclasses.replace(entry, sequence=self._store.journal_sequence)
+            self._store.journal.append(stored)
+
+    async def page(self, query: JournalQuery) -> list[JournalEntry]:
+        found = sorted(filter(query.matches, self._store.journal), key=newest_first, reverse=True)
+        return found[: query.limit]
+
+    async def delete_before(self, cutoff: datetime, limit: int) -> int:
+        expired = sorted((e for e in self._store.journal if e.at < cutoff), key=newest_first)
+        gone = {entry.sequence for entry in expired[:limit]}
+        self._store.journal = [e for e in self._store.journal if e.sequence not in gone]
+        return len(gone)
+
+
 class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def charge_points(self) -> MemoryChargePointRepository:
@@ -182,3 +206,7 @@ class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def station_events(self) -> MemoryStationEventRepository:
         return MemoryStationEventRepository(self.working)
+
+    @property
+    def journal(self) -> MemoryJournalRepository:
+        return MemoryJournalRepository(self.working)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from chargepoint_svc.adapters.sql_journal import SqlJournalRepository
 from chargepoint_svc.adapters.sql_reports import (
     SqlDeviceModelRepository,
     SqlSecurityEventRepository,
@@ -58,6 +59,10 @@ class SqlUnitOfWork(unit_of_work.SqlUnitOfWork):
     @property
     def station_events(self) -> SqlStationEventRepository:
         return SqlStationEventRepository(self.connection)
+
+    @property
+    def journal(self) -> SqlJournalRepository:
+        return SqlJournalRepository(self.connection)
 
 
 class SqlChargePointRepository:

@@ -8,6 +8,7 @@ needs no migration. Text widths are those of :data:`chargepoint_svc.domain.MAX_L
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -23,6 +24,7 @@ from sqlalchemy import (
 
 from chargepoint_svc.device_model import VARIABLE_MAX_LENGTH
 from chargepoint_svc.domain import CHARGE_POINT_ID_MAX_LENGTH, MAX_LENGTH
+from chargepoint_svc.journal import JOURNAL_MAX_LENGTH
 from chargepoint_svc.station_events import EVENT_MAX_LENGTH
 from servicekit.database import NAMING_CONVENTION
 
@@ -168,4 +170,27 @@ station_events = Table(
     _event_text("notification_type"),
     Column("received_at", DateTime(timezone=True), nullable=False),
     Index("ix_station_events_charge_point_id_id", "charge_point_id", "id"),
+)
+
+# The message journal (chargepoint_svc.journal). No foreign key to charge_points: the frames
+# of a station that never got registered are journalled too. 64-bit ids: a busy fleet
+# writes billions of entries over the years, even though few are kept.
+journal_entries = Table(
+    "journal_entries",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("charge_point_id", String(CHARGE_POINT_ID_MAX_LENGTH), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("direction", String(3), nullable=False),
+    Column("message_type", String(10), nullable=False),
+    Column("message_id", String(JOURNAL_MAX_LENGTH["message_id"]), nullable=False),
+    Column("action", String(JOURNAL_MAX_LENGTH["action"]), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("truncated", Boolean, nullable=False),
+    Column("ocpp_version", String(JOURNAL_MAX_LENGTH["ocpp_version"]), nullable=False),
+    Index("ix_journal_entries_charge_point_id_at", "charge_point_id", "at"),
+    # The retention purge deletes by age across every charge point.
+    Index("ix_journal_entries_at", "at"),
 )

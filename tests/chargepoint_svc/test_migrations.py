@@ -52,6 +52,7 @@ async def test_upgrade_matches_the_tables_and_downgrade_removes_them(database_ur
         "device_model_variables",
         "security_events",
         "station_events",
+        "journal_entries",
     }
     assert await _on_service_schema(database_url, _differences) == []
 
@@ -103,6 +104,7 @@ async def test_0002_keeps_charge_points_both_ways(database_url: str) -> None:
 ROWS = {
     "charge_points": {"registration_status": "ACCEPTED", "ocpp_version": "2.0.1"},
     "connectors": {"status": "AVAILABLE"},
+    "journal_entries": {"direction": "IN", "message_type": "CALL"},
 }
 
 
@@ -112,3 +114,9 @@ async def test_upgrade_from_every_earlier_revision_keeps_the_rows(
 ) -> None:
     after = await upgrade_keeps_rows(database_url, "chargepoint", start, ROWS)
     assert [row["id"] for row in after["charge_points"]] == ["charge_points.id"]
+
+
+async def test_journal_entries_survive_a_later_upgrade_from_0003(database_url: str) -> None:
+    """0003 is head today; this keeps a journal row through every later revision."""
+    after = await upgrade_keeps_rows(database_url, "chargepoint", "0003_message_journal", ROWS)
+    assert [row["direction"] for row in after["journal_entries"]] == ["IN"]

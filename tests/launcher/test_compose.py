@@ -24,6 +24,7 @@ from launcher.api_tokens import ensure_jwks
 from launcher.cli import _parser
 from launcher.envoy_config import build
 from launcher.protogen import DESCRIPTOR_SET
+from servicekit.observability_settings import METRICS_OFFSETS
 from servicekit.security_settings import ApiAuth
 from servicekit.settings import VARIABLES, Settings
 from tests.launcher.envoy_validation import validate_with_envoy
@@ -323,9 +324,17 @@ def test_dockerfile_installs_the_project_and_runs_a_real_command() -> None:
 
 
 def test_dockerfile_exposes_the_default_ports() -> None:
+    """Every port a container listens on by default: each *_PORT setting's, and instead of
+    the metrics base (nobody listens there) each component's metrics port."""
     (exposed,) = [arguments for keyword, arguments in _instructions() if keyword == "EXPOSE"]
-    defaults = {int(default) for name, (default, _) in VARIABLES.items() if name.endswith("_PORT")}
-    assert {int(port) for port in exposed.split()} == defaults
+    defaults = {
+        int(default)
+        for name, (default, _) in VARIABLES.items()
+        if name.endswith("_PORT") and name != "CSMS_METRICS_PORT"
+    }
+    observability = Settings.from_env({}).observability
+    metrics = {observability.metrics_port_of(name) for name in METRICS_OFFSETS}
+    assert {int(port) for port in exposed.split()} == defaults | metrics
 
 
 def test_dockerfile_environment_is_real_settings() -> None:

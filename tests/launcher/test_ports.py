@@ -127,3 +127,36 @@ def test_replica_ports_past_the_last_port_are_refused(tmp_path: Path) -> None:
     settings = _replica_settings(tmp_path, 3, CSMS_EDGE_WS_PORT=65534)
     problems = conflicts(settings)
     assert any(p.startswith("CSMS_EDGE_WS_PORT+2 is 65536 (edge-3 WebSocket)") for p in problems)
+
+
+def test_every_metrics_port_is_checked_unless_they_are_off(tmp_path: Path) -> None:
+    base = free_port_block(13)
+    settings = Settings.from_env(
+        {
+            "CSMS_DATA_DIR": str(tmp_path),
+            "CSMS_PUBLIC_HOST": "127.0.0.1",
+            "CSMS_METRICS_PORT": str(base),
+            "CSMS_EDGE_REPLICAS": "3",
+            "CSMS_REDIS_URL": "redis://127.0.0.1:6379/0",
+            **_ports(3, {}),
+        }
+    )
+    metrics = [use for use in planned(settings) if use.variable == "CSMS_METRICS_PORT"]
+    assert [(use.port - base, use.what) for use in metrics] == [
+        (1, "chargepoint_svc /metrics"),
+        (2, "transaction_svc /metrics"),
+        (3, "auth_svc /metrics"),
+        (10, "edge-1 /metrics"),
+        (11, "edge-2 /metrics"),
+        (12, "edge-3 /metrics"),
+    ]
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", base + 11))
+        holder.listen()
+        (problem,) = [p for p in conflicts(settings) if str(base + 11) in p]
+    assert "(edge-2 /metrics) is already in use" in problem
+    assert "CSMS_METRICS_PORT=" in problem
+    off = Settings.from_env(
+        {**dict(_ports(1, {})), "CSMS_DATA_DIR": str(tmp_path), "CSMS_METRICS_PORT": "0"}
+    )
+    assert "CSMS_METRICS_PORT" not in [use.variable for use in planned(off)]

@@ -3,7 +3,9 @@
 ``running_system(data_dir, "--replicas", "3", ...)`` passes its arguments to ``csms up``;
 edge replicas get blocks of consecutive free ports (replica i listens on the edge ports
 + i), and :class:`System` says where each replica listens and which pid each child has
-(from the supervisor's ``run/processes.json``).
+(from the supervisor's ``run/processes.json``). ``CSMS_METRICS_PORT`` gets a free block
+wide enough for every component's /metrics port (base + 1..3, base + 10 + i), so every
+system serves them.
 """
 
 from __future__ import annotations
@@ -34,6 +36,10 @@ PORT_VARIABLES = (
 )
 # Ports of the first replica; replica i listens on each + i.
 EDGE_PORT_VARIABLES = ("CSMS_EDGE_WS_PORT", "CSMS_EDGE_GRPC_PORT")
+# The /metrics base: the services on + 1, + 2, + 3, edge replica i on + 10 + i.
+METRICS_PORT_VARIABLE = "CSMS_METRICS_PORT"
+METRICS_SERVICES = {"chargepoint": 1, "transaction": 2, "auth": 3}
+METRICS_EDGE = 10
 
 
 @dataclass
@@ -79,6 +85,17 @@ class System:
         base = self.port("CSMS_EDGE_GRPC_PORT")
         return [f"127.0.0.1:{base + i}" for i in range(self.replicas)]
 
+    def metrics_urls(self) -> dict[str, str]:
+        """Every component's /metrics URL by process name (``chargepoint``, ``edge-1``...)."""
+        base = self.port(METRICS_PORT_VARIABLE)
+        urls = {
+            name: f"http://127.0.0.1:{base + offset}/metrics"
+            for name, offset in METRICS_SERVICES.items()
+        }
+        for i in range(self.replicas):
+            urls[f"edge-{i + 1}"] = f"http://127.0.0.1:{base + METRICS_EDGE + i}/metrics"
+        return urls
+
     def grpc_address(self, component: str) -> str:
         """``chargepoint``, ``transaction`` or ``auth``: where its gRPC server listens."""
         return f"127.0.0.1:{self.port(f'CSMS_{component.upper()}_GRPC_PORT')}"
@@ -101,19 +118,23 @@ class System:
 
 
 def _ports(replicas: int) -> dict[str, str]:
-    """Free ports for every variable, the edge's in blocks of ``replicas``, none shared."""
+    """Free ports for every variable, the edge's in blocks of ``replicas``, the metrics
+    base's in a block covering every /metrics port, none shared."""
+    widths = {name: replicas if name in EDGE_PORT_VARIABLES else 1 for name in PORT_VARIABLES}
     while True:
         chosen = {
-            name: (free_port_block(replicas) if name in EDGE_PORT_VARIABLES else free_port())
-            for name in PORT_VARIABLES
+            name: (free_port_block(width) if width > 1 else free_port())
+            for name, width in widths.items()
         }
-        used = [
-            port + (i if name in EDGE_PORT_VARIABLES else 0)
-            for name, port in chosen.items()
-            for i in range(replicas if name in EDGE_PORT_VARIABLES else 1)
-        ]
+        used = [port + i for name, port in chosen.items() for i in range(widths[name])]
+        metrics = free_port_block(METRICS_EDGE + replicas)
+        used += [metrics + offset for offset in METRICS_SERVICES.values()]
+        used += [metrics + METRICS_EDGE + i for i in range(replicas)]
         if len(set(used)) == len(used):
-            return {name: str(port) for name, port in chosen.items()}
+            return {
+                **{name: str(port) for name, port in chosen.items()},
+                METRICS_PORT_VARIABLE: str(metrics),
+            }
 
 
 def system_env(data_dir: Path, *, replicas: int = 1, **overrides: str) -> dict[str, str]:
