@@ -1,7 +1,7 @@
 # One task runner for developers and CI. Every target uses the active Python environment.
 PYTHON ?= python
 
-.PHONY: install proto sdk lint typecheck test check up
+.PHONY: install proto sdk lint typecheck test micro check up bench
 
 install:            ## install the project and its development tools (editable)
 	$(PYTHON) -m pip install -e '.[dev]'
@@ -19,10 +19,16 @@ lint:               ## ruff lint and format check
 typecheck:          ## mypy --strict over first-party code
 	$(PYTHON) -m mypy
 
-test:               ## the whole test suite (needs PostgreSQL; see README)
+test:               ## the whole test suite (needs PostgreSQL and Redis; see README)
 	$(PYTHON) -m pytest
 
-check: lint typecheck test
+micro:              ## print the edge's per-message cost per action (µs; printed, never asserted)
+	$(PYTHON) -m bench.micro --iterations 200
+
+check: lint typecheck test micro
+
+bench:              ## the benchmark suite, quick run (minutes; see docs/performance.md)
+	$(PYTHON) -m bench.run --quick
 
 up:                 ## run the whole system with embedded defaults
 	csms up
