@@ -12,9 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
 import grpc
 from google.protobuf import any_pb2
@@ -29,6 +29,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from servicekit.database import outage
 from servicekit.errors import ERROR_DOMAIN, DatabaseUnavailable, ServiceError
+from servicekit.interceptors import Behavior, UnaryInterceptor
 from servicekit.log_context import ContextInterceptor
 from servicekit.metrics import REFUSED, UNAVAILABLE, current
 
@@ -48,13 +49,7 @@ class Registration:
     name: str
 
 
-if TYPE_CHECKING:
-    _Interceptor = grpc.aio.ServerInterceptor[Any, Any]
-else:  # generic only in the type stubs
-    _Interceptor = grpc.aio.ServerInterceptor
-
-
-class ErrorTranslation(_Interceptor):
+class ErrorTranslation(UnaryInterceptor):
     """Maps domain errors to gRPC status: the one place where that happens.
 
     A database failure is UNAVAILABLE when the database could not be reached or did not
@@ -66,18 +61,8 @@ class ErrorTranslation(_Interceptor):
     def __init__(self, database_errors: Counter | None = None) -> None:
         self._database_errors = database_errors
 
-    async def intercept_service(
-        self,
-        continuation: Callable[
-            [grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler[Any, Any]]
-        ],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler[Any, Any]:
-        handler = await continuation(handler_call_details)
-        if handler is None or handler.unary_unary is None:
-            return handler
-        inner: Any = handler.unary_unary
-        method = handler_call_details.method
+    def wrap(self, details: grpc.HandlerCallDetails, inner: Behavior) -> Behavior:
+        method = details.method
         component = component_of(method)
         errors = self._database_errors
 
@@ -107,14 +92,10 @@ class ErrorTranslation(_Interceptor):
                 LOG.warning("%s database unavailable in %s: %s", component, method, error)
                 await abort(context, DatabaseUnavailable(component, cause), component)
 
-        return grpc.unary_unary_rpc_method_handler(
-            translated,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
+        return translated
 
 
-class CallTiming(_Interceptor):
+class CallTiming(UnaryInterceptor):
     """Observes how long each unary call took, by service, method and status code
     (``csms_grpc_server_handling_seconds``). It runs outside :class:`ErrorTranslation`, so
     a translated error counts under the status the caller received. Streaming calls (the
@@ -126,18 +107,8 @@ class CallTiming(_Interceptor):
         # Label children by (method, code): labels() takes a lock and builds a key per call.
         self._children: dict[tuple[str, str], Histogram] = {}
 
-    async def intercept_service(
-        self,
-        continuation: Callable[
-            [grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler[Any, Any]]
-        ],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler[Any, Any]:
-        handler = await continuation(handler_call_details)
-        if handler is None or handler.unary_unary is None:
-            return handler
-        inner: Any = handler.unary_unary
-        method = handler_call_details.method
+    def wrap(self, details: grpc.HandlerCallDetails, inner: Behavior) -> Behavior:
+        method = details.method
 
         async def timed(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             started = time.perf_counter()
@@ -155,11 +126,7 @@ class CallTiming(_Interceptor):
             finally:
                 self._observe(method, code.name, time.perf_counter() - started)
 
-        return grpc.unary_unary_rpc_method_handler(
-            timed,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
+        return timed
 
     def _observe(self, method: str, code: str, seconds: float) -> None:
         child = self._children.get((method, code))
@@ -230,7 +197,7 @@ async def start_server(
     metrics = current()
     # ContextInterceptor first: ErrorTranslation's log lines carry the context too.
     # CallTiming outside ErrorTranslation: it sees the status the caller receives.
-    interceptors: list[_Interceptor] = (
+    interceptors: list[UnaryInterceptor] = (
         [ContextInterceptor(), ErrorTranslation()]
         if metrics is None
         else [

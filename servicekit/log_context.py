@@ -15,14 +15,16 @@ service's log line names the station and the OCPP message that caused it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote, unquote
 
 import grpc
+
+from servicekit.interceptors import Behavior, UnaryInterceptor
 
 # In the order the formatters print them.
 FIELDS = ("charge_point_id", "message_id", "action")
@@ -100,37 +102,17 @@ def from_metadata(pairs: Iterable[tuple[str, str | bytes]] | None) -> dict[str, 
     return found
 
 
-if TYPE_CHECKING:
-    _Interceptor = grpc.aio.ServerInterceptor[Any, Any]
-else:  # generic only in the type stubs
-    _Interceptor = grpc.aio.ServerInterceptor
-
-
-class ContextInterceptor(_Interceptor):
+class ContextInterceptor(UnaryInterceptor):
     """Binds the context the caller sent (:func:`metadata`) around each unary call, so
     the servicer's log lines, and those of the interceptors after this one, carry it."""
 
-    async def intercept_service(
-        self,
-        continuation: Callable[
-            [grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler[Any, Any]]
-        ],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler[Any, Any]:
-        handler = await continuation(handler_call_details)
-        if handler is None or handler.unary_unary is None:
-            return handler
-        fields = from_metadata(handler_call_details.invocation_metadata)
+    def wrap(self, details: grpc.HandlerCallDetails, inner: Behavior) -> Behavior | None:
+        fields = from_metadata(details.invocation_metadata)
         if not fields:
-            return handler
-        inner: Any = handler.unary_unary
+            return None
 
         async def bound(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             with bind(**fields):
                 return await inner(request, context)
 
-        return grpc.unary_unary_rpc_method_handler(
-            bound,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
+        return bound
