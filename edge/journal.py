@@ -124,13 +124,7 @@ class Journal:
 
     def _record(self, raw: _Raw) -> None:
         self._pending.append(raw)
-        if self.waiting > self._capacity:
-            if self._unsent:
-                self._unsent.popleft()
-            else:
-                self._pending.popleft()
-            self.dropped += 1
-            self._unreported += 1
+        self._trim()
         if len(self._pending) >= self._batch_size:
             self._full.set()
 
@@ -148,8 +142,7 @@ class Journal:
             self._task = None
         await self.flush()
         if self.waiting:
-            self.dropped += self.waiting
-            self._unreported += self.waiting
+            self._count_dropped(self.waiting)
             self._pending.clear()
             self._unsent.clear()
         self._warn_dropped("the edge stopped", force=True)
@@ -174,8 +167,7 @@ class Journal:
                     self._trim()
                     self._warn_dropped(_describe(error))
                     return
-                self.dropped += len(batch)
-                self._unreported += len(batch)
+                self._count_dropped(len(batch))
                 self._warn_dropped(f"the charge point service refused it: {_describe(error)}")
         self._warn_dropped("")
 
@@ -188,14 +180,18 @@ class Journal:
         return batch
 
     def _trim(self) -> None:
-        """Frames recorded while a batch was on its way may have filled the buffer."""
+        """Keep at most the capacity, dropping the oldest: a new frame, or frames recorded
+        while a batch was on its way, may have filled the buffer."""
         while self.waiting > self._capacity:
             if self._unsent:
                 self._unsent.popleft()
             else:
                 self._pending.popleft()
-            self.dropped += 1
-            self._unreported += 1
+            self._count_dropped(1)
+
+    def _count_dropped(self, count: int) -> None:
+        self.dropped += count
+        self._unreported += count
 
     def _warn_dropped(self, reason: str, *, force: bool = False) -> None:
         if not self._unreported:
