@@ -15,7 +15,7 @@ import grpc
 from prometheus_client import Histogram
 
 from servicekit.grpc_server import MAX_MESSAGE_BYTES
-from servicekit.metrics import current
+from servicekit.metrics import MethodSeconds, current
 from servicekit.settings import split_addresses
 
 if TYPE_CHECKING:
@@ -29,8 +29,7 @@ class ClientTiming(_ClientInterceptor):
     status code."""
 
     def __init__(self, seconds: Histogram) -> None:
-        self._seconds = seconds
-        self._children: dict[tuple[str, str], Histogram] = {}
+        self._seconds = MethodSeconds(seconds)
 
     async def intercept_unary_unary(
         self,
@@ -55,14 +54,7 @@ class ClientTiming(_ClientInterceptor):
             code = grpc.StatusCode.CANCELLED
             raise
         finally:
-            self._observe(name, code.name, time.perf_counter() - started)
-
-    def _observe(self, method: str, code: str, seconds: float) -> None:
-        child = self._children.get((method, code))
-        if child is None:
-            service, _, name = method.strip("/").partition("/")
-            child = self._children[(method, code)] = self._seconds.labels(service, name, code)
-        child.observe(seconds)
+            self._seconds.observe(name, code.name, time.perf_counter() - started)
 
 
 def channel_target(address: str) -> str:

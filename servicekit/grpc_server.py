@@ -31,7 +31,7 @@ from servicekit.database import outage
 from servicekit.errors import ERROR_DOMAIN, DatabaseUnavailable, ServiceError
 from servicekit.interceptors import Behavior, UnaryInterceptor
 from servicekit.log_context import ContextInterceptor
-from servicekit.metrics import REFUSED, UNAVAILABLE, current
+from servicekit.metrics import REFUSED, UNAVAILABLE, MethodSeconds, current
 
 LOG = logging.getLogger(__name__)
 
@@ -103,9 +103,7 @@ class CallTiming(UnaryInterceptor):
     wants."""
 
     def __init__(self, seconds: Histogram) -> None:
-        self._seconds = seconds
-        # Label children by (method, code): labels() takes a lock and builds a key per call.
-        self._children: dict[tuple[str, str], Histogram] = {}
+        self._seconds = MethodSeconds(seconds)
 
     def wrap(self, details: grpc.HandlerCallDetails, inner: Behavior) -> Behavior:
         method = details.method
@@ -124,16 +122,9 @@ class CallTiming(UnaryInterceptor):
                 code = status_of(context.code(), grpc.StatusCode.UNKNOWN)
                 raise
             finally:
-                self._observe(method, code.name, time.perf_counter() - started)
+                self._seconds.observe(method, code.name, time.perf_counter() - started)
 
         return timed
-
-    def _observe(self, method: str, code: str, seconds: float) -> None:
-        child = self._children.get((method, code))
-        if child is None:
-            service, _, name = method.strip("/").partition("/")
-            child = self._children[(method, code)] = self._seconds.labels(service, name, code)
-        child.observe(seconds)
 
 
 def status_of(code: object, default: grpc.StatusCode) -> grpc.StatusCode:

@@ -102,6 +102,23 @@ class GrpcMetrics:
         )
 
 
+class MethodSeconds:
+    """A ``{service, method, code}`` histogram, observed by full gRPC method path
+    (``/pkg.Service/Method``); label children are cached, since ``labels()`` takes a lock
+    and builds a key on every call."""
+
+    def __init__(self, seconds: Histogram) -> None:
+        self._seconds = seconds
+        self._children: dict[tuple[str, str], Histogram] = {}
+
+    def observe(self, method: str, code: str, seconds: float) -> None:
+        child = self._children.get((method, code))
+        if child is None:
+            service, _, name = method.strip("/").partition("/")
+            child = self._children[(method, code)] = self._seconds.labels(service, name, code)
+        child.observe(seconds)
+
+
 @dataclass(frozen=True)
 class OcppMetrics:
     """The edge's OCPP traffic; fed only by :class:`edge.statistics.TrafficStatistics`."""
