@@ -176,10 +176,10 @@ def _stopping(process: subprocess.Popen[bytes], log: Path) -> Iterator[None]:
 def register_id_tags(auth_address: str, id_tags: Sequence[str]) -> None:
     """Store each identifier as Accepted through AuthService (so that every charge point
     of a fleet charges with its own and none is ConcurrentTx)."""
-    asyncio.run(_register(auth_address, id_tags))
+    asyncio.run(register_id_tags_async(auth_address, id_tags))
 
 
-async def _register(auth_address: str, id_tags: Sequence[str]) -> None:
+async def register_id_tags_async(auth_address: str, id_tags: Sequence[str]) -> None:
     async with grpc.aio.insecure_channel(auth_address) as channel:
         stub = auth_pb2_grpc.AuthServiceStub(channel)
         queue = list(id_tags)

@@ -23,6 +23,18 @@ class ChargePointRepository(Protocol):
         the unit of work ends, so that a read-decide-write on it is not interleaved."""
         ...
 
+    async def mark_seen(self, charge_point_id: ChargePointId, at: datetime) -> bool:
+        """Set the stored charge point's last_seen_at and updated_at to ``at`` and hold it
+        as :meth:`lock` does, in one statement; False, and nothing changed, when none is
+        stored. The path of the messages that only say "still here" (Heartbeat)."""
+        ...
+
+    async def connector(
+        self, charge_point_id: ChargePointId, evse_id: int, connector_id: int
+    ) -> Connector | None:
+        """The one stored connector, or None."""
+        ...
+
     async def page(self, after: str | None, limit: int) -> list[ChargePoint]:
         """Up to ``limit`` charge points with ids greater than ``after``, ordered by id."""
         ...

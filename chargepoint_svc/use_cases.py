@@ -134,7 +134,10 @@ class ChargePointUseCases:
         """A Heartbeat (OCPP 1.6 §4.6, 2.0.1 G02): the charge point was seen now; the
         answer is the CSMS's current time, which stations synchronise their clocks to."""
         now = self._clock.now()
-        await self._change(charge_point_id, now, lambda stored: stored.seen(now))
+        cp_id = parse_charge_point_id(charge_point_id)
+        async with self._unit_of_work() as uow:
+            await self._mark_seen(uow, cp_id, now)
+            await uow.commit()
         return now
 
     async def record_connector_status(
@@ -145,9 +148,11 @@ class ChargePointUseCases:
         cp_id = parse_charge_point_id(charge_point_id)
         now = self._clock.now()
         async with self._unit_of_work() as uow:
-            stored = await self._registered(uow, cp_id, now)
+            await self._mark_seen(uow, cp_id, now)
             incoming = report.connector(received_at=now)
-            current = stored.connector(report.evse_id, report.connector_id)
+            current = await uow.charge_points.connector(
+                cp_id, report.evse_id, report.connector_id
+            )
             if incoming.supersedes(current):
                 await uow.charge_points.save_connector(cp_id, incoming)
             else:
@@ -159,7 +164,6 @@ class ChargePointUseCases:
                     report.connector_id,
                     incoming.status_at.isoformat(),
                 )
-            await uow.charge_points.update(stored.seen(now))
             await uow.commit()
 
     async def record_firmware_status(self, charge_point_id: str, status: str) -> None:
@@ -204,6 +208,13 @@ class ChargePointUseCases:
             stored = await self._registered(uow, cp_id, now)
             await uow.charge_points.update(change(stored))
             await uow.commit()
+
+    async def _mark_seen(self, uow: UnitOfWork, cp_id: ChargePointId, now: datetime) -> None:
+        """The registered charge point was seen now, in one statement when it is stored
+        (the common case, every Heartbeat); an unknown one is registered as for any event."""
+        if not await uow.charge_points.mark_seen(cp_id, now):
+            stored = await self._registered(uow, cp_id, now)
+            await uow.charge_points.update(stored.seen(now))
 
     async def _registered(
         self, uow: UnitOfWork, cp_id: ChargePointId, now: datetime

@@ -47,6 +47,18 @@ class MemoryChargePointRepository:
         # One unit of work at a time runs against a MemoryStore: nothing to wait for.
         return await self.get(charge_point_id)
 
+    async def mark_seen(self, charge_point_id: ChargePointId, at: datetime) -> bool:
+        stored = self._store.charge_points.get(charge_point_id)
+        if stored is None:
+            return False
+        self._store.charge_points[charge_point_id] = stored.seen(at)
+        return True
+
+    async def connector(
+        self, charge_point_id: ChargePointId, evse_id: int, connector_id: int
+    ) -> Connector | None:
+        return self._store.connectors.get((charge_point_id, evse_id, connector_id))
+
     async def page(self, after: str | None, limit: int) -> list[ChargePoint]:
         ids = sorted(key for key in self._store.charge_points if after is None or key > after)
         return [self._with_connectors(self._store.charge_points[key]) for key in ids[:limit]]

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chargepoint_svc.adapters.sql_journal import SqlJournalRepository
@@ -35,6 +35,20 @@ from servicekit import unit_of_work
 from servicekit.timestamps import as_utc
 
 _BOOT_FIELDS = tuple(field.name for field in dataclasses.fields(BootData))
+
+# The statements of the per-message paths, built once: SQLAlchemy then finds their
+# compiled form by identity instead of building, coercing and hashing a new statement
+# for every message.
+_MARK_SEEN = (
+    update(charge_points)
+    .where(charge_points.c.id == bindparam("cp_id"))
+    .values(last_seen_at=bindparam("at"), updated_at=bindparam("at"))
+)
+_CONNECTOR = select(connectors).where(
+    connectors.c.charge_point_id == bindparam("cp_id"),
+    connectors.c.evse_id == bindparam("evse_id"),
+    connectors.c.connector_id == bindparam("connector_id"),
+)
 
 
 class SqlUnitOfWork(unit_of_work.SqlUnitOfWork):
@@ -87,6 +101,18 @@ class SqlChargePointRepository:
             .values(updated_at=charge_points.c.updated_at)
         )
         return await self.get(charge_point_id)
+
+    async def mark_seen(self, charge_point_id: ChargePointId, at: datetime) -> bool:
+        # An UPDATE locks like lock() does: the row on PostgreSQL, the database on SQLite.
+        result = await self._connection.execute(_MARK_SEEN, {"cp_id": charge_point_id, "at": at})
+        return result.rowcount == 1
+
+    async def connector(
+        self, charge_point_id: ChargePointId, evse_id: int, connector_id: int
+    ) -> Connector | None:
+        parameters = {"cp_id": charge_point_id, "evse_id": evse_id, "connector_id": connector_id}
+        row = (await self._connection.execute(_CONNECTOR, parameters)).one_or_none()
+        return None if row is None else _connector(row)
 
     async def page(self, after: str | None, limit: int) -> list[ChargePoint]:
         query = select(charge_points).order_by(charge_points.c.id).limit(limit)

@@ -119,6 +119,58 @@ async def test_connectors_are_upserted_and_read_in_order(engine: AsyncEngine) ->
     assert other.connectors == ()
 
 
+async def test_one_connector_is_read_by_its_key(engine: AsyncEngine) -> None:
+    await _add(engine, _registered(), _registered("CP2"))
+    stored = Connector(2, 1, ConnectorStatus.CHARGING, T0, T0, "NoError", "i", "v", "e")
+    async with SqlUnitOfWork(engine) as uow:
+        await uow.charge_points.save_connector(CP1, stored)
+        await uow.charge_points.save_connector(
+            ChargePointId("CP2"), Connector(2, 2, ConnectorStatus.FAULTED, T0, T0)
+        )
+        await uow.commit()
+    async with SqlUnitOfWork(engine) as uow:
+        assert await uow.charge_points.connector(CP1, 2, 1) == stored
+        assert await uow.charge_points.connector(CP1, 2, 2) is None
+        assert await uow.charge_points.connector(CP1, 1, 1) is None
+        assert await uow.charge_points.connector(ChargePointId("CP3"), 2, 1) is None
+
+
+async def test_mark_seen_sets_only_the_seen_times_of_a_stored_charge_point(
+    engine: AsyncEngine,
+) -> None:
+    pending = dataclasses.replace(_registered(), registration_status=RegistrationStatus.PENDING)
+    await _add(engine, pending, _registered("CP2"))
+    later = T0 + timedelta(minutes=5)
+    async with SqlUnitOfWork(engine) as uow:
+        assert await uow.charge_points.mark_seen(CP1, later)
+        assert not await uow.charge_points.mark_seen(ChargePointId("CP3"), later)
+        await uow.commit()
+    async with SqlUnitOfWork(engine) as uow:
+        assert await uow.charge_points.get(CP1) == pending.seen(later)
+        assert await uow.charge_points.get(ChargePointId("CP2")) == _registered("CP2")
+        assert await uow.charge_points.get(ChargePointId("CP3")) is None
+
+
+async def test_mark_seen_holds_the_charge_point_like_lock(engine: AsyncEngine) -> None:
+    await _add(engine, _registered())
+    async with SqlUnitOfWork(engine) as first:
+        assert await first.charge_points.mark_seen(CP1, T0 + timedelta(minutes=1))
+
+        async def second_lock() -> ChargePoint | None:
+            async with SqlUnitOfWork(engine) as second:
+                return await second.charge_points.lock(CP1)
+
+        second = asyncio.create_task(second_lock())
+        await asyncio.sleep(0.05)  # the second lock would read the old row now if not held
+        locked = await first.charge_points.get(CP1)
+        assert locked is not None
+        await first.charge_points.update(locked.with_firmware_status("Installed", T0))
+        await first.commit()
+    seen = await second
+    assert seen is not None
+    assert seen.firmware_status == "Installed"
+
+
 async def test_page_is_ordered_by_id_after_a_key(engine: AsyncEngine) -> None:
     await _add(engine, *(_registered(name) for name in ["b", "C", "a", "A"]))
     async with SqlUnitOfWork(engine) as uow:
