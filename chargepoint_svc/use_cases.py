@@ -150,9 +150,7 @@ class ChargePointUseCases:
         async with self._unit_of_work() as uow:
             await self._mark_seen(uow, cp_id, now)
             incoming = report.connector(received_at=now)
-            current = await uow.charge_points.connector(
-                cp_id, report.evse_id, report.connector_id
-            )
+            current = await uow.charge_points.connector(cp_id, report.evse_id, report.connector_id)
             if incoming.supersedes(current):
                 await uow.charge_points.save_connector(cp_id, incoming)
             else:

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import event
+from sqlalchemy import Table, event
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -43,6 +44,15 @@ NAMING_CONVENTION: Final = {
 for. Migrations carry these names, so changing an entry renames constraints in the schema:
 that takes a migration in every service. An index gets ``ix_<table>_<columns>``, the name
 the services also give their named indexes."""
+
+
+Upsert = postgresql.Insert | sqlite.Insert
+DIALECT_INSERTS: Final[dict[str, Callable[[Table], Upsert]]] = {
+    "postgresql": postgresql.insert,
+    "sqlite": sqlite.insert,
+}
+"""The INSERT that can say ON CONFLICT, by dialect name (``connection.dialect.name``):
+statements of the hot paths are built once per dialect at import, then looked up."""
 
 
 def is_sqlite(url: str | URL) -> bool:

@@ -7,11 +7,11 @@ domain's frozen dataclasses by hand: the tables are few and the mapping stays vi
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select, update
+from sqlalchemy import Row, Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chargepoint_svc.adapters.sql_journal import SqlJournalRepository
@@ -32,6 +32,7 @@ from chargepoint_svc.domain import (
     RegistrationStatus,
 )
 from servicekit import unit_of_work
+from servicekit.database import DIALECT_INSERTS, Upsert
 from servicekit.timestamps import as_utc
 
 _BOOT_FIELDS = tuple(field.name for field in dataclasses.fields(BootData))
@@ -44,6 +45,29 @@ _MARK_SEEN = (
     .where(charge_points.c.id == bindparam("cp_id"))
     .values(last_seen_at=bindparam("at"), updated_at=bindparam("at"))
 )
+_CONNECTOR_KEY = ("charge_point_id", "evse_id", "connector_id")
+_CONNECTOR_STATE = (
+    "status",
+    "error_code",
+    "info",
+    "vendor_id",
+    "vendor_error_code",
+    "status_at",
+    "updated_at",
+)
+
+
+def _upsert_connector(insert: Callable[[Table], Upsert]) -> Upsert:
+    statement = insert(connectors).values(
+        {name: bindparam(name) for name in (*_CONNECTOR_KEY, *_CONNECTOR_STATE)}
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[connectors.c[name] for name in _CONNECTOR_KEY],
+        set_={name: statement.excluded[name] for name in _CONNECTOR_STATE},
+    )
+
+
+_SAVE_CONNECTOR = {name: _upsert_connector(insert) for name, insert in DIALECT_INSERTS.items()}
 _CONNECTOR = select(connectors).where(
     connectors.c.charge_point_id == bindparam("cp_id"),
     connectors.c.evse_id == bindparam("evse_id"),
@@ -145,33 +169,22 @@ class SqlChargePointRepository:
         )
 
     async def save_connector(self, charge_point_id: ChargePointId, connector: Connector) -> None:
-        values = {
-            "status": str(connector.status),
-            "error_code": connector.error_code,
-            "info": connector.info,
-            "vendor_id": connector.vendor_id,
-            "vendor_error_code": connector.vendor_error_code,
-            "status_at": connector.status_at,
-            "updated_at": connector.updated_at,
-        }
-        statement = (
-            dialect_insert(self._connection, connectors)
-            .values(
-                charge_point_id=charge_point_id,
-                evse_id=connector.evse_id,
-                connector_id=connector.connector_id,
-                **values,
-            )
-            .on_conflict_do_update(
-                index_elements=[
-                    connectors.c.charge_point_id,
-                    connectors.c.evse_id,
-                    connectors.c.connector_id,
-                ],
-                set_=values,
-            )
+        statement = _SAVE_CONNECTOR[self._connection.dialect.name]
+        await self._connection.execute(
+            statement,
+            {
+                "charge_point_id": charge_point_id,
+                "evse_id": connector.evse_id,
+                "connector_id": connector.connector_id,
+                "status": str(connector.status),
+                "error_code": connector.error_code,
+                "info": connector.info,
+                "vendor_id": connector.vendor_id,
+                "vendor_error_code": connector.vendor_error_code,
+                "status_at": connector.status_at,
+                "updated_at": connector.updated_at,
+            },
         )
-        await self._connection.execute(statement)
 
     async def _connectors(
         self, charge_point_ids: Sequence[str]

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, Table, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chargepoint_svc.adapters.tables import (
@@ -19,6 +18,7 @@ from chargepoint_svc.adapters.tables import (
 from chargepoint_svc.device_model import ReportedVariable
 from chargepoint_svc.domain import ChargePointId
 from chargepoint_svc.station_events import SecurityEvent, StationEvent
+from servicekit.database import DIALECT_INSERTS, Upsert
 from servicekit.timestamps import as_utc
 
 _KEY_COLUMNS = (
@@ -49,11 +49,9 @@ _STATION_EVENT_FIELDS = (
 )
 
 
-def dialect_insert(connection: AsyncConnection, table: Table) -> postgresql.Insert | sqlite.Insert:
+def dialect_insert(connection: AsyncConnection, table: Table) -> Upsert:
     """An INSERT that can say ON CONFLICT, in the dialect of ``connection``."""
-    if connection.dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
+    return DIALECT_INSERTS[connection.dialect.name](table)
 
 
 class SqlDeviceModelRepository:

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Insert, Row, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Row, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from servicekit import unit_of_work
+from servicekit.database import DIALECT_INSERTS
 from servicekit.timestamps import as_utc
 from transaction_svc.adapters.sql_events import SqlTransactionEventRepository
 from transaction_svc.adapters.sql_reservations import SqlReservationRepository
@@ -31,6 +31,43 @@ from transaction_svc.domain import (
     TransactionStart,
     TransactionStatus,
 )
+
+# The statements of the per-message paths (MeterValues, stops, events), built once:
+# SQLAlchemy finds their compiled form by identity instead of building, coercing and
+# hashing a new statement for every message.
+_BY_ID = select(transactions).where(transactions.c.id == bindparam("transaction_id"))
+_BY_ID_FOR_UPDATE = _BY_ID.with_for_update()
+_SAVE_ACTIVE = (
+    update(transactions)
+    .where(
+        transactions.c.id == bindparam("transaction_id"),
+        transactions.c.status == TransactionStatus.ACTIVE.name,
+    )
+    .values(
+        {
+            column: bindparam(column)
+            for column in (
+                "status",
+                "meter_stop_wh",
+                "energy_wh",
+                "stopped_at",
+                "stop_reason",
+                "stop_id_tag",
+                "id_tag",
+                "authorization_status",
+                "charging_state",
+                "updated_at",
+            )
+        }
+    )
+)
+_ADD_SAMPLES = insert(meter_values)
+_NOTE_REPORT = {
+    name: dialect_insert(meter_reports).on_conflict_do_nothing(
+        index_elements=["charge_point_id", "fingerprint"]
+    )
+    for name, dialect_insert in DIALECT_INSERTS.items()
+}
 
 
 def _optional_utc(moment: datetime | None) -> datetime | None:
@@ -107,10 +144,9 @@ class SqlTransactionRepository:
         return found
 
     async def get(self, transaction_id: int, *, for_update: bool = False) -> Transaction | None:
-        statement = select(transactions).where(transactions.c.id == transaction_id)
-        if for_update:
-            statement = statement.with_for_update()
-        row = (await self._connection.execute(statement)).one_or_none()
+        statement = _BY_ID_FOR_UPDATE if for_update else _BY_ID
+        parameters = {"transaction_id": transaction_id}
+        row = (await self._connection.execute(statement, parameters)).one_or_none()
         return None if row is None else _transaction(row)
 
     async def find_by_station_id(
@@ -140,23 +176,20 @@ class SqlTransactionRepository:
     async def save(self, transaction: Transaction) -> bool:
         reason = transaction.stop_reason
         result = await self._connection.execute(
-            update(transactions)
-            .where(
-                transactions.c.id == transaction.id,
-                transactions.c.status == TransactionStatus.ACTIVE.name,
-            )
-            .values(
-                status=transaction.status.name,
-                meter_stop_wh=transaction.meter_stop_wh,
-                energy_wh=transaction.energy_wh,
-                stopped_at=_optional_utc(transaction.stopped_at),
-                stop_reason=None if reason is None else reason.name,
-                stop_id_tag=transaction.stop_id_tag,
-                id_tag=transaction.id_tag,
-                authorization_status=_status_name(transaction.authorization_status),
-                charging_state=transaction.charging_state,
-                updated_at=as_utc(transaction.updated_at),
-            )
+            _SAVE_ACTIVE,
+            {
+                "transaction_id": transaction.id,
+                "status": transaction.status.name,
+                "meter_stop_wh": transaction.meter_stop_wh,
+                "energy_wh": transaction.energy_wh,
+                "stopped_at": _optional_utc(transaction.stopped_at),
+                "stop_reason": None if reason is None else reason.name,
+                "stop_id_tag": transaction.stop_id_tag,
+                "id_tag": transaction.id_tag,
+                "authorization_status": _status_name(transaction.authorization_status),
+                "charging_state": transaction.charging_state,
+                "updated_at": as_utc(transaction.updated_at),
+            },
         )
         return result.rowcount == 1
 
@@ -196,7 +229,7 @@ class SqlMeterSampleRepository:
         if not samples:
             return
         await self._connection.execute(
-            insert(meter_values),
+            _ADD_SAMPLES,
             [
                 {
                     "transaction_id": sample.transaction_id,
@@ -257,16 +290,8 @@ class SqlMeterReportRepository:
         # INSERT ... ON CONFLICT DO NOTHING: a concurrent unit of work noting the same report
         # makes this one wait for its end, then note nothing (SQLite serialises writers
         # anyway): never a second row, never an error for a repeat.
-        statement: Insert
-        if self._connection.dialect.name == "postgresql":
-            statement = postgresql.insert(meter_reports).on_conflict_do_nothing(
-                index_elements=["charge_point_id", "fingerprint"]
-            )
-        else:
-            statement = sqlite.insert(meter_reports).on_conflict_do_nothing(
-                index_elements=["charge_point_id", "fingerprint"]
-            )
-        result = await self._connection.execute(statement.values(**values))
+        statement = _NOTE_REPORT[self._connection.dialect.name]
+        result = await self._connection.execute(statement, values)
         return result.rowcount == 1
 
 
