@@ -108,6 +108,7 @@ class ServiceCalls:
             transaction_pb2_grpc.TransactionServiceStub(channels[1])
         )
         self.open: dict[str, int] = {}
+        self.sequence: dict[str, int] = {}
 
     async def boot(self) -> None:
         for charge_point_id in self.ids:
@@ -125,6 +126,8 @@ class ServiceCalls:
             # Each start follows a stop of the station's open transaction, if any.
             await self.measure("Stop+StartTransaction", transaction, self.start),
             await self.measure("RecordMeterValues", transaction, self.meter_values),
+            # 2.0.1: one transaction per station, then periodic Updated events in it.
+            await self.measure("TransactionEvent Updated", transaction, self.event),
         ]
 
     async def measure(
@@ -201,6 +204,28 @@ class ServiceCalls:
             meter_values=[_sample(1000.0 + number)],
         )
         await self.transactions.RecordMeterValues(request, timeout=CALL_TIMEOUT)
+
+
+    async def event(self, charge_point_id: str, number: int) -> None:
+        sequence = self.sequence.get(charge_point_id, 0)
+        self.sequence[charge_point_id] = sequence + 1
+        kind = transaction_pb2.RecordTransactionEventRequest
+        request = kind(
+            charge_point_id=charge_point_id,
+            ocpp_version="2.0.1",
+            event_type=kind.UPDATED if sequence else kind.STARTED,
+            timestamp=_now(),
+            trigger_reason="MeterValuePeriodic" if sequence else "Authorized",
+            seq_no=sequence,
+            station_transaction_id=f"{charge_point_id}-TX",
+            charging_state="Charging",
+            evse_id=1,
+            connector_id=1,
+            id_tag="" if sequence else _tag(charge_point_id),
+            id_token_type="" if sequence else "ISO14443",
+            meter_values=[_sample(1000.0 + number)],
+        )
+        await self.transactions.RecordTransactionEvent(request, timeout=CALL_TIMEOUT)
 
 
 async def _run(running: system.Running, calls: int, levels: Sequence[int]) -> list[Measured]:

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Final
 
 from transaction_svc.errors import InvalidTransactionRequest
 
@@ -21,7 +22,7 @@ from transaction_svc.errors import InvalidTransactionRequest
 ENERGY_REGISTER = "Energy.Active.Import.Register"
 
 # Energy units OCPP defines (1.6 §7.50 UnitOfMeasure), in Wh per unit. "" is the default, Wh.
-_WH_PER_UNIT = {"": 1.0, "wh": 1.0, "kwh": 1000.0}
+WH_PER_UNIT: Final = {"": 1.0, "wh": 1.0, "kwh": 1000.0}
 
 
 class TransactionStatus(enum.Enum):
@@ -107,7 +108,7 @@ class SampledValue:
         (OCPP 1.6 §7.45 SampledValue defaults)."""
         if self.measurand not in ("", ENERGY_REGISTER) or self.phase:
             return None
-        factor = _WH_PER_UNIT.get(self.unit.lower())
+        factor = WH_PER_UNIT.get(self.unit.lower())
         return None if factor is None else self.value * factor
 
 

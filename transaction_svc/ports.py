@@ -80,6 +80,14 @@ class MeterSampleRepository(Protocol):
         """The transaction's samples ordered by time, then by arrival."""
         ...
 
+    async def latest_energy_register(self, transaction_id: int) -> MeterSample | None:
+        """Of the transaction's samples that are energy register readings
+        (:meth:`SampledValue.energy_register_wh` is not None), the one with the latest
+        time, of equal times the last to arrive; None when there is none. What
+        :func:`latest_energy_register_wh` finds in :meth:`of_transaction`, without reading
+        every sample of a long transaction for each event."""
+        ...
+
 
 class MeterReportRepository(Protocol):
     async def add(self, report: MeterReport, now: datetime) -> bool:

@@ -215,8 +215,9 @@ class TransactionEvent:
         all_values: Iterable[MeterValue],
         now: datetime,
     ) -> Transaction:
-        """``transaction`` (ACTIVE) once this event is applied, ``all_values`` being every
-        meter value stored for it, this event's included.
+        """``transaction`` (ACTIVE) once this event is applied, ``all_values`` being the
+        meter values stored for it, this event's included: every one, or at least its
+        latest energy register reading (the only one this looks at besides the event's).
 
         - chargingState: the last one reported is kept.
         - idToken on Updated (2.0.1 E02/E03, trigger Authorized): a transaction without an

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from servicekit.database import create_engine
 from servicekit.migrations import upgrade
 from tests.transaction_svc.factories import T0, a_report, a_start, a_stop, at, register
+from transaction_svc.adapters.memory import MemoryStore, MemoryUnitOfWork
 from transaction_svc.adapters.sql import SqlUnitOfWork
 from transaction_svc.adapters.tables import transactions
 from transaction_svc.domain import (
@@ -22,6 +23,8 @@ from transaction_svc.domain import (
     StopReason,
     TransactionQuery,
     TransactionStatus,
+    group_meter_values,
+    latest_energy_register_wh,
 )
 
 ACCEPTED = AuthorizationStatus.ACCEPTED
@@ -109,6 +112,58 @@ async def test_meter_samples_round_trip_in_time_order(engine: AsyncEngine) -> No
     assert samples[1].sampled_value == signed
     assert samples[2].sampled_value.phase == "L1"
     assert {s.transaction_id for s in samples} == {added.id}
+
+
+# Energy register readings and look-alikes that are not, in arrival order: the latest by
+# time wins, of equal times the later arrival; a phase, another measurand or a unit that
+# is no energy unit disqualify a sample.
+REGISTER_CASES = (
+    register(10, 1100),
+    register(30, 2.5, "kWh", measurand="Energy.Active.Import.Register"),
+    register(30, 2600, "Wh"),
+    register(40, 9000, "Wh", phase="L1"),
+    register(40, 9100, "Wh", measurand="Energy.Active.Export.Register"),
+    register(40, 9200, "W"),
+    register(20, 2000),
+)
+
+
+@pytest.mark.parametrize("arrivals", [len(REGISTER_CASES), 6, 1, 4])
+async def test_latest_energy_register_is_the_one_the_domain_rule_picks(
+    engine: AsyncEngine, arrivals: int
+) -> None:
+    async with SqlUnitOfWork(engine) as uow:
+        added = await uow.transactions.add(a_start(), ACCEPTED, at(1))
+        other = await uow.transactions.add(a_start(connector_id=2), ACCEPTED, at(1))
+        for value in REGISTER_CASES[:arrivals]:
+            await uow.meter_samples.add(a_report(added.id, value).samples())
+        await uow.meter_samples.add(a_report(other.id, register(50, 7)).samples())
+        await uow.commit()
+    memory = MemoryStore()
+    async with MemoryUnitOfWork(memory) as twin:
+        for value in REGISTER_CASES[:arrivals]:
+            await twin.meter_samples.add(a_report(added.id, value).samples())
+        remembered = await twin.meter_samples.latest_energy_register(added.id)
+    async with SqlUnitOfWork(engine) as uow:
+        latest = await uow.meter_samples.latest_energy_register(added.id)
+        expected = latest_energy_register_wh(
+            group_meter_values(await uow.meter_samples.of_transaction(added.id))
+        )
+        assert await uow.meter_samples.latest_energy_register(added.id + 100) is None
+    assert latest is not None
+    assert expected is not None
+    assert latest.sampled_value.energy_register_wh() == expected
+    assert remembered is not None
+    assert remembered.sampled_value == latest.sampled_value
+    assert remembered.sampled_at == latest.sampled_at
+
+
+async def test_no_energy_register_reading_is_none(engine: AsyncEngine) -> None:
+    async with SqlUnitOfWork(engine) as uow:
+        added = await uow.transactions.add(a_start(), ACCEPTED, at(1))
+        await uow.meter_samples.add(a_report(added.id, *REGISTER_CASES[3:6]).samples())
+        await uow.commit()
+        assert await uow.meter_samples.latest_energy_register(added.id) is None
 
 
 async def test_search_filters_and_pages_newest_first(engine: AsyncEngine) -> None:

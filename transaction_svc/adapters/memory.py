@@ -151,6 +151,13 @@ class MemoryMeterSampleRepository:
             key=lambda s: s.sampled_at,
         )
 
+    async def latest_energy_register(self, transaction_id: int) -> MeterSample | None:
+        latest = None
+        for sample in await self.of_transaction(transaction_id):
+            if sample.sampled_value.energy_register_wh() is not None:
+                latest = sample
+        return latest
+
 
 class MemoryMeterReportRepository:
     def __init__(self, store: MemoryStore) -> None:

@@ -21,6 +21,8 @@ from transaction_svc.adapters.sql_events import SqlTransactionEventRepository
 from transaction_svc.adapters.sql_reservations import SqlReservationRepository
 from transaction_svc.adapters.tables import meter_reports, meter_values, transactions
 from transaction_svc.domain import (
+    ENERGY_REGISTER,
+    WH_PER_UNIT,
     AuthorizationStatus,
     MeterReport,
     MeterSample,
@@ -68,6 +70,41 @@ _NOTE_REPORT = {
     )
     for name, dialect_insert in DIALECT_INSERTS.items()
 }
+
+
+# SampledValue.energy_register_wh() in SQL: the whole-meter import register (an empty
+# measurand means it), no phase, a unit it converts. Units are ASCII, so SQL's lower()
+# agrees with Python's.
+_LATEST_REGISTER = (
+    select(meter_values)
+    .where(
+        meter_values.c.transaction_id == bindparam("transaction_id"),
+        meter_values.c.measurand.in_(["", ENERGY_REGISTER]),
+        meter_values.c.phase == "",
+        func.lower(meter_values.c.unit).in_(list(WH_PER_UNIT)),
+    )
+    .order_by(meter_values.c.sampled_at.desc(), meter_values.c.id.desc())
+    .limit(1)
+)
+
+
+def _sample(row: Row[Any]) -> MeterSample:
+    return MeterSample(
+        transaction_id=row.transaction_id,
+        charge_point_id=row.charge_point_id,
+        evse_id=row.evse_id,
+        connector_id=row.connector_id,
+        sampled_at=as_utc(row.sampled_at),
+        sampled_value=SampledValue(
+            value=row.value,
+            measurand=row.measurand,
+            unit=row.unit,
+            context=row.context,
+            phase=row.phase,
+            location=row.location,
+            signed_data=row.signed_data,
+        ),
+    )
 
 
 def _optional_utc(moment: datetime | None) -> datetime | None:
@@ -255,25 +292,12 @@ class SqlMeterSampleRepository:
             .where(meter_values.c.transaction_id == transaction_id)
             .order_by(meter_values.c.sampled_at, meter_values.c.id)
         )
-        return [
-            MeterSample(
-                transaction_id=row.transaction_id,
-                charge_point_id=row.charge_point_id,
-                evse_id=row.evse_id,
-                connector_id=row.connector_id,
-                sampled_at=as_utc(row.sampled_at),
-                sampled_value=SampledValue(
-                    value=row.value,
-                    measurand=row.measurand,
-                    unit=row.unit,
-                    context=row.context,
-                    phase=row.phase,
-                    location=row.location,
-                    signed_data=row.signed_data,
-                ),
-            )
-            for row in rows
-        ]
+        return [_sample(row) for row in rows]
+
+    async def latest_energy_register(self, transaction_id: int) -> MeterSample | None:
+        parameters = {"transaction_id": transaction_id}
+        row = (await self._connection.execute(_LATEST_REGISTER, parameters)).one_or_none()
+        return None if row is None else _sample(row)
 
 
 class SqlMeterReportRepository:

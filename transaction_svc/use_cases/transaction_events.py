@@ -125,9 +125,12 @@ class TransactionEventUseCases:
                     )
             await uow.meter_samples.add(event.samples(transaction))
             if transaction.is_active:
-                samples = await uow.meter_samples.of_transaction(transaction.id)
+                latest = await uow.meter_samples.latest_energy_register(transaction.id)
                 changed = event.applied_to(
-                    transaction, decided, group_meter_values(samples), self._clock.now()
+                    transaction,
+                    decided,
+                    group_meter_values([latest] if latest else []),
+                    self._clock.now(),
                 )
                 if await uow.transactions.save(changed):
                     transaction = changed
