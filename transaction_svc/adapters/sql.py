@@ -39,6 +39,11 @@ from transaction_svc.domain import (
 # hashing a new statement for every message.
 _BY_ID = select(transactions).where(transactions.c.id == bindparam("transaction_id"))
 _BY_ID_FOR_UPDATE = _BY_ID.with_for_update()
+_BY_STATION_ID = select(transactions).where(
+    transactions.c.charge_point_id == bindparam("cp_id"),
+    transactions.c.station_transaction_id == bindparam("station_id"),
+)
+_BY_STATION_ID_FOR_UPDATE = _BY_STATION_ID.with_for_update()
 _SAVE_ACTIVE = (
     update(transactions)
     .where(
@@ -189,13 +194,9 @@ class SqlTransactionRepository:
     async def find_by_station_id(
         self, charge_point_id: str, station_transaction_id: str, *, for_update: bool = False
     ) -> Transaction | None:
-        statement = select(transactions).where(
-            transactions.c.charge_point_id == charge_point_id,
-            transactions.c.station_transaction_id == station_transaction_id,
-        )
-        if for_update:
-            statement = statement.with_for_update()
-        row = (await self._connection.execute(statement)).one_or_none()
+        statement = _BY_STATION_ID_FOR_UPDATE if for_update else _BY_STATION_ID
+        parameters = {"cp_id": charge_point_id, "station_id": station_transaction_id}
+        row = (await self._connection.execute(statement, parameters)).one_or_none()
         return None if row is None else _transaction(row)
 
     async def find_active(self, charge_point_id: str, connector_id: int) -> list[Transaction]:

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, insert, select
+from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from servicekit.timestamps import as_utc
 from transaction_svc.adapters.tables import transaction_events
 from transaction_svc.domain import AuthorizationStatus
 from transaction_svc.transaction_event import RecordedEvent, TransactionEventType
+
+# Built once: every TransactionEvent runs these (see transaction_svc.adapters.sql).
+_ADD = insert(transaction_events)
+_GET = select(transaction_events).where(
+    transaction_events.c.transaction_id == bindparam("transaction_id"),
+    transaction_events.c.seq_no == bindparam("seq_no"),
+)
 
 
 class SqlTransactionEventRepository:
@@ -19,35 +26,27 @@ class SqlTransactionEventRepository:
 
     async def add(self, event: RecordedEvent) -> None:
         status = event.authorization_status
+        expires = event.authorization_expires_at
         await self._connection.execute(
-            insert(transaction_events).values(
-                transaction_id=event.transaction_id,
-                seq_no=event.seq_no,
-                event_type=event.event_type.name,
-                trigger_reason=event.trigger_reason,
-                timestamp=as_utc(event.timestamp),
-                offline=event.offline,
-                charging_state=event.charging_state,
-                id_tag=event.id_tag,
-                authorization_status=None if status is None else status.name,
-                authorization_expires_at=(
-                    None
-                    if event.authorization_expires_at is None
-                    else as_utc(event.authorization_expires_at)
-                ),
-                parent_id_tag=event.parent_id_tag,
-            )
+            _ADD,
+            {
+                "transaction_id": event.transaction_id,
+                "seq_no": event.seq_no,
+                "event_type": event.event_type.name,
+                "trigger_reason": event.trigger_reason,
+                "timestamp": as_utc(event.timestamp),
+                "offline": event.offline,
+                "charging_state": event.charging_state,
+                "id_tag": event.id_tag,
+                "authorization_status": None if status is None else status.name,
+                "authorization_expires_at": None if expires is None else as_utc(expires),
+                "parent_id_tag": event.parent_id_tag,
+            },
         )
 
     async def get(self, transaction_id: int, seq_no: int) -> RecordedEvent | None:
-        row = (
-            await self._connection.execute(
-                select(transaction_events).where(
-                    transaction_events.c.transaction_id == transaction_id,
-                    transaction_events.c.seq_no == seq_no,
-                )
-            )
-        ).one_or_none()
+        parameters = {"transaction_id": transaction_id, "seq_no": seq_no}
+        row = (await self._connection.execute(_GET, parameters)).one_or_none()
         return None if row is None else _recorded(row)
 
     async def of_transaction(self, transaction_id: int) -> list[RecordedEvent]:

@@ -62,18 +62,19 @@ class TransactionEventUseCases:
         The idToken is asked about with purpose START_TRANSACTION when the event creates the
         transaction (it cannot count against itself yet), and with AUTHORIZE inside a known
         transaction, where a ConcurrentTx caused by that very transaction is no concurrent
-        use (:func:`without_own_use`).
+        use (:func:`without_own_use`). An event without an idToken (most Updated events)
+        needs no decision, and is written in one unit of work.
         """
-        async with self._unit_of_work() as uow:
-            known = await uow.transactions.find_by_station_id(
-                event.charge_point_id, event.station_transaction_id
-            )
-            if known is not None:
-                recorded = await uow.transaction_events.get(known.id, event.seq_no)
-                if recorded is not None:
-                    return self._repeated(known, recorded.authorization())
         authorization = None
         if event.id_tag:
+            async with self._unit_of_work() as uow:
+                known = await uow.transactions.find_by_station_id(
+                    event.charge_point_id, event.station_transaction_id
+                )
+                if known is not None:
+                    recorded = await uow.transaction_events.get(known.id, event.seq_no)
+                    if recorded is not None:
+                        return self._repeated(known, recorded.authorization())
             purpose = (
                 AuthorizationPurpose.START_TRANSACTION
                 if known is None
