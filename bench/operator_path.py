@@ -14,6 +14,7 @@ response counts as a round trip; any other is a failure. The baseline has no ope
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 import time
@@ -21,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import processes
 from bench.figures import Output, only
 from bench.system import Running
 from simulator.load.plan import Plan, members, parse_mix
@@ -38,6 +40,9 @@ class OperatorLoad:
     in_flight: Sequence[int] = (1, 50)
 
 
+# The processes a request passes through, and the two ends (the stations' simulator
+# and this benchmark's HTTP client), whose CPU per request S5 prints.
+S5_PROCESSES = ("envoy", "edge-1", "stations", "client")
 QUICK = OperatorLoad(count=200, requests=500)
 FULL = OperatorLoad(count=1000, requests=3000)
 TARGET_COUNT = 1000
@@ -66,12 +71,27 @@ def operator_path(out: Output, load: OperatorLoad, csms: Running, work: Path) ->
         _wait_booted(log, load.count, stations)
         plan = Plan(url="", count=load.count, mix=parse_mix("1.6=100"), prefix="S5")
         ids = [member.charge_point_id for member in members(plan)]
+        pids = {**csms.pids(), "stations": stations.pid, "client": os.getpid()}
+        measured = {name: pid for name, pid in pids.items() if name in S5_PROCESSES}
         for level in load.in_flight:
+            before = {name: processes.read(pid) for name, pid in measured.items()}
+            began = time.perf_counter()
             latencies, failures = asyncio.run(_measure(port, ids, load.requests, level))
+            seconds = time.perf_counter() - began
             label = f"{level} in flight"
             only(out, "S5", f"p50 ms, {label}", _percentile(latencies, 50))
             only(out, "S5", f"p99 ms, {label}", _percentile(latencies, 99))
             only(out, "S5", f"failed requests, {label}", failures)
+            only(out, "S5", f"requests/s, {label}", load.requests / seconds)
+            for name, pid in measured.items():
+                after, first = processes.read(pid), before[name]
+                cpu = (
+                    None
+                    if after is None or first is None
+                    else after.cpu_seconds - first.cpu_seconds
+                )
+                per_request = None if cpu is None else cpu / load.requests * 1e6
+                only(out, "S5", f"{name} CPU us/request, {label}", per_request)
             p50, p99 = _percentile(latencies, 50), _percentile(latencies, 99)
             met = p50 is not None and p99 is not None and p50 <= 5 and p99 <= 20 and not failures
             out(

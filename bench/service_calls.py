@@ -205,7 +205,6 @@ class ServiceCalls:
         )
         await self.transactions.RecordMeterValues(request, timeout=CALL_TIMEOUT)
 
-
     async def event(self, charge_point_id: str, number: int) -> None:
         sequence = self.sequence.get(charge_point_id, 0)
         self.sequence[charge_point_id] = sequence + 1
