@@ -61,6 +61,9 @@ class MessageLimit:
 
 
 class _Bucket:
+    # Two per connection: slots keep them small.
+    __slots__ = ("capacity", "rate", "tokens", "updated")
+
     def __init__(self, rate: float, capacity: int, now: float) -> None:
         self.rate = rate
         self.capacity = float(capacity)
@@ -82,6 +85,8 @@ class _Bucket:
 
 class RateLimit:
     """One connection's buckets: :meth:`admit` each message the station sends."""
+
+    __slots__ = ("_clock", "_messages", "_refusals", "limit")
 
     def __init__(self, limit: MessageLimit, clock: Monotonic = time.monotonic) -> None:
         self.limit = limit

@@ -29,7 +29,6 @@ from typing import Any, ClassVar, TypeVar, cast
 
 import grpc
 from ocpp.charge_point import (
-    ChargePoint,
     camel_to_snake_case,
     remove_nones,
     serialize_as_dict,
@@ -44,6 +43,7 @@ from websockets.exceptions import ConnectionClosed
 from edge import framing, payload_schema
 from edge.errors import Request, Response, invoke
 from edge.journal import Journal
+from edge.lean_charge_point import LeanChargePoint
 from edge.ocpp_version import OcppVersion
 from edge.operation_errors import InvalidAnswer, NoAnswer, NotConnected, StationCallError
 from edge.payload_schema import CompiledSchemas, SchemaSet
@@ -95,13 +95,18 @@ class _Outstanding:
     call_error: bool = False
 
 
-class Session(ChargePoint):  # type: ignore[misc]
+class Session(LeanChargePoint):
     """A connected charge point: its identity, version, peer, and its handlers.
 
     Subclasses set :attr:`known_actions` (every action of their version, so an action
     the edge does not handle yet is told apart from one that does not exist) and
     :attr:`schemas` (their version's JSON schemas), and add one ``@on(Action.X)`` method
     per action they answer.
+
+    An idle session is most of what an edge holds, thousands of times over, so it keeps
+    little: the handlers are looked up in its class's table, and what only a CALL of the
+    CSMS needs (the library's answer queue, the reading loop's end as an event) is made
+    when such a CALL is sent and dropped when none is left.
     """
 
     known_actions: ClassVar[frozenset[str]] = frozenset()
@@ -154,9 +159,20 @@ class Session(ChargePoint):  # type: ignore[misc]
         # Follow-ups the handler of the CALL being answered asked for, and the running ones.
         self._follow_ups_due: list[Callable[[], Awaitable[None]]] = []
         self._follow_ups: set[asyncio.Task[None]] = set()
-        # Set when the reading loop has ended: every frame received before the close has
+        # Whether the reading loop has ended: every frame received before the close has
         # been routed by then (websockets delivers them before raising ConnectionClosed).
-        self._reader_done = asyncio.Event()
+        self._reader_ended = False
+        # What a CALL of the CSMS needs, made by the first and dropped after the last:
+        # the event of the reading loop's end, the queue of the station's answers.
+        self._reader_end: asyncio.Event | None = None
+
+    def _reader_done(self) -> asyncio.Event:
+        """Set once the reading loop has ended."""
+        if self._reader_end is None:
+            self._reader_end = asyncio.Event()
+            if self._reader_ended:
+                self._reader_end.set()
+        return self._reader_end
 
     async def start(self) -> None:
         """Answer the station until its socket closes, then cancel the follow-ups still
@@ -164,7 +180,9 @@ class Session(ChargePoint):  # type: ignore[misc]
         try:
             await super().start()
         finally:
-            self._reader_done.set()
+            self._reader_ended = True
+            if self._reader_end is not None:
+                self._reader_end.set()
             for task in self._follow_ups:
                 task.cancel()
             owned = [*self._follow_ups, *([self._closing] if self._closing else [])]
@@ -323,8 +341,7 @@ class Session(ChargePoint):  # type: ignore[misc]
         known by receiver").
         """
         self._follow_ups_due.clear()
-        handlers = self.route_map.get(msg.action, {})
-        handler = handlers.get("_on_action")
+        handler = self.handlers.get(msg.action)
         if handler is None:
             raise NotImplementedError(description=self._not_implemented(msg.action))
         violation = self.payload_check.violation(msg, msg.action, self.version)
@@ -332,7 +349,8 @@ class Session(ChargePoint):  # type: ignore[misc]
             raise violation
         LOG.debug("charge_point=%s message_id=%s action=%s", self.id, msg.unique_id, msg.action)
         as_sent = getattr(handler, "_verbatim", False)
-        response = await handler(**(msg.payload if as_sent else camel_to_snake_case(msg.payload)))
+        given = msg.payload if as_sent else camel_to_snake_case(msg.payload)
+        response = await handler(self, **given)
         payload = snake_to_camel_case(remove_nones(serialize_as_dict(response)))
         result = CallResult(msg.unique_id, payload, action=msg.action)
         mistake = self.payload_check.violation(result, msg.action, self.version)
@@ -384,6 +402,9 @@ class Session(ChargePoint):  # type: ignore[misc]
             raise NoAnswer(self.id, action, budget) from None
         finally:
             del self._outstanding[unique_id]
+            if not self._outstanding and self.drop_answer_queue():
+                # No call() left (each runs inside a request): nothing waits for the end.
+                self._reader_end = None
             if outstanding.sent_at is not None:
                 seconds = None
                 if outstanding.answered_at is not None:
@@ -401,7 +422,7 @@ class Session(ChargePoint):  # type: ignore[misc]
         )
         # The reading loop's end, not the socket's: a station that answers and closes at
         # once (a Reset reboots it) has its answer read before the loop ends.
-        closing = asyncio.ensure_future(self._reader_done.wait())
+        closing = asyncio.ensure_future(self._reader_done().wait())
         try:
             await asyncio.wait(
                 {calling, closing}, timeout=budget, return_when=asyncio.FIRST_COMPLETED

@@ -1,0 +1,102 @@
+"""What an idle session keeps: its class's handler table, and none of the state that only
+a CALL of the CSMS needs until such a CALL is sent (an edge holds thousands of idle
+sessions, so each of them costs its size thousands of times)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+from typing import Any, cast
+
+import pytest
+from ocpp.routing import create_route_map
+from ocpp.v16 import call
+from websockets.exceptions import ConnectionClosedOK
+
+from edge.ocpp_version import OCPP16
+from edge.operation_errors import NotConnected
+from edge.services import Services
+from edge.session import Session
+from edge.statistics import TrafficStatistics
+from edge.v16.session import SessionV16
+from edge.version_table import SESSION_CLASSES
+from servicekit.clock import SystemClock
+
+
+class Answering:
+    """A station that accepts every CALL of the CSMS and sends nothing else."""
+
+    def __init__(self) -> None:
+        self.inbox: asyncio.Queue[str] = asyncio.Queue()
+
+    async def send(self, frame: str) -> None:
+        await self.inbox.put(json.dumps([3, json.loads(frame)[1], {"status": "Accepted"}]))
+
+    async def recv(self) -> str:
+        return await self.inbox.get()
+
+
+class Gone:
+    """A station whose socket closed at once, and whose send never completes."""
+
+    async def send(self, frame: str) -> None:
+        await asyncio.Event().wait()
+
+    async def recv(self) -> str:
+        raise ConnectionClosedOK(None, None)
+
+
+def _session(connection: object) -> SessionV16:
+    clock = SystemClock()
+    return SessionV16(
+        "CP-1",
+        cast(Any, connection),
+        OCPP16,
+        cast(Services, None),
+        remote_address="127.0.0.1:1",
+        clock=clock,
+        statistics=TrafficStatistics(clock),
+        request_ids=itertools.count(1),
+    )
+
+
+@pytest.mark.parametrize("session_class", SESSION_CLASSES.values(), ids=lambda c: c.__name__)
+def test_the_class_table_routes_what_the_library_would(session_class: type[Session]) -> None:
+    by_library = create_route_map(session_class.__new__(session_class))
+    assert set(session_class.handlers) == set(by_library)
+    for action, routes in by_library.items():
+        assert session_class.handlers[action] is routes["_on_action"].__func__
+
+
+async def test_an_idle_session_keeps_no_route_map_and_no_call_state() -> None:
+    session = _session(Answering())
+    assert "route_map" not in vars(session)
+    assert session._answers is None
+    assert session._reader_end is None
+    assert set(session.route_map) == set(SessionV16.handlers)  # still there when asked
+
+
+async def test_a_request_makes_the_call_state_and_drops_it_after() -> None:
+    session = _session(Answering())
+    reader = asyncio.ensure_future(session.start())
+    try:
+        answer = await session.request(call.Reset(type="Soft"), budget=5.0)
+        assert answer.status == "Accepted"
+        assert session._answers is None
+        assert session._reader_end is None
+        again = await session.request(call.Reset(type="Hard"), budget=5.0)
+        assert again.status == "Accepted"
+    finally:
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reader
+
+
+async def test_a_request_after_the_reading_loop_ended_is_not_connected() -> None:
+    session = _session(Gone())
+    with contextlib.suppress(ConnectionClosedOK):
+        await session.start()
+    with pytest.raises(NotConnected):
+        await asyncio.wait_for(session.request(call.Reset(type="Soft"), budget=30.0), 5.0)
