@@ -80,6 +80,11 @@ def _health_checks(kind: HealthCheck) -> list[dict[str, Any]]:
     return [check]
 
 
+UPSTREAM_LIMIT = 60_000
+"""Connections, pending and active requests Envoy allows towards one cluster: as many as
+it accepts from clients (``launcher.envoy_config.MAX_DOWNSTREAM_CONNECTIONS``)."""
+
+
 def cluster_config(upstream: Upstream) -> dict[str, Any]:
     cluster: dict[str, Any] = {
         "name": upstream.cluster,
@@ -98,6 +103,13 @@ def cluster_config(upstream: Upstream) -> dict[str, Any]:
                 }
             ],
         },
+    }
+    # Envoy's default circuit breakers allow 1,024 connections and requests per cluster:
+    # the 1,025th charge point's upgrade would be refused with 503 (benchmark S4 at 2,000
+    # found it). Each station holds one upstream connection and one request for good.
+    limit = {"max_connections": UPSTREAM_LIMIT, "max_pending_requests": UPSTREAM_LIMIT}
+    cluster["circuit_breakers"] = {
+        "thresholds": [{"priority": "DEFAULT", **limit, "max_requests": UPSTREAM_LIMIT}]
     }
     checks = _health_checks(upstream.health_check)
     if checks:

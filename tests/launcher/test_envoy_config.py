@@ -193,3 +193,14 @@ def test_every_listener_serves_its_openapi_document(
     route_config = found["filter_chains"][0]["filters"][0]["typed_config"]["route_config"]
     size = (protogen.OUTPUT_DIR / document).stat().st_size
     assert route_config["max_direct_response_body_size_bytes"] > size
+
+
+def test_no_cluster_keeps_envoys_default_limit_of_1024_connections(tmp_path: Path) -> None:
+    # Each connected charge point holds one upstream connection and one request to the
+    # edge for as long as it is connected: Envoy's default circuit breakers (1,024 each)
+    # refused the 1,025th station's upgrade with 503.
+    config = build(_settings(tmp_path), "/descriptors.pb")
+    for cluster in config["static_resources"]["clusters"]:
+        (thresholds,) = cluster["circuit_breakers"]["thresholds"]
+        for limit in ("max_connections", "max_pending_requests", "max_requests"):
+            assert thresholds[limit] >= 50_000, (cluster["name"], limit)
