@@ -4,7 +4,7 @@ that says plainly when a scenario was not measured."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 Output = Callable[[str], None]
 LABEL_WIDTH = 38
@@ -43,3 +43,13 @@ def _value(value: float | None) -> str:
     if isinstance(value, int) or abs(value) >= 10_000:
         return f"{value:.0f}"
     return f"{value:.1f}"
+
+
+def percentile(values: Sequence[float], rank: float) -> float | None:
+    """The ``rank``-th percentile of ``values`` by nearest rank, as the load simulator
+    reports its own; None when there are none."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, -(-len(ordered) * rank // 100) - 1))
+    return ordered[int(index)]

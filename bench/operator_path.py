@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import processes
-from bench.figures import Output, only
+from bench.figures import Output, only, percentile
 from bench.system import Running
 from simulator.load.plan import Plan, members, parse_mix
 
@@ -79,8 +79,8 @@ def operator_path(out: Output, load: OperatorLoad, csms: Running, work: Path) ->
             latencies, failures = asyncio.run(_measure(port, ids, load.requests, level))
             seconds = time.perf_counter() - began
             label = f"{level} in flight"
-            only(out, "S5", f"p50 ms, {label}", _percentile(latencies, 50))
-            only(out, "S5", f"p99 ms, {label}", _percentile(latencies, 99))
+            only(out, "S5", f"p50 ms, {label}", percentile(latencies, 50))
+            only(out, "S5", f"p99 ms, {label}", percentile(latencies, 99))
             only(out, "S5", f"failed requests, {label}", failures)
             only(out, "S5", f"requests/s, {label}", load.requests / seconds)
             for name, pid in measured.items():
@@ -92,7 +92,7 @@ def operator_path(out: Output, load: OperatorLoad, csms: Running, work: Path) ->
                 )
                 per_request = None if cpu is None else cpu / load.requests * 1e6
                 only(out, "S5", f"{name} CPU us/request, {label}", per_request)
-            p50, p99 = _percentile(latencies, 50), _percentile(latencies, 99)
+            p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
             met = p50 is not None and p99 is not None and p50 <= 5 and p99 <= 20 and not failures
             out(
                 f"S5 target at {label}: p50 <= 5 ms, p99 <= 20 ms: {'met' if met else 'MISSED'}"
@@ -166,12 +166,3 @@ async def _post(
             length = int(value)
     body = await reader.readexactly(length) if length else b""
     return status, head + body
-
-
-def _percentile(values: Sequence[float], rank: float) -> float | None:
-    """Nearest rank, as the load simulator reports its own."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, -(-len(ordered) * rank // 100) - 1))
-    return ordered[int(index)]

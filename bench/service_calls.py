@@ -3,11 +3,12 @@
 Starts the CSMS (``csms up``, as :mod:`bench.run` does) and calls the services' gRPC
 methods that the edge calls for every station message, directly, without the edge or a
 WebSocket in the way: RecordHeartbeat and RecordConnectorStatus (chargepoint_svc),
-StartTransaction, RecordMeterValues and StopTransaction (transaction_svc, which asks
-auth_svc about the identifier). Each line is one method at one concurrency: calls/s
-achieved, the latency seen by the caller (p50/p99), and the CPU the serving process
-spent per call (from ``/proc``, so gRPC, the service's Python and the database driver;
-SQLite runs inside the service, PostgreSQL does not).
+StartTransaction (after a StopTransaction; transaction_svc asks auth_svc about the
+identifier), RecordMeterValues and RecordTransactionEvent (transaction_svc). Each line
+is one method at one concurrency: calls/s achieved, the latency seen by the caller
+(p50/p99, nearest rank), and the CPU the serving process spent per call (from
+``/proc``, so gRPC, the service's Python and the database driver; SQLite runs inside
+the service, PostgreSQL does not).
 
 This is the "services" column of S3 (:mod:`bench.cpu_split`) taken apart method by
 method, for profiling and for before/after comparisons of the services' storage path.
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -30,6 +30,7 @@ import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from bench import processes, system
+from bench.figures import percentile
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
 from csms.common.v1 import meter_pb2
 from csms.transaction.v1 import transaction_pb2, transaction_pb2_grpc
@@ -54,12 +55,12 @@ class Measured:
     cpu_seconds: float
 
     def line(self) -> str:
-        ordered = sorted(self.latencies)
-        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+        p50 = (percentile(self.latencies, 50) or 0.0) * 1000
+        p99 = (percentile(self.latencies, 99) or 0.0) * 1000
         return (
             f"services {self.method:<22} in flight {self.concurrency:>3}: "
             f"{self.calls / self.seconds:7.0f} calls/s, "
-            f"p50 {statistics.median(ordered) * 1000:6.1f} ms, p99 {p99 * 1000:6.1f} ms, "
+            f"p50 {p50:6.1f} ms, p99 {p99:6.1f} ms, "
             f"{self.service} CPU {self.cpu_seconds / self.calls * 1e6:6.0f} µs/call"
         )
 
