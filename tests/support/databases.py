@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from sqlalchemy.engine import make_url
+
+from tests.support.unavailable import unavailable
 
 POSTGRES_URL = os.environ.get(
     "CSMS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -51,10 +52,10 @@ def postgres_database() -> Iterator[str]:
     try:
         asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     except (OSError, ImportError) as error:
-        message = f"PostgreSQL at {POSTGRES_URL} is not reachable: {error}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " (CI must run it; see .ci/run)")
-        pytest.skip(message)
+        unavailable(
+            f"PostgreSQL at {POSTGRES_URL} is not reachable: {error}",
+            "CI must run it; see .ci/run",
+        )
     try:
         yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     finally:

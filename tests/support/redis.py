@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import pytest
+from tests.support.unavailable import unavailable
 
 REDIS_URL = os.environ.get("CSMS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -47,10 +47,9 @@ def redis_namespace() -> Iterator[RedisNamespace]:
     try:
         asyncio.run(_ping_and_clean(REDIS_URL, None))
     except Exception as error:  # OSError, or redis.ConnectionError (not an OSError)
-        message = f"Redis at {REDIS_URL} is not reachable: {error}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " (CI must run it; see .ci/run)")
-        pytest.skip(message)
+        unavailable(
+            f"Redis at {REDIS_URL} is not reachable: {error}", "CI must run it; see .ci/run"
+        )
     try:
         yield RedisNamespace(REDIS_URL, prefix)
     finally:

@@ -3,7 +3,6 @@ for faults that stop Redis: the machine's shared server must keep running for th
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -12,9 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-
 from tests.support.ports import free_port
+from tests.support.unavailable import unavailable
 
 
 class PrivateRedis:
@@ -30,10 +28,7 @@ class PrivateRedis:
     def start(self) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
-            message = "redis-server is not installed"
-            if os.environ.get("CI") == "true":
-                pytest.fail(message + " (CI must install it; see .ci/run)")
-            pytest.skip(message)
+            unavailable("redis-server is not installed", "CI must install it; see .ci/run")
         self._process = subprocess.Popen(
             [
                 binary,
