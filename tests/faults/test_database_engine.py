@@ -83,9 +83,15 @@ async def test_a_statement_without_an_answer_times_out_and_its_connection_is_dro
         await connection.begin()
         await connection.execute(text("SELECT 1"))
         proxied.proxy.stall()
+        statement = asyncio.ensure_future(connection.execute(text("SELECT 2")))
+        # This test only waits, it never cancels: the statement must be ended by the
+        # engine's own statement timeout (asyncpg's command_timeout), not by the test.
+        await asyncio.wait({statement}, timeout=10 * TIMEOUT)
+        if not statement.done():
+            statement.cancel()
+            pytest.fail(f"the statement was still waiting after {10 * TIMEOUT} s: no timeout")
         with pytest.raises(TimeoutError) as raised:
-            # Bounded by the engine's statement timeout, not by this test.
-            await asyncio.wait_for(connection.execute(text("SELECT 2")), 10 * TIMEOUT)
+            statement.result()
         assert outage(raised.value) == "it did not answer in time"
         # Taken out of the pool: asyncpg still waits for the statement it gave up on.
         assert connection.invalidated
