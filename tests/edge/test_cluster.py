@@ -16,6 +16,7 @@ from typing import Any
 
 import grpc
 import pytest
+import redis.asyncio as redis
 from google.protobuf import json_format
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
@@ -218,10 +219,14 @@ async def test_the_routes_of_a_replica_that_dies_expire_within_its_lease(
     fakes: Fakes, redis_space: RedisNamespace, tmp_path: Path
 ) -> None:
     """A replica killed with SIGKILL cannot clean up: its routes must expire by lease."""
-    process, ws_port, _ = _edge_process(tmp_path, fakes, redis_space, lease="2")
-    directory = RedisDirectory(redis_space.url, redis_space.prefix, 2)
+    process, ws_port, _ = _edge_process(tmp_path, fakes, redis_space, lease="3")
+    directory = RedisDirectory(redis_space.url, redis_space.prefix, 3)
+    # The test's own view of the route's key, to hold its lease still while it asks.
+    route_key = f"{redis_space.prefix}:edge:route:CP-DOOMED"
+    client = redis.Redis.from_url(redis_space.url)
     try:
-        async with replicas(tmp_path, fakes, redis_space, count=1, lease="2") as (survivor,):
+        async with replicas(tmp_path, fakes, redis_space, count=1, lease="3") as (survivor,):
+            held: list[bool] = []
 
             async def connected() -> bool:
                 try:
@@ -229,20 +234,26 @@ async def test_the_routes_of_a_replica_that_dies_expire_within_its_lease(
                         await asyncio.sleep(0)
                         process.send_signal(signal.SIGKILL)
                         process.wait(10)
+                        # Stop the lease's clock (PERSIST is true only for a key with a TTL:
+                        # the route was leased), so what follows cannot race it.
+                        held.append(bool(await client.persist(route_key)))
                         return True
                 except OSError:
                     return False
 
             # The edge may still be starting: retry the connection until it answers.
             await settled(connected, what="the edge subprocess to accept a station")
+            assert held == [True], "the dead replica's route had no lease to hold"
             async with edge_stub(survivor) as stub:
-                # Until the lease runs out, the route names the dead replica: a clear UNAVAILABLE.
+                # While the lease runs, the route names the dead replica: a clear UNAVAILABLE.
                 with pytest.raises(grpc.aio.AioRpcError) as raised:
                     await stub.Reset(
                         RESET_CP1.__class__(charge_point_id="CP-DOOMED"), timeout=PATIENCE
                     )
                 assert raised.value.code() == grpc.StatusCode.UNAVAILABLE
                 assert "does not answer" in (raised.value.details() or "")
+                # Give the lease back (a lease's worth), and nobody renews it.
+                assert await client.pexpire(route_key, 3000)
 
                 async def route_gone() -> bool:
                     return await directory.lookup("CP-DOOMED") is None
@@ -258,6 +269,7 @@ async def test_the_routes_of_a_replica_that_dies_expire_within_its_lease(
             process.kill()
         process.wait(10)
         await directory.close()
+        await client.aclose()
 
 
 class _AtPort:
