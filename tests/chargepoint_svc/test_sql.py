@@ -22,6 +22,7 @@ from chargepoint_svc.domain import (
 )
 from servicekit import migrations
 from servicekit.database import create_engine
+from tests.support.lock_waits import someone_waits
 
 T0 = datetime(2025, 3, 1, 12, 0, 0, 123000, tzinfo=UTC)
 CP1 = ChargePointId("CP1")
@@ -161,7 +162,7 @@ async def test_mark_seen_holds_the_charge_point_like_lock(engine: AsyncEngine) -
                 return await second.charge_points.lock(CP1)
 
         second = asyncio.create_task(second_lock())
-        await asyncio.sleep(0.05)  # the second lock would read the old row now if not held
+        await someone_waits(engine)  # the second lock would read the old row now if not held
         locked = await first.charge_points.get(CP1)
         assert locked is not None
         await first.charge_points.update(locked.with_firmware_status("Installed", T0))
@@ -225,7 +226,7 @@ async def test_concurrent_adds_of_one_id_do_not_fail(engine: AsyncEngine) -> Non
                 return added
 
         second = asyncio.create_task(second_add())
-        await asyncio.sleep(0.05)  # let the second insert reach the database
+        await someone_waits(engine)  # the second insert waits for the first one
         await first.commit()
     assert await second is False
 
@@ -241,7 +242,7 @@ async def test_lock_makes_a_second_writer_read_the_first_ones_change(engine: Asy
                 return await second.charge_points.lock(CP1)
 
         second = asyncio.create_task(second_lock())
-        await asyncio.sleep(0.05)  # the second lock would read the old row now if not held
+        await someone_waits(engine)  # the second lock would read the old row now if not held
         await first.charge_points.update(locked.with_firmware_status("Installed", T0))
         await first.commit()
     seen = await second
