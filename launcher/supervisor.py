@@ -6,7 +6,9 @@ the next starts, and a child that dies during start-up ends the start. Once up, 
 that dies is restarted (:mod:`launcher.fleet`), and ``$CSMS_DATA_DIR/run/processes.json``
 says which pid each has. Ctrl-C or SIGTERM stops them in reverse order. Children run in
 their own sessions, so a terminal's Ctrl-C reaches only the supervisor, which then stops
-them in order.
+them in order; they die with the supervisor when it is killed (:mod:`launcher.lifeline`).
+Before all that, ``csms up`` claims its data dir (:mod:`launcher.run_record`): it refuses
+to share it with a live ``csms up`` and stops whatever a dead one left running.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from launcher import ports
+from launcher import ports, run_record
 from launcher.api_tokens import SigningKeyError, ensure_jwks, summary
 from launcher.envoy_config import build as envoy_config
 from launcher.envoy_tls import banner_lines as tls_banner
@@ -38,6 +40,7 @@ from launcher.readiness import (
     wait_http,
     without_password,
 )
+from launcher.run_record import RunInUse, RunRecord
 from servicekit.security_settings import ApiAuth
 from servicekit.settings import Settings
 
@@ -233,7 +236,7 @@ def _banner(settings: Settings, seeded: str | None) -> str:
         )
     lines += [
         f"  Data                 {settings.data_dir}",
-        f"  Processes            {pid_file(settings)}",
+        f"  Processes            {pid_file(settings)} (csms up itself: pid {os.getpid()})",
         f"  Admission policy     {settings.admission_policy.value}"
         + (
             "  (unknown charge points are accepted: fine for trying it out, not for production)"
@@ -295,6 +298,23 @@ def _start(settings: Settings, fleet: Fleet) -> str | None:
 
 
 def up(settings: Settings) -> int:
+    """Claim the data dir (clearing what a dead run left there), then run until stopped."""
+    try:
+        record = run_record.claim(settings.data_dir, _say)
+    except (RunInUse, OSError) as error:
+        print(f"csms up: {error}", file=sys.stderr)
+        return 1
+    try:
+        return _run(settings, record)
+    finally:
+        record.release()
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _run(settings: Settings, record: RunRecord) -> int:
     problems = ports.conflicts(settings)
     if problems:
         for problem in problems:
@@ -309,7 +329,7 @@ def up(settings: Settings) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if migrate_all(settings) != 0:
         return 1
-    fleet = Fleet(pid_file(settings))
+    fleet = Fleet(pid_file(settings), environment=record.environment)
     # Ctrl-C during start-up must still stop what has started.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
