@@ -67,6 +67,12 @@ class RunRecord:
         """What every child's environment must carry to be recognised as this run's."""
         return {RUN_VARIABLE: self.token}
 
+    def describe(self, **facts: object) -> None:
+        """Rewrite the record with ``facts`` beside the pid and the run's token."""
+        content = {"pid": os.getpid(), "run": self.token, **facts}
+        os.ftruncate(self._fd, 0)
+        os.pwrite(self._fd, json.dumps(content, indent=2).encode() + b"\n", 0)
+
     def release(self) -> None:
         os.ftruncate(self._fd, 0)
         os.close(self._fd)
@@ -106,8 +112,7 @@ def claim(data_dir: Path, say: Callable[[str], None]) -> RunRecord:
                 + ", ".join(f"pid {s.pid} ({s.command})" for s in stopped)
             )
     record = RunRecord(path, secrets.token_hex(16), fd)
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, json.dumps({"pid": os.getpid(), "run": record.token}).encode() + b"\n", 0)
+    record.describe()
     return record
 
 
