@@ -43,7 +43,7 @@ def test_the_children_die_with_a_killed_supervisor_and_a_new_run_starts(tmp_path
         first.process.wait()
         eventually(
             lambda: all(gone(pid) for pid in children.values()),
-            within=30,
+            within=60,
             what=f"the children of a killed csms up to end: {children}",
         )
     finally:
