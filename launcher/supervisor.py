@@ -221,7 +221,7 @@ def _internal(settings: Settings, chosen: Collection[str]) -> str:
         f"auth {host}:{settings.auth_grpc_port}"
     )
     if chosen:
-        line += " (internal ports chosen at start and held by csms up; see the README to fix them)"
+        line += " (internal ports chosen at start and held by csms up; set CSMS_*_PORT to fix them)"
     return line
 
 
