@@ -9,6 +9,12 @@ starts again from the shortest wait.
 
 ``$CSMS_DATA_DIR/run/processes.json`` maps each child's name to its current pid (a child
 waiting to be restarted has no entry), so operators and tests can find, say, ``edge-2``.
+
+Every child starts through :mod:`launcher.lifeline`, so it dies with the supervisor even
+when the supervisor cannot stop it (``kill -9``, the OOM killer), and carries the run's
+``environment`` (:mod:`launcher.run_record`), by which the next ``csms up`` recognises
+what survived anyway. The kernel ties a child to the *thread* that started it, so children
+are spawned from the supervisor's main thread only.
 """
 
 from __future__ import annotations
@@ -81,8 +87,10 @@ class Fleet:
         *,
         clock: Callable[[], float] = time.monotonic,
         say: Callable[[str], None] = _stderr,
+        environment: Mapping[str, str] | None = None,
     ) -> None:
         self.pid_file = pid_file
+        self._environment = dict(environment or {})
         self.children: list[Child] = []
         self._clock = clock
         self._say = say
@@ -160,14 +168,13 @@ class Fleet:
         child.restarts += 1
         self._say(f"csms up: restarted {child.name} (pid {process.pid})")
 
-    @staticmethod
-    def _popen(spec: Spec) -> subprocess.Popen[bytes]:
+    def _popen(self, spec: Spec) -> subprocess.Popen[bytes]:
+        env = dict(os.environ if spec.env is None else spec.env)
+        env.update(self._environment)
+        # The lifeline execs the command in place: the child's pid is the command's.
+        command = [sys.executable, "-m", "launcher.lifeline", str(os.getpid()), *spec.command]
         # Own session: a terminal's Ctrl-C reaches only the supervisor, which stops in order.
-        return subprocess.Popen(
-            list(spec.command),
-            env=None if spec.env is None else dict(spec.env),
-            start_new_session=True,
-        )
+        return subprocess.Popen(command, env=env, start_new_session=True)
 
     def _write_pids(self) -> None:
         """Replace the file at once, so a reader never sees half of it."""

@@ -25,6 +25,8 @@ class PortUse:
     port: int
     what: str
     offset: int = 0
+    # Only the CSMS's own processes connect to it (launcher.internal_ports).
+    internal: bool = False
 
     @property
     def label(self) -> str:
@@ -46,7 +48,7 @@ def _edge_ports(settings: Settings) -> list[PortUse]:
     ):
         for i in range(replicas):
             name = "edge" if replicas == 1 else replica_name(i)
-            uses.append(PortUse(variable, internal, base + i, f"{name} {kind}", i))
+            uses.append(PortUse(variable, internal, base + i, f"{name} {kind}", i, internal=True))
     return uses
 
 
@@ -98,14 +100,22 @@ def planned(settings: Settings) -> list[PortUse]:
             internal,
             settings.chargepoint_grpc_port,
             "chargepoint_svc gRPC",
+            internal=True,
         ),
         PortUse(
             "CSMS_TRANSACTION_GRPC_PORT",
             internal,
             settings.transaction_grpc_port,
             "transaction_svc gRPC",
+            internal=True,
         ),
-        PortUse("CSMS_AUTH_GRPC_PORT", internal, settings.auth_grpc_port, "auth_svc gRPC"),
+        PortUse(
+            "CSMS_AUTH_GRPC_PORT",
+            internal,
+            settings.auth_grpc_port,
+            "auth_svc gRPC",
+            internal=True,
+        ),
         *_metrics_ports(settings),
     ]
 
@@ -148,5 +158,10 @@ def conflicts(settings: Settings) -> list[str]:
                 problems.append(
                     f"port {use.port} on {use.host} ({use.what}) {reason}: stop whatever holds it "
                     f"(another `csms up`?) or choose another port with {use.variable}=..."
+                    + (
+                        f" (or leave {use.variable} unset: csms up then chooses a free one)"
+                        if use.internal
+                        else ""
+                    )
                 )
     return problems

@@ -6,23 +6,29 @@ the next starts, and a child that dies during start-up ends the start. Once up, 
 that dies is restarted (:mod:`launcher.fleet`), and ``$CSMS_DATA_DIR/run/processes.json``
 says which pid each has. Ctrl-C or SIGTERM stops them in reverse order. Children run in
 their own sessions, so a terminal's Ctrl-C reaches only the supervisor, which then stops
-them in order.
+them in order; they die with the supervisor when it is killed (:mod:`launcher.lifeline`).
+Before all that, ``csms up`` claims its data dir (:mod:`launcher.run_record`): it refuses
+to share it with a live ``csms up`` and stops whatever a dead one left running. Then it
+holds every internal port for the run, choosing those not given
+(:mod:`launcher.internal_ports`), so that no connection on the machine can take one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import shutil
 import signal
 import sys
 import time
+from collections.abc import Collection
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from launcher import ports
+from launcher import internal_ports, ports, run_record
 from launcher.api_tokens import SigningKeyError, ensure_jwks, summary
 from launcher.envoy_config import build as envoy_config
 from launcher.envoy_tls import banner_lines as tls_banner
@@ -38,6 +44,7 @@ from launcher.readiness import (
     wait_http,
     without_password,
 )
+from launcher.run_record import RunInUse, RunRecord
 from servicekit.security_settings import ApiAuth
 from servicekit.settings import Settings
 
@@ -206,7 +213,20 @@ def _metrics(settings: Settings) -> str:
     return f"http://{services}/metrics (chargepoint, transaction, auth), edge {edges}"
 
 
-def _banner(settings: Settings, seeded: str | None) -> str:
+def _internal(settings: Settings, chosen: Collection[str]) -> str:
+    host = reachable(settings.internal_host)
+    line = (
+        f"chargepoint {host}:{settings.chargepoint_grpc_port}, "
+        f"transaction {host}:{settings.transaction_grpc_port}, "
+        f"auth {host}:{settings.auth_grpc_port}"
+    )
+    if chosen:
+        line += " (internal ports chosen at start and held by csms up; set CSMS_*_PORT to fix them)"
+    return line
+
+
+def _banner(settings: Settings, seeded: str | None, chosen: Collection[str] = ()) -> str:
+    """``chosen``: the internal port variables ``csms up`` chose a port for."""
     host = "localhost" if settings.public_host in {"0.0.0.0", "::", ""} else settings.public_host
     internal, replicas = reachable(settings.internal_host), settings.edge_replicas
     lines = [
@@ -223,6 +243,7 @@ def _banner(settings: Settings, seeded: str | None) -> str:
         f"  Edge replicas        {replicas} (WebSocket "
         f"{_span(internal, settings.edge_ws_port, replicas)}, gRPC "
         f"{_span(internal, settings.edge_grpc_port, replicas)})",
+        f"  Services gRPC        {_internal(settings, chosen)}",
         f"  Metrics              {_metrics(settings)}",
         f"  Database             {_database(settings)}",
     ]
@@ -233,7 +254,7 @@ def _banner(settings: Settings, seeded: str | None) -> str:
         )
     lines += [
         f"  Data                 {settings.data_dir}",
-        f"  Processes            {pid_file(settings)}",
+        f"  Processes            {pid_file(settings)} (csms up itself: pid {os.getpid()})",
         f"  Admission policy     {settings.admission_policy.value}"
         + (
             "  (unknown charge points are accepted: fine for trying it out, not for production)"
@@ -295,6 +316,39 @@ def _start(settings: Settings, fleet: Fleet) -> str | None:
 
 
 def up(settings: Settings) -> int:
+    """Claim the data dir (clearing what a dead run left there) and hold the internal
+    ports (choosing those not given); then run until stopped."""
+    with contextlib.ExitStack() as claimed:
+        try:
+            record = run_record.claim(settings.data_dir, _say)
+            claimed.callback(record.release)
+            reservation = internal_ports.reserve(os.environ, settings)
+            claimed.callback(reservation.close)
+        except (RunInUse, OSError) as error:
+            print(f"csms up: {error}", file=sys.stderr)
+            return 1
+        # The chosen ports are in the environment now, for the children as for us.
+        settings = Settings.from_env(os.environ)
+        record.describe(grpc=_grpc_addresses(settings))
+        return _run(settings, record, reservation.chosen)
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _grpc_addresses(settings: Settings) -> dict[str, object]:
+    """Where gRPC clients reach each component (the run record says so for scripts)."""
+    host = reachable(settings.internal_host)
+    return {
+        "chargepoint": f"{host}:{settings.chargepoint_grpc_port}",
+        "transaction": f"{host}:{settings.transaction_grpc_port}",
+        "auth": f"{host}:{settings.auth_grpc_port}",
+        "edge": [address for _spec, address in edge_replicas(settings)],
+    }
+
+
+def _run(settings: Settings, record: RunRecord, chosen: Collection[str]) -> int:
     problems = ports.conflicts(settings)
     if problems:
         for problem in problems:
@@ -309,12 +363,12 @@ def up(settings: Settings) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if migrate_all(settings) != 0:
         return 1
-    fleet = Fleet(pid_file(settings))
+    fleet = Fleet(pid_file(settings), environment=record.environment)
     # Ctrl-C during start-up must still stop what has started.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         seeded = _start(settings, fleet)
-        print(_banner(settings, seeded), flush=True)
+        print(_banner(settings, seeded, chosen), flush=True)
         status = _supervise_until_signal(fleet)
     except StartupError as error:
         print(f"csms up: {error}", file=sys.stderr)

@@ -64,11 +64,13 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "CSMS_CHARGEPOINT_API_PORT": ("4001", "Charge point service REST API (Envoy)."),
     "CSMS_API_GATEWAY_PORT": ("3000", "API gateway: the whole REST API under /api/v1 (Envoy)."),
     "CSMS_INTERNAL_HOST": ("127.0.0.1", "Address the edge and services bind their own ports to."),
-    "CSMS_EDGE_WS_PORT": ("4010", "The edge's own WebSocket port, behind Envoy."),
-    "CSMS_EDGE_GRPC_PORT": ("50054", "The edge's gRPC port (EdgeService)."),
-    "CSMS_CHARGEPOINT_GRPC_PORT": ("50051", "chargepoint_svc gRPC port."),
-    "CSMS_TRANSACTION_GRPC_PORT": ("50052", "transaction_svc gRPC port."),
-    "CSMS_AUTH_GRPC_PORT": ("50053", "auth_svc gRPC port."),
+    # Internal ports: `csms up` chooses a free one for each that is not set and holds it
+    # (launcher.internal_ports); these defaults are for a component run alone.
+    "CSMS_EDGE_WS_PORT": ("4010", "Internal: the edge's own WebSocket port, behind Envoy."),
+    "CSMS_EDGE_GRPC_PORT": ("50054", "Internal: the edge's gRPC port (EdgeService)."),
+    "CSMS_CHARGEPOINT_GRPC_PORT": ("50051", "Internal: chargepoint_svc gRPC port."),
+    "CSMS_TRANSACTION_GRPC_PORT": ("50052", "Internal: transaction_svc gRPC port."),
+    "CSMS_AUTH_GRPC_PORT": ("50053", "Internal: auth_svc gRPC port."),
     "CSMS_EDGE_ADDRESS": (
         "",
         "host:port of the edge's gRPC server, or a comma-separated list of the replicas'"

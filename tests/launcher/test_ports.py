@@ -56,6 +56,7 @@ def test_a_taken_port_is_named_with_its_variable(tmp_path: Path) -> None:
     assert f"port {taken} on 127.0.0.1" in problems[0]
     assert "already in use" in problems[0]
     assert "CSMS_OCPP_PORT=" in problems[0]
+    assert "unset" not in problems[0], "a public port is not chosen by csms up"
 
 
 def test_the_tls_port_is_checked_unless_it_is_off(tmp_path: Path) -> None:
@@ -110,6 +111,7 @@ def test_a_taken_port_of_a_later_replica_is_named(tmp_path: Path) -> None:
     assert len(problems) == 1
     assert f"port {settings.edge_grpc_port + 2} on 127.0.0.1 (edge-3 gRPC)" in problems[0]
     assert "CSMS_EDGE_GRPC_PORT=" in problems[0]
+    assert "or leave CSMS_EDGE_GRPC_PORT unset: csms up then chooses a free one" in problems[0]
 
 
 def test_replica_ports_running_into_another_setting_are_refused(tmp_path: Path) -> None:

@@ -174,24 +174,41 @@ def replicas_of(args: Sequence[str], overrides: Mapping[str, str]) -> int:
     return int(overrides.get("CSMS_EDGE_REPLICAS", "1"))
 
 
+def wait_until_up(system: System, within: float = 90) -> None:
+    """Until ``csms up`` printed its banner; fail with its output if it exited instead
+    (``within`` bounds a broken start, it is not a speed requirement)."""
+    deadline = time.monotonic() + within
+    while "CSMS is up." not in system.log():
+        if system.process.poll() is not None:
+            raise AssertionError(
+                f"csms up exited with {system.process.returncode}:\n{system.log()}"
+            )
+        if time.monotonic() > deadline:
+            raise AssertionError(f"csms up did not come up in time:\n{system.log()}")
+        time.sleep(0.2)
+
+
 @contextmanager
 def running_system(data_dir: Path, *args: str, **overrides: str) -> Iterator[System]:
     """Start ``csms up ARGS``; wait for its banner; stop it with SIGTERM and check it
     stopped cleanly."""
     replicas = replicas_of(args, overrides)
     env = system_env(data_dir, replicas=replicas, **overrides)
-    output = data_dir / "csms-up.log"
     data_dir.mkdir(parents=True, exist_ok=True)
+    with supervised(env, data_dir / "csms-up.log", args, replicas) as system:
+        yield system
+
+
+@contextmanager
+def supervised(
+    env: dict[str, str], output: Path, args: Sequence[str] = (), replicas: int = 1
+) -> Iterator[System]:
+    """:func:`running_system` with the environment given as it is (a second run on the
+    same ports, or on defaults a test wants to see used)."""
     process = start_up(env, output, args)
     system = System(env, process, output, replicas)
-    deadline = time.monotonic() + 90
     try:
-        while "CSMS is up." not in system.log():
-            if process.poll() is not None:
-                raise AssertionError(f"csms up exited with {process.returncode}:\n{system.log()}")
-            if time.monotonic() > deadline:
-                raise AssertionError(f"csms up did not come up in time:\n{system.log()}")
-            time.sleep(0.2)
+        wait_until_up(system)
         yield system
     finally:
         if process.poll() is None:
