@@ -226,3 +226,10 @@ def test_the_readme_sections_work_in_order(system: System, tmp_path: Path) -> No
                 ) from None
             done.append(command.text.split("\n")[0][:60])
     assert len(done) > 30, done
+
+
+def test_start_up_prints_no_migration_chatter_before_the_banner(system: System) -> None:
+    """`csms up` on a new data directory: one line per migrated service, then the banner."""
+    before = system.log().split("CSMS is up.")[0]
+    assert "logger=alembic" not in before, before
+    assert before.count("migrated ") == 3, before
