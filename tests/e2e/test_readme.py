@@ -233,3 +233,16 @@ def test_start_up_prints_no_migration_chatter_before_the_banner(system: System) 
     before = system.log().split("CSMS is up.")[0]
     assert "logger=alembic" not in before, before
     assert before.count("migrated ") == 3, before
+
+
+def test_the_readme_run_command_installs_only_what_running_needs() -> None:
+    """Running the system needs no development tools; the test command does, and it is
+    the line .ci/run runs."""
+    readme = README.read_text()
+    run = shell_blocks(readme[: readme.index("**Run the tests**")])[-1]
+    assert "pip install -e ." in run and "[dev]" not in run, run
+    tests = shell_blocks(readme[readme.index("**Run the tests**") :])[0]
+    ci = (README.parent / ".ci" / "run").read_text()
+    marker = '# Keep this line identical to the README\'s "Run the tests" command.\n'
+    ci_line = ci[ci.index(marker) + len(marker) :].splitlines()[0]
+    assert ci_line.replace("pip install -q ", "pip install ") in tests, (ci_line, tests)
