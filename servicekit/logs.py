@@ -58,6 +58,11 @@ def configure(
     # The ocpp library logs every frame at INFO; that belongs at DEBUG in a server.
     logging.getLogger("ocpp").setLevel(max(logging.getLevelName(level), logging.WARNING))
     logging.getLogger("websockets").setLevel(max(logging.getLevelName(level), logging.WARNING))
+    # Alembic says at INFO what it set up and every revision it applies: dozens of lines
+    # before `csms up`'s banner on a new data directory. They are for LOG_LEVEL=DEBUG;
+    # its warnings and errors still show.
+    debug = logging.getLevelName(level) <= logging.DEBUG
+    logging.getLogger("alembic").setLevel(logging.NOTSET if debug else logging.WARNING)
 
 
 class TextFormatter(logging.Formatter):

@@ -20,6 +20,7 @@ from ocpp.v16.enums import (
 
 from simulator.station import Station, on
 
+Sender = Callable[[], Coroutine[Any, Any, None]]
 # Where a real station can download firmware from or upload diagnostics to.
 TRANSFER_SCHEMES = frozenset({"ftp", "ftps", "http", "https", "sftp"})
 
@@ -84,11 +85,8 @@ class FirmwareHandlers(Station):
         does not have; NotImplemented for a message it cannot send (the 1.6 schema already
         refuses names outside MessageTrigger)."""
         requested, connector_id = payload["requested_message"], payload.get("connector_id")
-        senders: dict[str, Callable[[], Coroutine[Any, Any, None]]] = {
-            MessageTrigger.boot_notification: self._boot,
-            MessageTrigger.heartbeat: self.uplink.heartbeat,
-            MessageTrigger.status_notification: lambda: self._statuses(connector_id),
-            MessageTrigger.meter_values: lambda: self._meter_values(connector_id),
+        senders: dict[str, Sender] = {
+            **self.core_senders(connector_id),
             MessageTrigger.diagnostics_status_notification: lambda: self.uplink.diagnostics_status(
                 self.state.diagnostics
             ),
@@ -96,16 +94,31 @@ class FirmwareHandlers(Station):
                 self.state.firmware
             ),
         }
-        sender = senders.get(requested)
-        if sender is None:
-            status = TriggerMessageStatus.not_implemented
-        elif connector_id is not None and connector_id not in self.state.connectors:
-            status = TriggerMessageStatus.rejected
-        else:
-            status = TriggerMessageStatus.accepted
-            self.after_answer(f"triggered {requested}", sender())
+        status = self.trigger(senders, requested, connector_id)
         answer = call_result.TriggerMessage(status)
         return self.heard("TriggerMessage", payload, answer, status)
+
+    def core_senders(self, connector_id: int | None) -> dict[str, Sender]:
+        """The messages TriggerMessage and ExtendedTriggerMessage both name alike."""
+        return {
+            MessageTrigger.boot_notification: self._boot,
+            MessageTrigger.heartbeat: self.uplink.heartbeat,
+            MessageTrigger.status_notification: lambda: self._statuses(connector_id),
+            MessageTrigger.meter_values: lambda: self._meter_values(connector_id),
+        }
+
+    def trigger(
+        self, senders: dict[str, Sender], requested: str, connector_id: int | None
+    ) -> TriggerMessageStatus:
+        """Accepted, and the message sent once the answer is out; Rejected for a connector
+        this station does not have; NotImplemented for a message it cannot send."""
+        sender = senders.get(requested)
+        if sender is None:
+            return TriggerMessageStatus.not_implemented
+        if connector_id is not None and connector_id not in self.state.connectors:
+            return TriggerMessageStatus.rejected
+        self.after_answer(f"triggered {requested}", sender())
+        return TriggerMessageStatus.accepted
 
     async def _boot(self) -> None:
         result = await self.uplink.boot()

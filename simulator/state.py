@@ -20,6 +20,7 @@ from ocpp.v16.enums import (
     ReservationStatus,
 )
 
+from simulator.certificates import CertificateStore
 from simulator.charging_profiles import ChargingProfile, ChargingProfiles
 from simulator.configuration import Configuration, definitions
 from simulator.local_list import AuthorizationCache, LocalList
@@ -81,6 +82,7 @@ class StationState:
     reservations: dict[int, Reservation] = field(default_factory=dict)
     firmware: FirmwareStatus = FirmwareStatus.idle
     diagnostics: DiagnosticsStatus = DiagnosticsStatus.idle
+    certificates: CertificateStore = field(default_factory=CertificateStore)
 
     @classmethod
     def new(cls, connectors: int, interval: float) -> StationState:

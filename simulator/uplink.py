@@ -145,3 +145,10 @@ class Uplink:
 
     async def diagnostics_status(self, status: str) -> None:
         await self.send(call.DiagnosticsStatusNotification(status=status), status, lambda _: "ok")
+
+    async def sign_certificate(self, csr: str) -> None:
+        """SignCertificate (1.6 security extension): the CSMS's CertificateSigned follows
+        an Accepted."""
+        await self.send(
+            call.SignCertificate(csr=csr), f"csr=({len(csr)} characters)", lambda r: r.status
+        )

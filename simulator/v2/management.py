@@ -225,7 +225,8 @@ class ManagementHandlers(StationV2):
 
     @on("TriggerMessage")
     def on_trigger_message(self, **payload: Any) -> Any:
-        """F06: Accepted, then the requested message. BootNotification only while the
+        """F06: Accepted, then the requested message (SignChargingStationCertificate: a
+        SignCertificate, A03). BootNotification only while the
         CSMS has not accepted the station (F06.FR.17: Rejected after an Accepted boot);
         NotImplemented for a message this station cannot send."""
         requested = payload["requested_message"]
@@ -238,6 +239,7 @@ class ManagementHandlers(StationV2):
                 self.state.firmware, None
             ),
             "LogStatusNotification": lambda: self.uplink.log_status(self.state.log, None),
+            "SignChargingStationCertificate": self.request_certificate,
         }
         sender = senders.get(requested)
         if requested == "BootNotification":

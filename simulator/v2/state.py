@@ -11,6 +11,7 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from simulator.certificates import CertificateStore
 from simulator.charging_profiles import ChargingProfiles
 from simulator.local_list import AuthorizationCache, LocalList
 from simulator.v2.device_model import DeviceModel, VariableKey, station_variables
@@ -68,6 +69,7 @@ class StationState:
     reservations: dict[int, Reservation] = field(default_factory=dict)
     firmware: str = "Idle"
     log: str = "Idle"
+    certificates: CertificateStore = field(default_factory=CertificateStore)
     accepted: bool = False
     # The BootNotification reason of the next connection (B01, B11: RemoteReset).
     boot_reason: str = "PowerUp"

@@ -62,6 +62,10 @@ class StationV2(ConnectedStation):
             self.charger.heartbeat_changed.set()
         return result
 
+    async def request_certificate(self) -> None:
+        """A new key, then SignCertificate with its request (A02, A03)."""
+        await self.uplink.sign_certificate(self.state.certificates.signing_request(self.id))
+
     async def send_report(self, request_id: int, data: list[dict[str, Any]]) -> None:
         """NotifyReport parts of at most DeviceDataCtrlr.ItemsPerMessage[GetReport]
         variables, ``tbc`` true on all but the last (B07, B08)."""

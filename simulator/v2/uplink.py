@@ -141,3 +141,9 @@ class UplinkV2:
     async def log_status(self, status: str, request_id: int | None) -> None:
         request = self.calls.LogStatusNotification(status=status, request_id=request_id)
         await self.link.send(request, status, lambda _: "ok")
+
+    async def sign_certificate(self, csr: str) -> None:
+        """SignCertificate for a charging station certificate (A02, A03): the CSMS's
+        CertificateSigned follows an Accepted."""
+        request = self.calls.SignCertificate(csr=csr, certificate_type="ChargingStationCertificate")
+        await self.link.send(request, f"csr=({len(csr)} characters)", lambda r: r.status)

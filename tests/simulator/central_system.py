@@ -148,6 +148,11 @@ class CentralSystem(ChargePoint):  # type: ignore[misc]
         self._record("FirmwareStatusNotification", payload)
         return call_result.FirmwareStatusNotification()
 
+    @on("SignCertificate")
+    def on_sign_certificate(self, **payload: Any) -> call_result.SignCertificate:
+        self._record("SignCertificate", payload)
+        return call_result.SignCertificate("Accepted")
+
     @on(Action.diagnostics_status_notification)
     def on_diagnostics_status(self, **payload: Any) -> call_result.DiagnosticsStatusNotification:
         self._record("DiagnosticsStatusNotification", payload)

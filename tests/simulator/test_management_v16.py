@@ -8,11 +8,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from ocpp.charge_point import snake_to_camel_case
 from ocpp.exceptions import OCPPError
 from ocpp.v16 import call
 
+from servicekit.pki import create_authority
 from tests.simulator.conftest import Simulated
 from tests.simulator.test_core_v16 import start_remote
+from tests.support.certificates import certificate_pem, csr_pem, hash_data
 
 
 def entry(tag: str, status: str | None = "Accepted") -> dict[str, Any]:
@@ -230,3 +233,45 @@ async def test_trigger_status_for_every_connector_and_refusals(sim: Simulated) -
             suppress=False,
             skip_schema_validation=True,
         )
+
+
+async def test_certificate_store_and_renewal(sim: Simulated) -> None:
+    """Security extension (whitepaper edition 2): InstallCertificate, GetInstalledCertificateIds,
+    DeleteCertificate; ExtendedTriggerMessage SignChargePointCertificate sends a CSR, and
+    CertificateSigned is taken for that CSR's key only."""
+    kind = "CentralSystemRootCertificate"
+    missing = await sim.cp.call(call.GetInstalledCertificateIds(certificate_type=kind))
+    assert (missing.status, missing.certificate_hash_data) == ("NotFound", None)
+    installed = await sim.cp.call(
+        call.InstallCertificate(certificate_type=kind, certificate=certificate_pem())
+    )
+    assert installed.status == "Accepted"
+    listed = await sim.cp.call(call.GetInstalledCertificateIds(certificate_type=kind))
+    assert listed.status == "Accepted"
+    assert [snake_to_camel_case(item) for item in listed.certificate_hash_data] == [
+        hash_data(certificate_pem())
+    ]
+    deleted = await sim.cp.call(
+        call.DeleteCertificate(certificate_hash_data=listed.certificate_hash_data[0])
+    )
+    assert deleted.status == "Accepted"
+
+    asked = await sim.cp.call(
+        call.ExtendedTriggerMessage(requested_message="SignChargePointCertificate")
+    )
+    assert asked.status == "Accepted"
+    csr = (await sim.inbox.expect("SignCertificate"))["csr"]
+    authority = create_authority()
+    wrong = authority.sign_request(csr_pem("SIM-T"), days=1) + authority.certificate_pem
+    assert (await sim.cp.call(call.CertificateSigned(certificate_chain=wrong))).status == (
+        "Rejected"
+    )
+    right = authority.sign_request(csr, days=1, expected_common_name="SIM-T")
+    signed = await sim.cp.call(
+        call.CertificateSigned(certificate_chain=right + authority.certificate_pem)
+    )
+    assert signed.status == "Accepted"
+    unknown = await sim.cp.call(
+        call.ExtendedTriggerMessage(requested_message="LogStatusNotification")
+    )
+    assert unknown.status == "NotImplemented"
