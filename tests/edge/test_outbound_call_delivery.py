@@ -1,10 +1,11 @@
 """Operator calls to a station that does not answer, or answers wrongly, through the real
 EdgeService and a real WebSocket station: what the station receives, and what each caller
-is told (issue 12, defect 2)."""
+is told (issue 12, defects 2 and 8)."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from typing import Any
 
@@ -130,3 +131,47 @@ async def test_callers_that_give_up_leave_nothing_behind_to_be_sent(edge: Runnin
 
 async def _clear_cache(stub: edge_pb2_grpc.EdgeServiceAsyncStub) -> Any:
     return await stub.ClearCache(CLEAR, timeout=PATIENCE)
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [
+        (
+            lambda unique_id: [3, unique_id, ["Accepted"]],
+            "in this CALLRESULT, payload must be an object, got an array",
+        ),
+        (
+            lambda unique_id: [3, unique_id, "Accepted"],
+            "in this CALLRESULT, payload must be an object, got a string",
+        ),
+        (
+            lambda unique_id: [3, "not-" + unique_id, {"status": "Accepted"}],
+            "its CALLRESULT carries message id 'not-",
+        ),
+        (
+            lambda unique_id: [4, "not-" + unique_id, "GenericError", "", {}],
+            "its CALLERROR carries message id 'not-",
+        ),
+    ],
+    ids=["payload-array", "payload-string", "result-unknown-id", "error-unknown-id"],
+)
+async def test_an_answer_that_cannot_be_the_answer_fails_the_call_at_once(
+    edge: RunningEdge, answer: Any, words: str
+) -> None:
+    async with remote_station(edge, "CP-1") as station, edge_stub(edge) as stub:
+        # No deadline of the caller's: only the edge's 30 s would end a wait for the answer.
+        pending = stub.Reset(RESET)
+        frame = await station.next_call()
+        await station.connection.send(json.dumps(answer(frame[1])))
+        error = await asyncio.wait_for(_failure(pending), PATIENCE)
+        assert error.code() == grpc.StatusCode.INTERNAL
+        assert (error.details() or "").startswith(
+            "charge point CP-1 answered Reset with a payload that is not valid OCPP: "
+        )
+        assert words in (error.details() or "")
+        # The station is not answered for a response, and the next call gets through.
+        again = asyncio.ensure_future(_clear_cache(stub))
+        frame = await station.next_call()
+        assert frame[2] == "ClearCache"
+        await station.answer(frame, {"status": "Rejected"})
+        assert (await again).status == operations_pb2.OperationStatus.REJECTED
