@@ -44,6 +44,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 from ocpp.messages import CallError, CallResult
 
@@ -73,13 +74,13 @@ ANSWER_WINDOW = 1.0
 REMEMBERED_LATE = 16
 
 
-class Verdict(enum.Enum):
+class Routed(enum.Enum):
     """What a response of the station was to the CALLs of the CSMS."""
 
     ANSWER = "the answer to the outstanding CALL"
     WRONG = "a wrong answer to the outstanding CALL, which failed at once"
-    LATE = "the late answer to a CALL that timed out, ignored"
-    STRAY = "no CALL of ours awaits it, ignored"
+    LATE = "it is the late answer to a CALL that timed out"
+    STRAY = "no CALL of ours awaits it"
 
 
 @dataclass(frozen=True)
@@ -168,26 +169,40 @@ class OutboundCalls:
             # nothing answered yet.
             pending.sent_at = self._clock.now()
             pending.sent_at_loop = loop.time()
-            await self._send(frame)
+            await self._sent(frame, pending)
             message = await asyncio.shield(pending.outcome)
             return Answered(message, loop.time() - pending.sent_at_loop)
         finally:
             self._leave(pending)
 
-    def answer(self, message: CallResult | CallError) -> Verdict:
+    async def _sent(self, frame: str, pending: _Call) -> None:
+        """Send ``frame``, waiting no longer than ``pending`` lasts: a station that does not
+        read its socket can hold a send up (websockets waits for the buffer to drain), and
+        the deadline still ends the call. The frame is in the socket's buffer by then."""
+        sending = asyncio.ensure_future(self._send(frame))
+        try:
+            await asyncio.wait({sending, pending.outcome}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            if not sending.done():
+                sending.cancel()
+                await asyncio.gather(sending, return_exceptions=True)
+        if not sending.cancelled() and sending.exception() is not None:
+            raise cast(BaseException, sending.exception())
+
+    def answer(self, message: CallResult | CallError) -> Routed:
         """Route one well-formed response of the station."""
         outstanding = self._outstanding()
         if outstanding is not None and message.unique_id == outstanding.unique_id:
             self._end(outstanding, message)
-            return Verdict.ANSWER
+            return Routed.ANSWER
         if message.unique_id in self._late:
             self._late.remove(message.unique_id)
-            return Verdict.LATE
+            return Routed.LATE
         if outstanding is None:
-            return Verdict.STRAY
+            return Routed.STRAY
         if isinstance(message, CallError) and message.unique_id == UNKNOWN_ID:
             self._end(outstanding, message)
-            return Verdict.ANSWER
+            return Routed.ANSWER
         kind = "CALLERROR" if isinstance(message, CallError) else "CALLRESULT"
         self._fail(
             outstanding,
@@ -198,19 +213,19 @@ class OutboundCalls:
                 f"{outstanding.action} CALL has id {outstanding.unique_id!r}",
             ),
         )
-        return Verdict.WRONG
+        return Routed.WRONG
 
-    def unreadable_answer(self, unique_id: str, description: str) -> Verdict:
+    def unreadable_answer(self, unique_id: str, description: str) -> Routed:
         """Route a response that is not a well-formed CALLRESULT or CALLERROR (a payload
         that is not a JSON object, say): the outstanding CALL it names fails at once."""
         outstanding = self._outstanding()
         if outstanding is not None and unique_id == outstanding.unique_id:
             self._fail(outstanding, InvalidAnswer(self._id, outstanding.action, description))
-            return Verdict.WRONG
+            return Routed.WRONG
         if unique_id in self._late:
             self._late.remove(unique_id)
-            return Verdict.LATE
-        return Verdict.STRAY
+            return Routed.LATE
+        return Routed.STRAY
 
     def close(self) -> None:
         """The connection closed: every call in line or outstanding ends now."""
@@ -277,14 +292,15 @@ class OutboundCalls:
             pending.timer = None
         if self._slot is pending:
             self._slot = None
-            if self._line:
-                # What the next in line waited behind: this call if it was sent, else what
-                # this one waited behind.
-                self._line[0].followed = (
-                    pending.followed
-                    if pending.sent_at is None
-                    else f"{pending.action} (sent at {iso_time(pending.sent_at)})"
-                )
+            # What the next in line waited behind: this call if it was sent, else what this
+            # one waited behind.
+            followed = pending.followed
+            if pending.sent_at is not None:
+                followed = f"{pending.action} (sent at {iso_time(pending.sent_at)})"
+            for waiting in self._line:
+                if not waiting.turn.done():
+                    waiting.followed = followed
+                    break
             self._advance()
 
     def _leave(self, pending: _Call) -> None:

@@ -52,8 +52,7 @@ from edge.operation_errors import (
     NotSent,
     StationCallError,
 )
-from edge.outbound_calls import Answered, OutboundCalls
-from edge.outbound_calls import Verdict as Routed
+from edge.outbound_calls import Answered, OutboundCalls, Routed
 from edge.payload_schema import CompiledSchemas, SchemaSet
 from edge.rate_limit import CLOSE_CODE, REFUSAL_CODE, RateLimit, Verdict
 from edge.services import Services

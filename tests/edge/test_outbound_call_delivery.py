@@ -78,7 +78,7 @@ async def test_calls_queued_behind_a_silent_station_are_not_sent_and_say_so(
         await _nothing_more_was_sent(station)
     assert no_answer.code() == grpc.StatusCode.DEADLINE_EXCEEDED
     assert re.fullmatch(
-        r"charge point CP-1 did not answer Reset within 4\.5 s; it was sent at (\S+Z), so the "
+        r"charge point CP-1 did not answer Reset within \S+ s; it was sent at (\S+Z), so the "
         r"station may have acted on it: check before retrying",
         no_answer.details() or "",
     )

@@ -18,7 +18,7 @@ from edge.operation_errors import (
     NotConnected,
     NotSent,
 )
-from edge.outbound_calls import Answered, OutboundCalls, Verdict
+from edge.outbound_calls import Answered, OutboundCalls, Routed
 from servicekit.clock import FixedClock
 
 SENT_AT = datetime(2026, 12, 7, 16, 0, 0, 123000, tzinfo=UTC)
@@ -75,7 +75,7 @@ async def test_a_call_leaves_only_after_the_previous_one_is_answered() -> None:
     await wire.next_frame(1)
     await _queued(calls, 1)
     assert wire.actions() == ["Reset"]
-    assert calls.answer(CallResult("1", {"status": "Accepted"})) is Verdict.ANSWER
+    assert calls.answer(CallResult("1", {"status": "Accepted"})) is Routed.ANSWER
     assert (await first).message.payload == {"status": "Accepted"}
     assert (await wire.next_frame(2))[2] == "ClearCache"
     calls.answer(CallResult("2", {"status": "Rejected"}))
@@ -143,7 +143,7 @@ async def test_a_caller_that_gives_up_keeps_its_sent_call_outstanding_until_answ
     for _ in range(10):
         await asyncio.sleep(0)
     assert wire.actions() == ["Reset"] and not second.done()
-    assert calls.answer(CallResult("1", {"status": "Accepted"})) is Verdict.ANSWER
+    assert calls.answer(CallResult("1", {"status": "Accepted"})) is Routed.ANSWER
     assert (await wire.next_frame(2))[2] == "ClearCache"
     calls.answer(CallResult("2", {"status": "Accepted"}))
     await second
@@ -173,24 +173,24 @@ async def test_a_late_answer_is_ignored_and_the_next_call_still_gets_its_own() -
         await _start(calls, "1", "Reset", 0.2)
     second = _start(calls, "2", "ClearCache", LONG)
     await wire.next_frame(2)
-    assert calls.answer(CallResult("1", {"status": "Accepted"})) is Verdict.LATE
+    assert calls.answer(CallResult("1", {"status": "Accepted"})) is Routed.LATE
     assert not second.done()
-    assert calls.answer(CallResult("2", {"status": "Rejected"})) is Verdict.ANSWER
+    assert calls.answer(CallResult("2", {"status": "Rejected"})) is Routed.ANSWER
     assert (await second).message.payload == {"status": "Rejected"}
 
 
 @pytest.mark.parametrize(
     ("response", "verdict", "outcome"),
     [
-        (CallResult("x9", {"status": "Accepted"}), Verdict.WRONG, InvalidAnswer),
-        (CallError("x9", "GenericError", "no", {}), Verdict.WRONG, InvalidAnswer),
+        (CallResult("x9", {"status": "Accepted"}), Routed.WRONG, InvalidAnswer),
+        (CallError("x9", "GenericError", "no", {}), Routed.WRONG, InvalidAnswer),
         # OCPP 2.0.1 Part 4 §4.2.3: the station could not read the CALL's message id.
-        (CallError("-1", "RpcFrameworkError", "unreadable", {}), Verdict.ANSWER, None),
+        (CallError("-1", "RpcFrameworkError", "unreadable", {}), Routed.ANSWER, None),
     ],
     ids=["result-unknown-id", "error-unknown-id", "error-id-minus-one"],
 )
 async def test_an_answer_with_an_id_we_never_sent_ends_the_outstanding_call_at_once(
-    response: CallResult | CallError, verdict: Verdict, outcome: type[Exception] | None
+    response: CallResult | CallError, verdict: Routed, outcome: type[Exception] | None
 ) -> None:
     wire = Wire()
     calls = _calls(wire)
@@ -211,8 +211,8 @@ async def test_an_answer_with_an_id_we_never_sent_ends_the_outstanding_call_at_o
 
 def test_an_answer_while_nothing_is_outstanding_is_stray() -> None:
     calls = _calls(Wire())
-    assert calls.answer(CallResult("1", {})) is Verdict.STRAY
-    assert calls.unreadable_answer("1", "payload must be an object") is Verdict.STRAY
+    assert calls.answer(CallResult("1", {})) is Routed.STRAY
+    assert calls.unreadable_answer("1", "payload must be an object") is Routed.STRAY
 
 
 async def test_an_unreadable_answer_to_the_outstanding_call_fails_it_at_once() -> None:
@@ -220,10 +220,10 @@ async def test_an_unreadable_answer_to_the_outstanding_call_fails_it_at_once() -
     calls = _calls(wire)
     pending = _start(calls, "1", "Reset", LONG)
     await wire.next_frame(1)
-    assert calls.unreadable_answer("other", "payload must be an object") is Verdict.STRAY
+    assert calls.unreadable_answer("other", "payload must be an object") is Routed.STRAY
     assert not pending.done()
     verdict = calls.unreadable_answer("1", "in this CALLRESULT, payload must be an object")
-    assert verdict is Verdict.WRONG
+    assert verdict is Routed.WRONG
     with pytest.raises(InvalidAnswer, match="payload must be an object"):
         await pending
 
@@ -254,3 +254,18 @@ async def test_a_close_fails_the_sent_call_and_the_queued_ones_differently() -> 
     with pytest.raises(NotConnected):
         await calls.call("3", "Reset", _frame("3", "Reset"), LONG)
     assert wire.actions() == ["Reset"]
+
+
+async def test_a_send_the_station_does_not_drain_still_ends_at_the_deadline() -> None:
+    # A station that stops reading its socket holds a send up once the buffer is full.
+    held = asyncio.Event()
+
+    async def stuck(frame: str) -> None:
+        held.set()
+        await asyncio.Event().wait()
+
+    calls = OutboundCalls("CP-1", stuck, FixedClock(SENT_AT))
+    pending = _start(calls, "1", "Reset", 0.3)
+    await held.wait()
+    with pytest.raises(NoAnswer, match=r"sent at 2026-12-07T16:00:00\.123Z"):
+        await asyncio.wait_for(pending, 10)
