@@ -4,10 +4,10 @@ An idle connection is most of what an edge holds, and the library's ``__init__``
 every one a routing table of bound methods (about 3 KiB) and an ``asyncio.Queue`` for the
 answers to the CSMS's own CALLs (four deques, about 3 KiB), most of which never get such a
 CALL. :class:`LeanChargePoint` keeps one routing table per class (:attr:`handlers`,
-looked up by action and called with the session) and makes the answer queue when the
-first CALL of the CSMS needs it; :meth:`drop_answer_queue` gives it up after the last.
-``tests/edge/test_session_footprint.py`` holds the class table to what the library
-builds.
+looked up by action and called with the session) and drops the answer queue: sessions
+correlate their own CALLs (:mod:`edge.outbound_calls`), so only the library's ``call()``,
+which they do not use, would make one. ``tests/edge/test_session_footprint.py`` holds the
+class table to what the library builds.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class LeanChargePoint(ChargePoint):  # type: ignore[misc]
 
     # Each ``@on`` method of the class by action, built once per class.
     handlers: ClassVar[Mapping[str, Handler]] = {}
-    # The answer queue while a CALL of the CSMS may need it.
+    # The library's answer queue, made only if its own ``call()`` asks for it.
     _answers: asyncio.Queue[Any] | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -67,12 +67,3 @@ class LeanChargePoint(ChargePoint):  # type: ignore[misc]
     def _response_queue(self, _queue: object) -> None:
         """Drops the queue the library's ``__init__`` builds for each connection."""
         self._answers = None
-
-    def drop_answer_queue(self) -> bool:
-        """Give up the answer queue when nothing waits in it; only when no ``call()`` is
-        running (the library queues an answer only while ``call()`` holds its lock).
-        Whether it was given up (or never made)."""
-        if self._answers is not None and not self._answers.empty():
-            return False
-        self._answers = None
-        return True

@@ -19,11 +19,11 @@ to a CALL of the CSMS that is awaited, goes through its connection's
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar, cast
 
@@ -45,7 +45,14 @@ from edge.errors import Request, Response, invoke
 from edge.journal import Journal
 from edge.lean_charge_point import LeanChargePoint
 from edge.ocpp_version import OcppVersion
-from edge.operation_errors import InvalidAnswer, NoAnswer, NotConnected, StationCallError
+from edge.operation_errors import (
+    ConnectionLost,
+    InvalidAnswer,
+    NotConnected,
+    NotSent,
+    StationCallError,
+)
+from edge.outbound_calls import Answered, OutboundCalls, Routed
 from edge.payload_schema import CompiledSchemas, SchemaSet
 from edge.rate_limit import CLOSE_CODE, REFUSAL_CODE, RateLimit, Verdict
 from edge.services import Services
@@ -61,10 +68,6 @@ Handler = TypeVar("Handler", bound=Callable[..., Any])
 
 # How long a CSMS-initiated call waits for the station's answer, at most.
 RESPONSE_TIMEOUT = 30.0
-
-# After the reading loop ended, how long call() may take to pick up an answer already in
-# its queue (event loop iterations, not the network).
-ANSWER_PICKUP_SECONDS = 1.0
 
 # Statistics file CALLs of actions the version does not define under this name, so a
 # station inventing action names cannot grow the statistics without bound.
@@ -84,17 +87,6 @@ def verbatim(handler: Handler) -> Handler:
     return handler
 
 
-@dataclass
-class _Outstanding:
-    """A CALL of the CSMS: its action, when it left and was answered (monotonic), and
-    whether the answer was a CALLERROR."""
-
-    action: str
-    sent_at: float | None = None
-    answered_at: float | None = None
-    call_error: bool = False
-
-
 class Session(LeanChargePoint):
     """A connected charge point: its identity, version, peer, and its handlers.
 
@@ -105,8 +97,8 @@ class Session(LeanChargePoint):
 
     An idle session is most of what an edge holds, thousands of times over, so it keeps
     little: the handlers are looked up in its class's table, and what only a CALL of the
-    CSMS needs (the library's answer queue, the reading loop's end as an event) is made
-    when such a CALL is sent and dropped when none is left.
+    CSMS needs (its :class:`OutboundCalls`) is made when such a CALL is asked for and
+    dropped when none is left.
     """
 
     known_actions: ClassVar[frozenset[str]] = frozenset()
@@ -155,24 +147,15 @@ class Session(LeanChargePoint):
         # The closing handshake of a station closed for ignoring the rate limit.
         self._closing: asyncio.Task[None] | None = None
         self._ocpp_version = version.name
-        self._outstanding: dict[str, _Outstanding] = {}
         # Follow-ups the handler of the CALL being answered asked for, and the running ones.
         self._follow_ups_due: list[Callable[[], Awaitable[None]]] = []
         self._follow_ups: set[asyncio.Task[None]] = set()
         # Whether the reading loop has ended: every frame received before the close has
         # been routed by then (websockets delivers them before raising ConnectionClosed).
         self._reader_ended = False
-        # What a CALL of the CSMS needs, made by the first and dropped after the last:
-        # the event of the reading loop's end, the queue of the station's answers.
-        self._reader_end: asyncio.Event | None = None
-
-    def _reader_done(self) -> asyncio.Event:
-        """Set once the reading loop has ended."""
-        if self._reader_end is None:
-            self._reader_end = asyncio.Event()
-            if self._reader_ended:
-                self._reader_end.set()
-        return self._reader_end
+        # The CALLs of the CSMS in line or outstanding, made by the first and dropped
+        # when none is left.
+        self._calls: OutboundCalls | None = None
 
     async def start(self) -> None:
         """Answer the station until its socket closes, then cancel the follow-ups still
@@ -181,8 +164,10 @@ class Session(LeanChargePoint):
             await super().start()
         finally:
             self._reader_ended = True
-            if self._reader_end is not None:
-                self._reader_end.set()
+            if self._calls is not None:
+                # Every answer read before the close has been routed: what is still
+                # outstanding now will never be answered on this connection.
+                self._calls.close()
             for task in self._follow_ups:
                 task.cancel()
             owned = [*self._follow_ups, *([self._closing] if self._closing else [])]
@@ -236,6 +221,8 @@ class Session(LeanChargePoint):
         try:
             message = framing.parse(raw_msg, self.version.unanswered_message_types)
         except framing.FrameError as error:
+            if self._unreadable_answer(error):
+                return
             if await self._over_limit(error.unique_id if error.answerable else None, None):
                 return
             if error.answerable:
@@ -260,15 +247,32 @@ class Session(LeanChargePoint):
             with log_context.bind(message_id=message.unique_id, action=message.action):
                 if not await self._over_limit(message.unique_id, message.action):
                     await self._answer(message)
-        elif self._call_lock.locked():
-            # call() holds the lock while it waits; it checks the unique id itself.
-            self._response_queue.put_nowait(message)
-        elif not await self._over_limit(None, None):
-            LOG.warning(
-                "charge_point=%s message_id=%s ignored a response: no call of ours awaits it",
-                self.id,
-                message.unique_id,
-            )
+        else:
+            routed = Routed.STRAY if self._calls is None else self._calls.answer(message)
+            if routed in (Routed.ANSWER, Routed.WRONG):
+                return  # awaited: never refused by the rate limit
+            if not await self._over_limit(None, None):
+                LOG.warning(
+                    "charge_point=%s message_id=%s ignored a response: %s",
+                    self.id,
+                    message.unique_id,
+                    routed.value,
+                )
+
+    def _unreadable_answer(self, error: framing.FrameError) -> bool:
+        """Whether a malformed frame was a response to the outstanding CALL of the CSMS,
+        which then fails at once (logged) instead of waiting for its deadline."""
+        if error.answerable or self._calls is None:
+            return False
+        if self._calls.unreadable_answer(error.unique_id, error.description) is not Routed.WRONG:
+            return False
+        LOG.warning(
+            "charge_point=%s message_id=%s answered a CALL of the CSMS with a malformed frame: %s",
+            self.id,
+            error.unique_id,
+            error.description,
+        )
+        return True
 
     async def _over_limit(self, unique_id: str | None, action: str | None) -> bool:
         """Whether the rate limit stops this frame: a CALL (``unique_id`` set) gets a
@@ -377,103 +381,84 @@ class Session(LeanChargePoint):
         if self.journal is not None:
             self.journal.sent(self.id, self._ocpp_version, message)
 
+    @property
+    def calls_waiting(self) -> int:
+        """How many CALLs of the CSMS wait in line, not yet sent (one may be outstanding)."""
+        return 0 if self._calls is None else self._calls.waiting
+
     async def request(self, payload: Any, budget: float) -> Any:
         """Send one CALL of the CSMS and return the station's result payload (the
         library's ``call_result`` dataclass of that action).
 
-        The library's ``call()`` keeps one CALL outstanding per charge point (OCPP-J 1.6
-        §4.1.1: a sender waits for the answer before its next CALL), so concurrent
-        requests to one station queue here while other stations are served. ``budget``
-        bounds the whole wait, queueing included. The payload must have been checked
-        against the schema; the answer is checked in :meth:`_get_specific_response`.
+        One CALL is outstanding per charge point at a time (OCPP-J 1.6 §4.1.1), so
+        concurrent requests to one station wait in line in :class:`OutboundCalls` while
+        other stations are served. ``budget`` bounds the whole wait, the time in line
+        included. The payload must have been checked against the schema; the answer is
+        checked here.
 
-        Raises :class:`NoAnswer`, :class:`StationCallError`, :class:`InvalidAnswer`, or
-        :class:`NotConnected` when the socket closes first.
+        Raises the errors of :meth:`OutboundCalls.call`, :class:`StationCallError` for a
+        CALLERROR, and :class:`InvalidAnswer` for a result that breaks the schema.
         """
         action = type(payload).__name__
+        if self._reader_ended:
+            raise NotConnected(self.id)
         unique_id = str(self._unique_id_generator())
-        outstanding = _Outstanding(action)
-        self._outstanding[unique_id] = outstanding
+        body = remove_nones(snake_to_camel_case(serialize_as_dict(payload)))
+        frame = Call(unique_id, action, body).to_json()
+        calls = self._calls
+        if calls is None:
+            calls = self._calls = OutboundCalls(self.id, self._send_call, self.clock)
+        sent = True
+        answer: Answered | None = None
         try:
             # Runs in the caller's task (an operator's request): name the station too.
             with log_context.bind(charge_point_id=self.id, message_id=unique_id, action=action):
-                return await self._exchange(payload, unique_id, budget)
-        except TimeoutError:
-            raise NoAnswer(self.id, action, budget) from None
+                try:
+                    answer = await calls.call(unique_id, action, frame, budget)
+                except (NotSent, NotConnected):
+                    sent = False
+                    raise
+                return self._result(unique_id, action, answer.message)
         finally:
-            del self._outstanding[unique_id]
-            if not self._outstanding and self.drop_answer_queue():
-                # No call() left (each runs inside a request): nothing waits for the end.
-                self._reader_end = None
-            if outstanding.sent_at is not None:
-                seconds = None
-                if outstanding.answered_at is not None:
-                    seconds = outstanding.answered_at - outstanding.sent_at
-                self.statistics.call_sent(action, seconds, outstanding.call_error)
+            if self._calls is calls and calls.idle:
+                self._calls = None  # an idle session keeps no call state
+            if sent:
+                self.statistics.call_sent(
+                    action,
+                    None if answer is None else answer.seconds,
+                    answer is not None and isinstance(answer.message, CallError),
+                )
 
-    async def _exchange(self, payload: Any, unique_id: str, budget: float) -> Any:
-        """``call()`` bounded by ``budget`` seconds and by the socket: a station that goes away
-        while the CSMS waits is reported at once, not when the deadline passes."""
-        calling = asyncio.ensure_future(
-            # The edge checks the request before and the answer in
-            # _get_specific_response, naming the field; the library's own check would
-            # only repeat it with a vaguer message.
-            self.call(payload, suppress=False, unique_id=unique_id, skip_schema_validation=True)
-        )
-        # The reading loop's end, not the socket's: a station that answers and closes at
-        # once (a Reset reboots it) has its answer read before the loop ends.
-        closing = asyncio.ensure_future(self._reader_done().wait())
+    async def _send_call(self, frame: str) -> None:
+        """Send a CALL of the CSMS; a socket that closes under it is a lost connection."""
         try:
-            await asyncio.wait(
-                {calling, closing}, timeout=budget, return_when=asyncio.FIRST_COMPLETED
-            )
-            if closing.done() and not calling.done() and not self._response_queue.empty():
-                # The answer is queued; call() takes it within a few loop iterations.
-                await asyncio.wait({calling}, timeout=ANSWER_PICKUP_SECONDS)
-        finally:
-            calling.cancel()
-            closing.cancel()
-            await asyncio.gather(calling, closing, return_exceptions=True)
-        if not calling.cancelled():
-            try:
-                return calling.result()
-            except ConnectionClosed:
-                raise NotConnected(self.id) from None
-        if not closing.cancelled():
-            raise NotConnected(self.id)
-        raise TimeoutError
+            await self._send(frame)
+        except ConnectionClosed:
+            action = json.loads(frame)[2]
+            raise ConnectionLost(self.id, action, None) from None
 
-    async def _get_specific_response(self, unique_id: str, seconds: float) -> Any:
-        """The answer to our CALL ``unique_id``: a CALLERROR becomes
+    def _result(self, unique_id: str, action: str, response: CallResult | CallError) -> Any:
+        """The library's result dataclass of ``action``: a CALLERROR becomes
         :class:`StationCallError` (with its code as the station wrote it, which the
         library would refuse when it is not a 1.6 code), and a CALLRESULT that breaks the
         action's schema :class:`InvalidAnswer`."""
-        outstanding = self._outstanding.get(unique_id)
-        if outstanding is not None and outstanding.sent_at is None:
-            outstanding.sent_at = time.monotonic()
-        response = await super()._get_specific_response(unique_id, seconds)
-        if outstanding is None:
-            return response
-        outstanding.answered_at = time.monotonic()
         if isinstance(response, CallError):
-            outstanding.call_error = True
             raise StationCallError(
                 self.id,
-                outstanding.action,
+                action,
                 response.error_code,
                 response.error_description,
                 response.error_details or {},
             )
-        violation = payload_schema.violation(
-            self.schemas, outstanding.action, response.payload, answer=True
-        )
+        violation = payload_schema.violation(self.schemas, action, response.payload, answer=True)
         if violation is not None:
             LOG.warning(
                 "charge_point=%s message_id=%s action=%s invalid answer: %s",
                 self.id,
                 unique_id,
-                outstanding.action,
+                action,
                 violation,
             )
-            raise InvalidAnswer(self.id, outstanding.action, str(violation))
-        return response
+            raise InvalidAnswer(self.id, action, str(violation))
+        result_class = getattr(self._call_result, action)
+        return result_class(**camel_to_snake_case(response.payload))

@@ -4,6 +4,8 @@ for each status of the edge's error contract (the EdgeService comment in
 
     servicekit.errors.ServiceError                    (INTERNAL)
      ├── StationDidNotAnswer  (DEADLINE_EXCEEDED)     the station did not answer in time
+     │    └── StationWentAway (ABORTED)               it closed its connection after the CALL
+     │                                                was sent, before answering
      ├── StationCannot        (UNIMPLEMENTED)         the station's OCPP version lacks the call
      ├── EdgeFailed                                   the edge answered with an unexpected error
      ├── InvalidArgument
@@ -67,6 +69,21 @@ class StationDidNotAnswer(ServiceError):
     def __init__(self, charge_point_id: str, detail: str) -> None:
         self.charge_point_id = charge_point_id
         super().__init__(f"charge point {charge_point_id} did not answer in time ({detail})")
+
+
+class StationWentAway(StationDidNotAnswer):
+    """The CALL was sent and the station closed its connection before answering (a station
+    that accepts a new password or a hard Reset does): like no answer in time, whether it
+    acted on the CALL is unknown."""
+
+    status = grpc.StatusCode.ABORTED
+
+    def __init__(self, charge_point_id: str, detail: str) -> None:
+        self.charge_point_id = charge_point_id
+        ServiceError.__init__(
+            self,
+            f"charge point {charge_point_id} closed its connection before answering ({detail})",
+        )
 
 
 class StationRefused(FailedPrecondition):
@@ -141,6 +158,8 @@ def station_error(charge_point_id: str, error: grpc.aio.AioRpcError) -> ServiceE
         return StationNotConnected(charge_point_id, detail)
     if code is grpc.StatusCode.DEADLINE_EXCEEDED:
         return StationDidNotAnswer(charge_point_id, detail)
+    if code is grpc.StatusCode.ABORTED:
+        return StationWentAway(charge_point_id, detail)
     if code is grpc.StatusCode.FAILED_PRECONDITION:
         call_code, description = call_error_of(error)
         return StationRefused(charge_point_id, call_code or "unknown", description)

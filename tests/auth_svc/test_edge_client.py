@@ -24,6 +24,7 @@ from servicekit.edge_errors import (
     StationDidNotAnswer,
     StationNotConnected,
     StationRefused,
+    StationWentAway,
 )
 from servicekit.errors import ServiceError
 from servicekit.timestamps import to_timestamp
@@ -31,6 +32,7 @@ from tests.support.fake_edge import (
     CALL_ERROR,
     NO_ANSWER,
     NOT_CONNECTED,
+    WENT_AWAY,
     EdgeWithClient,
     Failure,
     edge_with_client,
@@ -95,6 +97,7 @@ def test_an_answer_this_service_does_not_know_is_a_failure() -> None:
     [
         (NOT_CONNECTED, StationNotConnected, grpc.StatusCode.NOT_FOUND, "is not connected"),
         (NO_ANSWER, StationDidNotAnswer, grpc.StatusCode.DEADLINE_EXCEEDED, "did not answer"),
+        (WENT_AWAY, StationWentAway, grpc.StatusCode.ABORTED, "closed its connection before"),
         (
             CALL_ERROR,
             StationRefused,

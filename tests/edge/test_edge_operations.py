@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 from typing import Any
 
 import grpc
@@ -151,14 +152,39 @@ async def test_an_answer_that_breaks_the_schema_is_internal(edge: RunningEdge) -
     )
 
 
-async def test_a_station_that_goes_away_mid_call_is_not_found(edge: RunningEdge) -> None:
+async def test_a_station_that_closes_after_receiving_a_call_is_aborted_not_unknown(
+    edge: RunningEdge,
+) -> None:
+    # A hard Reset reboots the station: it closes its socket before answering. The caller
+    # learns that the CALL was sent, not that the station was never connected.
     async with edge_stub(edge) as stub:
         async with remote_station(edge, "CP-1") as station:
             pending = asyncio.ensure_future(stub.Reset(RESET, timeout=PATIENCE))
             await station.next_call()
         with pytest.raises(grpc.aio.AioRpcError) as raised:
             await pending
-    assert raised.value.code() == grpc.StatusCode.NOT_FOUND
+    assert raised.value.code() == grpc.StatusCode.ABORTED
+    assert re.fullmatch(
+        r"charge point CP-1 closed its connection after Reset was sent at \S+Z and before "
+        r"answering it; the station may have acted on it \(a Reset reboots it\): check "
+        r"before retrying",
+        raised.value.details() or "",
+    )
+    info = _error_info(raised.value)
+    assert (info.reason, info.metadata["action"], info.metadata["sent"]) == (
+        "OCPP_CONNECTION_CLOSED",
+        "Reset",
+        "true",
+    )
+
+
+def _error_info(error: grpc.aio.AioRpcError) -> error_details_pb2.ErrorInfo:
+    status = rpc_status.from_call(error)  # type: ignore[arg-type]  # an aio error is a Call
+    assert status is not None
+    (detail,) = status.details
+    info = error_details_pb2.ErrorInfo()
+    assert detail.Unpack(info)
+    return info
 
 
 async def test_an_answer_sent_just_before_the_station_closes_is_returned(

@@ -74,7 +74,7 @@ async def test_an_idle_session_keeps_no_route_map_and_no_call_state() -> None:
     session = _session(Answering())
     assert "route_map" not in vars(session)
     assert session._answers is None
-    assert session._reader_end is None
+    assert session._calls is None
     assert set(session.route_map) == set(SessionV16.handlers)  # still there when asked
 
 
@@ -85,7 +85,7 @@ async def test_a_request_makes_the_call_state_and_drops_it_after() -> None:
         answer = await session.request(call.Reset(type="Soft"), budget=5.0)
         assert answer.status == "Accepted"
         assert session._answers is None
-        assert session._reader_end is None
+        assert session._calls is None
         again = await session.request(call.Reset(type="Hard"), budget=5.0)
         assert again.status == "Accepted"
     finally:

@@ -28,6 +28,7 @@ from servicekit.edge_errors import (
     StationNotConnected,
     StationRefused,
     StationRequestInvalid,
+    StationWentAway,
     call_error_of,
     station_error,
 )
@@ -158,6 +159,13 @@ async def test_an_error_info_of_another_reason_is_not_a_call_error(failed: Call)
             StationDidNotAnswer,
             grpc.StatusCode.DEADLINE_EXCEEDED,
             "charge point CP-1 did not answer in time (CP-1 did not answer Reset within 30 s)",
+        ),
+        (
+            aborting(grpc.StatusCode.ABORTED, "CP-1 closed its connection after Reset was sent"),
+            StationWentAway,
+            grpc.StatusCode.ABORTED,
+            "charge point CP-1 closed its connection before answering (CP-1 closed its "
+            "connection after Reset was sent)",
         ),
         (
             REFUSED,

@@ -41,6 +41,7 @@ Answer = str | Failure
 
 NOT_CONNECTED = Failure(grpc.StatusCode.NOT_FOUND, "charge point CP-1 is not connected")
 NO_ANSWER = Failure(grpc.StatusCode.DEADLINE_EXCEEDED, "charge point CP-1 did not answer")
+WENT_AWAY = Failure(grpc.StatusCode.ABORTED, "charge point CP-1 closed its connection")
 CALL_ERROR = Failure(
     grpc.StatusCode.FAILED_PRECONDITION,
     "charge point CP-1 answered with NotSupported",
