@@ -59,10 +59,20 @@ class TransactionNotFound(NotFound):
 
 class AuthServiceUnavailable(Unavailable):
     """auth_svc did not answer (unreachable or past the deadline). Nothing was decided; the
-    caller (the station, through the edge) retries."""
+    caller (the station, through the edge) retries.
+
+    The status carries a reason, so the edge passes this message to the station instead of
+    saying that the transaction service, which is up, is unavailable. ``detail`` is the
+    gRPC code only: the message reaches stations, and auth_svc's address stays in the log.
+    """
+
+    reason = "AUTH_SERVICE_UNAVAILABLE"
 
     def __init__(self, detail: str) -> None:
-        super().__init__(f"auth service unavailable: {detail}; retry later")
+        super().__init__(
+            f"auth service unavailable: {detail}; the identifier could not be authorized, "
+            "retry later"
+        )
 
 
 class TransactionConflict(Unavailable):
