@@ -26,7 +26,7 @@ from transaction_svc.reservation import (
     ReservationRequest,
     ReservationStatus,
 )
-from transaction_svc.transaction_event import RecordedEvent
+from transaction_svc.transaction_event import EventIdentity, RecordedEvent
 
 
 class TransactionRepository(Protocol):
@@ -99,10 +99,14 @@ class MeterReportRepository(Protocol):
 
 class TransactionEventRepository(Protocol):
     async def add(self, event: RecordedEvent) -> None:
-        """Record an event; each (transaction, seqNo) at most once (the store refuses more)."""
+        """Record an event; each (transaction, :class:`EventIdentity`) at most once (the
+        store refuses more)."""
         ...
 
-    async def get(self, transaction_id: int, seq_no: int) -> RecordedEvent | None: ...
+    async def find(self, transaction_id: int, identity: EventIdentity) -> RecordedEvent | None:
+        """The event of the transaction recorded with that identity: the one a repeat
+        repeats."""
+        ...
 
     async def of_transaction(self, transaction_id: int) -> list[RecordedEvent]:
         """Every event of the transaction, by seqNo."""

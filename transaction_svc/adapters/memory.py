@@ -26,7 +26,7 @@ from transaction_svc.reservation import (
     ReservationRequest,
     ReservationStatus,
 )
-from transaction_svc.transaction_event import RecordedEvent
+from transaction_svc.transaction_event import EventIdentity, RecordedEvent
 
 
 @dataclass
@@ -37,8 +37,8 @@ class MemoryStore(unit_of_work.MemoryStore):
     last_id: int = 0
     reservations: dict[int, Reservation] = field(default_factory=dict)
     last_reservation_id: int = 0
-    # OCPP 2.x transaction events by (transaction id, seqNo), as UNIQUE in SQL.
-    events: dict[tuple[int, int], RecordedEvent] = field(default_factory=dict)
+    # OCPP 2.x transaction events by (transaction id, identity), as UNIQUE in SQL.
+    events: dict[tuple[int, EventIdentity], RecordedEvent] = field(default_factory=dict)
     # (charge point id, fingerprint) of the meter reports stored, as UNIQUE in SQL.
     reports: set[tuple[str, str]] = field(default_factory=set)
 
@@ -176,16 +176,20 @@ class MemoryTransactionEventRepository:
         self._store = store
 
     async def add(self, event: RecordedEvent) -> None:
-        key = (event.transaction_id, event.seq_no)
+        key = (event.transaction_id, event.identity)
         if key in self._store.events:
-            raise ValueError(f"UNIQUE (transaction_id, seq_no) violated by {key}")
+            raise ValueError(f"UNIQUE (transaction_id, identity) violated by {key}")
         self._store.events[key] = event
 
-    async def get(self, transaction_id: int, seq_no: int) -> RecordedEvent | None:
-        return self._store.events.get((transaction_id, seq_no))
+    async def find(self, transaction_id: int, identity: EventIdentity) -> RecordedEvent | None:
+        return self._store.events.get((transaction_id, identity))
 
     async def of_transaction(self, transaction_id: int) -> list[RecordedEvent]:
-        return [e for key, e in sorted(self._store.events.items()) if key[0] == transaction_id]
+        # By seqNo, then in the order recorded (dicts keep it; sorted() is stable).
+        return sorted(
+            (e for (tx, _), e in self._store.events.items() if tx == transaction_id),
+            key=lambda e: e.seq_no,
+        )
 
 
 class MemoryReservationRepository:

@@ -140,7 +140,7 @@ transaction_events = Table(
         ForeignKey("transactions.id", name="fk_transaction_events_transaction_id_transactions"),
         nullable=False,
     ),
-    # OCPP 2.x seqNo; each is recorded once per transaction, which makes repeats idempotent.
+    # OCPP 2.x seqNo. Not unique on its own: some stations number every event 0.
     Column("seq_no", Integer, nullable=False),
     Column("event_type", String(16), nullable=False),
     # TriggerReasonEnumType and ChargingStateEnumType as the station sent them.
@@ -153,7 +153,16 @@ transaction_events = Table(
     Column("authorization_status", String(32), nullable=True),
     Column("authorization_expires_at", DateTime(timezone=True), nullable=True),
     Column("parent_id_tag", String(36), nullable=True),
-    UniqueConstraint("transaction_id", "seq_no"),
+    # transaction_event.EventIdentity: each event is recorded once per transaction, which
+    # makes a station's repeats idempotent.
+    UniqueConstraint(
+        "transaction_id",
+        "seq_no",
+        "event_type",
+        "timestamp",
+        "trigger_reason",
+        name="uq_transaction_events_identity",
+    ),
 )
 
 meter_reports = Table(

@@ -3,13 +3,17 @@ with its own transactionId, applied to the same version-neutral transactions as 
 
 The flow of one event:
 
-1. Read: the transaction (charge point, station transactionId) and whether this seqNo is
-   already recorded. A recorded seqNo is a repetition (the station lost the answer, or sent
-   its offline queue again): nothing changes and the stored answer is given.
+1. Read: the transaction (charge point, station transactionId) and whether this event is
+   already recorded (:class:`~transaction_svc.transaction_event.EventIdentity`: seqNo,
+   eventType, timestamp, triggerReason). A recorded event is a repetition (the station
+   lost the answer, or sent its offline queue again): nothing changes and the stored answer
+   is given. Another event with a seqNo already used is a new event, applied.
 2. Ask auth_svc about the idToken, if the event carries one, before anything is written:
    when auth_svc cannot answer, nothing is stored and the station's retry starts afresh.
 3. Write, in one database transaction: create the transaction when the CSMS does not know
-   it (whatever the event type), store the meter values, apply the event, record it.
+   it (whatever the event type), store the meter values, apply the event, record it. An
+   event of a transaction that already ended is recorded and answered, but its meter
+   values are not added to the completed transaction: its energy and readings are final.
 """
 
 from __future__ import annotations
@@ -72,7 +76,7 @@ class TransactionEventUseCases:
                     event.charge_point_id, event.station_transaction_id
                 )
                 if known is not None:
-                    recorded = await uow.transaction_events.get(known.id, event.seq_no)
+                    recorded = await uow.transaction_events.find(known.id, event.identity)
                     if recorded is not None:
                         return self._repeated(known, recorded.authorization())
             purpose = (
@@ -115,7 +119,7 @@ class TransactionEventUseCases:
                     return None
                 transaction, decided = created
             else:
-                recorded = await uow.transaction_events.get(transaction.id, event.seq_no)
+                recorded = await uow.transaction_events.find(transaction.id, event.identity)
                 if recorded is not None:
                     return self._repeated(transaction, recorded.authorization())
                 if decided is not None and event.id_tag:
@@ -124,8 +128,8 @@ class TransactionEventUseCases:
                         await uow.transactions.count_active(event.id_tag),
                         counts_itself=transaction.is_active and transaction.id_tag == event.id_tag,
                     )
-            await uow.meter_samples.add(event.samples(transaction))
             if transaction.is_active:
+                await uow.meter_samples.add(event.samples(transaction))
                 latest = await uow.meter_samples.latest_energy_register(transaction.id)
                 changed = event.applied_to(
                     transaction,
@@ -136,11 +140,15 @@ class TransactionEventUseCases:
                 if await uow.transactions.save(changed):
                     transaction = changed
             else:
-                LOG.info(
-                    "transaction event seq_no=%d of transaction %d after it ended: "
-                    "recorded, transaction unchanged",
+                LOG.warning(
+                    "transaction event %s seq_no=%d of transaction %d charge_point_id=%s "
+                    "after it ended: recorded; the completed transaction is unchanged and "
+                    "the event's %d sampled values are not added to it",
+                    event.event_type.name,
                     event.seq_no,
                     transaction.id,
+                    transaction.charge_point_id,
+                    len(event.samples(transaction)),
                 )
             await uow.transaction_events.add(event.recorded(transaction.id, decided))
             await uow.commit()
