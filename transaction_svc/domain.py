@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Final
+from typing import Any, Final
 
 from transaction_svc.errors import InvalidTransactionRequest
 
@@ -285,27 +285,44 @@ class MeterReport:
             self.evse_id,
             self.connector_id,
             self.transaction_id,
+            meter_values_content(self.meter_values),
+        ]
+        return digest(content)
+
+
+def meter_values_content(meter_values: Iterable[MeterValue]) -> list[Any]:
+    """Meter values as plain JSON values, every field in a fixed order: what a digest of
+    them covers, and how an orphan report stores them."""
+    return [
+        [
+            meter_value.timestamp.astimezone(UTC).isoformat(),
             [
-                [
-                    meter_value.timestamp.astimezone(UTC).isoformat(),
-                    [
-                        [
-                            s.value,
-                            s.measurand,
-                            s.unit,
-                            s.context,
-                            s.phase,
-                            s.location,
-                            s.signed_data,
-                        ]
-                        for s in meter_value.sampled_values
-                    ],
-                ]
-                for meter_value in self.meter_values
+                [s.value, s.measurand, s.unit, s.context, s.phase, s.location, s.signed_data]
+                for s in meter_value.sampled_values
             ],
         ]
-        text = json.dumps(content, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(text.encode()).hexdigest()
+        for meter_value in meter_values
+    ]
+
+
+def meter_values_from_content(content: Iterable[Any]) -> tuple[MeterValue, ...]:
+    """The inverse of :func:`meter_values_content`."""
+    return tuple(
+        MeterValue(
+            datetime.fromisoformat(timestamp),
+            tuple(
+                SampledValue(value, measurand, unit, context, phase, location, signed_data)
+                for value, measurand, unit, context, phase, location, signed_data in samples
+            ),
+        )
+        for timestamp, samples in content
+    )
+
+
+def digest(content: Any) -> str:
+    """SHA-256 (hex) of JSON ``content`` in its one compact form."""
+    text = json.dumps(content, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ which fixes its gRPC status::
      │    ├── InvalidTransactionRequest               a request field is missing or out of range
      │    └── InvalidReservationRequest               a reservation field is missing or wrong
      ├── NotFound
-     │    ├── TransactionNotFound                     no such transaction (of that charge point)
+     │    ├── TransactionNotFound                     no such transaction
+     │    ├── OrphanReportNotFound                    no such orphan report
      │    └── ReservationNotFound                     no such reservation
      ├── FailedPrecondition
      │    ├── ReservationNotCancellable               it is not ACTIVE (any more)
@@ -96,6 +97,14 @@ class AuthServiceFailed(ServiceError):
 
 class InvalidReservationRequest(InvalidArgument):
     """A ReserveNow request is wrong; the message names the field."""
+
+
+class OrphanReportNotFound(NotFound):
+    def __init__(self, orphan_id: int) -> None:
+        self.orphan_id = orphan_id
+        super().__init__(
+            f"orphan report {orphan_id} is not known; list orphan reports to find the id you meant"
+        )
 
 
 class ReservationNotFound(NotFound):

@@ -20,6 +20,7 @@ from transaction_svc.domain import (
     TransactionStart,
     TransactionStatus,
 )
+from transaction_svc.orphan import OrphanContent, OrphanQuery, OrphanReport
 from transaction_svc.reservation import (
     Reservation,
     ReservationQuery,
@@ -113,6 +114,20 @@ class TransactionEventRepository(Protocol):
         ...
 
 
+class OrphanReportRepository(Protocol):
+    async def add(self, content: OrphanContent, now: datetime) -> tuple[OrphanReport, bool]:
+        """Keep ``content``; the report as stored, and whether it is new. A report of the
+        same charge point with the same :meth:`OrphanContent.fingerprint` is the station's
+        repetition: the one stored first is returned, and nothing is written."""
+        ...
+
+    async def get(self, orphan_id: int) -> OrphanReport | None: ...
+
+    async def search(self, query: OrphanQuery) -> list[OrphanReport]:
+        """Up to ``query.limit`` reports matching ``query``, id descending."""
+        ...
+
+
 class ReservationRepository(Protocol):
     async def add(self, request: ReservationRequest, now: datetime) -> Reservation:
         """Store a new PENDING reservation; the store allocates its id (never reused: it is
@@ -158,6 +173,9 @@ class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
 
     @property
     def reservations(self) -> ReservationRepository: ...
+
+    @property
+    def orphan_reports(self) -> OrphanReportRepository: ...
 
 
 class Authorizer(Protocol):

@@ -19,6 +19,7 @@ from transaction_svc.domain import (
     TransactionStatus,
 )
 from transaction_svc.errors import AuthServiceUnavailable
+from transaction_svc.orphan import OrphanCause, OrphanKind
 from transaction_svc.reservation import ReservationStatus
 from transaction_svc.use_cases import TransactionEventUseCases, TransactionUseCases
 
@@ -143,9 +144,17 @@ async def test_an_event_after_ended_is_recorded_without_reopening(world: World) 
     assert again.transaction.status is TransactionStatus.COMPLETED
     assert again.transaction.stopped_at == at(1)
     assert sorted(identity.seq_no for _, identity in world.store.events) == [0, 1, 2, 3]
-    # Its meter data too is as the Ended event left it.
+    # Its meter data too is as the Ended event left it; the late values are kept apart.
     assert await world.transactions.get(ended.transaction.id) == completed
     assert [v.timestamp for v in completed.meter_values] == [at(0), at(60)]
+    late_values = [o.content for o in world.store.orphans.values()]
+    assert [(c.kind, c.cause, c.transaction_id) for c in late_values] == [
+        (OrphanKind.TRANSACTION_EVENT, OrphanCause.TRANSACTION_COMPLETED, ended.transaction.id)
+    ] * 2
+    assert [c.meter_values for c in late_values] == [
+        (register(70, 9000),),
+        (register(80, 9500),),
+    ]
 
 
 async def test_a_station_that_numbers_every_event_0_ends_its_transaction(world: World) -> None:

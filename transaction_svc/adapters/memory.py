@@ -20,6 +20,7 @@ from transaction_svc.domain import (
     TransactionStart,
     TransactionStatus,
 )
+from transaction_svc.orphan import OrphanContent, OrphanQuery, OrphanReport
 from transaction_svc.reservation import (
     Reservation,
     ReservationQuery,
@@ -41,6 +42,8 @@ class MemoryStore(unit_of_work.MemoryStore):
     events: dict[tuple[int, EventIdentity], RecordedEvent] = field(default_factory=dict)
     # (charge point id, fingerprint) of the meter reports stored, as UNIQUE in SQL.
     reports: set[tuple[str, str]] = field(default_factory=set)
+    orphans: dict[int, OrphanReport] = field(default_factory=dict)
+    last_orphan_id: int = 0
 
 
 class MemoryTransactionRepository:
@@ -192,6 +195,34 @@ class MemoryTransactionEventRepository:
         )
 
 
+class MemoryOrphanReportRepository:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def add(self, content: OrphanContent, now: datetime) -> tuple[OrphanReport, bool]:
+        fingerprint = content.fingerprint()
+        for stored in self._store.orphans.values():
+            same_station = stored.content.charge_point_id == content.charge_point_id
+            if same_station and stored.content.fingerprint() == fingerprint:
+                return stored, False
+        self._store.last_orphan_id += 1
+        orphan = OrphanReport(self._store.last_orphan_id, content, now)
+        self._store.orphans[orphan.id] = orphan
+        return orphan, True
+
+    async def get(self, orphan_id: int) -> OrphanReport | None:
+        return self._store.orphans.get(orphan_id)
+
+    async def search(self, query: OrphanQuery) -> list[OrphanReport]:
+        found = [
+            o
+            for o in sorted(self._store.orphans.values(), key=lambda o: -o.id)
+            if query.before_id is None or o.id < query.before_id
+            if query.charge_point_id is None or o.content.charge_point_id == query.charge_point_id
+        ]
+        return found[: query.limit]
+
+
 class MemoryReservationRepository:
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -269,3 +300,7 @@ class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def reservations(self) -> MemoryReservationRepository:
         return MemoryReservationRepository(self.working)
+
+    @property
+    def orphan_reports(self) -> MemoryOrphanReportRepository:
+        return MemoryOrphanReportRepository(self.working)

@@ -30,6 +30,7 @@ from transaction_svc.domain import (
     group_meter_values,
 )
 from transaction_svc.errors import TransactionConflict
+from transaction_svc.orphan import OrphanContent
 from transaction_svc.ports import Authorizer, UnitOfWork
 from transaction_svc.reservation import ReservationStatus
 from transaction_svc.transaction_event import (
@@ -140,16 +141,7 @@ class TransactionEventUseCases:
                 if await uow.transactions.save(changed):
                     transaction = changed
             else:
-                LOG.warning(
-                    "transaction event %s seq_no=%d of transaction %d charge_point_id=%s "
-                    "after it ended: recorded; the completed transaction is unchanged and "
-                    "the event's %d sampled values are not added to it",
-                    event.event_type.name,
-                    event.seq_no,
-                    transaction.id,
-                    transaction.charge_point_id,
-                    len(event.samples(transaction)),
-                )
+                await self._keep_late(uow, event, transaction)
             await uow.transaction_events.add(event.recorded(transaction.id, decided))
             await uow.commit()
         if event.event_type is TransactionEventType.ENDED:
@@ -161,6 +153,27 @@ class TransactionEventUseCases:
                 transaction.energy_wh,
             )
         return EventOutcome(transaction, decided)
+
+    async def _keep_late(
+        self, uow: UnitOfWork, event: TransactionEvent, transaction: Transaction
+    ) -> None:
+        """An event of a transaction that already ended is recorded and answered, but the
+        completed transaction and its meter values stay final; the event's meter values
+        are kept as an orphan report (:mod:`transaction_svc.orphan`)."""
+        kept = ""
+        if event.meter_values:
+            content = OrphanContent.of_late_event(event, transaction)
+            orphan, _ = await uow.orphan_reports.add(content, self._clock.now())
+            kept = f", its meter values kept as orphan report {orphan.id}"
+        LOG.warning(
+            "transaction event %s seq_no=%d of transaction %d charge_point_id=%s after it "
+            "ended: recorded, the transaction left as it was%s",
+            event.event_type.name,
+            event.seq_no,
+            transaction.id,
+            transaction.charge_point_id,
+            kept,
+        )
 
     async def _create(
         self, uow: UnitOfWork, event: TransactionEvent, authorization: Authorization | None
