@@ -10,6 +10,7 @@ which fixes its gRPC status::
      │    ├── OrphanReportNotFound                    no such orphan report
      │    └── ReservationNotFound                     no such reservation
      ├── FailedPrecondition
+     │    ├── OrphanReportReconciled                  it was reconciled before
      │    ├── ReservationNotCancellable               it is not ACTIVE (any more)
      │    └── CancellationRefused                     the station answered Rejected
      ├── Unavailable
@@ -104,6 +105,16 @@ class OrphanReportNotFound(NotFound):
         self.orphan_id = orphan_id
         super().__init__(
             f"orphan report {orphan_id} is not known; list orphan reports to find the id you meant"
+        )
+
+
+class OrphanReportReconciled(FailedPrecondition):
+    """An orphan report is reconciled once; the first reconciliation stays."""
+
+    def __init__(self, orphan_id: int) -> None:
+        self.orphan_id = orphan_id
+        super().__init__(
+            f"orphan report {orphan_id} is already reconciled; its reconciliation stays as given"
         )
 
 

@@ -250,13 +250,17 @@ def page_to_proto(page: TransactionPage) -> transaction_pb2.ListTransactionsResp
 def orphan_query_from_proto(request: transaction_pb2.ListOrphanReportsRequest) -> OrphanQuery:
     limit, before_id = _page(request.page_size, request.page_token)
     return OrphanQuery(
-        limit=limit, before_id=before_id, charge_point_id=request.charge_point_id or None
+        limit=limit,
+        before_id=before_id,
+        charge_point_id=request.charge_point_id or None,
+        unreconciled=request.unreconciled,
     )
 
 
 def orphan_to_proto(orphan: OrphanReport) -> transaction_pb2.OrphanReport:
     content = orphan.content
     reason = content.stop_reason
+    reconciliation = orphan.reconciliation
     return transaction_pb2.OrphanReport(
         id=orphan.id,
         charge_point_id=content.charge_point_id,
@@ -274,6 +278,11 @@ def orphan_to_proto(orphan: OrphanReport) -> transaction_pb2.OrphanReport:
         id_tag=content.id_tag or "",
         meter_values=[meter_value_to_proto(value) for value in content.meter_values],
         received_at=to_timestamp(orphan.received_at),
+        reconciled_at=None if reconciliation is None else to_timestamp(reconciliation.at),
+        reconciliation_note="" if reconciliation is None else reconciliation.note,
+        reconciled_transaction_id=(
+            0 if reconciliation is None else reconciliation.transaction_id or 0
+        ),
     )
 
 

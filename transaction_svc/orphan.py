@@ -28,6 +28,7 @@ from transaction_svc.domain import (
     digest,
     meter_values_content,
 )
+from transaction_svc.errors import InvalidTransactionRequest
 from transaction_svc.transaction_event import TransactionEvent
 
 
@@ -135,13 +136,41 @@ class OrphanContent:
         )
 
 
+# A note says what the operator found or did; bounded, as every stored text an API takes.
+MAX_NOTE_LENGTH = 1000
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """An operator's word that an orphan report is dealt with."""
+
+    at: datetime
+    note: str
+    # The CSMS transaction the data was matched to, if any.
+    transaction_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if not 0 < len(self.note) <= MAX_NOTE_LENGTH:
+            raise InvalidTransactionRequest(
+                f"note must have 1 to {MAX_NOTE_LENGTH} characters, got {len(self.note)}: "
+                "say what was found or done"
+            )
+        if self.transaction_id is not None and self.transaction_id <= 0:
+            raise InvalidTransactionRequest(
+                f"transaction_id must be a positive transaction id, or 0 for none; "
+                f"got {self.transaction_id}"
+            )
+
+
 @dataclass(frozen=True)
 class OrphanReport:
-    """An orphan report as stored: its id (allocated by the store) and when it came."""
+    """An orphan report as stored: its id (allocated by the store), when it came, and its
+    reconciliation once an operator gave one."""
 
     id: int
     content: OrphanContent
     received_at: datetime
+    reconciliation: Reconciliation | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +180,7 @@ class OrphanQuery:
     limit: int
     before_id: int | None = None
     charge_point_id: str | None = None
+    unreconciled: bool = False
 
 
 @dataclass(frozen=True)

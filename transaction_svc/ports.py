@@ -20,7 +20,7 @@ from transaction_svc.domain import (
     TransactionStart,
     TransactionStatus,
 )
-from transaction_svc.orphan import OrphanContent, OrphanQuery, OrphanReport
+from transaction_svc.orphan import OrphanContent, OrphanQuery, OrphanReport, Reconciliation
 from transaction_svc.reservation import (
     Reservation,
     ReservationQuery,
@@ -122,6 +122,11 @@ class OrphanReportRepository(Protocol):
         ...
 
     async def get(self, orphan_id: int) -> OrphanReport | None: ...
+
+    async def reconcile(self, orphan_id: int, reconciliation: Reconciliation) -> bool:
+        """Record ``reconciliation`` of a report not reconciled yet. False, and nothing
+        written, when it is reconciled already (or does not exist)."""
+        ...
 
     async def search(self, query: OrphanQuery) -> list[OrphanReport]:
         """Up to ``query.limit`` reports matching ``query``, id descending."""

@@ -69,7 +69,7 @@ async def start(settings: Settings, *, port: int | None = None) -> RunningServic
         lambda: SqlUnitOfWork(engine), clock, EdgeStations(edge_channel, settings.grpc_timeout)
     )
     events = TransactionEventUseCases(lambda: SqlUnitOfWork(engine), clock, authorizer)
-    orphans = OrphanReportUseCases(lambda: SqlUnitOfWork(engine))
+    orphans = OrphanReportUseCases(lambda: SqlUnitOfWork(engine), clock)
     servicer = TransactionServicer(use_cases, reservations, engine, events, orphans)
     try:
         server = await start_server(

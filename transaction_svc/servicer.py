@@ -104,6 +104,14 @@ class TransactionServicer(transaction_pb2_grpc.TransactionServiceServicer):
     ) -> transaction_pb2.OrphanReport:
         return messages.orphan_to_proto(await self._orphans.get(request.id))
 
+    async def ReconcileOrphanReport(
+        self, request: transaction_pb2.ReconcileOrphanReportRequest, context: Context
+    ) -> transaction_pb2.OrphanReport:
+        reconciled = await self._orphans.reconcile(
+            request.id, request.note, request.transaction_id or None
+        )
+        return messages.orphan_to_proto(reconciled)
+
     async def CountActiveTransactions(
         self, request: transaction_pb2.CountActiveTransactionsRequest, context: Context
     ) -> transaction_pb2.CountActiveTransactionsResponse:

@@ -1,6 +1,7 @@
 """Orphan reports through the whole system (issue 12, defect 4): a station connected through
 Envoy stops a transaction the CSMS never gave out and gets StopTransaction.conf; the data is
-then read through the API gateway (REST JSON, transcoded by Envoy) and through csms_client.
+then read and reconciled through the API gateway (REST JSON, transcoded by Envoy) and read
+through csms_client.
 """
 
 from __future__ import annotations
@@ -63,8 +64,29 @@ async def test_an_unknown_stop_is_answered_and_readable_by_an_operator(system: S
         assert orphan["stoppedAt"] == "2026-05-01T09:00:00Z"
         (value,) = orphan["meterValues"]
         assert value["sampledValues"][0]["value"] == 4321
+        assert "reconciledAt" not in orphan
         fetched = await client.get(f"/api/v1/orphan-reports/{orphan['id']}")
         assert fetched.status_code == 200 and fetched.json() == orphan
+        # The operator reconciles it, once; every refusal is JSON.
+        reconciled = await client.post(
+            f"/api/v1/orphan-reports/{orphan['id']}/reconcile",
+            json={"note": "station replaced; energy billed by hand"},
+        )
+        assert reconciled.status_code == 200, reconciled.text
+        assert reconciled.json()["reconciliationNote"] == "station replaced; energy billed by hand"
+        assert "reconciledAt" in reconciled.json()
+        again = await client.post(
+            f"/api/v1/orphan-reports/{orphan['id']}/reconcile", json={"note": "twice"}
+        )
+        assert again.status_code == 400
+        assert "already reconciled" in again.json()["message"]
+        empty = await client.post(f"/api/v1/orphan-reports/{orphan['id']}/reconcile", json={})
+        assert empty.status_code == 400
+        assert "note must have 1 to 1000 characters" in empty.json()["message"]
+        open_ones = await client.get(
+            "/api/v1/orphan-reports", params={"chargePointId": STATION, "unreconciled": "true"}
+        )
+        assert open_ones.json().get("orphanReports", []) == []
         missing = await client.get("/api/v1/orphan-reports/999999")
         assert missing.status_code == 404
         assert missing.headers["content-type"].startswith("application/json")
@@ -82,6 +104,7 @@ async def test_an_unknown_stop_is_answered_and_readable_by_an_operator(system: S
         assert [o.id for o in page.orphan_reports] == [orphan["id"]]
         got = await csms.orphan_reports.get(orphan["id"])
         assert got.kind == transaction_pb2.OrphanReport.STOP_TRANSACTION
+        assert got.reconciliation_note == "station replaced; energy billed by hand"
         with pytest.raises(CsmsError) as unknown:
             await csms.orphan_reports.get(999999)
         assert "orphan report 999999" in str(unknown.value)

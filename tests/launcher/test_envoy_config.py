@@ -126,6 +126,7 @@ def test_rest_methods_come_from_the_annotations() -> None:
         "/csms.transaction.v1.TransactionService/ListTransactions",
         "/csms.transaction.v1.TransactionService/ListOrphanReports",
         "/csms.transaction.v1.TransactionService/GetOrphanReport",
+        "/csms.transaction.v1.TransactionService/ReconcileOrphanReport",
         "/csms.transaction.v1.TransactionService/ReserveNow",
         "/csms.transaction.v1.TransactionService/CancelReservation",
         "/csms.transaction.v1.TransactionService/GetReservation",

@@ -309,6 +309,46 @@ async def test_stops_and_meter_values_of_no_transaction_of_theirs_are_orphan_rep
         transaction_pb2.ListOrphanReportsRequest(charge_point_id="CP-2")
     )
     assert [o.id for o in of_cp2.orphan_reports] == [stop.id]
+    # An operator reconciles one, once; the data stays as it came.
+    reconciled = await harness.stub.ReconcileOrphanReport(
+        transaction_pb2.ReconcileOrphanReportRequest(
+            id=stop.id, note="station B swapped with A; refunded", transaction_id=started.id
+        )
+    )
+    assert reconciled.HasField("reconciled_at")
+    assert (reconciled.reconciliation_note, reconciled.reconciled_transaction_id) == (
+        "station B swapped with A; refunded",
+        started.id,
+    )
+    assert reconciled.meter_values == stop.meter_values
+    assert (
+        await harness.stub.GetOrphanReport(transaction_pb2.GetOrphanReportRequest(id=stop.id))
+        == reconciled
+    )
+    open_ones = await harness.stub.ListOrphanReports(
+        transaction_pb2.ListOrphanReportsRequest(unreconciled=True)
+    )
+    assert [o.id for o in open_ones.orphan_reports] == [meter.id]
+    reconcile = transaction_pb2.ReconcileOrphanReportRequest
+    for request, code, message in (
+        (reconcile(id=stop.id, note="again"), grpc.StatusCode.FAILED_PRECONDITION, "already"),
+        (reconcile(id=meter.id), grpc.StatusCode.INVALID_ARGUMENT, "note must have 1 to 1000"),
+        (
+            reconcile(id=meter.id, note="x" * 1001),
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "note must have 1 to 1000 characters, got 1001",
+        ),
+        (
+            reconcile(id=meter.id, note="n", transaction_id=4242),
+            grpc.StatusCode.NOT_FOUND,
+            "transaction 4242 is not known",
+        ),
+        (reconcile(id=999, note="n"), grpc.StatusCode.NOT_FOUND, "orphan report 999"),
+    ):
+        await expect_error(harness.stub.ReconcileOrphanReport(request), code, message)
+    assert not (
+        await harness.stub.GetOrphanReport(transaction_pb2.GetOrphanReportRequest(id=meter.id))
+    ).HasField("reconciled_at")
     await expect_error(
         harness.stub.GetOrphanReport(transaction_pb2.GetOrphanReportRequest(id=999)),
         grpc.StatusCode.NOT_FOUND,

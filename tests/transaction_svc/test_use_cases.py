@@ -30,10 +30,11 @@ from transaction_svc.domain import (
 from transaction_svc.errors import (
     AuthServiceUnavailable,
     InvalidTransactionRequest,
+    OrphanReportReconciled,
     TransactionNotFound,
 )
-from transaction_svc.orphan import OrphanCause, OrphanKind
-from transaction_svc.use_cases import TransactionUseCases
+from transaction_svc.orphan import OrphanCause, OrphanKind, OrphanQuery, Reconciliation
+from transaction_svc.use_cases import OrphanReportUseCases, TransactionUseCases
 
 ACCEPTED = Authorization(AuthorizationStatus.ACCEPTED, at(1000), "GROUP-1")
 
@@ -395,3 +396,20 @@ async def test_a_stop_that_loses_a_race_answers_the_winner(world: World) -> None
     outcome = await racing.stop(a_stop(started.id, meter_values=(register(60, 5000),)))
     assert outcome.transaction == rival
     assert world.store.samples == []
+
+
+async def test_an_orphan_report_is_reconciled_once(world: World) -> None:
+    orphans = OrphanReportUseCases(lambda: MemoryUnitOfWork(world.store), FixedClock(at(95)))
+    started = (await world.use_cases.start(a_start())).transaction
+    outcome = await world.use_cases.stop(a_stop(99, meter_values=(register(60, 5000),)))
+    assert outcome.orphan is not None
+    reconciled = await orphans.reconcile(outcome.orphan.id, "meant transaction 1", started.id)
+    assert reconciled.reconciliation == Reconciliation(at(95), "meant transaction 1", started.id)
+    assert reconciled.content == outcome.orphan.content
+    with pytest.raises(OrphanReportReconciled):
+        await orphans.reconcile(outcome.orphan.id, "again", None)
+    assert (await orphans.get(outcome.orphan.id)) == reconciled
+    page = await orphans.list(OrphanQuery(limit=10, unreconciled=True))
+    assert page.orphan_reports == ()
+    # The transaction it was matched to is not changed by it.
+    assert world.store.transactions[started.id] == started

@@ -20,7 +20,7 @@ from transaction_svc.domain import (
     TransactionStart,
     TransactionStatus,
 )
-from transaction_svc.orphan import OrphanContent, OrphanQuery, OrphanReport
+from transaction_svc.orphan import OrphanContent, OrphanQuery, OrphanReport, Reconciliation
 from transaction_svc.reservation import (
     Reservation,
     ReservationQuery,
@@ -213,12 +213,20 @@ class MemoryOrphanReportRepository:
     async def get(self, orphan_id: int) -> OrphanReport | None:
         return self._store.orphans.get(orphan_id)
 
+    async def reconcile(self, orphan_id: int, reconciliation: Reconciliation) -> bool:
+        stored = self._store.orphans.get(orphan_id)
+        if stored is None or stored.reconciliation is not None:
+            return False
+        self._store.orphans[orphan_id] = replace(stored, reconciliation=reconciliation)
+        return True
+
     async def search(self, query: OrphanQuery) -> list[OrphanReport]:
         found = [
             o
             for o in sorted(self._store.orphans.values(), key=lambda o: -o.id)
             if query.before_id is None or o.id < query.before_id
             if query.charge_point_id is None or o.content.charge_point_id == query.charge_point_id
+            if not query.unreconciled or o.reconciliation is None
         ]
         return found[: query.limit]
 

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from servicekit.database import DIALECT_INSERTS
@@ -19,6 +19,7 @@ from transaction_svc.orphan import (
     OrphanKind,
     OrphanQuery,
     OrphanReport,
+    Reconciliation,
 )
 
 # INSERT ... ON CONFLICT DO NOTHING: a repetition (same charge point and fingerprint) writes
@@ -53,6 +54,15 @@ def _orphan(row: Row[Any]) -> OrphanReport:
             meter_values=meter_values_from_content(json.loads(row.meter_values)),
         ),
         received_at=as_utc(row.received_at),
+        reconciliation=(
+            None
+            if row.reconciled_at is None
+            else Reconciliation(
+                as_utc(row.reconciled_at),
+                row.reconciliation_note,
+                row.reconciled_transaction_id,
+            )
+        ),
     )
 
 
@@ -94,10 +104,25 @@ class SqlOrphanReportRepository:
         ).one_or_none()
         return None if row is None else _orphan(row)
 
+    async def reconcile(self, orphan_id: int, reconciliation: Reconciliation) -> bool:
+        # A compare-and-set: of two operators reconciling at once, one wins.
+        result = await self._connection.execute(
+            update(orphan_reports)
+            .where(orphan_reports.c.id == orphan_id, orphan_reports.c.reconciled_at.is_(None))
+            .values(
+                reconciled_at=as_utc(reconciliation.at),
+                reconciliation_note=reconciliation.note,
+                reconciled_transaction_id=reconciliation.transaction_id,
+            )
+        )
+        return result.rowcount == 1
+
     async def search(self, query: OrphanQuery) -> list[OrphanReport]:
         statement = select(orphan_reports).order_by(orphan_reports.c.id.desc()).limit(query.limit)
         if query.before_id is not None:
             statement = statement.where(orphan_reports.c.id < query.before_id)
         if query.charge_point_id is not None:
             statement = statement.where(orphan_reports.c.charge_point_id == query.charge_point_id)
+        if query.unreconciled:
+            statement = statement.where(orphan_reports.c.reconciled_at.is_(None))
         return [_orphan(row) for row in await self._connection.execute(statement)]

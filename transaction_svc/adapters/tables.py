@@ -208,6 +208,10 @@ orphan_reports = Table(
     # orphan.OrphanContent.fingerprint: a station's repetition is kept once.
     Column("fingerprint", String(64), nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
+    # orphan.Reconciliation; NULL until an operator reconciled it.
+    Column("reconciled_at", DateTime(timezone=True), nullable=True),
+    Column("reconciliation_note", Text, nullable=True),
+    Column("reconciled_transaction_id", Integer, nullable=True),
     UniqueConstraint("charge_point_id", "fingerprint"),
     # ListOrphanReports of one charge point, newest first.
     Index("ix_orphan_reports_charge_point_id_id", "charge_point_id", "id"),

@@ -38,6 +38,9 @@ def upgrade() -> None:
         sa.Column("meter_values", sa.Text(), nullable=False),
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("reconciled_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("reconciliation_note", sa.Text(), nullable=True),
+        sa.Column("reconciled_transaction_id", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_orphan_reports"),
         sa.UniqueConstraint(
             "charge_point_id", "fingerprint", name="uq_orphan_reports_charge_point_id_fingerprint"
