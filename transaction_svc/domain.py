@@ -232,10 +232,9 @@ class TransactionStop:
 
     def __post_init__(self) -> None:
         _require(bool(self.charge_point_id), "charge_point_id must not be empty")
-        _require(
-            self.transaction_id > 0,
-            f"transaction_id must be a transaction id the CSMS gave out, got {self.transaction_id}",
-        )
+        # Any transactionId is taken, 0 and negative ones too (stations send them for a
+        # start that got no id): one the CSMS never gave out makes the stop an orphan
+        # report, never a refusal (OCPP 1.6 §4.10; transaction_svc.orphan).
         _require(
             self.meter_stop_wh >= 0, f"meter_stop_wh must not be negative, got {self.meter_stop_wh}"
         )
@@ -257,10 +256,8 @@ class MeterReport:
         _require(
             self.connector_id >= 0, f"connector_id must not be negative, got {self.connector_id}"
         )
-        _require(
-            self.transaction_id is None or self.transaction_id > 0,
-            f"transaction_id must be positive, or 0 for none; got {self.transaction_id}",
-        )
+        # None: no transaction (0 on the wire). A negative id names none the CSMS gave out:
+        # the report becomes an orphan report, as for any unknown id.
 
     def samples(self) -> tuple[MeterSample, ...]:
         return meter_samples(

@@ -91,6 +91,13 @@ async def test_a_stop_or_meter_values_for_no_transaction_of_the_station_are_answ
     assert all(answer.accepted for answer in answers), answers
     assert [answer.payload for answer in answers] == [{}] * 3
 
+    # A transactionId no CSMS gives out (stations send -1 or 0 for a start that got none).
+    for message_id, impossible in (("a-minus-one", -1), ("a-zero", 0)):
+        answer = await _call(
+            a, stack.edge, message_id, "StopTransaction", stop_16(impossible, 3100, 95)
+        )
+        assert answer.accepted and answer.payload == {}, answer
+
     db = await stored(stack.database_url)
     assert db.transactions == before
     assert db.samples_of(transaction_id) == []
@@ -101,8 +108,10 @@ async def test_a_stop_or_meter_values_for_no_transaction_of_the_station_are_answ
         ("ORPHAN-B", "STOP_TRANSACTION", "TRANSACTION_OF_ANOTHER_CHARGE_POINT", transaction_id),
         ("ORPHAN-B", "METER_VALUES", "TRANSACTION_OF_ANOTHER_CHARGE_POINT", transaction_id),
         ("ORPHAN-A", "STOP_TRANSACTION", "TRANSACTION_UNKNOWN", UNKNOWN_ID),
+        ("ORPHAN-A", "STOP_TRANSACTION", "TRANSACTION_UNKNOWN", -1),
+        ("ORPHAN-A", "STOP_TRANSACTION", "TRANSACTION_UNKNOWN", 0),
     ]
-    assert [row.meter_stop_wh for row in db.orphan_reports] == [9000, None, 3000]
+    assert [row.meter_stop_wh for row in db.orphan_reports] == [9000, None, 3000, 3100, 3100]
     assert db.orphan_reports[0].id_tag == TAG_B
 
     # A's own stop still applies, and B's stop left nothing in it.
