@@ -15,7 +15,7 @@ import pytest
 
 from edge.server import RunningEdge
 from servicekit.settings import Settings
-from tests.faults.messages import event_201, start_16
+from tests.faults.messages import event_201, start_16, stop_16
 from tests.faults.stack import (
     auth_service,
     edges,
@@ -64,6 +64,9 @@ def _blames_auth(answer: Answer) -> None:
     [
         ("ocpp1.6", "StartTransaction", start_16(TAG, 1000, 0)),
         ("ocpp1.6", "Authorize", {"idTag": TAG}),
+        # A stop is kept before its idTag is asked about (here as an orphan report: no
+        # transaction of that id), so the retry only fetches the idTagInfo.
+        ("ocpp1.6", "StopTransaction", {**stop_16(4242, 2000, 60), "idTag": TAG}),
         (
             "ocpp2.0.1",
             "TransactionEvent",
@@ -81,11 +84,15 @@ async def test_an_identifier_message_blames_the_auth_service(
         await station.connect(auth_down.edge.ws_port)
     try:
         _blames_auth(await station.call("first", action, payload))
-        # Nothing was stored: the station's retry is decided afresh once auth_svc is back.
-        assert (await stored(auth_down.database_url)).transactions == []
+        # No transaction was stored: the station's retry is decided afresh once auth_svc
+        # is back.
+        db = await stored(auth_down.database_url)
+        assert db.transactions == []
+        assert len(db.orphan_reports) == (1 if action == "StopTransaction" else 0)
         async with auth_service(auth_down.settings, []):
             # The callers' channels reconnect after their backoff: retried as a station does.
             answer = await asyncio.wait_for(station.deliver(action, payload), RECOVERY_BOUND)
         assert answer.accepted, answer
+        assert len((await stored(auth_down.database_url)).orphan_reports) == len(db.orphan_reports)
     finally:
         await station.disconnect()
