@@ -11,7 +11,7 @@ from csms.chargepoint.v1 import chargepoint_pb2_grpc
 from csms.edge.v1 import edge_pb2_grpc
 from csms.transaction.v1 import transaction_pb2_grpc
 from csms_client.edge import Edge
-from csms_client.records import ChargePoints, IdTags, Transactions
+from csms_client.records import ChargePoints, IdTags, OrphanReports, Transactions
 
 DEFAULT_TIMEOUT = 10.0
 
@@ -39,9 +39,9 @@ class CsmsClient:
         self.charge_points = ChargePoints(
             chargepoint_pb2_grpc.ChargePointServiceStub(chargepoint_channel), timeout
         )
-        self.transactions = Transactions(
-            transaction_pb2_grpc.TransactionServiceStub(transaction_channel), timeout
-        )
+        transaction_stub = transaction_pb2_grpc.TransactionServiceStub(transaction_channel)
+        self.transactions = Transactions(transaction_stub, timeout)
+        self.orphan_reports = OrphanReports(transaction_stub, timeout)
         self.id_tags = IdTags(auth_pb2_grpc.AuthServiceStub(auth_channel), timeout)
 
     async def close(self) -> None:

@@ -77,6 +77,45 @@ class Transactions:
         return await invoke(self.stub.ListTransactions, request, self._timeout)
 
 
+class OrphanReports:
+    """transaction_svc: what stations sent for transactions the CSMS could not apply it to
+    (a stop or meter values naming an unknown transaction, or another station's), kept for
+    an operator to reconcile."""
+
+    def __init__(self, stub: TransactionServiceAsyncStub, timeout: float) -> None:
+        self.stub, self._timeout = stub, timeout
+
+    async def get(self, orphan_report_id: int) -> transaction_pb2.OrphanReport:
+        request = transaction_pb2.GetOrphanReportRequest(id=orphan_report_id)
+        return await invoke(self.stub.GetOrphanReport, request, self._timeout)
+
+    async def list(
+        self,
+        page_size: int = 0,
+        page_token: str = "",
+        charge_point_id: str = "",
+        unreconciled: bool = False,
+    ) -> transaction_pb2.ListOrphanReportsResponse:
+        """One page, newest first; ``next_page_token`` of the answer asks for the next."""
+        request = transaction_pb2.ListOrphanReportsRequest(
+            page_size=page_size,
+            page_token=page_token,
+            charge_point_id=charge_point_id,
+            unreconciled=unreconciled,
+        )
+        return await invoke(self.stub.ListOrphanReports, request, self._timeout)
+
+    async def reconcile(
+        self, orphan_report_id: int, note: str, transaction_id: int = 0
+    ) -> transaction_pb2.OrphanReport:
+        """Mark it reconciled (once) with a note and, optionally, the transaction it was
+        matched to."""
+        request = transaction_pb2.ReconcileOrphanReportRequest(
+            id=orphan_report_id, note=note, transaction_id=transaction_id
+        )
+        return await invoke(self.stub.ReconcileOrphanReport, request, self._timeout)
+
+
 class IdTags:
     """auth_svc: identifiers (OCPP 1.6 idTag, 2.x idToken) and their status."""
 

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Final
+from typing import Any, Final
 
 from transaction_svc.errors import InvalidTransactionRequest
 
@@ -232,10 +232,9 @@ class TransactionStop:
 
     def __post_init__(self) -> None:
         _require(bool(self.charge_point_id), "charge_point_id must not be empty")
-        _require(
-            self.transaction_id > 0,
-            f"transaction_id must be a transaction id the CSMS gave out, got {self.transaction_id}",
-        )
+        # Any transactionId is taken, 0 and negative ones too (stations send them for a
+        # start that got no id): one the CSMS never gave out makes the stop an orphan
+        # report, never a refusal (OCPP 1.6 §4.10; transaction_svc.orphan).
         _require(
             self.meter_stop_wh >= 0, f"meter_stop_wh must not be negative, got {self.meter_stop_wh}"
         )
@@ -257,10 +256,8 @@ class MeterReport:
         _require(
             self.connector_id >= 0, f"connector_id must not be negative, got {self.connector_id}"
         )
-        _require(
-            self.transaction_id is None or self.transaction_id > 0,
-            f"transaction_id must be positive, or 0 for none; got {self.transaction_id}",
-        )
+        # None: no transaction (0 on the wire). A negative id names none the CSMS gave out:
+        # the report becomes an orphan report, as for any unknown id.
 
     def samples(self) -> tuple[MeterSample, ...]:
         return meter_samples(
@@ -285,27 +282,44 @@ class MeterReport:
             self.evse_id,
             self.connector_id,
             self.transaction_id,
+            meter_values_content(self.meter_values),
+        ]
+        return digest(content)
+
+
+def meter_values_content(meter_values: Iterable[MeterValue]) -> list[Any]:
+    """Meter values as plain JSON values, every field in a fixed order: what a digest of
+    them covers, and how an orphan report stores them."""
+    return [
+        [
+            meter_value.timestamp.astimezone(UTC).isoformat(),
             [
-                [
-                    meter_value.timestamp.astimezone(UTC).isoformat(),
-                    [
-                        [
-                            s.value,
-                            s.measurand,
-                            s.unit,
-                            s.context,
-                            s.phase,
-                            s.location,
-                            s.signed_data,
-                        ]
-                        for s in meter_value.sampled_values
-                    ],
-                ]
-                for meter_value in self.meter_values
+                [s.value, s.measurand, s.unit, s.context, s.phase, s.location, s.signed_data]
+                for s in meter_value.sampled_values
             ],
         ]
-        text = json.dumps(content, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(text.encode()).hexdigest()
+        for meter_value in meter_values
+    ]
+
+
+def meter_values_from_content(content: Iterable[Any]) -> tuple[MeterValue, ...]:
+    """The inverse of :func:`meter_values_content`."""
+    return tuple(
+        MeterValue(
+            datetime.fromisoformat(timestamp),
+            tuple(
+                SampledValue(value, measurand, unit, context, phase, location, signed_data)
+                for value, measurand, unit, context, phase, location, signed_data in samples
+            ),
+        )
+        for timestamp, samples in content
+    )
+
+
+def digest(content: Any) -> str:
+    """SHA-256 (hex) of JSON ``content`` in its one compact form."""
+    text = json.dumps(content, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)

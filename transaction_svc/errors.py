@@ -6,9 +6,11 @@ which fixes its gRPC status::
      │    ├── InvalidTransactionRequest               a request field is missing or out of range
      │    └── InvalidReservationRequest               a reservation field is missing or wrong
      ├── NotFound
-     │    ├── TransactionNotFound                     no such transaction (of that charge point)
+     │    ├── TransactionNotFound                     no such transaction
+     │    ├── OrphanReportNotFound                    no such orphan report
      │    └── ReservationNotFound                     no such reservation
      ├── FailedPrecondition
+     │    ├── OrphanReportReconciled                  it was reconciled before
      │    ├── ReservationNotCancellable               it is not ACTIVE (any more)
      │    └── CancellationRefused                     the station answered Rejected
      ├── Unavailable
@@ -59,10 +61,20 @@ class TransactionNotFound(NotFound):
 
 class AuthServiceUnavailable(Unavailable):
     """auth_svc did not answer (unreachable or past the deadline). Nothing was decided; the
-    caller (the station, through the edge) retries."""
+    caller (the station, through the edge) retries.
+
+    The status carries a reason, so the edge passes this message to the station instead of
+    saying that the transaction service, which is up, is unavailable. ``detail`` is the
+    gRPC code only: the message reaches stations, and auth_svc's address stays in the log.
+    """
+
+    reason = "AUTH_SERVICE_UNAVAILABLE"
 
     def __init__(self, detail: str) -> None:
-        super().__init__(f"auth service unavailable: {detail}; retry later")
+        super().__init__(
+            f"auth service unavailable: {detail}; the identifier could not be authorized, "
+            "retry later"
+        )
 
 
 class TransactionConflict(Unavailable):
@@ -86,6 +98,24 @@ class AuthServiceFailed(ServiceError):
 
 class InvalidReservationRequest(InvalidArgument):
     """A ReserveNow request is wrong; the message names the field."""
+
+
+class OrphanReportNotFound(NotFound):
+    def __init__(self, orphan_id: int) -> None:
+        self.orphan_id = orphan_id
+        super().__init__(
+            f"orphan report {orphan_id} is not known; list orphan reports to find the id you meant"
+        )
+
+
+class OrphanReportReconciled(FailedPrecondition):
+    """An orphan report is reconciled once; the first reconciliation stays."""
+
+    def __init__(self, orphan_id: int) -> None:
+        self.orphan_id = orphan_id
+        super().__init__(
+            f"orphan report {orphan_id} is already reconciled; its reconciliation stays as given"
+        )
 
 
 class ReservationNotFound(NotFound):

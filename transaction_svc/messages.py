@@ -31,6 +31,7 @@ from transaction_svc.domain import (
     TransactionStop,
 )
 from transaction_svc.errors import InvalidTransactionRequest
+from transaction_svc.orphan import OrphanPage, OrphanQuery, OrphanReport
 from transaction_svc.reservation import (
     Reservation,
     ReservationPage,
@@ -43,6 +44,7 @@ from transaction_svc.transaction_event import TransactionEvent, TransactionEvent
 Pb = transaction_pb2.Transaction
 EventPb = transaction_pb2.RecordTransactionEventRequest
 ReservationPb = transaction_pb2.Reservation
+OrphanPb = transaction_pb2.OrphanReport
 
 
 def _required_time(stamp: Timestamp, field: str) -> datetime:
@@ -239,6 +241,54 @@ def transaction_to_proto(transaction: Transaction) -> transaction_pb2.Transactio
 def page_to_proto(page: TransactionPage) -> transaction_pb2.ListTransactionsResponse:
     return transaction_pb2.ListTransactionsResponse(
         transactions=[transaction_to_proto(t) for t in page.transactions],
+        next_page_token=next_page_token(
+            None if page.next_before_id is None else str(page.next_before_id)
+        ),
+    )
+
+
+def orphan_query_from_proto(request: transaction_pb2.ListOrphanReportsRequest) -> OrphanQuery:
+    limit, before_id = _page(request.page_size, request.page_token)
+    return OrphanQuery(
+        limit=limit,
+        before_id=before_id,
+        charge_point_id=request.charge_point_id or None,
+        unreconciled=request.unreconciled,
+    )
+
+
+def orphan_to_proto(orphan: OrphanReport) -> transaction_pb2.OrphanReport:
+    content = orphan.content
+    reason = content.stop_reason
+    reconciliation = orphan.reconciliation
+    return transaction_pb2.OrphanReport(
+        id=orphan.id,
+        charge_point_id=content.charge_point_id,
+        kind=OrphanPb.Kind.Value(content.kind.name),
+        cause=OrphanPb.Cause.Value(content.cause.name),
+        transaction_id=content.transaction_id or 0,
+        station_transaction_id=content.station_transaction_id or "",
+        evse_id=content.evse_id,
+        connector_id=content.connector_id,
+        meter_stop_wh=content.meter_stop_wh or 0.0,
+        stopped_at=to_timestamp(content.stopped_at),
+        stop_reason=(
+            Pb.STOP_REASON_UNSPECIFIED if reason is None else Pb.StopReason.Value(reason.name)
+        ),
+        id_tag=content.id_tag or "",
+        meter_values=[meter_value_to_proto(value) for value in content.meter_values],
+        received_at=to_timestamp(orphan.received_at),
+        reconciled_at=None if reconciliation is None else to_timestamp(reconciliation.at),
+        reconciliation_note="" if reconciliation is None else reconciliation.note,
+        reconciled_transaction_id=(
+            0 if reconciliation is None else reconciliation.transaction_id or 0
+        ),
+    )
+
+
+def orphan_page_to_proto(page: OrphanPage) -> transaction_pb2.ListOrphanReportsResponse:
+    return transaction_pb2.ListOrphanReportsResponse(
+        orphan_reports=[orphan_to_proto(o) for o in page.orphan_reports],
         next_page_token=next_page_token(
             None if page.next_before_id is None else str(page.next_before_id)
         ),

@@ -20,13 +20,14 @@ from transaction_svc.domain import (
     TransactionStart,
     TransactionStatus,
 )
+from transaction_svc.orphan import OrphanContent, OrphanQuery, OrphanReport, Reconciliation
 from transaction_svc.reservation import (
     Reservation,
     ReservationQuery,
     ReservationRequest,
     ReservationStatus,
 )
-from transaction_svc.transaction_event import RecordedEvent
+from transaction_svc.transaction_event import EventIdentity, RecordedEvent
 
 
 class TransactionRepository(Protocol):
@@ -99,13 +100,36 @@ class MeterReportRepository(Protocol):
 
 class TransactionEventRepository(Protocol):
     async def add(self, event: RecordedEvent) -> None:
-        """Record an event; each (transaction, seqNo) at most once (the store refuses more)."""
+        """Record an event; each (transaction, :class:`EventIdentity`) at most once (the
+        store refuses more)."""
         ...
 
-    async def get(self, transaction_id: int, seq_no: int) -> RecordedEvent | None: ...
+    async def find(self, transaction_id: int, identity: EventIdentity) -> RecordedEvent | None:
+        """The event of the transaction recorded with that identity: the one a repeat
+        repeats."""
+        ...
 
     async def of_transaction(self, transaction_id: int) -> list[RecordedEvent]:
         """Every event of the transaction, by seqNo."""
+        ...
+
+
+class OrphanReportRepository(Protocol):
+    async def add(self, content: OrphanContent, now: datetime) -> tuple[OrphanReport, bool]:
+        """Keep ``content``; the report as stored, and whether it is new. A report of the
+        same charge point with the same :meth:`OrphanContent.fingerprint` is the station's
+        repetition: the one stored first is returned, and nothing is written."""
+        ...
+
+    async def get(self, orphan_id: int) -> OrphanReport | None: ...
+
+    async def reconcile(self, orphan_id: int, reconciliation: Reconciliation) -> bool:
+        """Record ``reconciliation`` of a report not reconciled yet. False, and nothing
+        written, when it is reconciled already (or does not exist)."""
+        ...
+
+    async def search(self, query: OrphanQuery) -> list[OrphanReport]:
+        """Up to ``query.limit`` reports matching ``query``, id descending."""
         ...
 
 
@@ -154,6 +178,9 @@ class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
 
     @property
     def reservations(self) -> ReservationRepository: ...
+
+    @property
+    def orphan_reports(self) -> OrphanReportRepository: ...
 
 
 class Authorizer(Protocol):

@@ -20,6 +20,7 @@ from transaction_svc.adapters.edge_client import EdgeStations
 from transaction_svc.adapters.sql import SqlUnitOfWork
 from transaction_svc.servicer import TransactionServicer
 from transaction_svc.use_cases import (
+    OrphanReportUseCases,
     ReservationUseCases,
     TransactionEventUseCases,
     TransactionUseCases,
@@ -68,7 +69,8 @@ async def start(settings: Settings, *, port: int | None = None) -> RunningServic
         lambda: SqlUnitOfWork(engine), clock, EdgeStations(edge_channel, settings.grpc_timeout)
     )
     events = TransactionEventUseCases(lambda: SqlUnitOfWork(engine), clock, authorizer)
-    servicer = TransactionServicer(use_cases, reservations, engine, events)
+    orphans = OrphanReportUseCases(lambda: SqlUnitOfWork(engine), clock)
+    servicer = TransactionServicer(use_cases, reservations, engine, events, orphans)
     try:
         server = await start_server(
             [

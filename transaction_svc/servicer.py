@@ -14,6 +14,7 @@ from csms.transaction.v1 import transaction_pb2, transaction_pb2_grpc
 from servicekit.health import database_report
 from transaction_svc import messages
 from transaction_svc.use_cases import (
+    OrphanReportUseCases,
     ReservationUseCases,
     TransactionEventUseCases,
     TransactionUseCases,
@@ -29,8 +30,10 @@ class TransactionServicer(transaction_pb2_grpc.TransactionServiceServicer):
         reservations: ReservationUseCases,
         engine: AsyncEngine,
         events: TransactionEventUseCases,
+        orphans: OrphanReportUseCases,
     ) -> None:
         self._use_cases = use_cases
+        self._orphans = orphans
         self._events = events
         self._reservations = reservations
         self._engine = engine
@@ -53,9 +56,11 @@ class TransactionServicer(transaction_pb2_grpc.TransactionServiceServicer):
         self, request: transaction_pb2.StopTransactionRequest, context: Context
     ) -> transaction_pb2.StopTransactionResponse:
         outcome = await self._use_cases.stop(messages.stop_from_proto(request))
-        response = transaction_pb2.StopTransactionResponse(
-            transaction=messages.transaction_to_proto(outcome.transaction)
-        )
+        response = transaction_pb2.StopTransactionResponse()
+        if outcome.transaction is not None:
+            response.transaction.CopyFrom(messages.transaction_to_proto(outcome.transaction))
+        if outcome.orphan is not None:
+            response.orphan_report_id = outcome.orphan.id
         if outcome.authorization is not None:
             response.id_token_info.CopyFrom(messages.id_token_info_to_proto(outcome.authorization))
         return response
@@ -87,6 +92,25 @@ class TransactionServicer(transaction_pb2_grpc.TransactionServiceServicer):
     ) -> transaction_pb2.ListTransactionsResponse:
         page = await self._use_cases.list(messages.query_from_proto(request))
         return messages.page_to_proto(page)
+
+    async def ListOrphanReports(
+        self, request: transaction_pb2.ListOrphanReportsRequest, context: Context
+    ) -> transaction_pb2.ListOrphanReportsResponse:
+        page = await self._orphans.list(messages.orphan_query_from_proto(request))
+        return messages.orphan_page_to_proto(page)
+
+    async def GetOrphanReport(
+        self, request: transaction_pb2.GetOrphanReportRequest, context: Context
+    ) -> transaction_pb2.OrphanReport:
+        return messages.orphan_to_proto(await self._orphans.get(request.id))
+
+    async def ReconcileOrphanReport(
+        self, request: transaction_pb2.ReconcileOrphanReportRequest, context: Context
+    ) -> transaction_pb2.OrphanReport:
+        reconciled = await self._orphans.reconcile(
+            request.id, request.note, request.transaction_id or None
+        )
+        return messages.orphan_to_proto(reconciled)
 
     async def CountActiveTransactions(
         self, request: transaction_pb2.CountActiveTransactionsRequest, context: Context

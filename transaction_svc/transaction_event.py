@@ -3,7 +3,8 @@ of :mod:`transaction_svc.domain`. Pure: no I/O, no storage, no protobuf.
 
 A 2.x station names its transaction with its own string ``transactionId`` and reports it as
 a sequence of events (Started, Updated..., Ended), each numbered by ``seqNo`` (2.0.1 E01.FR.04:
-the seqNo grows by one per message of the station). The CSMS still allocates its own integer
+the seqNo grows by one per message of the station; not every station does, see
+:class:`EventIdentity`). The CSMS still allocates its own integer
 id, as it does for 1.6, so every transaction is listed, counted and read the same way.
 """
 
@@ -96,9 +97,29 @@ def meter_stop_wh(
 
 
 @dataclass(frozen=True)
+class EventIdentity:
+    """What makes two TransactionEvents of one transaction the same event: the fields every
+    TransactionEventRequest must carry about the event itself (OCPP 2.0.1 part 2 §1.57:
+    eventType, timestamp, triggerReason, seqNo).
+
+    A station that lost an answer sends the same request again (2.0.1 E13), and all four
+    are equal; that repeat changes nothing and gets the first answer. The seqNo alone does
+    not tell: E01.FR.04 wants it to grow by one per message, yet stations in the field
+    number every event 0, and an Ended event sharing its seqNo with the Started one is the
+    end of the transaction, not a repeat of its start. Meter values and the idToken are not
+    part of it: a repeat carries the same, and what they are does not make a second event.
+    """
+
+    seq_no: int
+    event_type: TransactionEventType
+    timestamp: datetime
+    trigger_reason: str
+
+
+@dataclass(frozen=True)
 class RecordedEvent:
-    """A TransactionEvent as stored, once per (transaction, seqNo), with the decision its
-    idToken got, so that a repeated event is answered the same."""
+    """A TransactionEvent as stored, once per (transaction, :class:`EventIdentity`), with
+    the decision its idToken got, so that a repeated event is answered the same."""
 
     transaction_id: int
     seq_no: int
@@ -112,6 +133,10 @@ class RecordedEvent:
     # The rest of the idTokenInfo the event was answered with.
     authorization_expires_at: datetime | None = None
     parent_id_tag: str | None = None
+
+    @property
+    def identity(self) -> EventIdentity:
+        return EventIdentity(self.seq_no, self.event_type, self.timestamp, self.trigger_reason)
 
     def authorization(self) -> Authorization | None:
         """The idTokenInfo to answer a repetition with: the one the event got."""
@@ -164,6 +189,10 @@ class TransactionEvent:
             self.id_tag is None or 0 < len(self.id_tag) <= MAX_ID_TAG_LENGTH,
             f"id_tag must have 1 to {MAX_ID_TAG_LENGTH} characters",
         )
+
+    @property
+    def identity(self) -> EventIdentity:
+        return EventIdentity(self.seq_no, self.event_type, self.timestamp, self.trigger_reason)
 
     def start(self) -> TransactionStart:
         """The transaction this event begins. Usually a Started event; an Updated or Ended

@@ -4,6 +4,7 @@ document (through the API gateway) and ``csms_client`` (straight to the gRPC por
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,8 @@ from types import ModuleType
 
 import grpc
 import pytest
+from websockets.asyncio.client import connect
+from websockets.typing import Subprotocol
 
 from csms.chargepoint.v1 import chargepoint_pb2
 from csms_client import CsmsClient, CsmsError
@@ -59,6 +62,34 @@ def test_generated_rest_client(rest_sdk: ModuleType, system: System) -> None:
         assert missing.status_code == 404
         assert isinstance(missing.parsed, models.Error)
         assert missing.parsed.code == grpc.StatusCode.NOT_FOUND.value[0]
+
+
+async def test_generated_rest_client_reads_orphan_reports(
+    rest_sdk: ModuleType, system: System
+) -> None:
+    """A stop of a transaction the CSMS never gave out is answered and kept (issue 12,
+    defect 4); the generated client reads it back typed."""
+    stop = {"transactionId": 4040, "meterStop": 77, "timestamp": "2026-05-01T09:00:00Z"}
+    url = f"{system.ocpp_url}/SDK-ORPHAN-1"
+    async with connect(url, subprotocols=[Subprotocol("ocpp1.6")]) as ws:
+        await ws.send(json.dumps([2, "stop", "StopTransaction", stop]))
+        assert json.loads(await ws.recv()) == [3, "stop", {}]
+    service = importlib.import_module(f"{PACKAGE}.api.transaction_service")
+    models = importlib.import_module(f"{PACKAGE}.models")
+    listing = importlib.import_module(f"{service.__name__}.list_orphan_reports")
+    get = importlib.import_module(f"{service.__name__}.get_orphan_report")
+    base_url = f"http://127.0.0.1:{system.port('CSMS_API_GATEWAY_PORT')}"
+    with rest_sdk.Client(base_url=base_url) as client:
+        page = listing.sync(client=client, charge_point_id="SDK-ORPHAN-1")
+        (orphan,) = page.orphan_reports
+        assert isinstance(orphan, models.OrphanReport)
+        assert (orphan.transaction_id, orphan.meter_stop_wh) == (4040, 77)
+        assert orphan.kind == models.OrphanReportKind.STOP_TRANSACTION
+        assert orphan.cause == models.OrphanReportCause.TRANSACTION_UNKNOWN
+        fetched = get.sync(id=orphan.id, client=client)
+        assert isinstance(fetched, models.OrphanReport) and fetched.id == orphan.id
+        missing = get.sync_detailed(id=987654, client=client)
+        assert missing.status_code == 404
 
 
 async def test_grpc_client(system: System) -> None:

@@ -237,6 +237,7 @@ class Stored:
     meter_values: list[Row[Any]]
     transaction_events: list[Row[Any]]
     meter_reports: list[Row[Any]]
+    orphan_reports: list[Row[Any]]
 
     def samples_of(self, transaction_id: int) -> list[Row[Any]]:
         return [row for row in self.meter_values if row.transaction_id == transaction_id]
@@ -258,6 +259,7 @@ async def stored(url: str) -> Stored:
                 meter_values=await rows(tables.meter_values),
                 transaction_events=await rows(tables.transaction_events),
                 meter_reports=await rows(tables.meter_reports),
+                orphan_reports=await rows(tables.orphan_reports),
             )
     finally:
         await engine.dispose()

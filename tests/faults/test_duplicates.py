@@ -158,3 +158,53 @@ async def test_ocpp201_meter_values_repeated_on_another_replica_are_stored_once(
         await replicas.send(station, edge, message_id, "MeterValues", meter)
     db = await stored(replicas.database_url)
     assert [(row.transaction_id, row.value) for row in db.meter_values] == [(None, 42.0)]
+
+
+async def test_ocpp201_events_that_share_a_seq_no_are_not_taken_for_repeats(
+    replicas: Replicas,
+) -> None:
+    """A station that numbers every event 0 (issue 12, defect 5): its Ended event ends the
+    transaction and frees its id token; each event repeated is still stored once; an event
+    after the Ended one leaves the completed transaction's meter data as it was."""
+    a, b = replicas.a, replicas.b
+    station = Station("DUP-201-ZERO", "ocpp2.0.1")
+    events = [
+        event_201("Started", "ZERO-TX-1", 0, seconds=0, wh=1000, id_tag=TAG_201),
+        event_201("Updated", "ZERO-TX-1", 0, seconds=60, wh=1600),
+        event_201("Ended", "ZERO-TX-1", 0, seconds=120, wh=2200, id_tag=TAG_201),
+    ]
+    answers = []
+    for index, event in enumerate(events):
+        first = await replicas.send(station, a, f"zero-{index}", "TransactionEvent", event)
+        again = await replicas.send(station, b, f"zero-{index}-again", "TransactionEvent", event)
+        assert again.payload == first.payload, index
+        answers.append(first.payload)
+    assert answers[0]["idTokenInfo"]["status"] == "Accepted"
+    assert answers[2]["idTokenInfo"]["status"] == "Accepted"
+
+    before = await stored(replicas.database_url)
+    (transaction,) = before.transactions
+    assert transaction.status == "COMPLETED"
+    assert (transaction.meter_start_wh, transaction.meter_stop_wh) == (1000, 2200)
+    assert transaction.energy_wh == 1200
+    assert [e.event_type for e in before.events_of(transaction.id)] == [
+        "STARTED",
+        "UPDATED",
+        "ENDED",
+    ]
+    assert len(before.samples_of(transaction.id)) == 3
+
+    # Late: an Updated after the Ended one is answered, and changes nothing of the
+    # completed transaction.
+    late = event_201("Updated", "ZERO-TX-1", 0, seconds=180, wh=9000)
+    await replicas.send(station, a, "zero-late", "TransactionEvent", late)
+    after = await stored(replicas.database_url)
+    (unchanged,) = after.transactions
+    assert unchanged._mapping == transaction._mapping
+    assert after.samples_of(transaction.id) == before.samples_of(transaction.id)
+
+    # The id token is no longer in a transaction: the next one starts Accepted, not
+    # ConcurrentTx.
+    next_start = event_201("Started", "ZERO-TX-2", 0, seconds=240, wh=2200, id_tag=TAG_201)
+    started = await replicas.send(station, b, "zero-next", "TransactionEvent", next_start)
+    assert started.payload["idTokenInfo"]["status"] == "Accepted"

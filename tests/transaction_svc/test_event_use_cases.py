@@ -19,6 +19,7 @@ from transaction_svc.domain import (
     TransactionStatus,
 )
 from transaction_svc.errors import AuthServiceUnavailable
+from transaction_svc.orphan import OrphanCause, OrphanKind
 from transaction_svc.reservation import ReservationStatus
 from transaction_svc.use_cases import TransactionEventUseCases, TransactionUseCases
 
@@ -117,7 +118,8 @@ async def test_an_update_of_an_unknown_transaction_creates_it(world: World) -> N
     assert (transaction.started_at, transaction.meter_start_wh) == (at(4), 1500.0)
     assert (transaction.id_tag, transaction.authorization_status) == ("", None)
     assert outcome.authorization is None
-    assert world.store.events[(transaction.id, 4)].offline
+    (recorded,) = world.store.events.values()
+    assert (recorded.transaction_id, recorded.seq_no, recorded.offline) == (transaction.id, 4, True)
 
 
 async def test_an_ended_event_of_an_unknown_transaction_creates_and_ends_it(world: World) -> None:
@@ -134,13 +136,75 @@ async def test_an_ended_event_of_an_unknown_transaction_creates_and_ends_it(worl
 async def test_an_event_after_ended_is_recorded_without_reopening(world: World) -> None:
     await world.events.record(an_event(meter_values=(register(0, 1000),)))
     ended = await world.events.record(an_event("ENDED", 1, meter_values=(register(60, 3000),)))
+    completed = await world.transactions.get(ended.transaction.id)
     late = await world.events.record(an_event("UPDATED", 2, meter_values=(register(70, 9000),)))
     assert late.transaction == ended.transaction
     assert late.transaction.energy_wh == 2000.0
-    again = await world.events.record(an_event("ENDED", 3))
+    again = await world.events.record(an_event("ENDED", 3, meter_values=(register(80, 9500),)))
     assert again.transaction.status is TransactionStatus.COMPLETED
     assert again.transaction.stopped_at == at(1)
-    assert sorted(seq for _, seq in world.store.events) == [0, 1, 2, 3]
+    assert sorted(identity.seq_no for _, identity in world.store.events) == [0, 1, 2, 3]
+    # Its meter data too is as the Ended event left it; the late values are kept apart.
+    assert await world.transactions.get(ended.transaction.id) == completed
+    assert [v.timestamp for v in completed.meter_values] == [at(0), at(60)]
+    late_values = [o.content for o in world.store.orphans.values()]
+    assert [(c.kind, c.cause, c.transaction_id) for c in late_values] == [
+        (OrphanKind.TRANSACTION_EVENT, OrphanCause.TRANSACTION_COMPLETED, ended.transaction.id)
+    ] * 2
+    assert [c.meter_values for c in late_values] == [
+        (register(70, 9000),),
+        (register(80, 9500),),
+    ]
+
+
+async def test_a_station_that_numbers_every_event_0_ends_its_transaction(world: World) -> None:
+    """seqNo alone does not make a repeat (EventIdentity): Started, Updated and Ended all
+    numbered 0 are three events, and the Ended one ends the transaction."""
+    started = await world.events.record(an_event(id_tag="TAG-1", meter_values=(register(0, 1000),)))
+    updated = await world.events.record(
+        an_event("UPDATED", 0, timestamp=at(30), meter_values=(register(30, 2000),))
+    )
+    assert updated.transaction.energy_wh == 1000.0
+    ended = await world.events.record(
+        an_event("ENDED", 0, timestamp=at(60), id_tag="TAG-1", meter_values=(register(60, 4000),))
+    )
+    assert ended.transaction.id == started.transaction.id
+    assert ended.transaction.status is TransactionStatus.COMPLETED
+    assert (ended.transaction.meter_stop_wh, ended.transaction.energy_wh) == (4000.0, 3000.0)
+    assert len(world.store.events) == 3
+    # Its identifier is free again: the next transaction's start is Accepted.
+    assert await world.transactions.count_active("TAG-1") == 0
+    # A repeat of the Ended event (same seqNo, type, time, trigger) is still a repeat.
+    again = await world.events.record(
+        an_event("ENDED", 0, timestamp=at(60), id_tag="TAG-1", meter_values=(register(60, 4000),))
+    )
+    assert again == ended
+    assert len(world.store.events) == 3
+    assert len((await world.transactions.get(started.transaction.id)).meter_values) == 3
+
+
+async def test_the_same_seq_no_and_type_at_another_moment_is_another_event(
+    world: World,
+) -> None:
+    await world.events.record(an_event(meter_values=(register(0, 1000),)))
+    first = await world.events.record(
+        an_event("UPDATED", 1, timestamp=at(30), meter_values=(register(30, 2000),))
+    )
+    second = await world.events.record(
+        an_event("UPDATED", 1, timestamp=at(40), meter_values=(register(40, 2500),))
+    )
+    assert (first.transaction.energy_wh, second.transaction.energy_wh) == (1000.0, 1500.0)
+    other_trigger = await world.events.record(
+        an_event(
+            "UPDATED",
+            1,
+            timestamp=at(40),
+            trigger_reason="ChargingStateChanged",
+            meter_values=(register(40, 2600),),
+        )
+    )
+    assert other_trigger.transaction.energy_wh == 1600.0
+    assert len(world.store.events) == 4
 
 
 async def test_out_of_order_updates_keep_the_latest_reading(world: World) -> None:

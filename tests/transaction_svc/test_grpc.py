@@ -244,17 +244,125 @@ async def test_stop_without_reason_or_id_tag(harness: Harness) -> None:
     assert list(stored.meter_values) == []
 
 
+async def test_stops_and_meter_values_of_no_transaction_of_theirs_are_orphan_reports(
+    harness: Harness,
+) -> None:
+    started = (await harness.stub.StartTransaction(start_request())).transaction
+    foreign = transaction_pb2.StopTransactionRequest(
+        charge_point_id="CP-2",
+        transaction_id=started.id,
+        meter_stop_wh=4000.0,
+        timestamp=stamp(5),
+        reason=Tx.REMOTE,
+        id_tag="TAG-1",
+        meter_values=[energy(5, 4000)],
+    )
+    answered = await harness.stub.StopTransaction(foreign)
+    assert not answered.HasField("transaction")
+    assert answered.HasField("id_token_info")
+    assert answered.orphan_report_id > 0
+    # Retried (answer lost): the same answer, kept once.
+    assert await harness.stub.StopTransaction(foreign) == answered
+    await harness.stub.RecordMeterValues(
+        transaction_pb2.RecordMeterValuesRequest(
+            charge_point_id="CP-7", evse_id=1, transaction_id=4242, meter_values=[energy(12, 1)]
+        )
+    )
+    owner = await harness.stub.GetTransaction(transaction_pb2.GetTransactionRequest(id=started.id))
+    assert owner.status == Tx.ACTIVE and list(owner.meter_values) == []
+
+    listed = await harness.stub.ListOrphanReports(transaction_pb2.ListOrphanReportsRequest())
+    meter, stop = listed.orphan_reports
+    Orphan = transaction_pb2.OrphanReport
+    assert (stop.id, stop.charge_point_id, stop.transaction_id) == (
+        answered.orphan_report_id,
+        "CP-2",
+        started.id,
+    )
+    assert (stop.kind, stop.cause) == (
+        Orphan.STOP_TRANSACTION,
+        Orphan.TRANSACTION_OF_ANOTHER_CHARGE_POINT,
+    )
+    assert (stop.meter_stop_wh, stop.stop_reason, stop.id_tag) == (4000.0, Tx.REMOTE, "TAG-1")
+    assert stop.stopped_at == stamp(5)
+    assert [v.sampled_values[0].value for v in stop.meter_values] == [4000.0]
+    assert stop.HasField("received_at")
+    assert (meter.kind, meter.cause, meter.charge_point_id, meter.transaction_id) == (
+        Orphan.METER_VALUES,
+        Orphan.TRANSACTION_UNKNOWN,
+        "CP-7",
+        4242,
+    )
+    assert (
+        await harness.stub.GetOrphanReport(transaction_pb2.GetOrphanReportRequest(id=stop.id))
+        == stop
+    )
+    first = await harness.stub.ListOrphanReports(
+        transaction_pb2.ListOrphanReportsRequest(page_size=1)
+    )
+    assert [o.id for o in first.orphan_reports] == [meter.id]
+    rest = await harness.stub.ListOrphanReports(
+        transaction_pb2.ListOrphanReportsRequest(page_size=1, page_token=first.next_page_token)
+    )
+    assert [o.id for o in rest.orphan_reports] == [stop.id] and not rest.next_page_token
+    of_cp2 = await harness.stub.ListOrphanReports(
+        transaction_pb2.ListOrphanReportsRequest(charge_point_id="CP-2")
+    )
+    assert [o.id for o in of_cp2.orphan_reports] == [stop.id]
+    # An operator reconciles one, once; the data stays as it came.
+    reconciled = await harness.stub.ReconcileOrphanReport(
+        transaction_pb2.ReconcileOrphanReportRequest(
+            id=stop.id, note="station B swapped with A; refunded", transaction_id=started.id
+        )
+    )
+    assert reconciled.HasField("reconciled_at")
+    assert (reconciled.reconciliation_note, reconciled.reconciled_transaction_id) == (
+        "station B swapped with A; refunded",
+        started.id,
+    )
+    assert reconciled.meter_values == stop.meter_values
+    assert (
+        await harness.stub.GetOrphanReport(transaction_pb2.GetOrphanReportRequest(id=stop.id))
+        == reconciled
+    )
+    open_ones = await harness.stub.ListOrphanReports(
+        transaction_pb2.ListOrphanReportsRequest(unreconciled=True)
+    )
+    assert [o.id for o in open_ones.orphan_reports] == [meter.id]
+    reconcile = transaction_pb2.ReconcileOrphanReportRequest
+    for request, code, message in (
+        (reconcile(id=stop.id, note="again"), grpc.StatusCode.FAILED_PRECONDITION, "already"),
+        (reconcile(id=meter.id), grpc.StatusCode.INVALID_ARGUMENT, "note must have 1 to 1000"),
+        (
+            reconcile(id=meter.id, note="x" * 1001),
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "note must have 1 to 1000 characters, got 1001",
+        ),
+        (
+            reconcile(id=meter.id, note="n", transaction_id=4242),
+            grpc.StatusCode.NOT_FOUND,
+            "transaction 4242 is not known",
+        ),
+        (reconcile(id=999, note="n"), grpc.StatusCode.NOT_FOUND, "orphan report 999"),
+    ):
+        await expect_error(harness.stub.ReconcileOrphanReport(request), code, message)
+    assert not (
+        await harness.stub.GetOrphanReport(transaction_pb2.GetOrphanReportRequest(id=meter.id))
+    ).HasField("reconciled_at")
+    await expect_error(
+        harness.stub.GetOrphanReport(transaction_pb2.GetOrphanReportRequest(id=999)),
+        grpc.StatusCode.NOT_FOUND,
+        "orphan report 999 is not known",
+    )
+    await expect_error(
+        harness.stub.GetOrphanReport(transaction_pb2.GetOrphanReportRequest()),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "id must be a positive orphan report id",
+    )
+
+
 async def test_stop_errors(harness: Harness) -> None:
     started = (await harness.stub.StartTransaction(start_request())).transaction
-    await expect_error(
-        harness.stub.StopTransaction(
-            transaction_pb2.StopTransactionRequest(
-                charge_point_id="CP-2", transaction_id=started.id, timestamp=stamp(5)
-            )
-        ),
-        grpc.StatusCode.NOT_FOUND,
-        f"transaction {started.id} of charge point CP-2 is not known",
-    )
     await expect_error(
         harness.stub.StopTransaction(
             transaction_pb2.StopTransactionRequest(
@@ -302,15 +410,6 @@ async def test_record_meter_values(harness: Harness) -> None:
     assert stored.energy_wh == 1600.0
     assert [len(v.sampled_values) for v in stored.meter_values] == [1, 2]
 
-    await expect_error(
-        harness.stub.RecordMeterValues(
-            transaction_pb2.RecordMeterValuesRequest(
-                charge_point_id="CP-7", transaction_id=started.id, meter_values=[energy(12, 1)]
-            )
-        ),
-        grpc.StatusCode.NOT_FOUND,
-        f"transaction {started.id} of charge point CP-7 is not known",
-    )
     await expect_error(
         harness.stub.RecordMeterValues(
             transaction_pb2.RecordMeterValuesRequest(

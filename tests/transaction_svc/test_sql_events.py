@@ -67,20 +67,32 @@ async def test_a_station_transaction_id_is_unique_per_charge_point(engine: Async
             await uow.transactions.add(an_event().start(), None, at(2))
 
 
-async def test_events_are_recorded_once_per_seq_no(engine: AsyncEngine) -> None:
+async def test_events_are_recorded_once_per_identity(engine: AsyncEngine) -> None:
     async with SqlUnitOfWork(engine) as uow:
         transaction = await uow.transactions.add(an_event().start(), None, at(1))
         started = an_event(id_tag="TAG-1", charging_state="EVConnected", offline=True).recorded(
             transaction.id, Authorization(ACCEPTED)
         )
         updated = an_event("UPDATED", 1).recorded(transaction.id, None)
+        # seqNo 0 again, another event (a station that numbers every event 0).
+        ended = an_event("ENDED", 0, timestamp=at(5)).recorded(transaction.id, None)
         await uow.transaction_events.add(updated)
         await uow.transaction_events.add(started)
+        await uow.transaction_events.add(ended)
         await uow.commit()
     async with SqlUnitOfWork(engine) as uow:
-        assert await uow.transaction_events.get(transaction.id, 0) == started
-        assert await uow.transaction_events.get(transaction.id, 2) is None
-        assert await uow.transaction_events.of_transaction(transaction.id) == [started, updated]
+        assert await uow.transaction_events.find(transaction.id, started.identity) == started
+        assert await uow.transaction_events.find(transaction.id, ended.identity) == ended
+        other = an_event("UPDATED", 0, timestamp=at(5)).identity
+        assert await uow.transaction_events.find(transaction.id, other) is None
+        assert (
+            await uow.transaction_events.find(transaction.id, an_event(seq_no=2).identity) is None
+        )
+        assert await uow.transaction_events.of_transaction(transaction.id) == [
+            started,
+            ended,
+            updated,
+        ]
     with pytest.raises(IntegrityError):
         async with SqlUnitOfWork(engine) as uow:
             await uow.transaction_events.add(updated)

@@ -163,3 +163,20 @@ def test_a_recorded_event_keeps_the_decision() -> None:
     recorded = an_event(id_tag="TAG-1").recorded(7, ACCEPTED)
     assert recorded.authorization() == ACCEPTED
     assert an_event().recorded(7, None).authorization() is None
+
+
+def test_an_event_is_the_same_event_only_with_the_same_identity() -> None:
+    """EventIdentity: seqNo, eventType, timestamp and triggerReason (issue 12, defect 5)."""
+    started = an_event(id_tag="TAG-1", meter_values=(register(0, 1000),))
+    # A repeat: the same event, whatever else it carries.
+    assert replace(started, meter_values=()).identity == started.identity
+    assert started.recorded(1, ACCEPTED).identity == started.identity
+    # The seqNo alone does not make a repeat.
+    for other in (
+        an_event("UPDATED", 0),
+        an_event("ENDED", 0),
+        replace(started, timestamp=at(1)),
+        replace(started, trigger_reason="CablePluggedIn"),
+        an_event(seq_no=1, timestamp=at(0)),
+    ):
+        assert other.identity != started.identity, other

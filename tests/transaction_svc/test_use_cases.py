@@ -30,9 +30,11 @@ from transaction_svc.domain import (
 from transaction_svc.errors import (
     AuthServiceUnavailable,
     InvalidTransactionRequest,
+    OrphanReportReconciled,
     TransactionNotFound,
 )
-from transaction_svc.use_cases import TransactionUseCases
+from transaction_svc.orphan import OrphanCause, OrphanKind, OrphanQuery, Reconciliation
+from transaction_svc.use_cases import OrphanReportUseCases, TransactionUseCases
 
 ACCEPTED = Authorization(AuthorizationStatus.ACCEPTED, at(1000), "GROUP-1")
 
@@ -175,13 +177,47 @@ async def test_stop_is_kept_even_when_auth_cannot_answer(world: World) -> None:
     assert retried.authorization == ACCEPTED
 
 
-async def test_stop_of_an_unknown_or_foreign_transaction_is_not_found(world: World) -> None:
+async def test_a_stop_of_an_unknown_transaction_is_answered_and_kept_as_an_orphan(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """OCPP 1.6 §4.10: never refused; the data is kept for an operator (issue 12)."""
+    stop = a_stop(99, id_tag="TAG-1", meter_values=(register(60, 5000),))
+    with caplog.at_level(logging.WARNING):
+        outcome = await world.use_cases.stop(stop)
+    assert outcome.transaction is None
+    assert outcome.authorization == ACCEPTED
+    assert outcome.orphan is not None
+    content = outcome.orphan.content
+    assert (content.kind, content.cause) == (
+        OrphanKind.STOP_TRANSACTION,
+        OrphanCause.TRANSACTION_UNKNOWN,
+    )
+    assert (content.charge_point_id, content.transaction_id) == ("CP-1", 99)
+    assert (content.meter_stop_wh, content.stopped_at, content.id_tag) == (5000.0, at(60), "TAG-1")
+    assert content.meter_values == stop.meter_values
+    assert outcome.orphan.received_at == at(90)
+    assert "STOP_TRANSACTION charge_point_id=CP-1 names transaction 99" in caplog.text
+    assert world.store.transactions == {} and world.store.samples == []
+    # The station's retry (its answer lost) is answered alike and kept once.
+    again = await world.use_cases.stop(stop)
+    assert again == outcome
+    assert len(world.store.orphans) == 1
+
+
+async def test_a_stop_naming_another_stations_transaction_leaves_it_alone(
+    world: World,
+) -> None:
     started = (await world.use_cases.start(a_start())).transaction
-    with pytest.raises(TransactionNotFound, match="transaction 99 of charge point CP-1 is not"):
-        await world.use_cases.stop(a_stop(99))
-    with pytest.raises(TransactionNotFound, match=f"transaction {started.id} of charge point CP-2"):
-        await world.use_cases.stop(a_stop(started.id, charge_point_id="CP-2"))
-    assert world.store.transactions[started.id].is_active
+    outcome = await world.use_cases.stop(a_stop(started.id, charge_point_id="CP-2"))
+    assert outcome.transaction is None
+    assert outcome.orphan is not None
+    assert outcome.orphan.content.charge_point_id == "CP-2"
+    assert outcome.orphan.content.cause is OrphanCause.TRANSACTION_OF_ANOTHER_CHARGE_POINT
+    assert world.store.transactions[started.id] == started
+    # The owner's stop still applies.
+    stopped = await world.use_cases.stop(a_stop(started.id))
+    assert stopped.transaction is not None
+    assert stopped.transaction.status is TransactionStatus.COMPLETED
 
 
 async def test_meter_values_update_the_energy_of_an_active_transaction(world: World) -> None:
@@ -241,15 +277,27 @@ async def test_meter_values_without_a_transaction_are_stored_unlinked(world: Wor
     assert [s.transaction_id for s in world.store.samples] == [None]
 
 
-async def test_meter_values_for_a_transaction_of_another_station_are_refused(
+async def test_meter_values_of_an_unknown_or_foreign_transaction_are_orphans(
     world: World,
 ) -> None:
     started = (await world.use_cases.start(a_start())).transaction
-    with pytest.raises(TransactionNotFound, match="of charge point CP-9 is not known"):
-        await world.use_cases.record_meter_values(
-            a_report(started.id, register(1, 10), charge_point_id="CP-9")
-        )
+    foreign = a_report(started.id, register(1, 10), charge_point_id="CP-9")
+    unknown = a_report(77, register(2, 20))
+    for report in (foreign, unknown, foreign):
+        await world.use_cases.record_meter_values(report)
     assert world.store.samples == []
+    assert world.store.transactions[started.id] == started
+    orphans = sorted(world.store.orphans.values(), key=lambda o: o.id)
+    assert [(o.content.charge_point_id, o.content.transaction_id) for o in orphans] == [
+        ("CP-9", started.id),
+        ("CP-1", 77),
+    ]
+    assert [o.content.cause for o in orphans] == [
+        OrphanCause.TRANSACTION_OF_ANOTHER_CHARGE_POINT,
+        OrphanCause.TRANSACTION_UNKNOWN,
+    ]
+    assert orphans[1].content.kind is OrphanKind.METER_VALUES
+    assert orphans[1].content.meter_values == unknown.meter_values
 
 
 async def test_get_unknown_transaction(world: World) -> None:
@@ -348,3 +396,20 @@ async def test_a_stop_that_loses_a_race_answers_the_winner(world: World) -> None
     outcome = await racing.stop(a_stop(started.id, meter_values=(register(60, 5000),)))
     assert outcome.transaction == rival
     assert world.store.samples == []
+
+
+async def test_an_orphan_report_is_reconciled_once(world: World) -> None:
+    orphans = OrphanReportUseCases(lambda: MemoryUnitOfWork(world.store), FixedClock(at(95)))
+    started = (await world.use_cases.start(a_start())).transaction
+    outcome = await world.use_cases.stop(a_stop(99, meter_values=(register(60, 5000),)))
+    assert outcome.orphan is not None
+    reconciled = await orphans.reconcile(outcome.orphan.id, "meant transaction 1", started.id)
+    assert reconciled.reconciliation == Reconciliation(at(95), "meant transaction 1", started.id)
+    assert reconciled.content == outcome.orphan.content
+    with pytest.raises(OrphanReportReconciled):
+        await orphans.reconcile(outcome.orphan.id, "again", None)
+    assert (await orphans.get(outcome.orphan.id)) == reconciled
+    page = await orphans.list(OrphanQuery(limit=10, unreconciled=True))
+    assert page.orphan_reports == ()
+    # The transaction it was matched to is not changed by it.
+    assert world.store.transactions[started.id] == started

@@ -59,9 +59,15 @@ class GrpcAuthorizer:
         except grpc.aio.AioRpcError as error:
             code = error.code()
             if code in _UNAVAILABLE:
-                raise AuthServiceUnavailable(
-                    f"{code.name} from {self._address}: {error.details()}"
-                ) from error
+                LOG.warning(
+                    "auth service at %s did not decide about an id tag of charge_point_id=%s: "
+                    "%s %s",
+                    self._address,
+                    charge_point_id,
+                    code.name,
+                    error.details(),
+                )
+                raise AuthServiceUnavailable(code.name) from error
             raise AuthServiceFailed(code.name, error.details() or "no details") from error
         return authorization_from_proto(response.id_token_info)
 

@@ -20,13 +20,14 @@ from transaction_svc.domain import (
     TransactionStart,
     TransactionStatus,
 )
+from transaction_svc.orphan import OrphanContent, OrphanQuery, OrphanReport, Reconciliation
 from transaction_svc.reservation import (
     Reservation,
     ReservationQuery,
     ReservationRequest,
     ReservationStatus,
 )
-from transaction_svc.transaction_event import RecordedEvent
+from transaction_svc.transaction_event import EventIdentity, RecordedEvent
 
 
 @dataclass
@@ -37,10 +38,12 @@ class MemoryStore(unit_of_work.MemoryStore):
     last_id: int = 0
     reservations: dict[int, Reservation] = field(default_factory=dict)
     last_reservation_id: int = 0
-    # OCPP 2.x transaction events by (transaction id, seqNo), as UNIQUE in SQL.
-    events: dict[tuple[int, int], RecordedEvent] = field(default_factory=dict)
+    # OCPP 2.x transaction events by (transaction id, identity), as UNIQUE in SQL.
+    events: dict[tuple[int, EventIdentity], RecordedEvent] = field(default_factory=dict)
     # (charge point id, fingerprint) of the meter reports stored, as UNIQUE in SQL.
     reports: set[tuple[str, str]] = field(default_factory=set)
+    orphans: dict[int, OrphanReport] = field(default_factory=dict)
+    last_orphan_id: int = 0
 
 
 class MemoryTransactionRepository:
@@ -176,16 +179,56 @@ class MemoryTransactionEventRepository:
         self._store = store
 
     async def add(self, event: RecordedEvent) -> None:
-        key = (event.transaction_id, event.seq_no)
+        key = (event.transaction_id, event.identity)
         if key in self._store.events:
-            raise ValueError(f"UNIQUE (transaction_id, seq_no) violated by {key}")
+            raise ValueError(f"UNIQUE (transaction_id, identity) violated by {key}")
         self._store.events[key] = event
 
-    async def get(self, transaction_id: int, seq_no: int) -> RecordedEvent | None:
-        return self._store.events.get((transaction_id, seq_no))
+    async def find(self, transaction_id: int, identity: EventIdentity) -> RecordedEvent | None:
+        return self._store.events.get((transaction_id, identity))
 
     async def of_transaction(self, transaction_id: int) -> list[RecordedEvent]:
-        return [e for key, e in sorted(self._store.events.items()) if key[0] == transaction_id]
+        # By seqNo, then in the order recorded (dicts keep it; sorted() is stable).
+        return sorted(
+            (e for (tx, _), e in self._store.events.items() if tx == transaction_id),
+            key=lambda e: e.seq_no,
+        )
+
+
+class MemoryOrphanReportRepository:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def add(self, content: OrphanContent, now: datetime) -> tuple[OrphanReport, bool]:
+        fingerprint = content.fingerprint()
+        for stored in self._store.orphans.values():
+            same_station = stored.content.charge_point_id == content.charge_point_id
+            if same_station and stored.content.fingerprint() == fingerprint:
+                return stored, False
+        self._store.last_orphan_id += 1
+        orphan = OrphanReport(self._store.last_orphan_id, content, now)
+        self._store.orphans[orphan.id] = orphan
+        return orphan, True
+
+    async def get(self, orphan_id: int) -> OrphanReport | None:
+        return self._store.orphans.get(orphan_id)
+
+    async def reconcile(self, orphan_id: int, reconciliation: Reconciliation) -> bool:
+        stored = self._store.orphans.get(orphan_id)
+        if stored is None or stored.reconciliation is not None:
+            return False
+        self._store.orphans[orphan_id] = replace(stored, reconciliation=reconciliation)
+        return True
+
+    async def search(self, query: OrphanQuery) -> list[OrphanReport]:
+        found = [
+            o
+            for o in sorted(self._store.orphans.values(), key=lambda o: -o.id)
+            if query.before_id is None or o.id < query.before_id
+            if query.charge_point_id is None or o.content.charge_point_id == query.charge_point_id
+            if not query.unreconciled or o.reconciliation is None
+        ]
+        return found[: query.limit]
 
 
 class MemoryReservationRepository:
@@ -265,3 +308,7 @@ class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def reservations(self) -> MemoryReservationRepository:
         return MemoryReservationRepository(self.working)
+
+    @property
+    def orphan_reports(self) -> MemoryOrphanReportRepository:
+        return MemoryOrphanReportRepository(self.working)

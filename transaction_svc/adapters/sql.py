@@ -18,6 +18,7 @@ from servicekit import unit_of_work
 from servicekit.database import DIALECT_INSERTS
 from servicekit.timestamps import as_utc
 from transaction_svc.adapters.sql_events import SqlTransactionEventRepository
+from transaction_svc.adapters.sql_orphans import SqlOrphanReportRepository
 from transaction_svc.adapters.sql_reservations import SqlReservationRepository
 from transaction_svc.adapters.tables import meter_reports, meter_values, transactions
 from transaction_svc.domain import (
@@ -342,3 +343,7 @@ class SqlUnitOfWork(unit_of_work.SqlUnitOfWork):
     @property
     def reservations(self) -> SqlReservationRepository:
         return SqlReservationRepository(self.connection)
+
+    @property
+    def orphan_reports(self) -> SqlOrphanReportRepository:
+        return SqlOrphanReportRepository(self.connection)

@@ -10,11 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from servicekit.timestamps import as_utc
 from transaction_svc.adapters.tables import transaction_events
 from transaction_svc.domain import AuthorizationStatus
-from transaction_svc.transaction_event import RecordedEvent, TransactionEventType
+from transaction_svc.transaction_event import EventIdentity, RecordedEvent, TransactionEventType
 
 # Built once: every TransactionEvent runs these (see transaction_svc.adapters.sql).
 _ADD = insert(transaction_events)
-_GET = select(transaction_events).where(
+# The events with one seqNo (usually one), compared by identity here rather than in SQL,
+# so that no dialect's rounding of a timestamp parameter decides what is a repeat.
+_WITH_SEQ_NO = select(transaction_events).where(
     transaction_events.c.transaction_id == bindparam("transaction_id"),
     transaction_events.c.seq_no == bindparam("seq_no"),
 )
@@ -44,16 +46,16 @@ class SqlTransactionEventRepository:
             },
         )
 
-    async def get(self, transaction_id: int, seq_no: int) -> RecordedEvent | None:
-        parameters = {"transaction_id": transaction_id, "seq_no": seq_no}
-        row = (await self._connection.execute(_GET, parameters)).one_or_none()
-        return None if row is None else _recorded(row)
+    async def find(self, transaction_id: int, identity: EventIdentity) -> RecordedEvent | None:
+        parameters = {"transaction_id": transaction_id, "seq_no": identity.seq_no}
+        rows = await self._connection.execute(_WITH_SEQ_NO, parameters)
+        return next((e for e in map(_recorded, rows) if e.identity == identity), None)
 
     async def of_transaction(self, transaction_id: int) -> list[RecordedEvent]:
         rows = await self._connection.execute(
             select(transaction_events)
             .where(transaction_events.c.transaction_id == transaction_id)
-            .order_by(transaction_events.c.seq_no)
+            .order_by(transaction_events.c.seq_no, transaction_events.c.id)
         )
         return [_recorded(row) for row in rows]
 

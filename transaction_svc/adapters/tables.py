@@ -140,7 +140,7 @@ transaction_events = Table(
         ForeignKey("transactions.id", name="fk_transaction_events_transaction_id_transactions"),
         nullable=False,
     ),
-    # OCPP 2.x seqNo; each is recorded once per transaction, which makes repeats idempotent.
+    # OCPP 2.x seqNo. Not unique on its own: some stations number every event 0.
     Column("seq_no", Integer, nullable=False),
     Column("event_type", String(16), nullable=False),
     # TriggerReasonEnumType and ChargingStateEnumType as the station sent them.
@@ -153,7 +153,16 @@ transaction_events = Table(
     Column("authorization_status", String(32), nullable=True),
     Column("authorization_expires_at", DateTime(timezone=True), nullable=True),
     Column("parent_id_tag", String(36), nullable=True),
-    UniqueConstraint("transaction_id", "seq_no"),
+    # transaction_event.EventIdentity: each event is recorded once per transaction, which
+    # makes a station's repeats idempotent.
+    UniqueConstraint(
+        "transaction_id",
+        "seq_no",
+        "event_type",
+        "timestamp",
+        "trigger_reason",
+        name="uq_transaction_events_identity",
+    ),
 )
 
 meter_reports = Table(
@@ -173,4 +182,38 @@ meter_reports = Table(
     ),
     Column("received_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("charge_point_id", "fingerprint"),
+)
+
+orphan_reports = Table(
+    "orphan_reports",
+    metadata,
+    # AUTOINCREMENT on SQLite: an id an operator noted is never handed out again.
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("charge_point_id", String, nullable=False),
+    # orphan.OrphanKind and OrphanCause by name.
+    Column("kind", String(32), nullable=False),
+    Column("cause", String(48), nullable=False),
+    # The id the station named: no foreign key, as it may name no transaction at all.
+    Column("transaction_id", Integer, nullable=True),
+    Column("station_transaction_id", String(36), nullable=True),
+    Column("evse_id", Integer, nullable=False),
+    Column("connector_id", Integer, nullable=False),
+    Column("meter_stop_wh", Float, nullable=True),
+    Column("stopped_at", DateTime(timezone=True), nullable=True),
+    Column("stop_reason", String(32), nullable=True),
+    Column("id_tag", String, nullable=True),
+    # domain.meter_values_content as JSON: kept as it came, read only by operators, never
+    # counted into a transaction's energy.
+    Column("meter_values", Text, nullable=False),
+    # orphan.OrphanContent.fingerprint: a station's repetition is kept once.
+    Column("fingerprint", String(64), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    # orphan.Reconciliation; NULL until an operator reconciled it.
+    Column("reconciled_at", DateTime(timezone=True), nullable=True),
+    Column("reconciliation_note", Text, nullable=True),
+    Column("reconciled_transaction_id", Integer, nullable=True),
+    UniqueConstraint("charge_point_id", "fingerprint"),
+    # ListOrphanReports of one charge point, newest first.
+    Index("ix_orphan_reports_charge_point_id_id", "charge_point_id", "id"),
+    sqlite_autoincrement=True,
 )

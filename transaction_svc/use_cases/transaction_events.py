@@ -3,13 +3,17 @@ with its own transactionId, applied to the same version-neutral transactions as 
 
 The flow of one event:
 
-1. Read: the transaction (charge point, station transactionId) and whether this seqNo is
-   already recorded. A recorded seqNo is a repetition (the station lost the answer, or sent
-   its offline queue again): nothing changes and the stored answer is given.
+1. Read: the transaction (charge point, station transactionId) and whether this event is
+   already recorded (:class:`~transaction_svc.transaction_event.EventIdentity`: seqNo,
+   eventType, timestamp, triggerReason). A recorded event is a repetition (the station
+   lost the answer, or sent its offline queue again): nothing changes and the stored answer
+   is given. Another event with a seqNo already used is a new event, applied.
 2. Ask auth_svc about the idToken, if the event carries one, before anything is written:
    when auth_svc cannot answer, nothing is stored and the station's retry starts afresh.
 3. Write, in one database transaction: create the transaction when the CSMS does not know
-   it (whatever the event type), store the meter values, apply the event, record it.
+   it (whatever the event type), store the meter values, apply the event, record it. An
+   event of a transaction that already ended is recorded and answered, but its meter
+   values are not added to the completed transaction: its energy and readings are final.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from transaction_svc.domain import (
     group_meter_values,
 )
 from transaction_svc.errors import TransactionConflict
+from transaction_svc.orphan import OrphanContent
 from transaction_svc.ports import Authorizer, UnitOfWork
 from transaction_svc.reservation import ReservationStatus
 from transaction_svc.transaction_event import (
@@ -72,7 +77,7 @@ class TransactionEventUseCases:
                     event.charge_point_id, event.station_transaction_id
                 )
                 if known is not None:
-                    recorded = await uow.transaction_events.get(known.id, event.seq_no)
+                    recorded = await uow.transaction_events.find(known.id, event.identity)
                     if recorded is not None:
                         return self._repeated(known, recorded.authorization())
             purpose = (
@@ -115,7 +120,7 @@ class TransactionEventUseCases:
                     return None
                 transaction, decided = created
             else:
-                recorded = await uow.transaction_events.get(transaction.id, event.seq_no)
+                recorded = await uow.transaction_events.find(transaction.id, event.identity)
                 if recorded is not None:
                     return self._repeated(transaction, recorded.authorization())
                 if decided is not None and event.id_tag:
@@ -124,8 +129,8 @@ class TransactionEventUseCases:
                         await uow.transactions.count_active(event.id_tag),
                         counts_itself=transaction.is_active and transaction.id_tag == event.id_tag,
                     )
-            await uow.meter_samples.add(event.samples(transaction))
             if transaction.is_active:
+                await uow.meter_samples.add(event.samples(transaction))
                 latest = await uow.meter_samples.latest_energy_register(transaction.id)
                 changed = event.applied_to(
                     transaction,
@@ -136,12 +141,7 @@ class TransactionEventUseCases:
                 if await uow.transactions.save(changed):
                     transaction = changed
             else:
-                LOG.info(
-                    "transaction event seq_no=%d of transaction %d after it ended: "
-                    "recorded, transaction unchanged",
-                    event.seq_no,
-                    transaction.id,
-                )
+                await self._keep_late(uow, event, transaction)
             await uow.transaction_events.add(event.recorded(transaction.id, decided))
             await uow.commit()
         if event.event_type is TransactionEventType.ENDED:
@@ -153,6 +153,27 @@ class TransactionEventUseCases:
                 transaction.energy_wh,
             )
         return EventOutcome(transaction, decided)
+
+    async def _keep_late(
+        self, uow: UnitOfWork, event: TransactionEvent, transaction: Transaction
+    ) -> None:
+        """An event of a transaction that already ended is recorded and answered, but the
+        completed transaction and its meter values stay final; the event's meter values
+        are kept as an orphan report (:mod:`transaction_svc.orphan`)."""
+        kept = ""
+        if event.meter_values:
+            content = OrphanContent.of_late_event(event, transaction)
+            orphan, _ = await uow.orphan_reports.add(content, self._clock.now())
+            kept = f", its meter values kept as orphan report {orphan.id}"
+        LOG.warning(
+            "transaction event %s seq_no=%d of transaction %d charge_point_id=%s after it "
+            "ended: recorded, the transaction left as it was%s",
+            event.event_type.name,
+            event.seq_no,
+            transaction.id,
+            transaction.charge_point_id,
+            kept,
+        )
 
     async def _create(
         self, uow: UnitOfWork, event: TransactionEvent, authorization: Authorization | None

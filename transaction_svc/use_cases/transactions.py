@@ -27,6 +27,7 @@ from transaction_svc.errors import (
     TransactionConflict,
     TransactionNotFound,
 )
+from transaction_svc.orphan import OrphanContent, OrphanReport, cause_for
 from transaction_svc.ports import Authorizer, UnitOfWork
 from transaction_svc.reservation import ReservationCheck, ReservationStatus, check_start
 
@@ -52,9 +53,11 @@ class TransactionCounts:
 
 @dataclass(frozen=True)
 class StopOutcome:
-    transaction: Transaction
+    # None when the stop named no transaction of its station: ``orphan`` holds its data.
+    transaction: Transaction | None
     # The idTagInfo for the station; None when the stop carried no identifier.
     authorization: Authorization | None
+    orphan: OrphanReport | None = None
 
 
 class TransactionUseCases:
@@ -129,12 +132,20 @@ class TransactionUseCases:
         after a lost StopTransaction.conf, and applying it again would store its
         transactionData twice. The identifier, if any, is authorized after the stop is stored
         (OCPP 1.6 §4.10: the stop itself is never refused), so an auth_svc outage loses nothing.
+
+        A stop naming a transaction the CSMS does not know, or one of another charge point,
+        is not refused either (§4.10: the station would retry, then discard its data): it
+        is kept as an orphan report of the station that sent it
+        (:mod:`transaction_svc.orphan`), and answered as any stop is.
         """
+        orphan = None
         async with self._unit_of_work() as uow:
             transaction = await uow.transactions.get(stop.transaction_id, for_update=True)
             if transaction is None or transaction.charge_point_id != stop.charge_point_id:
-                raise TransactionNotFound(stop.transaction_id, stop.charge_point_id)
-            if transaction.is_active:
+                content = OrphanContent.of_stop(stop, cause_for(transaction))
+                orphan = await self._keep_orphan(uow, content)
+                transaction = None
+            elif transaction.is_active:
                 transaction = await self._complete(uow, transaction, stop)
             else:
                 LOG.info(
@@ -147,7 +158,31 @@ class TransactionUseCases:
             authorization = await self._authorizer.authorize(
                 stop.id_tag, stop.charge_point_id, AuthorizationPurpose.STOP_TRANSACTION
             )
-        return StopOutcome(transaction, authorization)
+        return StopOutcome(transaction, authorization, orphan)
+
+    async def _keep_orphan(self, uow: UnitOfWork, content: OrphanContent) -> OrphanReport:
+        """Store ``content`` as an orphan report (once: a repetition finds the first) and
+        commit ``uow``."""
+        orphan, added = await uow.orphan_reports.add(content, self._clock.now())
+        await uow.commit()
+        if added:
+            LOG.warning(
+                "%s charge_point_id=%s names transaction %s (%s): answered, nothing applied, "
+                "kept as orphan report %d",
+                content.kind.name,
+                content.charge_point_id,
+                content.transaction_id,
+                content.cause.name,
+                orphan.id,
+            )
+        else:
+            LOG.info(
+                "repeated %s charge_point_id=%s: kept before as orphan report %d",
+                content.kind.name,
+                content.charge_point_id,
+                orphan.id,
+            )
+        return orphan
 
     async def _complete(
         self, uow: UnitOfWork, transaction: Transaction, stop: TransactionStop
@@ -196,13 +231,18 @@ class TransactionUseCases:
         A report stored before changes nothing: it is the station's retry after a lost
         MeterValues.conf (see :meth:`MeterReport.fingerprint`), and storing its samples
         again would count them twice.
+
+        A report naming a transaction the CSMS does not know, or one of another charge
+        point, is kept as an orphan report of its station, as a stop is (see :meth:`stop`).
         """
         async with self._unit_of_work() as uow:
             transaction = None
             if report.transaction_id is not None:
                 transaction = await uow.transactions.get(report.transaction_id, for_update=True)
                 if transaction is None or transaction.charge_point_id != report.charge_point_id:
-                    raise TransactionNotFound(report.transaction_id, report.charge_point_id)
+                    content = OrphanContent.of_report(report, cause_for(transaction))
+                    await self._keep_orphan(uow, content)
+                    return
             if not await uow.meter_reports.add(report, self._clock.now()):
                 LOG.info(
                     "repeated meter values charge_point_id=%s transaction_id=%s: "
