@@ -521,8 +521,10 @@ async def test_any_call_gets_an_answer(
     outcome = await link.exchange(json.dumps([2, unique_id, action, payload]))
     _check(outcome, answerable=True)
     assert not isinstance(outcome, int)
-    # An id holding NUL cannot be stored or logged safely: the answer says -1 (unreadable).
-    assert outcome[0][1] == ("-1" if "\x00" in unique_id else unique_id)
+    # An id holding NUL cannot be stored or logged safely, and one that is empty or over
+    # 36 characters breaks OCPP-J §4.1.4: the answer says -1 (unreadable).
+    usable = "\x00" not in unique_id and 1 <= len(unique_id) <= framing.MAX_UNIQUE_ID
+    assert outcome[0][1] == (unique_id if usable else "-1")
 
 
 @FUZZ
