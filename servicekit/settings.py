@@ -15,6 +15,7 @@ from pathlib import Path
 
 from servicekit.observability_settings import LogFormat, ObservabilitySettings
 from servicekit.security_settings import ApiAuth, SecuritySettings, SettingsError
+from servicekit.storage_settings import STORAGE_VARIABLES, StorageSettings
 
 __all__ = [
     "VARIABLES",
@@ -26,6 +27,7 @@ __all__ = [
     "SecuritySettings",
     "Settings",
     "SettingsError",
+    "StorageSettings",
     "split_addresses",
     "with_async_driver",
 ]
@@ -216,6 +218,7 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "168",
         "Hours a journal entry is kept before it is deleted.",
     ),
+    **STORAGE_VARIABLES,
     "LOG_LEVEL": ("INFO", "DEBUG, INFO, WARNING or ERROR."),
 }
 
@@ -257,6 +260,7 @@ class Settings:
     log_level: str
     security: SecuritySettings
     observability: ObservabilitySettings
+    storage: StorageSettings
 
     @property
     def edge_addresses(self) -> list[str]:
@@ -373,6 +377,7 @@ class Settings:
             log_level=log_level,
             security=SecuritySettings.from_env(raw, data_dir),
             observability=ObservabilitySettings.from_env(raw),
+            storage=StorageSettings.from_env(raw),
         )
 
 
