@@ -248,7 +248,12 @@ async def start(
     request_ids: Iterator[int] = itertools.count(1) if replica is None else replica.request_ids
     edge_service = EdgeService(
         registry,
-        Dispatcher(registry, OPERATION_TABLES, request_ids),
+        Dispatcher(
+            registry,
+            OPERATION_TABLES,
+            request_ids,
+            max_message_bytes=settings.max_message_bytes,
+        ),
         statistics,
         services,
         address=settings.edge_address,

@@ -140,7 +140,10 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "Retry interval (s) given to Pending or Rejected charge points.",
     ),
     "CSMS_GRPC_TIMEOUT": ("5", "Deadline (s) for one call between components."),
-    "CSMS_MAX_MESSAGE_BYTES": ("65536", "Largest OCPP WebSocket message the edge accepts."),
+    "CSMS_MAX_MESSAGE_BYTES": (
+        "65536",
+        "Largest OCPP WebSocket message the edge accepts, and the largest CALL it sends.",
+    ),
     "CSMS_DEMO_ID_TAG": (
         "DEMO-TAG-001",
         "`csms up` makes sure this id tag exists and is Accepted; empty: none.",
