@@ -13,12 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from servicekit.address_settings import ADDRESS_VARIABLES, AddressSettings
 from servicekit.observability_settings import LogFormat, ObservabilitySettings
 from servicekit.security_settings import ApiAuth, SecuritySettings, SettingsError
 from servicekit.storage_settings import STORAGE_VARIABLES, StorageSettings
 
 __all__ = [
     "VARIABLES",
+    "AddressSettings",
     "AdmissionPolicy",
     "ApiAuth",
     "BaseReportPolicy",
@@ -222,6 +224,7 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "Hours a journal entry is kept before it is deleted.",
     ),
     **STORAGE_VARIABLES,
+    **ADDRESS_VARIABLES,
     "LOG_LEVEL": ("INFO", "DEBUG, INFO, WARNING or ERROR."),
 }
 
@@ -264,6 +267,7 @@ class Settings:
     security: SecuritySettings
     observability: ObservabilitySettings
     storage: StorageSettings
+    addresses: AddressSettings
 
     @property
     def edge_addresses(self) -> list[str]:
@@ -381,6 +385,7 @@ class Settings:
             security=SecuritySettings.from_env(raw, data_dir),
             observability=ObservabilitySettings.from_env(raw),
             storage=StorageSettings.from_env(raw),
+            addresses=AddressSettings.from_env(raw),
         )
 
 
