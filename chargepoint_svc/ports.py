@@ -53,6 +53,11 @@ class ChargePointRepository(Protocol):
         """Insert or replace the connector with the same EVSE and connector id."""
         ...
 
+    async def delete_connectors_beyond(self, keep: int, limit: int) -> int:
+        """Delete up to ``limit`` connectors of charge points that have more than ``keep``,
+        the least recently updated first; how many were deleted."""
+        ...
+
 
 class DeviceModelRepository(Protocol):
     async def save(

@@ -9,7 +9,10 @@ station needs a bound besides the rate. Each record gets one (README "Storage bo
   :data:`ENTRY_OVERHEAD`, the rest of its row and its indexes, so small frames count too);
 - security events and NotifyEvent events: each charge point's oldest beyond a row count;
 - the device model: each charge point's least recently reported variable attributes
-  beyond a row count (a real full inventory has a few thousand).
+  beyond a row count (a real full inventory has a few thousand);
+- connectors: each charge point's least recently updated beyond
+  :data:`CONNECTORS_PER_STATION`, a fixed bound far above any real station, since a
+  StatusNotification for every 32-bit connector id would otherwise add a row each.
 
 Stored fields are bounded where they are stored (the journal cuts a payload at
 :data:`chargepoint_svc.journal.MAX_PAYLOAD_CHARS`; events and variables refuse what
@@ -30,6 +33,9 @@ from chargepoint_svc.ports import UnitOfWork
 # action of its row and the two index entries, rounded up.
 ENTRY_OVERHEAD = 256
 
+# (EVSE, connector) pairs kept per charge point: real stations have a handful.
+CONNECTORS_PER_STATION = 256
+
 
 @dataclass(frozen=True)
 class Retention:
@@ -49,6 +55,7 @@ class Purged:
     security_events: int = 0
     station_events: int = 0
     device_model: int = 0
+    connectors: int = 0
 
     def __bool__(self) -> bool:
         return any(vars(self).values())
@@ -83,6 +90,9 @@ class StoragePurge:
             ),
             device_model=await self._batched(
                 lambda uow, n: uow.device_models.delete_beyond(bounds.device_model, n)
+            ),
+            connectors=await self._batched(
+                lambda uow, n: uow.charge_points.delete_connectors_beyond(CONNECTORS_PER_STATION, n)
             ),
         )
 

@@ -86,6 +86,16 @@ class MemoryChargePointRepository:
         key = (charge_point_id, connector.evse_id, connector.connector_id)
         self._store.connectors[key] = connector
 
+    async def delete_connectors_beyond(self, keep: int, limit: int) -> int:
+        newest = sorted(
+            self._store.connectors.items(),
+            key=lambda item: (-item[1].updated_at.timestamp(), item[0][1], item[0][2]),
+        )
+        doomed = _beyond([key[0] for key, _ in newest], keep, limit)
+        for index in doomed:
+            del self._store.connectors[newest[index][0]]
+        return len(doomed)
+
     def _with_connectors(self, charge_point: ChargePoint) -> ChargePoint:
         owned = sorted(
             (key, value)

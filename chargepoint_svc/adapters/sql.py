@@ -11,9 +11,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, bindparam, select, update
+from sqlalchemy import Row, Table, bindparam, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from chargepoint_svc.adapters.sql_bounds import beyond_bound
 from chargepoint_svc.adapters.sql_journal import SqlJournalRepository
 from chargepoint_svc.adapters.sql_reports import (
     SqlDeviceModelRepository,
@@ -180,6 +181,18 @@ class SqlChargePointRepository:
                 "updated_at": connector.updated_at,
             },
         )
+
+    async def delete_connectors_beyond(self, keep: int, limit: int) -> int:
+        table = connectors
+        statement = beyond_bound(
+            table,
+            keys=("charge_point_id", "evse_id", "connector_id"),
+            newest_first=[table.c.updated_at.desc(), table.c.evse_id, table.c.connector_id],
+            weight=literal(1),
+            bound=keep,
+            limit=limit,
+        )
+        return int((await self._connection.execute(statement)).rowcount)
 
     async def _connectors(
         self, charge_point_ids: Sequence[str]

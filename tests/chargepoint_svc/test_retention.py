@@ -7,10 +7,22 @@ from datetime import UTC, datetime, timedelta
 
 from chargepoint_svc.adapters.memory import MemoryStore, MemoryUnitOfWork
 from chargepoint_svc.device_model import ReportedVariable
-from chargepoint_svc.domain import ChargePoint, ChargePointId, RegistrationStatus
+from chargepoint_svc.domain import (
+    ChargePoint,
+    ChargePointId,
+    Connector,
+    ConnectorStatus,
+    RegistrationStatus,
+)
 from chargepoint_svc.journal import Direction, JournalEntry, MessageType
 from chargepoint_svc.message_journal import MessageJournal
-from chargepoint_svc.retention import ENTRY_OVERHEAD, Purged, Retention, StoragePurge
+from chargepoint_svc.retention import (
+    CONNECTORS_PER_STATION,
+    ENTRY_OVERHEAD,
+    Purged,
+    Retention,
+    StoragePurge,
+)
 from chargepoint_svc.station_events import SecurityEvent, StationEvent
 from servicekit.clock import FixedClock
 
@@ -51,6 +63,11 @@ async def test_one_run_holds_every_record_to_its_bound_in_batches() -> None:
             await uow.security_events.add(SecurityEvent(CP1, f"T{n}", T0, T0))
             await uow.station_events.add([StationEvent(CP2, n, T0, "Delta", "C", "V", T0)])
         await uow.device_models.save(CP1, [ReportedVariable("C", f"V{n}") for n in range(5)], T0)
+        for n in range(CONNECTORS_PER_STATION + 1):
+            at = T0 + timedelta(seconds=n)
+            await uow.charge_points.save_connector(
+                CP2, Connector(1, n, ConnectorStatus.AVAILABLE, at, at)
+            )
         await uow.commit()
     bounds = Retention(journal_bytes=3 * (100 + ENTRY_OVERHEAD), station_events=2, device_model=3)
 
@@ -62,6 +79,7 @@ async def test_one_run_holds_every_record_to_its_bound_in_batches() -> None:
         security_events=2,
         station_events=2,
         device_model=2,
+        connectors=1,
     )
     assert [e.message_id for e in store.journal if e.charge_point_id == CP1] == [
         "m3604",
@@ -71,4 +89,5 @@ async def test_one_run_holds_every_record_to_its_bound_in_batches() -> None:
     assert [e.type for e in store.security_events] == ["T2", "T3"]
     assert [e.event_id for e in store.station_events] == [2, 3]
     assert [v.variable for v in store.variables.values()] == ["V2", "V3", "V4"]
+    assert min(key[2] for key in store.connectors) == 1  # connector 0, the oldest, went
     assert not await StoragePurge(units, journal, bounds, batch=2).run()

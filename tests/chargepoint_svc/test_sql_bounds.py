@@ -13,7 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from chargepoint_svc.adapters.sql import SqlUnitOfWork
 from chargepoint_svc.device_model import ReportedVariable
-from chargepoint_svc.domain import ChargePoint, ChargePointId, RegistrationStatus
+from chargepoint_svc.domain import (
+    ChargePoint,
+    ChargePointId,
+    Connector,
+    ConnectorStatus,
+    RegistrationStatus,
+)
 from chargepoint_svc.journal import Direction, JournalEntry, JournalQuery, MessageType
 from chargepoint_svc.station_events import SecurityEvent, StationEvent
 from servicekit import migrations
@@ -105,3 +111,25 @@ async def test_the_device_model_keeps_the_most_recently_reported(engine: AsyncEn
         kept = await uow.device_models.variables(CP1)
         assert len(await uow.device_models.variables(CP2)) == 1
     assert [(v.component, v.variable) for v in kept] == [("New", "A"), ("New", "B")]
+
+
+async def test_connectors_keep_the_most_recently_updated(engine: AsyncEngine) -> None:
+    async with SqlUnitOfWork(engine) as uow:
+        for n in range(4):
+            at = T0 + timedelta(seconds=n)
+            await uow.charge_points.save_connector(
+                CP1, Connector(1, n, ConnectorStatus.AVAILABLE, at, at)
+            )
+        await uow.charge_points.save_connector(
+            CP2, Connector(1, 1, ConnectorStatus.AVAILABLE, T0, T0)
+        )
+        await uow.commit()
+    async with SqlUnitOfWork(engine) as uow:
+        assert await uow.charge_points.delete_connectors_beyond(2, 100) == 2
+        await uow.commit()
+    async with SqlUnitOfWork(engine) as uow:
+        kept = await uow.charge_points.get(CP1)
+        other = await uow.charge_points.get(CP2)
+    assert kept is not None and other is not None
+    assert [c.connector_id for c in kept.connectors] == [2, 3]
+    assert len(other.connectors) == 1
