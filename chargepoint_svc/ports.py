@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from chargepoint_svc.device_model import ReportedVariable
-from chargepoint_svc.domain import ChargePoint, ChargePointId, Connector, DataTransfer
+from chargepoint_svc.domain import ChargePoint, ChargePointId, Connector
 from chargepoint_svc.journal import JournalEntry, JournalQuery
 from chargepoint_svc.station_events import SecurityEvent, StationEvent
 from servicekit import unit_of_work
@@ -53,12 +53,9 @@ class ChargePointRepository(Protocol):
         """Insert or replace the connector with the same EVSE and connector id."""
         ...
 
-
-class DataTransferRepository(Protocol):
-    async def add(self, transfer: DataTransfer) -> None: ...
-
-    async def for_charge_point(self, charge_point_id: ChargePointId) -> list[DataTransfer]:
-        """Every transfer from that charge point, oldest first."""
+    async def delete_connectors_beyond(self, keep: int, limit: int) -> int:
+        """Delete up to ``limit`` connectors of charge points that have more than ``keep``,
+        the least recently updated first; how many were deleted."""
         ...
 
 
@@ -76,6 +73,11 @@ class DeviceModelRepository(Protocol):
         """Every stored variable of that charge point, ordered by key."""
         ...
 
+    async def delete_beyond(self, keep: int, limit: int) -> int:
+        """Delete up to ``limit`` variables of charge points that have more than ``keep``,
+        the least recently reported first; how many were deleted."""
+        ...
+
 
 class SecurityEventRepository(Protocol):
     async def add(self, event: SecurityEvent) -> None: ...
@@ -87,6 +89,11 @@ class SecurityEventRepository(Protocol):
         (all when None), newest (highest sequence) first."""
         ...
 
+    async def delete_beyond(self, keep: int, limit: int) -> int:
+        """Delete up to ``limit`` events of charge points that have more than ``keep``,
+        oldest first; how many were deleted."""
+        ...
+
 
 class StationEventRepository(Protocol):
     async def add(self, events: Sequence[StationEvent]) -> None: ...
@@ -95,6 +102,10 @@ class StationEventRepository(Protocol):
         self, charge_point_id: ChargePointId, before: int | None, limit: int
     ) -> list[StationEvent]:
         """As :meth:`SecurityEventRepository.page`."""
+        ...
+
+    async def delete_beyond(self, keep: int, limit: int) -> int:
+        """As :meth:`SecurityEventRepository.delete_beyond`."""
         ...
 
 
@@ -111,6 +122,12 @@ class JournalRepository(Protocol):
         """Delete up to ``limit`` entries older than ``cutoff``; how many were deleted."""
         ...
 
+    async def delete_beyond(self, max_bytes: int, overhead: int, limit: int) -> int:
+        """Delete up to ``limit`` entries of charge points whose entries weigh more than
+        ``max_bytes`` (each: its payload's characters plus ``overhead``), oldest first,
+        until each keeps its newest entries within it; how many were deleted."""
+        ...
+
 
 class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
     """One atomic change: everything done through its repositories is stored by
@@ -119,9 +136,6 @@ class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
 
     @property
     def charge_points(self) -> ChargePointRepository: ...
-
-    @property
-    def data_transfers(self) -> DataTransferRepository: ...
 
     @property
     def device_models(self) -> DeviceModelRepository: ...

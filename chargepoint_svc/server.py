@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from chargepoint_svc.adapters.sql import SqlUnitOfWork
 from chargepoint_svc.domain import Admission
 from chargepoint_svc.message_journal import MessageJournal
+from chargepoint_svc.retention import Retention, StoragePurge
 from chargepoint_svc.servicer import ChargePointServicer
 from chargepoint_svc.station_reports import StationReportUseCases
 from chargepoint_svc.use_cases import ChargePointUseCases
@@ -27,9 +28,6 @@ from servicekit.settings import Settings
 
 SERVICE_NAME = chargepoint_pb2.DESCRIPTOR.services_by_name["ChargePointService"].full_name
 
-# How often the service deletes journal entries past the retention (seconds).
-PURGE_INTERVAL = 300.0
-
 LOG = logging.getLogger(__name__)
 
 
@@ -38,7 +36,7 @@ class RunningService:
     port: int
     server: RunningServer
     engine: AsyncEngine
-    # Deletes journal entries past the retention; owned here, cancelled by stop().
+    # Holds every per-station record to its bounds; owned here, cancelled by stop().
     purge: asyncio.Task[None] = field(repr=False)
 
     async def stop(self) -> None:
@@ -52,10 +50,11 @@ class RunningService:
 
 
 async def start(
-    settings: Settings, *, port: int | None = None, purge_interval: float = PURGE_INTERVAL
+    settings: Settings, *, port: int | None = None, purge_interval: float | None = None
 ) -> RunningService:
     """Serve ChargePointService on ``settings.internal_host`` (port 0: any free port), and
-    purge the message journal every ``purge_interval`` seconds."""
+    purge what stations made it store every ``purge_interval`` seconds (None:
+    CSMS_PURGE_INTERVAL)."""
     engine = create_engine(
         settings.chargepoint_database_url, "chargepoint", timeout=settings.grpc_timeout
     )
@@ -89,19 +88,28 @@ async def start(
     except BaseException:
         await engine.dispose()
         raise
-    purge = asyncio.create_task(purge_periodically(journal, purge_interval))
+    storage = settings.storage
+    bounds = Retention(
+        journal_bytes=storage.journal_max_bytes,
+        station_events=storage.station_events_max,
+        device_model=storage.device_model_max,
+    )
+    interval = storage.purge_interval if purge_interval is None else purge_interval
+    purge = asyncio.create_task(
+        purge_periodically(StoragePurge(lambda: SqlUnitOfWork(engine), journal, bounds), interval)
+    )
     return RunningService(port=server.port, server=server, engine=engine, purge=purge)
 
 
-async def purge_periodically(journal: MessageJournal, interval: float = PURGE_INTERVAL) -> None:
+async def purge_periodically(purge: StoragePurge, interval: float) -> None:
     """Purge now and every ``interval`` seconds, until cancelled. A failed purge (the
     database away) is logged and tried again at the next interval."""
     while True:
         try:
-            deleted = await journal.purge()
+            purged = await purge.run()
         except (SQLAlchemyError, OSError):
-            LOG.exception("journal purge failed; trying again in %.0f s", interval)
+            LOG.exception("storage purge failed; trying again in %.0f s", interval)
         else:
-            if deleted:
-                LOG.info("journal: deleted %d entries older than %s", deleted, journal.retention)
+            if purged:
+                LOG.info("storage purge: deleted %s", purged)
         await asyncio.sleep(interval)

@@ -183,13 +183,14 @@ class ChargePointUseCases:
     async def record_data_transfer(
         self, charge_point_id: str, vendor_id: str, message_id: str, data: str
     ) -> DataTransferAnswer:
-        """A DataTransfer from a station (OCPP 1.6 §4.3, 2.0.1 P02): kept, then answered."""
+        """A DataTransfer from a station (OCPP 1.6 §4.3, 2.0.1 P02): answered, not stored
+        here. The message journal keeps the frame, bounded like every journal entry; a
+        second copy no operator could read was as much storage again for nothing."""
         cp_id = parse_charge_point_id(charge_point_id)
         now = self._clock.now()
         transfer = DataTransfer(cp_id, vendor_id, message_id, data, received_at=now)
         async with self._unit_of_work() as uow:
             stored = await self._registered(uow, cp_id, now)
-            await uow.data_transfers.add(transfer)
             await uow.charge_points.update(stored.seen(now))
             await uow.commit()
         return answer_data_transfer(transfer)

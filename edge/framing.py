@@ -47,6 +47,12 @@ from edge.ocpp_version import ErrorCodes, OcppVersion
 # carries MessageId "-1". OCPP-J 1.6 is silent on this case; the edge uses the same rule.
 UNKNOWN_ID = "-1"
 
+# OCPP-J 1.6 §4.1.4 and 2.0.1 Part 4 §4.1.4: the UniqueId (MessageId) is a string of at most
+# 36 characters, room for a UUID; an empty one correlates nothing. A CALL whose id breaks
+# this is answered with a CALLERROR carrying UNKNOWN_ID, since echoing the id back would
+# make the CSMS's own frame break the same rule.
+MAX_UNIQUE_ID = 36
+
 # OCPP 2.0.1 Part 4 §4.3 limits errorDescription to 255 characters; 1.6 sets no limit,
 # the same bound keeps every answer acceptable to every version.
 MAX_DESCRIPTION = 255
@@ -142,7 +148,7 @@ def parse(
             True,
         )
     type_id = message[0]
-    unique_id = message[1] if len(message) > 1 and isinstance(message[1], str) else UNKNOWN_ID
+    unique_id = _readable_id(message[1] if len(message) > 1 else None)
     if isinstance(type_id, int) and not isinstance(type_id, bool) and type_id in unanswered:
         raise FrameError(
             Problem.UNKNOWN_MESSAGE_TYPE,
@@ -176,6 +182,17 @@ def parse(
     return CallError(message[1], message[2], message[3], message[4])
 
 
+def _valid_unique_id(unique_id: str) -> bool:
+    return 1 <= len(unique_id) <= MAX_UNIQUE_ID
+
+
+def _readable_id(unique_id: object) -> str:
+    """The id to answer with: the frame's own when it is a valid one, else UNKNOWN_ID."""
+    if isinstance(unique_id, str) and _valid_unique_id(unique_id):
+        return unique_id
+    return UNKNOWN_ID
+
+
 def _element_fault(message: list[Any]) -> str | None:
     expected: list[tuple[str, type]] = [("uniqueId", str)]
     if message[0] == MessageType.Call:
@@ -188,6 +205,8 @@ def _element_fault(message: list[Any]) -> str | None:
         if not isinstance(value, kind):
             wanted = "a string" if kind is str else "an object"
             return f"{name} must be {wanted}, got {_json_type(value)}"
+    if not _valid_unique_id(message[1]):
+        return f"uniqueId must be 1 to {MAX_UNIQUE_ID} characters, got {len(message[1])}"
     return None
 
 
@@ -210,7 +229,7 @@ def _refusal(
     """A frame that cannot be carried: answerable unless it is a response (or a type the
     version never answers), with its UniqueId when that is a string that can be sent back."""
     readable = unique_id if isinstance(unique_id, str) else UNKNOWN_ID
-    if _UNSTORABLE.search(readable) is not None:
+    if _UNSTORABLE.search(readable) is not None or not _valid_unique_id(readable):
         readable = UNKNOWN_ID
     never_answered = {MessageType.CallResult, MessageType.CallError, *unanswered}
     response = (

@@ -22,8 +22,9 @@ from ocpp.charge_point import (
     snake_to_camel_case,
 )
 
+from csms.chargepoint.v1 import chargepoint_pb2
 from csms.transaction.v1 import transaction_pb2
-from edge import payload_schema
+from edge import message_size, payload_schema
 from edge.ocpp_version import OcppVersion
 from edge.operation import AnswerFault, Operation, VersionOperations
 from edge.operation_errors import (
@@ -160,10 +161,13 @@ class Dispatcher:
         request_ids: Iterator[int],
         *,
         cap: float = RESPONSE_TIMEOUT,
+        max_message_bytes: int = 65536,
     ) -> None:
         self._registry = registry
         self._tables = tables
         self._cap = cap
+        # CSMS_MAX_MESSAGE_BYTES: no CALL larger than what the edge itself accepts is sent.
+        self._max_message_bytes = max_message_bytes
         # remoteStartId / requestId of OCPP 2.x calls: the edge's one allocator, shared
         # with the sessions (their boot-time GetBaseReport), so ids never repeat for a
         # station during this edge's lifetime.
@@ -191,7 +195,9 @@ class Dispatcher:
         # The library sends the action its payload class names; an operation may choose
         # between actions by request (GetBaseReport or GetReport).
         action = type(payload).__name__
-        check_request(session.schemas, session.version, action, as_json(payload))
+        checked = as_json(payload)
+        check_request(session.schemas, session.version, action, checked)
+        await self._check_size(session, action, checked)
         answer = await session.request(payload, wait_budget(remaining, self._cap))
         if isinstance(given, Resolved):
             answer = Reply(answer, given)
@@ -220,6 +226,7 @@ class Dispatcher:
             )
         converted = payload_schema.integral_numbers(session.schemas, action, dict(payload))
         check_request(session.schemas, session.version, action, converted)
+        await self._check_size(session, action, converted)
         call = getattr(table.calls, action)(**camel_to_snake_case(converted))
         try:
             answer = await session.request(call, wait_budget(remaining, self._cap))
@@ -227,10 +234,43 @@ class Dispatcher:
             return refusal
         return SendResult(as_json(answer))
 
+    async def _check_size(self, session: Session, action: str, payload: Mapping[str, Any]) -> None:
+        """Refuse a CALL larger than the station takes; its device model is read only for
+        the actions it can limit (OCPP 2.x GetReport, GetVariables, SetVariables)."""
+        variables: list[tuple[str, str, str, str]] = []
+        if action in message_size.ITEM_LISTS:
+            variables = await _device_data_variables(session)
+        limit = message_size.message_limit(action, variables, self._max_message_bytes)
+        message_size.check_message_size(limit, session.id, action, payload)
+
     async def disconnect(self, charge_point_id: str) -> None:
         session = self.session(charge_point_id)
         LOG.info("charge_point=%s disconnected by the CSMS operator", charge_point_id)
         await session.close(DISCONNECT_CODE, DISCONNECT_REASON)
+
+
+async def _device_data_variables(session: Session) -> list[tuple[str, str, str, str]]:
+    """The station's reported DeviceDataCtrlr Actual values, from chargepoint_svc; none
+    when it cannot say (the edge then holds the CALL to CSMS_MAX_MESSAGE_BYTES alone)."""
+    services = session.services
+    try:
+        model = await services.chargepoint.GetDeviceModel(
+            chargepoint_pb2.GetDeviceModelRequest(charge_point_id=session.id),
+            timeout=services.timeout,
+        )
+    except grpc.aio.AioRpcError as error:
+        LOG.warning(
+            "charge_point=%s device model unavailable (%s); message size checked against "
+            "CSMS_MAX_MESSAGE_BYTES only",
+            session.id,
+            error.code().name,
+        )
+        return []
+    return [
+        (v.component, v.variable, v.variable_instance, v.value)
+        for v in model.variables
+        if v.component == message_size.DEVICE_DATA_CTRLR and v.attribute_type in {"", "Actual"}
+    ]
 
 
 def check_request(

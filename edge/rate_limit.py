@@ -55,13 +55,13 @@ class MessageLimit:
     def describe(self) -> str:
         return f"at most {self.rate:g} messages/s per charge point, {self.burst} at once"
 
-    def start(self, clock: Monotonic = time.monotonic) -> RateLimit:
-        """A full bucket for a new connection."""
-        return RateLimit(self, clock)
+    def start(self, clock: Monotonic = time.monotonic, shared: Bucket | None = None) -> RateLimit:
+        """A full bucket for a new connection, drawing on its address's ``shared`` one."""
+        return RateLimit(self, clock, shared)
 
 
-class _Bucket:
-    # Two per connection: slots keep them small.
+class Bucket:
+    # Two per connection (and one per limited source address): slots keep them small.
     __slots__ = ("capacity", "rate", "tokens", "updated")
 
     def __init__(self, rate: float, capacity: int, now: float) -> None:
@@ -84,27 +84,44 @@ class _Bucket:
 
 
 class RateLimit:
-    """One connection's buckets: :meth:`admit` each message the station sends."""
+    """One connection's buckets: :meth:`admit` each message the station sends.
 
-    __slots__ = ("_clock", "_messages", "_refusals", "limit")
+    ``shared``: the bucket of every connection from the station's source address
+    (:mod:`edge.source_addresses`), None when its address is not limited. A message takes
+    a token from both; one refused for the address is refused as for the station.
+    """
 
-    def __init__(self, limit: MessageLimit, clock: Monotonic = time.monotonic) -> None:
+    __slots__ = ("_address_short", "_clock", "_messages", "_refusals", "_shared", "limit")
+
+    def __init__(
+        self, limit: MessageLimit, clock: Monotonic = time.monotonic, shared: Bucket | None = None
+    ) -> None:
         self.limit = limit
         self._clock = clock
         now = clock()
-        self._messages = _Bucket(limit.rate, limit.burst, now)
-        self._refusals = _Bucket(limit.rate, limit.burst, now)
+        self._messages = Bucket(limit.rate, limit.burst, now)
+        self._refusals = Bucket(limit.rate, limit.burst, now)
+        self._shared = shared
+        self._address_short = False
 
     def admit(self) -> Verdict:
         now = self._clock()
         if self._messages.take(now):
-            return Verdict.ACCEPT
+            self._address_short = self._shared is not None and not self._shared.take(now)
+            if not self._address_short:
+                return Verdict.ACCEPT
         if self._refusals.take(now):
             return Verdict.REFUSE
         return Verdict.CLOSE
 
     def refusal(self) -> str:
         """The CALLERROR description of a refused CALL: the limit and when to retry."""
+        if self._address_short and self._shared is not None:
+            return (
+                f"rate limit: at most {self._shared.rate:g} messages/s from one source address "
+                "(CSMS_ADDRESS_MESSAGE_RATE); this CALL was not processed, send it again in "
+                f"{max(self._shared.wait(), 0.1):.1f} s"
+            )
         return (
             f"rate limit: {self.limit.describe()}; this CALL was not processed, "
             f"send it again in {max(self._messages.wait(), 0.1):.1f} s"

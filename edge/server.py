@@ -33,6 +33,7 @@ from edge.rate_limit import MessageLimit
 from edge.registry import REPLACED_CODE, REPLACED_REASON, SessionRegistry
 from edge.service_status import Component
 from edge.services import AUTH, CHARGEPOINT, TRANSACTION, Services
+from edge.source_addresses import SourceAddresses, source_address
 from edge.statistics import TrafficStatistics
 from edge.version_table import SESSION_CLASSES, SUPPORTED_VERSIONS
 from servicekit import log_context
@@ -88,6 +89,7 @@ class _Endpoint:
         *,
         replica: Replica | None,
         message_limit: MessageLimit,
+        addresses: SourceAddresses,
         journal: Journal | None = None,
     ) -> None:
         self.services = services
@@ -98,6 +100,7 @@ class _Endpoint:
         self.replica = replica
         self.gatekeeper = Gatekeeper(services)
         self.message_limit = message_limit
+        self.addresses = addresses
         self.journal = journal
 
     async def process_request(
@@ -105,10 +108,21 @@ class _Endpoint:
     ) -> Response | None:
         """Refuse a bad handshake with an HTTP status and a reason, before upgrading: a
         bad URL or version (:mod:`edge.handshake`), then a charge point that may not
-        connect or did not prove its identity (:mod:`edge.gatekeeper`)."""
+        connect or did not prove its identity (:mod:`edge.gatekeeper`). First of all, an
+        address that holds as many connections as it may (:mod:`edge.source_addresses`):
+        a flood of handshakes costs the services nothing."""
         decision = _decide(request)
         refusal = decision if isinstance(decision, Refusal) else None
-        if isinstance(decision, Admission):
+        address = source_address(request.headers, _host(connection))
+        held = self.addresses.reserve(address)
+        if held is not None:
+            refusal = held
+        else:
+            # Released when the socket is gone, whether it was refused, failed or served.
+            connection.connection_lost_waiter.add_done_callback(
+                lambda _: self.addresses.release(address)
+            )
+        if refusal is None and isinstance(decision, Admission):
             credentials = presented(request.headers)
             refusal = (
                 credentials
@@ -160,7 +174,13 @@ class _Endpoint:
             clock=self.clock,
             statistics=self.statistics,
             request_ids=self.request_ids,
-            rate_limit=self.message_limit.start(),
+            rate_limit=self.message_limit.start(
+                shared=self.addresses.bucket(
+                    source_address(connection.request.headers, _host(connection))
+                )
+                if connection.request is not None
+                else None
+            ),
             journal=self.journal,
         )
         previous = self.registry.add(session)
@@ -212,6 +232,14 @@ def _offered_subprotocols(headers: Headers) -> list[str]:
     return offered
 
 
+def _host(connection: ServerConnection) -> str:
+    """The IP address of the socket's peer (Envoy's, behind Envoy)."""
+    address = connection.remote_address
+    if isinstance(address, tuple) and address:
+        return str(address[0])
+    return str(address)
+
+
 def _peer(connection: ServerConnection) -> str:
     address = connection.remote_address
     if isinstance(address, tuple) and len(address) >= 2:
@@ -248,7 +276,12 @@ async def start(
     request_ids: Iterator[int] = itertools.count(1) if replica is None else replica.request_ids
     edge_service = EdgeService(
         registry,
-        Dispatcher(registry, OPERATION_TABLES, request_ids),
+        Dispatcher(
+            registry,
+            OPERATION_TABLES,
+            request_ids,
+            max_message_bytes=settings.max_message_bytes,
+        ),
         statistics,
         services,
         address=settings.edge_address,
@@ -285,6 +318,7 @@ async def start(
             message_limit=MessageLimit(
                 settings.security.message_rate, settings.security.message_burst
             ),
+            addresses=SourceAddresses(settings.addresses, settings.security.message_burst),
             journal=journal,
         )
         ping = settings.security.ping_interval or None

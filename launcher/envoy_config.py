@@ -241,6 +241,9 @@ def _listener(
     }
     if websocket:
         manager["upgrade_configs"] = [{"upgrade_type": "websocket"}]
+        # The station's own address, appended to X-Forwarded-For, for the edge's limits per
+        # source address (edge.source_addresses).
+        manager["use_remote_address"] = True
         # Charge points stay connected for days; the edge's WebSocket pings keep the stream busy.
         manager["stream_idle_timeout"] = "3600s"
     return {

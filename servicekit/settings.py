@@ -13,11 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from servicekit.address_settings import ADDRESS_VARIABLES, AddressSettings
 from servicekit.observability_settings import LogFormat, ObservabilitySettings
 from servicekit.security_settings import ApiAuth, SecuritySettings, SettingsError
+from servicekit.storage_settings import STORAGE_VARIABLES, StorageSettings
 
 __all__ = [
     "VARIABLES",
+    "AddressSettings",
     "AdmissionPolicy",
     "ApiAuth",
     "BaseReportPolicy",
@@ -26,6 +29,7 @@ __all__ = [
     "SecuritySettings",
     "Settings",
     "SettingsError",
+    "StorageSettings",
     "split_addresses",
     "with_async_driver",
 ]
@@ -140,7 +144,10 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "Retry interval (s) given to Pending or Rejected charge points.",
     ),
     "CSMS_GRPC_TIMEOUT": ("5", "Deadline (s) for one call between components."),
-    "CSMS_MAX_MESSAGE_BYTES": ("65536", "Largest OCPP WebSocket message the edge accepts."),
+    "CSMS_MAX_MESSAGE_BYTES": (
+        "65536",
+        "Largest OCPP WebSocket message the edge accepts, and the largest CALL it sends.",
+    ),
     "CSMS_DEMO_ID_TAG": (
         "DEMO-TAG-001",
         "`csms up` makes sure this id tag exists and is Accepted; empty: none.",
@@ -218,6 +225,8 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "168",
         "Hours a journal entry is kept before it is deleted.",
     ),
+    **STORAGE_VARIABLES,
+    **ADDRESS_VARIABLES,
     "LOG_LEVEL": ("INFO", "DEBUG, INFO, WARNING or ERROR."),
 }
 
@@ -259,6 +268,8 @@ class Settings:
     log_level: str
     security: SecuritySettings
     observability: ObservabilitySettings
+    storage: StorageSettings
+    addresses: AddressSettings
 
     @property
     def edge_addresses(self) -> list[str]:
@@ -375,6 +386,8 @@ class Settings:
             log_level=log_level,
             security=SecuritySettings.from_env(raw, data_dir),
             observability=ObservabilitySettings.from_env(raw),
+            storage=StorageSettings.from_env(raw),
+            addresses=AddressSettings.from_env(raw),
         )
 
 

@@ -11,23 +11,25 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from chargepoint_svc.device_model import ReportedVariable, VariableKey
-from chargepoint_svc.domain import ChargePoint, ChargePointId, Connector, DataTransfer
+from chargepoint_svc.domain import ChargePoint, ChargePointId, Connector
 from chargepoint_svc.journal import JournalEntry, JournalQuery, newest_first
 from chargepoint_svc.station_events import SecurityEvent, StationEvent
 from servicekit import unit_of_work
 
 ConnectorKey = tuple[str, int, int]
+EventT = TypeVar("EventT", SecurityEvent, StationEvent)
 
 
 @dataclass
 class MemoryStore(unit_of_work.MemoryStore):
-    """The committed state: charge points (without connectors), connectors, transfers."""
+    """The committed state: charge points (without connectors), connectors, reports,
+    events and the journal. ``variables`` is in the order they were last reported."""
 
     charge_points: dict[str, ChargePoint] = field(default_factory=dict)
     connectors: dict[ConnectorKey, Connector] = field(default_factory=dict)
-    data_transfers: list[DataTransfer] = field(default_factory=list)
     variables: dict[tuple[str, VariableKey], ReportedVariable] = field(default_factory=dict)
     security_events: list[SecurityEvent] = field(default_factory=list)
     station_events: list[StationEvent] = field(default_factory=list)
@@ -84,6 +86,16 @@ class MemoryChargePointRepository:
         key = (charge_point_id, connector.evse_id, connector.connector_id)
         self._store.connectors[key] = connector
 
+    async def delete_connectors_beyond(self, keep: int, limit: int) -> int:
+        newest = sorted(
+            self._store.connectors.items(),
+            key=lambda item: (-item[1].updated_at.timestamp(), item[0][1], item[0][2]),
+        )
+        doomed = _beyond([key[0] for key, _ in newest], keep, limit)
+        for index in doomed:
+            del self._store.connectors[newest[index][0]]
+        return len(doomed)
+
     def _with_connectors(self, charge_point: ChargePoint) -> ChargePoint:
         owned = sorted(
             (key, value)
@@ -91,19 +103,6 @@ class MemoryChargePointRepository:
             if key[0] == charge_point.id
         )
         return dataclasses.replace(charge_point, connectors=tuple(value for _, value in owned))
-
-
-class MemoryDataTransferRepository:
-    def __init__(self, store: MemoryStore) -> None:
-        self._store = store
-
-    async def add(self, transfer: DataTransfer) -> None:
-        if transfer.charge_point_id not in self._store.charge_points:
-            raise LookupError(f"no charge point {transfer.charge_point_id!r}")
-        self._store.data_transfers.append(transfer)
-
-    async def for_charge_point(self, charge_point_id: ChargePointId) -> list[DataTransfer]:
-        return [t for t in self._store.data_transfers if t.charge_point_id == charge_point_id]
 
 
 def _require(store: MemoryStore, charge_point_id: str) -> None:
@@ -124,6 +123,7 @@ class MemoryDeviceModelRepository:
         del reported_at  # not part of ReportedVariable; the SQL adapter keeps it per row
         _require(self._store, charge_point_id)
         for variable in variables:
+            self._store.variables.pop((charge_point_id, variable.key), None)
             self._store.variables[(charge_point_id, variable.key)] = variable
 
     async def variables(self, charge_point_id: ChargePointId) -> list[ReportedVariable]:
@@ -132,6 +132,33 @@ class MemoryDeviceModelRepository:
             for (owner, _), variable in sorted(self._store.variables.items())
             if owner == charge_point_id
         ]
+
+    async def delete_beyond(self, keep: int, limit: int) -> int:
+        doomed = _beyond([owner for owner, _ in reversed(self._store.variables)], keep, limit)
+        keys = list(reversed(self._store.variables))
+        for index in doomed:
+            del self._store.variables[keys[index]]
+        return len(doomed)
+
+
+def _beyond(owners: Sequence[str], keep: int, limit: int) -> list[int]:
+    """Indexes (into ``owners``, newest first) of the rows beyond each owner's ``keep``
+    newest, at most ``limit`` of them, oldest first."""
+    seen: dict[str, int] = {}
+    over: list[int] = []
+    for index, owner in enumerate(owners):
+        seen[owner] = seen.get(owner, 0) + 1
+        if seen[owner] > keep:
+            over.append(index)
+    return list(reversed(over))[:limit]
+
+
+def _without(events: list[EventT], keep: int, limit: int) -> tuple[list[EventT], int]:
+    """``events`` (oldest first) without the oldest beyond each charge point's ``keep``."""
+    newest = list(reversed(events))
+    doomed = set(_beyond([event.charge_point_id for event in newest], keep, limit))
+    kept = [event for index, event in enumerate(newest) if index not in doomed]
+    return list(reversed(kept)), len(doomed)
 
 
 class MemorySecurityEventRepository:
@@ -153,6 +180,10 @@ class MemorySecurityEventRepository:
             and (before is None or event.sequence < before)
         ]
         return found[:limit]
+
+    async def delete_beyond(self, keep: int, limit: int) -> int:
+        self._store.security_events, count = _without(self._store.security_events, keep, limit)
+        return count
 
 
 class MemoryStationEventRepository:
@@ -176,6 +207,10 @@ class MemoryStationEventRepository:
         ]
         return found[:limit]
 
+    async def delete_beyond(self, keep: int, limit: int) -> int:
+        self._store.station_events, count = _without(self._store.station_events, keep, limit)
+        return count
+
 
 class MemoryJournalRepository:
     def __init__(self, store: MemoryStore) -> None:
@@ -197,15 +232,23 @@ class MemoryJournalRepository:
         self._store.journal = [e for e in self._store.journal if e.sequence not in gone]
         return len(gone)
 
+    async def delete_beyond(self, max_bytes: int, overhead: int, limit: int) -> int:
+        kept: dict[str, int] = {}
+        over: list[int] = []
+        for entry in sorted(self._store.journal, key=lambda e: e.sequence, reverse=True):
+            owner = entry.charge_point_id
+            kept[owner] = kept.get(owner, 0) + len(entry.payload) + overhead
+            if kept[owner] > max_bytes:
+                over.append(entry.sequence)
+        gone = set(sorted(over)[:limit])
+        self._store.journal = [e for e in self._store.journal if e.sequence not in gone]
+        return len(gone)
+
 
 class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def charge_points(self) -> MemoryChargePointRepository:
         return MemoryChargePointRepository(self.working)
-
-    @property
-    def data_transfers(self) -> MemoryDataTransferRepository:
-        return MemoryDataTransferRepository(self.working)
 
     @property
     def device_models(self) -> MemoryDeviceModelRepository:

@@ -11,9 +11,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, bindparam, select, update
+from sqlalchemy import Row, Table, bindparam, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from chargepoint_svc.adapters.sql_bounds import beyond_bound
 from chargepoint_svc.adapters.sql_journal import SqlJournalRepository
 from chargepoint_svc.adapters.sql_reports import (
     SqlDeviceModelRepository,
@@ -21,14 +22,13 @@ from chargepoint_svc.adapters.sql_reports import (
     SqlStationEventRepository,
     dialect_insert,
 )
-from chargepoint_svc.adapters.tables import charge_points, connectors, data_transfers
+from chargepoint_svc.adapters.tables import charge_points, connectors
 from chargepoint_svc.domain import (
     BootData,
     ChargePoint,
     ChargePointId,
     Connector,
     ConnectorStatus,
-    DataTransfer,
     RegistrationStatus,
 )
 from servicekit import unit_of_work
@@ -81,10 +81,6 @@ class SqlUnitOfWork(unit_of_work.SqlUnitOfWork):
     @property
     def charge_points(self) -> SqlChargePointRepository:
         return SqlChargePointRepository(self.connection)
-
-    @property
-    def data_transfers(self) -> SqlDataTransferRepository:
-        return SqlDataTransferRepository(self.connection)
 
     @property
     def device_models(self) -> SqlDeviceModelRepository:
@@ -186,6 +182,18 @@ class SqlChargePointRepository:
             },
         )
 
+    async def delete_connectors_beyond(self, keep: int, limit: int) -> int:
+        table = connectors
+        statement = beyond_bound(
+            table,
+            keys=("charge_point_id", "evse_id", "connector_id"),
+            newest_first=[table.c.updated_at.desc(), table.c.evse_id, table.c.connector_id],
+            weight=literal(1),
+            bound=keep,
+            limit=limit,
+        )
+        return int((await self._connection.execute(statement)).rowcount)
+
     async def _connectors(
         self, charge_point_ids: Sequence[str]
     ) -> dict[str, tuple[Connector, ...]]:
@@ -200,39 +208,6 @@ class SqlChargePointRepository:
         for row in await self._connection.execute(query):
             grouped.setdefault(row.charge_point_id, []).append(_connector(row))
         return {key: tuple(value) for key, value in grouped.items()}
-
-
-class SqlDataTransferRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    async def add(self, transfer: DataTransfer) -> None:
-        await self._connection.execute(
-            data_transfers.insert().values(
-                charge_point_id=transfer.charge_point_id,
-                vendor_id=transfer.vendor_id,
-                message_id=transfer.message_id,
-                data=transfer.data,
-                received_at=transfer.received_at,
-            )
-        )
-
-    async def for_charge_point(self, charge_point_id: ChargePointId) -> list[DataTransfer]:
-        query = (
-            select(data_transfers)
-            .where(data_transfers.c.charge_point_id == charge_point_id)
-            .order_by(data_transfers.c.received_at, data_transfers.c.id)
-        )
-        return [
-            DataTransfer(
-                charge_point_id=ChargePointId(row.charge_point_id),
-                vendor_id=row.vendor_id,
-                message_id=row.message_id,
-                data=row.data,
-                received_at=as_utc(row.received_at),
-            )
-            for row in await self._connection.execute(query)
-        ]
 
 
 def _charge_point_values(charge_point: ChargePoint) -> dict[str, Any]:

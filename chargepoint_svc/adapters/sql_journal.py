@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, delete, or_, select
+from sqlalchemy import Row, and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from chargepoint_svc.adapters.sql_bounds import beyond_bound
 from chargepoint_svc.adapters.tables import journal_entries
 from chargepoint_svc.domain import ChargePointId
 from chargepoint_svc.journal import Direction, JournalEntry, JournalQuery, MessageType
@@ -71,6 +72,19 @@ class SqlJournalRepository:
             delete(table).where(table.c.id.in_(oldest.scalar_subquery()))
         )
         return int(result.rowcount)
+
+    async def delete_beyond(self, max_bytes: int, overhead: int, limit: int) -> int:
+        table = journal_entries
+        weight = func.length(table.c.payload) + overhead
+        statement = beyond_bound(
+            table,
+            keys=("id",),
+            newest_first=[table.c.id.desc()],
+            weight=weight,
+            bound=max_bytes,
+            limit=limit,
+        )
+        return int((await self._connection.execute(statement)).rowcount)
 
 
 def _entry(row: Row[Any]) -> JournalEntry:

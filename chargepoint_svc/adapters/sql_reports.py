@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, select
+from sqlalchemy import Delete, Row, Table, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from chargepoint_svc.adapters.sql_bounds import beyond_bound
 from chargepoint_svc.adapters.tables import (
     device_model_variables,
     security_events,
@@ -95,6 +96,17 @@ class SqlDeviceModelRepository:
         # Sorted here, not by ORDER BY: PostgreSQL's collation may order text unlike SQLite.
         return sorted(found, key=lambda variable: variable.key)
 
+    async def delete_beyond(self, keep: int, limit: int) -> int:
+        table = device_model_variables
+        keys = ("charge_point_id", *_KEY_COLUMNS)
+        newest = [table.c.reported_at.desc(), *(table.c[key] for key in _KEY_COLUMNS)]
+        return await _deleted(
+            self._connection,
+            beyond_bound(
+                table, keys=keys, newest_first=newest, weight=literal(1), bound=keep, limit=limit
+            ),
+        )
+
 
 class SqlSecurityEventRepository:
     def __init__(self, connection: AsyncConnection) -> None:
@@ -134,6 +146,9 @@ class SqlSecurityEventRepository:
             for row in await self._connection.execute(query)
         ]
 
+    async def delete_beyond(self, keep: int, limit: int) -> int:
+        return await _deleted(self._connection, _newest_rows(security_events, keep, limit))
+
 
 class SqlStationEventRepository:
     def __init__(self, connection: AsyncConnection) -> None:
@@ -163,6 +178,25 @@ class SqlStationEventRepository:
         if before is not None:
             query = query.where(station_events.c.id < before)
         return [_station_event(row) for row in await self._connection.execute(query)]
+
+    async def delete_beyond(self, keep: int, limit: int) -> int:
+        return await _deleted(self._connection, _newest_rows(station_events, keep, limit))
+
+
+def _newest_rows(table: Table, keep: int, limit: int) -> Delete:
+    """Rows of a charge point beyond its ``keep`` newest (by id, the order of arrival)."""
+    return beyond_bound(
+        table,
+        keys=("id",),
+        newest_first=[table.c.id.desc()],
+        weight=literal(1),
+        bound=keep,
+        limit=limit,
+    )
+
+
+async def _deleted(connection: AsyncConnection, statement: Delete) -> int:
+    return int((await connection.execute(statement)).rowcount)
 
 
 def _station_event(row: Row[Any]) -> StationEvent:

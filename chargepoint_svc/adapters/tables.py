@@ -81,6 +81,9 @@ connectors = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
+# No longer written: DataTransfers are kept once, in the message journal, bounded like every
+# journal entry (chargepoint_svc.retention). The table stays so that rows stored before are
+# not lost by an upgrade; nothing adds to it, and an operator may drop it once not needed.
 data_transfers = Table(
     "data_transfers",
     metadata,

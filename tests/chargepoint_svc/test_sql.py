@@ -17,7 +17,6 @@ from chargepoint_svc.domain import (
     ChargePointId,
     Connector,
     ConnectorStatus,
-    DataTransfer,
     RegistrationStatus,
 )
 from servicekit import migrations
@@ -186,24 +185,9 @@ async def test_page_is_ordered_by_id_after_a_key(engine: AsyncEngine) -> None:
     assert len(after[0].connectors) == 1
 
 
-async def test_data_transfers_are_kept_in_order(engine: AsyncEngine) -> None:
-    await _add(engine, _registered())
-    transfers = [
-        DataTransfer(CP1, "com.example", "m1", "x" * 5000, T0),
-        DataTransfer(CP1, "com.example", "", '{"k": [1, 2]}', T0 + timedelta(seconds=1)),
-    ]
-    async with SqlUnitOfWork(engine) as uow:
-        for transfer in reversed(transfers):
-            await uow.data_transfers.add(transfer)
-        await uow.commit()
-    async with SqlUnitOfWork(engine) as uow:
-        assert await uow.data_transfers.for_charge_point(CP1) == transfers
-
-
 async def test_leaving_without_commit_rolls_back(engine: AsyncEngine) -> None:
     async with SqlUnitOfWork(engine) as uow:
         await uow.charge_points.add(_registered())
-        await uow.data_transfers.add(DataTransfer(CP1, "v", "", "", T0))
     with pytest.raises(RuntimeError, match="boom"):
         async with SqlUnitOfWork(engine) as uow:
             await uow.charge_points.add(_registered())
@@ -212,7 +196,6 @@ async def test_leaving_without_commit_rolls_back(engine: AsyncEngine) -> None:
         await uow.charge_points.add(_registered())
         await uow.rollback()
         assert await uow.charge_points.page(None, 10) == []
-        assert await uow.data_transfers.for_charge_point(CP1) == []
 
 
 async def test_concurrent_adds_of_one_id_do_not_fail(engine: AsyncEngine) -> None:

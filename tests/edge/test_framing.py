@@ -26,6 +26,11 @@ def test_a_call() -> None:
     assert (message.unique_id, message.action, message.payload) == ("id-1", "Heartbeat", {})
 
 
+def test_a_unique_id_of_36_characters_is_read() -> None:
+    message = framing.parse(json.dumps([2, "u" * 36, "Heartbeat", {}]))
+    assert isinstance(message, Call) and message.unique_id == "u" * 36
+
+
 def test_a_call_result_and_error_in_bytes() -> None:
     assert isinstance(framing.parse(b'[3, "id-1", {"a": 1}]'), CallResult)
     error = framing.parse('[4, "id-1", "GenericError", "boom", {}]')
@@ -52,6 +57,16 @@ def test_a_call_result_and_error_in_bytes() -> None:
             True,
             "uniqueId must be a string, got null",
         ),
+        ('[2, "", "A", {}]', "-1", framing.Problem.NOT_RPC, True, "1 to 36 characters, got 0"),
+        (
+            '[2, "' + "i" * 37 + '", "A", {}]',
+            "-1",
+            framing.Problem.NOT_RPC,
+            True,
+            "uniqueId must be 1 to 36 characters, got 37",
+        ),
+        ('[3, "' + "i" * 37 + '", {}]', "-1", framing.Problem.NOT_RPC, False, "got 37"),
+        ('[2, "' + "i" * 37 + '", "A", {', "-1", framing.Problem.NOT_RPC, True, "not valid JSON"),
         ('[3, "x"]', "x", framing.Problem.NOT_RPC, False, "a CALLRESULT has 3 elements"),
         ('[3, "x", "ok"]', "x", framing.Problem.NOT_RPC, False, "payload must be an object"),
         ('[4, "x", "E", "d"]', "x", framing.Problem.NOT_RPC, False, "a CALLERROR has 5"),

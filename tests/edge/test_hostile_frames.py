@@ -172,6 +172,24 @@ async def test_json_the_csms_cannot_carry_is_refused(
     assert fakes.recorder.methods() == ["RecordHeartbeat"]
 
 
+@pytest.mark.parametrize("version", ["1.6", "2.0.1"])
+@pytest.mark.parametrize("unique_id", ["", "u" * 37, "u" * 5000])
+async def test_a_call_whose_unique_id_is_empty_or_over_36_characters_is_refused(
+    open_edge: RunningEdge, fakes: Fakes, version: str, unique_id: str
+) -> None:
+    """OCPP-J 1.6 §4.1.4, 2.0.1 Part 4 §4.1.4: the id is a string of at most 36
+    characters. The CALLERROR carries "-1": echoing the id would break the rule again."""
+    async with _connect(open_edge, version) as ws:
+        await ws.send(json.dumps([2, unique_id, "Heartbeat", {}]))
+        reply = json.loads(await asyncio.wait_for(ws.recv(), 10))
+        assert reply[:3] == [4, "-1", UNREADABLE[version]]
+        assert f"uniqueId must be 1 to 36 characters, got {len(unique_id)}" in reply[3]
+        await ws.send(json.dumps([2, "u" * 36, "Heartbeat", {}]))
+        answer = json.loads(await asyncio.wait_for(ws.recv(), 10))
+        assert answer[:2] == [3, "u" * 36]
+    assert fakes.recorder.methods() == ["RecordHeartbeat"]
+
+
 @pytest.mark.parametrize(
     ("version", "frame", "field"),
     [
@@ -503,8 +521,10 @@ async def test_any_call_gets_an_answer(
     outcome = await link.exchange(json.dumps([2, unique_id, action, payload]))
     _check(outcome, answerable=True)
     assert not isinstance(outcome, int)
-    # An id holding NUL cannot be stored or logged safely: the answer says -1 (unreadable).
-    assert outcome[0][1] == ("-1" if "\x00" in unique_id else unique_id)
+    # An id holding NUL cannot be stored or logged safely, and one that is empty or over
+    # 36 characters breaks OCPP-J §4.1.4: the answer says -1 (unreadable).
+    usable = "\x00" not in unique_id and 1 <= len(unique_id) <= framing.MAX_UNIQUE_ID
+    assert outcome[0][1] == (unique_id if usable else "-1")
 
 
 @FUZZ

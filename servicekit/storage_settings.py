@@ -1,0 +1,74 @@
+"""The storage bounds part of the settings: how much one station can make the CSMS keep.
+
+Read by :class:`servicekit.settings.Settings` (``settings.storage``); the variables are
+documented in :data:`STORAGE_VARIABLES`, which the settings merge into their own table.
+What each bound covers is in the README's "Storage bounds" table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from servicekit.security_settings import SettingsError
+
+STORAGE_VARIABLES: dict[str, tuple[str, str]] = {
+    "CSMS_JOURNAL_MAX_BYTES": (
+        "16777216",
+        "Journal bytes kept per charge point (payload characters plus 256 per entry); the"
+        " oldest entries beyond it are deleted by the purge.",
+    ),
+    "CSMS_STATION_EVENTS_MAX": (
+        "10000",
+        "Security events, and NotifyEvent events, kept per charge point (each); the oldest"
+        " beyond it are deleted by the purge.",
+    ),
+    "CSMS_DEVICE_MODEL_MAX": (
+        "50000",
+        "Device model variable attributes kept per charge point; the least recently reported"
+        " beyond it are deleted by the purge.",
+    ),
+    "CSMS_PURGE_INTERVAL": (
+        "300",
+        "Seconds between chargepoint_svc's purges (journal retention and the bounds above).",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class StorageSettings:
+    journal_max_bytes: int
+    """Per charge point, counted as :data:`chargepoint_svc.retention.ENTRY_OVERHEAD` plus
+    the payload's characters for each entry."""
+    station_events_max: int
+    device_model_max: int
+    purge_interval: float
+
+    @classmethod
+    def from_env(cls, raw: Callable[[str], str]) -> StorageSettings:
+        interval_text = raw("CSMS_PURGE_INTERVAL")
+        try:
+            interval = float(interval_text)
+        except ValueError:
+            raise SettingsError(
+                f"CSMS_PURGE_INTERVAL={interval_text!r} is not a number of seconds"
+            ) from None
+        if interval <= 0:
+            raise SettingsError("CSMS_PURGE_INTERVAL must be greater than zero")
+        return cls(
+            journal_max_bytes=_at_least(raw, "CSMS_JOURNAL_MAX_BYTES", 65536),
+            station_events_max=_at_least(raw, "CSMS_STATION_EVENTS_MAX", 1),
+            device_model_max=_at_least(raw, "CSMS_DEVICE_MODEL_MAX", 1),
+            purge_interval=interval,
+        )
+
+
+def _at_least(raw: Callable[[str], str], name: str, lowest: int) -> int:
+    text = raw(name)
+    try:
+        value = int(text)
+    except ValueError:
+        raise SettingsError(f"{name}={text!r} is not a whole number") from None
+    if value < lowest:
+        raise SettingsError(f"{name}={value} must be at least {lowest}")
+    return value
