@@ -12,4 +12,7 @@ the edge's EdgeService (:class:`auth_svc.ports.Stations`).
 And it owns charge point credentials (OCPP security profiles, :mod:`auth_svc.credentials`):
 each charge point's profile and Basic auth password hash, the decision at every WebSocket
 handshake (``AuthenticateChargePoint``, asked by the edge), and changing a station's password.
+
+One StartTransaction traced through every file it crosses, edge and services alike:
+``docs/life-of-a-message.md``.
 """

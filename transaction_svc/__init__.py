@@ -13,4 +13,7 @@ the station's own string ``transactionId`` and a seqNo per event, recorded once 
 It also owns reservations (OCPP 1.6 Reservation profile, 2.0.1 H01-H04): it allocates the
 ``reservationId``, sends ReserveNow / CancelReservation through the edge's EdgeService,
 records the station's answers, and checks starting transactions against them.
+
+One StartTransaction traced through every file it crosses, edge and services alike:
+``docs/life-of-a-message.md``.
 """
