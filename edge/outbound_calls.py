@@ -317,11 +317,17 @@ class OutboundCalls:
     def _not_sent(self, pending: _Call) -> NotSent:
         behind = self._ahead_of(pending)
         deadline = f"{pending.budget:.3g} s deadline"
+        followed = pending.followed
+        holder = self._slot
+        if not followed and holder is not None and holder is not pending:
+            # The call that has the slot but is not sent yet (its own task is about to give
+            # it up, too late as well) waited behind the same CALL as this one.
+            followed = holder.followed
         if behind:
             why = f"it was still queued behind {behind} when its {deadline} passed"
-        elif pending.followed:
+        elif followed:
             why = (
-                f"it was queued behind {pending.followed}, which was not done until too close "
+                f"it was queued behind {followed}, which was not done until too close "
                 f"to its {deadline} for an answer to come back"
             )
         else:

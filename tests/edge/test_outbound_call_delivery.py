@@ -133,6 +133,12 @@ async def _clear_cache(stub: edge_pb2_grpc.EdgeServiceAsyncStub) -> Any:
     return await stub.ClearCache(CLEAR, timeout=PATIENCE)
 
 
+def _other_id(unique_id: str) -> str:
+    """Another valid message id (at most 36 characters, OCPP-J §4.1.4; a longer one is no
+    id at all and its frame is dropped unread)."""
+    return "x" + unique_id[1:]
+
+
 @pytest.mark.parametrize(
     ("answer", "words"),
     [
@@ -145,12 +151,12 @@ async def _clear_cache(stub: edge_pb2_grpc.EdgeServiceAsyncStub) -> Any:
             "in this CALLRESULT, payload must be an object, got a string",
         ),
         (
-            lambda unique_id: [3, "not-" + unique_id, {"status": "Accepted"}],
-            "its CALLRESULT carries message id 'not-",
+            lambda unique_id: [3, _other_id(unique_id), {"status": "Accepted"}],
+            "its CALLRESULT carries message id 'x",
         ),
         (
-            lambda unique_id: [4, "not-" + unique_id, "GenericError", "", {}],
-            "its CALLERROR carries message id 'not-",
+            lambda unique_id: [4, _other_id(unique_id), "GenericError", "", {}],
+            "its CALLERROR carries message id 'x",
         ),
     ],
     ids=["payload-array", "payload-string", "result-unknown-id", "error-unknown-id"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -127,6 +128,31 @@ async def test_not_sent_names_what_the_call_waited_behind() -> None:
     for task in (first, second):
         with pytest.raises((ConnectionLost, DisconnectedBeforeSending)):
             await task
+
+
+async def test_a_call_expiring_behind_one_whose_turn_just_came_names_the_call_out() -> None:
+    # All three deadlines fall due in one turn of the event loop (the loop is held past
+    # them): the Reset times out and hands the slot to UnlockConnector, whose task has not
+    # run yet when ClearCache's deadline passes in line. ClearCache still waited behind the
+    # Reset, and says so.
+    wire = Wire()
+    calls = _calls(wire)
+    first = _start(calls, "1", "Reset", 0.3)
+    await wire.next_frame(1)
+    queued = [_start(calls, "2", "UnlockConnector", 0.3), _start(calls, "3", "ClearCache", 0.3)]
+    await _queued(calls, 2)
+    time.sleep(0.5)  # noqa: ASYNC251 - holds the event loop on purpose: every timer falls due
+    with pytest.raises(NoAnswer):
+        await first
+    for task, action in zip(queued, ["UnlockConnector", "ClearCache"], strict=True):
+        with pytest.raises(NotSent) as raised:
+            await task
+        assert str(raised.value).startswith(
+            f"{action} was not sent to charge point CP-1: it was queued behind Reset (sent at "
+            "2026-12-07T16:00:00.123Z), which was not done until too close to its 0.3 s "
+            "deadline"
+        ), str(raised.value)
+    assert wire.actions() == ["Reset"]
 
 
 async def test_a_caller_that_gives_up_keeps_its_sent_call_outstanding_until_answered() -> None:
