@@ -68,7 +68,8 @@ async def test_a_station_that_closes_after_receiving_reset_is_409_not_404(system
     "answer",
     [
         lambda unique_id: [3, unique_id, "Accepted"],
-        lambda unique_id: [3, "not-" + unique_id, {"status": "Accepted"}],
+        # Another valid id (a longer one than 36 characters would be dropped unread).
+        lambda unique_id: [3, "x" + unique_id[1:], {"status": "Accepted"}],
     ],
     ids=["payload-not-an-object", "unknown-message-id"],
 )
