@@ -27,8 +27,8 @@ address, so it needs a token like any other read.
 Refusals come back as JSON in the transcoder's error shape (``{"code", "message"}``): a
 missing, malformed, expired or foreign token is 401 (``jwt_authn``; Envoy also sends
 ``WWW-Authenticate: Bearer``), a token whose role does not allow the method is 403
-(``rbac``). Both are Envoy local replies, reshaped by the connection manager's
-``local_reply_config``.
+(``rbac``). Both are Envoy local replies, shaped as JSON by :mod:`launcher.envoy_errors`
+with the messages below.
 
 The token comes from ``Authorization: Bearer ...`` and is not forwarded to the components:
 they trust Envoy, and reach each other on the private network without tokens.
@@ -59,10 +59,6 @@ _JWT = "type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.JwtAuthen
 _JWT_ROUTE = "type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.PerRouteConfig"
 _RBAC = "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC"
 _RBAC_ROUTE = "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBACPerRoute"
-
-# google.rpc.Code values, as the transcoder reports gRPC errors.
-_UNAUTHENTICATED = 16
-_PERMISSION_DENIED = 7
 
 # %LOCAL_REPLY_BODY% is jwt_authn's reason ("Jwt is missing", "Jwt is expired", ...).
 UNAUTHENTICATED_MESSAGE = (
@@ -185,38 +181,12 @@ def route_filter_configs(access: Access) -> dict[str, Any]:
     }
 
 
-def _json_body(code: int, message: str) -> dict[str, Any]:
-    return {"json_format": {"code": code, "message": message}, "content_type": "application/json"}
-
-
-def local_reply_config() -> dict[str, Any]:
-    """Envoy's 401s (``jwt_authn``) and RBAC 403s as JSON in the transcoder's error shape."""
-    return {
-        "mappers": [
-            {
-                "filter": _status_is(401),
-                "body_format_override": _json_body(_UNAUTHENTICATED, UNAUTHENTICATED_MESSAGE),
-            },
-            {
-                "filter": _status_is(403),
-                "body_format_override": _json_body(_PERMISSION_DENIED, FORBIDDEN_MESSAGE),
-            },
-        ]
-    }
-
-
-def _status_is(status: int) -> dict[str, Any]:
-    value = {"default_value": status, "runtime_key": f"csms.api_auth.status_{status}"}
-    return {"status_code_filter": {"comparison": {"op": "EQ", "value": value}}}
-
-
 def _protect_manager(
     manager: dict[str, Any], security: SecuritySettings, methods: Mapping[str, Access]
 ) -> None:
     filters = manager["http_filters"]
     router = next(i for i, item in enumerate(filters) if item["name"] == _ROUTER_FILTER)
     filters[router:router] = [jwt_filter(security), rbac_filter()]
-    manager["local_reply_config"] = local_reply_config()
     for host in manager["route_config"]["virtual_hosts"]:
         for route in host["routes"]:
             configs = route.setdefault("typed_per_filter_config", {})
