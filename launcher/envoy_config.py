@@ -33,6 +33,7 @@ from typing import Any
 from google.api import annotations_pb2
 from google.protobuf.descriptor import ServiceDescriptor
 
+from edge.session import RESPONSE_TIMEOUT
 from launcher.envoy_auth import protected
 from launcher.envoy_clusters import (
     EDGE_GRPC,
@@ -81,6 +82,14 @@ OPENAPI_FILES = {
 }
 OPENAPI_PATH = "/openapi.json"
 GATEWAY_PREFIX = "/api/v1/"
+
+# Envoy's timeout of a REST route is a margin above the longest a component itself waits:
+# the edge's wait for a station's answer (RESPONSE_TIMEOUT; the services bound theirs by
+# CSMS_GRPC_TIMEOUT, shorter). The component's deadline then always fires first and its
+# 504 says what did not answer, in JSON with the action and the wait; Envoy's own 504 is
+# left for a component that hangs past its own deadline.
+ROUTE_TIMEOUT_MARGIN = 5.0
+ROUTE_TIMEOUT = RESPONSE_TIMEOUT + ROUTE_TIMEOUT_MARGIN
 
 
 def services() -> dict[str, tuple[ServiceDescriptor, str]]:
@@ -144,7 +153,7 @@ def _method_routes(chosen: Iterable[str]) -> list[dict[str, Any]]:
     for name in chosen:
         service, cluster = table[name]
         for path in rest_methods(service):
-            route: dict[str, Any] = {"cluster": cluster, "timeout": "30s"}
+            route: dict[str, Any] = {"cluster": cluster, "timeout": f"{ROUTE_TIMEOUT:g}s"}
             if cluster == EDGE_GRPC:
                 route["retry_policy"] = edge_retry_policy(GRPC_RETRY_ON)
             routes.append({"match": {"path": path}, "route": route})

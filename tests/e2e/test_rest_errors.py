@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from launcher.envoy_config import ROUTE_TIMEOUT
 from launcher.envoy_limits import MAX_REST_BODY_BYTES
 from tests.edge.remote_station import remote_station_at
 from tests.support.system import System
@@ -124,7 +125,7 @@ def _status_json(reply: httpx.Response, status: int, code: int) -> dict[str, Any
 
 async def _request(method: str, url: str, **kwargs: Any) -> httpx.Response:
     # Longer than any deadline on the way, so the system's own answer is what arrives.
-    async with httpx.AsyncClient(timeout=60) as client:
+    async with httpx.AsyncClient(timeout=ROUTE_TIMEOUT + 30) as client:
         return await client.request(method, url, **kwargs)
 
 
@@ -150,6 +151,16 @@ async def test_a_station_callerror_is_json_with_its_ocpp_code_and_description(
     assert info["@type"] == "type.googleapis.com/google.rpc.ErrorInfo"
     assert info["reason"] == "OCPP_CALL_ERROR"
     assert info["metadata"] == {"code": "NotSupported", "description": "no hard reset here"}
+
+
+async def test_a_silent_station_is_a_json_504_from_the_edge_not_envoy(system: System) -> None:
+    # The edge's wait (RESPONSE_TIMEOUT) ends before Envoy's route timeout, so the 504
+    # names the station and the action; Envoy's would only say "upstream request timeout".
+    async with remote_station_at(system.ocpp_url, "REST-SILENT") as station:
+        pending = _operation(system, "REST-SILENT", "unlock", {"evseId": 1})
+        assert (await station.next_call())[2] == "UnlockConnector"
+        body = _status_json(await pending, 504, 4)  # DEADLINE_EXCEEDED
+    assert "REST-SILENT did not answer UnlockConnector" in body["message"]
 
 
 def test_an_operation_on_a_station_that_is_not_connected_is_a_json_404(system: System) -> None:
