@@ -4,15 +4,22 @@ nothing stored is touched."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.engine import make_url
 
 from launcher.envoy_config import ROUTE_TIMEOUT
 from launcher.envoy_limits import MAX_REST_BODY_BYTES
 from tests.edge.remote_station import remote_station_at
-from tests.support.system import System
+from tests.support.databases import postgres_database
+from tests.support.ports import free_port
+from tests.support.system import System, running_system
+from tests.support.tcp_proxy import TcpProxy
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -233,3 +240,62 @@ def test_a_body_over_the_limit_is_a_json_413(system: System) -> None:
         timeout=30,
     )
     assert f"{MAX_REST_BODY_BYTES:,} bytes" in _status_json(reply, 413, 8)["message"]
+
+
+@dataclass
+class Reachable:
+    """A system whose transaction service, and that service's PostgreSQL database, Envoy
+    and the service reach through proxies a test can cut."""
+
+    system: System
+    service: TcpProxy
+    database: TcpProxy
+
+
+@pytest.fixture(scope="module")
+def reachable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reachable]:
+    grpc_port = free_port()
+    with (
+        postgres_database() as url,
+        TcpProxy("127.0.0.1", grpc_port) as service,
+        TcpProxy(make_url(url).host or "127.0.0.1", make_url(url).port or 5432) as database,
+    ):
+        proxied = make_url(url).set(port=database.port).render_as_string(hide_password=False)
+        with running_system(
+            tmp_path_factory.mktemp("csms-proxied"),
+            CSMS_TRANSACTION_GRPC_PORT=str(grpc_port),
+            CSMS_TRANSACTION_ADDRESS=service.address,
+            CSMS_TRANSACTION_DATABASE_URL=proxied,
+        ) as system:
+            yield Reachable(system, service, database)
+
+
+@pytest.mark.postgres
+def test_a_service_without_its_database_is_a_json_503_with_the_reason(
+    reachable: Reachable,
+) -> None:
+    url = f"{reachable.system.api_gateway}/api/v1/transactions/1"
+    reachable.database.cut()
+    try:
+        body = _status_json(httpx.get(url, timeout=30), 503, 14)  # UNAVAILABLE
+    finally:
+        reachable.database.restore()
+    assert "transaction database unavailable" in body["message"]
+    (info,) = body["details"]
+    assert info["@type"] == "type.googleapis.com/google.rpc.ErrorInfo"
+    assert info["reason"] == "DATABASE_UNAVAILABLE"
+    # Back: the same request is answered by the service again.
+    eventually(lambda: httpx.get(url, timeout=30).status_code == 404, what="the database back")
+
+
+@pytest.mark.postgres
+def test_a_component_envoy_cannot_reach_is_a_json_503(reachable: Reachable) -> None:
+    url = f"{reachable.system.api_gateway}/api/v1/transactions"
+    reachable.service.cut()
+    try:
+        body = _status_json(httpx.get(url, timeout=30), 503, 14)  # UNAVAILABLE
+    finally:
+        reachable.service.restore()
+    assert "unreachable" in body["message"]
+    assert body["details"] == []
+    eventually(lambda: httpx.get(url, timeout=30).status_code == 200, what="the service back")
