@@ -203,6 +203,7 @@ async def test_a_payload_violating_the_ocpp_schema_is_a_json_400(system: System)
         ("GET", "{api}/transactions/not-a-number", None, "not-a-number"),
         ("GET", "{api}/charge-points?colour=blue", None, "colour"),
         ("POST", "{api}/charge-points", b'{"id": "has spaces"}', "has spaces"),
+        ("POST", "{api}/charge-points", b'{"id": "E", "registrationStatus": "SOMETIMES"}', "SOME"),
     ],
 )
 def test_a_wrong_request_is_a_json_400_saying_what_was_wrong(
