@@ -5,21 +5,21 @@ as a ``google.rpc.Status`` in JSON: ``{"code", "message", "details"}``, with the
 status of the gRPC code. Some errors never reach a service, and Envoy answers them
 itself (a *local reply*), by default in plain text:
 
-======  ==============================================================  ==========  ====
-HTTP    Envoy's reason                                                  gRPC code
-======  ==============================================================  ==========  ====
-400     the transcoder: a body that is not JSON or not the message,     INVALID_ARGUMENT
-        a path or query value of the wrong type, an unknown parameter   (3)
-401     ``jwt_authn``: no token, or a bad one                           UNAUTHENTICATED (16)
-403     ``rbac``: the token's role does not allow the method            PERMISSION_DENIED (7)
-404     the transcoder or a route: no REST method at that path          NOT_FOUND (5)
-408     the request's headers were not complete in time                 DEADLINE_EXCEEDED (4)
-413     the buffer filter: a body over the limit                        RESOURCE_EXHAUSTED (8)
-503     no replica of the component answers (refused, reset, none       UNAVAILABLE (14)
-        healthy)
-504     the route's timeout (a margin above the operations' deadline,   DEADLINE_EXCEEDED (4)
-        so the component's own JSON 504 comes first: ``envoy_config``)
-======  ==============================================================  ==========  ====
+====  ===================================================================  ======================
+HTTP  Envoy's reason                                                       gRPC code
+====  ===================================================================  ======================
+400   the transcoder: a body that is not JSON or not the message, a path   INVALID_ARGUMENT (3)
+      or query value of the wrong type, an unknown query parameter
+401   ``jwt_authn``: no token, or a bad one                                UNAUTHENTICATED (16)
+403   ``rbac``: the token's role does not allow the request                PERMISSION_DENIED (7)
+404   the transcoder or a route: no REST method at that path               NOT_FOUND (5)
+408   the request's headers were not complete in time                      DEADLINE_EXCEEDED (4)
+413   the buffer filter: a body over the limit                             RESOURCE_EXHAUSTED (8)
+503   no replica of the component answers (refused, reset, none healthy)   UNAVAILABLE (14)
+504   the route's timeout, a margin above the components' own deadlines    DEADLINE_EXCEEDED (4)
+      (:data:`launcher.envoy_config.ROUTE_TIMEOUT`), so only a component
+      that hangs past its deadline meets it
+====  ===================================================================  ======================
 
 The connection manager's ``local_reply_config`` rewrites each of these into that JSON
 shape, the code chosen by HTTP status (google.rpc.Code's own HTTP mapping, RESOURCE_EXHAUSTED
