@@ -105,10 +105,12 @@ async def test_the_generated_rest_client_reads_every_error_as_an_error(
     rest_sdk: ModuleType, system: System
 ) -> None:
     """A station's CALLERROR (the transcoder's JSON, with the ErrorInfo) and Envoy's own
-    refusal (413 from the buffer filter) both parse as the document's Error schema."""
+    refusals (413 from the buffer filter, 400 from the transcoder) parse as the document's
+    Error schema."""
     edge = importlib.import_module(f"{PACKAGE}.api.edge_service")
     reset = importlib.import_module(f"{edge.__name__}.reset")
     create = importlib.import_module(f"{PACKAGE}.api.charge_point_service.create_charge_point")
+    get_transaction = importlib.import_module(f"{PACKAGE}.api.transaction_service.get_transaction")
     models = importlib.import_module(f"{PACKAGE}.models")
     base_url = f"http://127.0.0.1:{system.port('CSMS_API_GATEWAY_PORT')}"
     async with rest_sdk.Client(base_url=base_url, timeout=httpx.Timeout(60)) as client:
@@ -126,6 +128,8 @@ async def test_the_generated_rest_client_reads_every_error_as_an_error(
         too_big = await create.asyncio_detailed(
             client=client, body=models.CreateChargePointRequest(id="A" * MAX_REST_BODY_BYTES)
         )
+        # An id beyond the field's 32 bits: the transcoder refuses it, no service sees it.
+        out_of_range = await get_transaction.asyncio_detailed(1 << 40, client=client)
     assert refused.status_code == 400
     assert isinstance(refused.parsed, models.Error)
     assert refused.parsed.code == grpc.StatusCode.FAILED_PRECONDITION.value[0]
@@ -135,3 +139,7 @@ async def test_the_generated_rest_client_reads_every_error_as_an_error(
     assert too_big.status_code == 413
     assert isinstance(too_big.parsed, models.Error)
     assert too_big.parsed.code == grpc.StatusCode.RESOURCE_EXHAUSTED.value[0]
+    assert out_of_range.status_code == 400
+    assert isinstance(out_of_range.parsed, models.Error)
+    assert out_of_range.parsed.code == grpc.StatusCode.INVALID_ARGUMENT.value[0]
+    assert str(1 << 40) in out_of_range.parsed.message
