@@ -1,34 +1,41 @@
 """API authentication at Envoy: bearer JWTs verified by ``jwt_authn``, roles by ``rbac``.
 
-With ``CSMS_API_AUTH=jwt`` every HTTP connection manager Envoy runs gets both filters,
-placed after the transcoder, just before the router. The transcoder rewrites a REST
-request's path to its gRPC method (``GET /connections`` becomes
-``/csms.edge.v1.EdgeService/ListConnections``) and clears the route cache, so the filters
-look at the route of the method itself: the route a REST call and a native gRPC call
-through Envoy share, one per method on every listener. What a route allows therefore
-follows from the method, not from the request (after transcoding every request is a
-POST):
+With ``CSMS_API_AUTH=jwt`` every HTTP connection manager Envoy runs decides who may call
+before anything looks at what was asked: ``jwt_authn`` and a first ``rbac`` run ahead of
+the transcoder, so a request without a valid token is 401 and a role that may not make it
+is 403 even when its path value or body is wrong (the transcoder's 400 would otherwise come
+first and tell an anonymous client about the API). They see the request as sent:
 
 ========================================  =================================================
-route                                     needs
+request                                   needs
 ========================================  =================================================
-Envoy's own answers (``/openapi.json``,   nothing
-the JSON 404s) and the OCPP WebSocket     (charge points prove who they are with OCPP
+Envoy's own documents (``GET              nothing
+/openapi.json``) and the OCPP WebSocket   (charge points prove who they are with OCPP
 (the routes to the edge's WebSocket       security profiles at the edge)
 cluster)
-``GetHealth`` of every component          nothing (load balancers, monitoring)
-a method whose bindings are all ``GET``   a token with role viewer or operator
-any other method, or any other route      a token with role operator
+``GetHealth`` of every component, at its  nothing (load balancers, monitoring)
+REST paths or its gRPC path
+``GET`` anything; a native gRPC call of   a token with role viewer or operator
+a method whose bindings are all ``GET``
+anything else                             a token with role operator
 ========================================  =================================================
+
+A second ``rbac``, after the transcoder, checks the method the request became: the
+transcoder rewrites a REST request's path to its gRPC method (``GET /connections``
+becomes ``/csms.edge.v1.EdgeService/ListConnections``) and clears the route cache, so that
+filter sees the route of the method itself, one per method on every listener, and each
+such route carries the policy of its method (viewer or operator for a method whose
+bindings are all ``GET``, operator for any other). The first filter keeps the order of
+refusals; the second keeps the rule exact whatever path led to the method.
 
 ``GET /services`` (``ListServices``) is not a health endpoint: it lists every component's
 address, so it needs a token like any other read.
 
-Refusals come back as JSON in the transcoder's error shape (``{"code", "message"}``): a
-missing, malformed, expired or foreign token is 401 (``jwt_authn``; Envoy also sends
-``WWW-Authenticate: Bearer``), a token whose role does not allow the method is 403
-(``rbac``). Both are Envoy local replies, reshaped by the connection manager's
-``local_reply_config``.
+Refusals come back as JSON in the transcoder's error shape (``{"code", "message",
+"details"}``): a missing, malformed, expired or foreign token is 401 (``jwt_authn``; Envoy
+also sends ``WWW-Authenticate: Bearer``), a token whose role does not allow the request is
+403 (``rbac``). Both are Envoy local replies, shaped as JSON by
+:mod:`launcher.envoy_errors` with the messages below.
 
 The token comes from ``Authorization: Bearer ...`` and is not forwarded to the components:
 they trust Envoy, and reach each other on the private network without tokens.
@@ -53,16 +60,15 @@ REQUIREMENT = "api_token"
 PAYLOAD_KEY = "jwt_payload"
 JWT_FILTER = "envoy.filters.http.jwt_authn"
 RBAC_FILTER = "envoy.filters.http.rbac"
+# The rbac ahead of the transcoder; its own name, so the routes' policies (keyed by
+# RBAC_FILTER) do not replace its rules.
+REQUEST_RBAC_FILTER = "csms.rbac.request"
+_TRANSCODER_FILTER = "envoy.filters.http.grpc_json_transcoder"
 _ROUTER_FILTER = "envoy.filters.http.router"
 _HCM_FILTER = "envoy.filters.network.http_connection_manager"
 _JWT = "type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication"
-_JWT_ROUTE = "type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.PerRouteConfig"
 _RBAC = "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC"
 _RBAC_ROUTE = "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBACPerRoute"
-
-# google.rpc.Code values, as the transcoder reports gRPC errors.
-_UNAUTHENTICATED = 16
-_PERMISSION_DENIED = 7
 
 # %LOCAL_REPLY_BODY% is jwt_authn's reason ("Jwt is missing", "Jwt is expired", ...).
 UNAUTHENTICATED_MESSAGE = (
@@ -109,6 +115,30 @@ def method_access(services: Iterable[ServiceDescriptor]) -> dict[str, Access]:
     return access
 
 
+def _paths(rule: Any) -> list[str]:
+    """The REST paths of a ``google.api.HttpRule`` and its additional bindings."""
+    paths = [str(getattr(rule, str(rule.WhichOneof("pattern"))))]
+    for binding in rule.additional_bindings:
+        paths += _paths(binding)
+    return paths
+
+
+def open_method_paths(services: Iterable[ServiceDescriptor]) -> list[str]:
+    """Every path of the open methods (``GetHealth``): their REST paths and gRPC paths."""
+    paths = []
+    for service in services:
+        for method in service.methods:
+            options = method.GetOptions()
+            if method.name != "GetHealth" or not options.HasExtension(annotations_pb2.http):
+                continue
+            rest = _paths(options.Extensions[annotations_pb2.http])
+            # Matched exactly below: a template would need a pattern the transcoder agrees on.
+            if any("{" in path for path in rest):
+                raise ValueError(f"{method.full_name}: an open method's path has a variable")
+            paths += [*rest, f"/{service.full_name}/{method.name}"]
+    return paths
+
+
 def route_access(route: Mapping[str, Any], methods: Mapping[str, Access]) -> Access:
     """What ``route`` needs: see the table in the module docstring."""
     if "direct_response" in route:
@@ -119,8 +149,11 @@ def route_access(route: Mapping[str, Any], methods: Mapping[str, Access]) -> Acc
     return methods.get(path, Access.WRITE) if isinstance(path, str) else Access.WRITE
 
 
-def jwt_filter(security: SecuritySettings) -> dict[str, Any]:
-    """``jwt_authn`` with one provider: the local JWKS and the configured issuer."""
+def jwt_filter(security: SecuritySettings, open_matches: list[dict[str, Any]]) -> dict[str, Any]:
+    """``jwt_authn`` with one provider, the local JWKS and the configured issuer, required
+    of every request but those ``open_matches`` (route matches) select."""
+    rules: list[dict[str, Any]] = [{"match": match} for match in open_matches]
+    rules.append({"match": {"prefix": "/"}, "requirement_name": REQUIREMENT})
     return {
         "name": JWT_FILTER,
         "typed_config": {
@@ -136,12 +169,14 @@ def jwt_filter(security: SecuritySettings) -> dict[str, Any]:
                 }
             },
             "requirement_map": {REQUIREMENT: {"provider_name": PROVIDER}},
+            "rules": rules,
         },
     }
 
 
 def rbac_filter() -> dict[str, Any]:
-    """``rbac`` with no rules of its own: each protected route carries its policy."""
+    """The ``rbac`` after the transcoder, with no rules of its own: each method's route
+    carries its policy."""
     return {"name": RBAC_FILTER, "typed_config": {"@type": _RBAC}}
 
 
@@ -158,16 +193,57 @@ def _role_is(role: Role) -> dict[str, Any]:
     }
 
 
+def _url_path(match: Mapping[str, Any]) -> dict[str, Any]:
+    """The permission of a route match's path (exact or prefix), and of its headers."""
+    kind = "path" if "path" in match else "prefix"
+    rules: list[dict[str, Any]] = [
+        {"url_path": {"path": {"exact" if kind == "path" else "prefix": match[kind]}}}
+    ]
+    rules += [{"header": header} for header in match.get("headers", [])]
+    return rules[0] if len(rules) == 1 else {"and_rules": {"rules": rules}}
+
+
+def request_rbac_filter(
+    open_matches: list[dict[str, Any]], read_methods: list[str]
+) -> dict[str, Any]:
+    """The ``rbac`` ahead of the transcoder: the request table in the module docstring."""
+    policies = {
+        "open": {
+            "permissions": [_url_path(match) for match in open_matches],
+            "principals": [{"any": True}],
+        },
+        "read": {
+            "permissions": [
+                {"header": _method_is("GET")},
+                *({"url_path": {"path": {"exact": path}}} for path in read_methods),
+            ],
+            "principals": [_role_is(role) for role in _roles(Access.READ)],
+        },
+        "write": {
+            "permissions": [{"any": True}],
+            "principals": [_role_is(role) for role in _roles(Access.WRITE)],
+        },
+    }
+    return {
+        "name": REQUEST_RBAC_FILTER,
+        "typed_config": {"@type": _RBAC, "rules": {"action": "ALLOW", "policies": policies}},
+    }
+
+
+def _method_is(verb: str) -> dict[str, Any]:
+    return {"name": ":method", "string_match": {"exact": verb}}
+
+
 def _roles(access: Access) -> list[Role]:
     return [Role.VIEWER, Role.OPERATOR] if access is Access.READ else [Role.OPERATOR]
 
 
 def route_filter_configs(access: Access) -> dict[str, Any]:
-    """The ``typed_per_filter_config`` entries that make a route need ``access``."""
+    """The ``typed_per_filter_config`` entries that make a method's route need ``access``
+    (the token itself was required, or not, ahead of the transcoder)."""
     if access is Access.OPEN:
-        return {JWT_FILTER: {"@type": _JWT_ROUTE, "disabled": True}}
+        return {}
     return {
-        JWT_FILTER: {"@type": _JWT_ROUTE, "requirement_name": REQUIREMENT},
         RBAC_FILTER: {
             "@type": _RBAC_ROUTE,
             "rbac": {
@@ -185,42 +261,40 @@ def route_filter_configs(access: Access) -> dict[str, Any]:
     }
 
 
-def _json_body(code: int, message: str) -> dict[str, Any]:
-    return {"json_format": {"code": code, "message": message}, "content_type": "application/json"}
-
-
-def local_reply_config() -> dict[str, Any]:
-    """Envoy's 401s (``jwt_authn``) and RBAC 403s as JSON in the transcoder's error shape."""
-    return {
-        "mappers": [
-            {
-                "filter": _status_is(401),
-                "body_format_override": _json_body(_UNAUTHENTICATED, UNAUTHENTICATED_MESSAGE),
-            },
-            {
-                "filter": _status_is(403),
-                "body_format_override": _json_body(_PERMISSION_DENIED, FORBIDDEN_MESSAGE),
-            },
-        ]
-    }
-
-
-def _status_is(status: int) -> dict[str, Any]:
-    value = {"default_value": status, "runtime_key": f"csms.api_auth.status_{status}"}
-    return {"status_code_filter": {"comparison": {"op": "EQ", "value": value}}}
+def _open_matches(manager: Mapping[str, Any], open_paths: list[str]) -> list[dict[str, Any]]:
+    """What needs no token on this connection manager: the open methods' paths, and its
+    routes that are open themselves (documents, the WebSocket), not its 404s."""
+    matches: list[dict[str, Any]] = [{"path": path} for path in open_paths]
+    for host in manager["route_config"]["virtual_hosts"]:
+        for route in host["routes"]:
+            answer = route.get("direct_response", {}).get("status", 200)
+            if route_access(route, {}) is Access.OPEN and answer < 400:
+                matches.append(route["match"])
+    return matches
 
 
 def _protect_manager(
-    manager: dict[str, Any], security: SecuritySettings, methods: Mapping[str, Access]
+    manager: dict[str, Any],
+    security: SecuritySettings,
+    methods: Mapping[str, Access],
+    open_paths: list[str],
 ) -> None:
     filters = manager["http_filters"]
+    names = [item["name"] for item in filters]
+    first = names.index(_TRANSCODER_FILTER) if _TRANSCODER_FILTER in names else len(names) - 1
+    open_matches = _open_matches(manager, open_paths)
+    read = [path for path, access in methods.items() if access is Access.READ]
+    filters[first:first] = [
+        jwt_filter(security, open_matches),
+        request_rbac_filter(open_matches, read),
+    ]
     router = next(i for i, item in enumerate(filters) if item["name"] == _ROUTER_FILTER)
-    filters[router:router] = [jwt_filter(security), rbac_filter()]
-    manager["local_reply_config"] = local_reply_config()
+    filters[router:router] = [rbac_filter()]
     for host in manager["route_config"]["virtual_hosts"]:
         for route in host["routes"]:
-            configs = route.setdefault("typed_per_filter_config", {})
-            configs.update(route_filter_configs(route_access(route, methods)))
+            configs = route_filter_configs(route_access(route, methods))
+            if configs:
+                route.setdefault("typed_per_filter_config", {}).update(configs)
 
 
 def protected(
@@ -232,11 +306,13 @@ def protected(
     ``CSMS_API_AUTH=jwt``."""
     if security.api_auth is not ApiAuth.JWT:
         return listeners
+    services = list(services)
     methods = method_access(services)
+    open_paths = open_method_paths(services)
     result = copy.deepcopy(listeners)
     for listener in result:
         for chain in listener.get("filter_chains", []):
             for network_filter in chain.get("filters", []):
                 if network_filter["name"] == _HCM_FILTER:
-                    _protect_manager(network_filter["typed_config"], security, methods)
+                    _protect_manager(network_filter["typed_config"], security, methods, open_paths)
     return result

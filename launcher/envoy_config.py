@@ -26,7 +26,6 @@ to a REST call: the replicas forward operations among themselves (Redis says whe
 
 from __future__ import annotations
 
-import json
 import os.path
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -34,6 +33,7 @@ from typing import Any
 from google.api import annotations_pb2
 from google.protobuf.descriptor import ServiceDescriptor
 
+from edge.session import RESPONSE_TIMEOUT
 from launcher.envoy_auth import protected
 from launcher.envoy_clusters import (
     EDGE_GRPC,
@@ -45,6 +45,7 @@ from launcher.envoy_clusters import (
     cluster_config,
     edge_retry_policy,
 )
+from launcher.envoy_errors import with_json_errors
 from launcher.envoy_limits import with_limits
 from launcher.envoy_tls import with_tls
 from servicekit.settings import Settings
@@ -81,6 +82,14 @@ OPENAPI_FILES = {
 }
 OPENAPI_PATH = "/openapi.json"
 GATEWAY_PREFIX = "/api/v1/"
+
+# Envoy's timeout of a REST route is a margin above the longest a component itself waits:
+# the edge's wait for a station's answer (RESPONSE_TIMEOUT; the services bound theirs by
+# CSMS_GRPC_TIMEOUT, shorter). The component's deadline then always fires first and its
+# 504 says what did not answer, in JSON with the action and the wait; Envoy's own 504 is
+# left for a component that hangs past its own deadline.
+ROUTE_TIMEOUT_MARGIN = 5.0
+ROUTE_TIMEOUT = RESPONSE_TIMEOUT + ROUTE_TIMEOUT_MARGIN
 
 
 def services() -> dict[str, tuple[ServiceDescriptor, str]]:
@@ -144,7 +153,7 @@ def _method_routes(chosen: Iterable[str]) -> list[dict[str, Any]]:
     for name in chosen:
         service, cluster = table[name]
         for path in rest_methods(service):
-            route: dict[str, Any] = {"cluster": cluster, "timeout": "30s"}
+            route: dict[str, Any] = {"cluster": cluster, "timeout": f"{ROUTE_TIMEOUT:g}s"}
             if cluster == EDGE_GRPC:
                 route["retry_policy"] = edge_retry_policy(GRPC_RETRY_ON)
             routes.append({"match": {"path": path}, "route": route})
@@ -175,19 +184,11 @@ def _method_is(verb: str) -> dict[str, Any]:
 
 
 def _not_here(match: dict[str, Any], message: str, *, transcoder: bool) -> dict[str, Any]:
-    """A JSON 404 in the shape of the transcoder's errors (google.rpc.Status, NOT_FOUND)."""
+    """A 404 (NOT_FOUND) saying ``message``; :mod:`launcher.envoy_errors` shapes it as
+    JSON like every other error."""
     route: dict[str, Any] = {
         "match": match,
-        "direct_response": {
-            "status": 404,
-            "body": {"inline_string": json.dumps({"code": 5, "message": message})},
-        },
-        "response_headers_to_add": [
-            {
-                "header": {"key": "content-type", "value": "application/json"},
-                "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
-            }
-        ],
+        "direct_response": {"status": 404, "body": {"inline_string": message}},
     }
     if not transcoder:
         route["typed_per_filter_config"] = _without_transcoder()
@@ -295,6 +296,15 @@ def build(settings: Settings, descriptor: str) -> dict[str, Any]:
         },
         _document_route(f"{documents}/{OPENAPI_FILES['ocpp']}"),
         *_method_routes(["edge"]),
+        # Reached by what is neither the WebSocket nor a REST method (the transcoder passes
+        # unknown paths through here, for the WebSocket's sake): Envoy's bare 404 would say
+        # nothing.
+        _not_here(
+            {"prefix": "/"},
+            "no such REST method on the OCPP port: it serves the WebSocket at "
+            "/ocpp/{chargePointId}, /health, /connections, /statistics and /openapi.json",
+            transcoder=True,
+        ),
     ]
     listeners = [
         _listener(
@@ -329,6 +339,8 @@ def build(settings: Settings, descriptor: str) -> dict[str, Any]:
     listeners = with_tls(listeners, settings.security)
     # Slow or silent clients and oversized REST bodies (launcher.envoy_limits).
     listeners = with_limits(listeners, settings.security)
+    # Envoy's own refusals as JSON, in the shape of the services' errors (launcher.envoy_errors).
+    listeners = with_json_errors(listeners)
     return {
         "static_resources": {
             "listeners": listeners,

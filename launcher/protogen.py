@@ -28,6 +28,13 @@ DESCRIPTOR_SET = OUTPUT_DIR / "descriptors.pb"
 OPENAPI_DOCUMENT = OUTPUT_DIR / "openapi.json"
 _STAMP = OUTPUT_DIR / ".fingerprint"
 
+# Types that travel in a gRPC status's details (``grpc-status-details-bin``). Envoy's
+# transcoder turns a failed call into JSON only if it can print every detail, from the
+# descriptor set; without these it passes the gRPC response through as it came: an empty
+# body with content-type application/grpc, the reason only in headers. Only their
+# descriptors are kept: Python code for them comes from googleapis-common-protos.
+STATUS_DETAIL_PROTOS = ("google/rpc/status.proto", "google/rpc/error_details.proto")
+
 
 class GenerationError(RuntimeError):
     """protoc refused the protos; the message carries its exit status."""
@@ -53,7 +60,9 @@ def fingerprint() -> str:
     digest.update(f"csms={project_version()};".encode())
     for name in ("grpcio-tools", "mypy-protobuf", "protobuf"):
         digest.update(f"{name}={metadata.version(name)};".encode())
-    # The OpenAPI builder is part of the generator: a change to it is a change of output.
+    # This module and the OpenAPI builder are part of the generator: a change to either
+    # is a change of output.
+    digest.update(Path(__file__).read_bytes())
     for builder in sorted((Path(__file__).parent / "openapi").glob("*.py")):
         digest.update(builder.read_bytes())
     for path in proto_files():
@@ -110,6 +119,7 @@ def generate() -> None:
             "--include_source_info",
             f"--descriptor_set_out={target / DESCRIPTOR_SET.name}",
             *files,
+            *STATUS_DETAIL_PROTOS,
         ]
         # A child process: protoc and its plugins write to the terminal directly ("Writing
         # mypy to ..."); that is noise unless protoc fails, and then it is the explanation.

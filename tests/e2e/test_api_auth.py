@@ -288,3 +288,30 @@ def test_the_tls_listener_needs_a_token_too(secured: System) -> None:
         assert client.get(f"{url}/connections", headers=viewer).status_code == 200
         _refused(client.delete(f"{url}/connections/ANY", headers=viewer), 403, 7)
         assert client.get(f"{url}/health").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "wrong"),
+    [
+        ("GET", "/api/v1/transactions/not-a-number", None, 400),  # a bad path value
+        ("GET", "/api/v1/charge-points?colour=blue", None, 400),  # an unknown parameter
+        ("POST", "/api/v1/charge-points", b"{not json", 400),  # a body that is not JSON
+        ("PUT", "/api/v1/charge-points/X/configuration/K", b'{"value": 5}', 400),
+        ("GET", "/api/v1/no/such/path", None, 404),
+    ],
+)
+def test_who_may_call_is_decided_before_what_was_asked(
+    secured: System, method: str, path: str, body: bytes | None, wrong: int
+) -> None:
+    def ask(role: Role | None) -> httpx.Response:
+        headers = {"content-type": "application/json"}
+        if role is not None:
+            headers.update(_bearer(_token(secured, role)))
+        return httpx.request(method, f"{secured.api_gateway}{path}", content=body, headers=headers)
+
+    assert "Jwt is missing" in _refused(ask(None), 401, 16)
+    if method != "GET":
+        _refused(ask(Role.VIEWER), 403, 7)
+    operator = ask(Role.OPERATOR)
+    assert operator.status_code == wrong, operator.text
+    assert operator.headers["content-type"] == "application/json"

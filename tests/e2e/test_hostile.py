@@ -166,6 +166,11 @@ async def test_slow_and_silent_sockets_are_dropped_while_stations_are_served(
     assert silent_ocpp == silent_gateway == b""
     for answer in (slow_ocpp, slow_gateway):
         assert answer == b"" or answer.startswith(b"HTTP/1.1 408"), answer[:200]
+        if answer:
+            # As every REST error: JSON, DEADLINE_EXCEEDED (launcher.envoy_errors).
+            head, _, body = answer.partition(b"\r\n\r\n")
+            assert b"content-type: application/json" in head.lower(), head
+            assert json.loads(body)["code"] == 4, body
     assert "SLOWLORIS" not in [c["id"] for c in _stored(system)["charge-points"]["chargePoints"]]
 
 

@@ -3,6 +3,7 @@ document (through the API gateway) and ``csms_client`` (straight to the gRPC por
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import json
 import sys
@@ -11,13 +12,16 @@ from pathlib import Path
 from types import ModuleType
 
 import grpc
+import httpx
 import pytest
 from websockets.asyncio.client import connect
 from websockets.typing import Subprotocol
 
 from csms.chargepoint.v1 import chargepoint_pb2
 from csms_client import CsmsClient, CsmsError
+from launcher.envoy_limits import MAX_REST_BODY_BYTES
 from launcher.sdk import PACKAGE, generate_rest_client
+from tests.edge.remote_station import remote_station_at
 from tests.support.system import System
 
 pytestmark = pytest.mark.e2e
@@ -126,3 +130,47 @@ async def test_grpc_client(system: System) -> None:
 def test_rest_client_project_is_installable(rest_sdk: ModuleType) -> None:
     root = Path(rest_sdk.__file__).resolve().parent.parent
     assert (root / "pyproject.toml").is_file()
+
+
+async def test_the_generated_rest_client_reads_every_error_as_an_error(
+    rest_sdk: ModuleType, system: System
+) -> None:
+    """A station's CALLERROR (the transcoder's JSON, with the ErrorInfo) and Envoy's own
+    refusals (413 from the buffer filter, 400 from the transcoder) parse as the document's
+    Error schema."""
+    edge = importlib.import_module(f"{PACKAGE}.api.edge_service")
+    reset = importlib.import_module(f"{edge.__name__}.reset")
+    create = importlib.import_module(f"{PACKAGE}.api.charge_point_service.create_charge_point")
+    get_transaction = importlib.import_module(f"{PACKAGE}.api.transaction_service.get_transaction")
+    models = importlib.import_module(f"{PACKAGE}.models")
+    base_url = f"http://127.0.0.1:{system.port('CSMS_API_GATEWAY_PORT')}"
+    async with rest_sdk.Client(base_url=base_url, timeout=httpx.Timeout(60)) as client:
+        async with remote_station_at(system.ocpp_url, "SDK-REFUSER") as station:
+            pending = asyncio.ensure_future(
+                reset.asyncio_detailed(
+                    "SDK-REFUSER",
+                    client=client,
+                    body=models.ResetBody(type_=models.ResetRequestType.HARD),
+                )
+            )
+            frame = await station.next_call()
+            await station.refuse(frame, "NotSupported", "no hard reset here")
+            refused = await pending
+        too_big = await create.asyncio_detailed(
+            client=client, body=models.CreateChargePointRequest(id="A" * MAX_REST_BODY_BYTES)
+        )
+        # An id beyond the field's 32 bits: the transcoder refuses it, no service sees it.
+        out_of_range = await get_transaction.asyncio_detailed(1 << 40, client=client)
+    assert refused.status_code == 400
+    assert isinstance(refused.parsed, models.Error)
+    assert refused.parsed.code == grpc.StatusCode.FAILED_PRECONDITION.value[0]
+    (info,) = refused.parsed.details
+    assert info["reason"] == "OCPP_CALL_ERROR"
+    assert info["metadata"] == {"code": "NotSupported", "description": "no hard reset here"}
+    assert too_big.status_code == 413
+    assert isinstance(too_big.parsed, models.Error)
+    assert too_big.parsed.code == grpc.StatusCode.RESOURCE_EXHAUSTED.value[0]
+    assert out_of_range.status_code == 400
+    assert isinstance(out_of_range.parsed, models.Error)
+    assert out_of_range.parsed.code == grpc.StatusCode.INVALID_ARGUMENT.value[0]
+    assert str(1 << 40) in out_of_range.parsed.message

@@ -51,7 +51,14 @@ class RemoteStation:
 
 @asynccontextmanager
 async def remote_station(edge: RunningEdge, charge_point_id: str) -> AsyncIterator[RemoteStation]:
-    url = f"ws://127.0.0.1:{edge.ws_port}/ocpp/{charge_point_id}"
+    async with remote_station_at(f"ws://127.0.0.1:{edge.ws_port}/ocpp", charge_point_id) as station:
+        yield station
+
+
+@asynccontextmanager
+async def remote_station_at(ocpp_url: str, charge_point_id: str) -> AsyncIterator[RemoteStation]:
+    """:func:`remote_station` at any OCPP endpoint (``System.ocpp_url``: through Envoy)."""
+    url = f"{ocpp_url}/{charge_point_id}"
     async with connect(url, subprotocols=[Subprotocol("ocpp1.6")]) as connection:
         station = RemoteStation(connection)
         # The handshake completes before the edge registers the session; a round trip

@@ -12,6 +12,7 @@ from launcher.api_tokens import ensure_jwks
 from launcher.envoy_auth import (
     JWT_FILTER,
     RBAC_FILTER,
+    REQUEST_RBAC_FILTER,
     Access,
     method_access,
     protected,
@@ -63,25 +64,38 @@ def test_without_api_auth_nothing_changes(tmp_path: Path) -> None:
     for manager in _managers(config).values():
         names = [f["name"] for f in manager["http_filters"]]
         assert JWT_FILTER not in names and RBAC_FILTER not in names
-        assert "local_reply_config" not in manager
 
 
-def test_every_listener_verifies_tokens_after_the_transcoder(tmp_path: Path) -> None:
+def _filter(manager: dict[str, Any], name: str) -> dict[str, Any]:
+    (found,) = [f["typed_config"] for f in manager["http_filters"] if f["name"] == name]
+    return found
+
+
+def _open_without_token(manager: dict[str, Any]) -> list[dict[str, Any]]:
+    """The matches jwt_authn asks no token of; its last rule asks one of everything else."""
+    rules = _filter(manager, JWT_FILTER)["rules"]
+    assert rules[-1] == {"match": {"prefix": "/"}, "requirement_name": "api_token"}
+    assert all(set(rule) == {"match"} for rule in rules[:-1])
+    return [rule["match"] for rule in rules[:-1]]
+
+
+def test_every_listener_decides_who_may_call_before_the_transcoder(tmp_path: Path) -> None:
     config = build(_jwt(tmp_path), str(DESCRIPTOR_SET))
     managers = _managers(config)
     assert {"ocpp", "chargepoint_api", "api_gateway"} <= set(managers)
     assert len(managers) == len(config["static_resources"]["listeners"])
     for name, manager in managers.items():
         filters = [f["name"] for f in manager["http_filters"]]
-        # After the transcoder (which rewrites REST paths to their gRPC method), just before
-        # the router: both see the method's own route.
-        assert filters[-3:] == [JWT_FILTER, RBAC_FILTER, "envoy.filters.http.router"], name
-        assert filters.index("envoy.filters.http.grpc_json_transcoder") < filters.index(JWT_FILTER)
-        statuses = [
-            m["filter"]["status_code_filter"]["comparison"]["value"]["default_value"]
-            for m in manager["local_reply_config"]["mappers"]
-        ]
-        assert statuses == [401, 403]
+        # Token and role ahead of the transcoder (so its 400s come after 401/403), the
+        # method's own policy after it (it sees the route of the method the request became).
+        assert filters == [
+            "envoy.filters.http.buffer",
+            JWT_FILTER,
+            REQUEST_RBAC_FILTER,
+            "envoy.filters.http.grpc_json_transcoder",
+            RBAC_FILTER,
+            "envoy.filters.http.router",
+        ], name
 
 
 def test_the_tls_listener_is_protected_like_the_plain_one(tmp_path: Path) -> None:
@@ -92,8 +106,7 @@ def test_the_tls_listener_is_protected_like_the_plain_one(tmp_path: Path) -> Non
         if any("transport_socket" in chain for chain in listener["filter_chains"])
     ]
     manager = _managers(config)[tls["name"]]
-    assert JWT_FILTER in [f["name"] for f in manager["http_filters"]]
-    assert _route(manager, "/ocpp")["typed_per_filter_config"][JWT_FILTER]["disabled"] is True
+    assert {"prefix": "/ocpp"} in _open_without_token(manager)
     send = _route(manager, "/csms.edge.v1.EdgeService/Send")
     assert _allowed_roles(send) == ["operator"]
 
@@ -162,33 +175,88 @@ def _allowed_roles(route: dict[str, Any]) -> list[str]:
     ]
 
 
-def test_each_route_carries_what_it_needs(tmp_path: Path) -> None:
+def test_what_needs_no_token_is_health_documents_and_the_websocket(tmp_path: Path) -> None:
     managers = _managers(build(_jwt(tmp_path), "/generated/descriptors.pb"))
     ocpp, gateway = managers["ocpp"], managers["api_gateway"]
-    open_routes = [
-        _route(ocpp, "/ocpp"),  # charge points: OCPP security profiles, not API tokens
+    document = {"path": "/openapi.json", "headers": [_get()]}
+    assert _open_without_token(ocpp) == [
+        *_health_paths(),
+        {"prefix": "/ocpp"},  # charge points: OCPP security profiles, not API tokens
+        document,
+    ]
+    # The gateway's 404s are not open: a client without a token learns nothing of the paths.
+    assert _open_without_token(gateway) == [*_health_paths(), document]
+
+
+def _get() -> dict[str, Any]:
+    return {"name": ":method", "string_match": {"exact": "GET"}}
+
+
+def _health_paths() -> list[dict[str, str]]:
+    paths = []
+    for service, _cluster in services().values():
+        rest = {
+            "edge": ["/health", "/api/v1/edge/health"],
+            "ChargePointService": ["/health", "/api/v1/chargepoint/health"],
+            "TransactionService": ["/api/v1/transaction/health"],
+            "AuthService": ["/api/v1/auth/health"],
+        }
+        key = "edge" if service.name == "EdgeService" else service.name
+        paths += [{"path": p} for p in rest[key]]
+        paths.append({"path": f"/{service.full_name}/GetHealth"})
+    return paths
+
+
+def test_the_request_policy_lets_viewers_read_and_operators_do_everything(
+    tmp_path: Path,
+) -> None:
+    manager = _managers(build(_jwt(tmp_path), "/d.pb"))["chargepoint_api"]
+    policies = _filter(manager, REQUEST_RBAC_FILTER)["rules"]["policies"]
+    assert policies["open"]["principals"] == [{"any": True}]
+    assert {"url_path": {"path": {"exact": "/health"}}} in policies["open"]["permissions"]
+    read = policies["read"]["permissions"]
+    assert read[0] == {"header": _get()}
+    # A native gRPC call of a method bound to GET is a POST: read by its path.
+    listing = "/csms.chargepoint.v1.ChargePointService/ListChargePoints"
+    assert {"url_path": {"path": {"exact": listing}}} in read
+    create = "/csms.chargepoint.v1.ChargePointService/CreateChargePoint"
+    assert {"url_path": {"path": {"exact": create}}} not in read
+    assert policies["write"]["permissions"] == [{"any": True}]
+    roles = {
+        name: [
+            p["sourced_metadata"]["metadata_matcher"]["value"]["string_match"]["exact"]
+            for p in policy["principals"]
+        ]
+        for name, policy in policies.items()
+        if name != "open"
+    }
+    assert roles == {"read": ["viewer", "operator"], "write": ["operator"]}
+
+
+def test_each_method_route_carries_its_policy(tmp_path: Path) -> None:
+    managers = _managers(build(_jwt(tmp_path), "/generated/descriptors.pb"))
+    ocpp, gateway = managers["ocpp"], managers["api_gateway"]
+    for route in (
+        _route(ocpp, "/ocpp"),
         _route(ocpp, "/openapi.json"),
         _route(ocpp, "/csms.edge.v1.EdgeService/GetHealth"),
-        _route(gateway, "/"),  # the gateway's JSON 404
-    ]
-    for route in open_routes:
-        assert route["typed_per_filter_config"][JWT_FILTER]["disabled"] is True
-        assert RBAC_FILTER not in route["typed_per_filter_config"]
+        _route(gateway, "/"),
+    ):
+        assert RBAC_FILTER not in route.get("typed_per_filter_config", {})
     # The transcoder stays disabled where it was.
     assert _route(gateway, "/")["typed_per_filter_config"][
         "envoy.filters.http.grpc_json_transcoder"
     ]["disabled"]
     read = _route(gateway, "/csms.edge.v1.EdgeService/ListServices")
-    assert read["typed_per_filter_config"][JWT_FILTER]["requirement_name"] == "api_token"
     assert _allowed_roles(read) == ["viewer", "operator"]
     write = _route(ocpp, "/csms.edge.v1.EdgeService/Send")
     assert _allowed_roles(write) == ["operator"]
-
-
-def test_no_route_is_left_to_a_default(tmp_path: Path) -> None:
-    for name, manager in _managers(build(_jwt(tmp_path), "/d.pb")).items():
+    methods = _methods()
+    for name, manager in managers.items():
         for route in _routes(manager):
-            assert JWT_FILTER in route["typed_per_filter_config"], (name, route["match"])
+            path = route["match"].get("path")
+            if methods.get(path, Access.OPEN) is not Access.OPEN:
+                assert RBAC_FILTER in route["typed_per_filter_config"], (name, path)
 
 
 def test_any_listener_handed_in_is_protected(tmp_path: Path) -> None:
@@ -226,10 +294,11 @@ def test_any_listener_handed_in_is_protected(tmp_path: Path) -> None:
     manager = done["filter_chains"][0]["filters"][0]["typed_config"]
     assert [f["name"] for f in manager["http_filters"]] == [
         JWT_FILTER,
+        REQUEST_RBAC_FILTER,
         RBAC_FILTER,
         "envoy.filters.http.router",
     ]
-    assert _route(manager, "/ocpp")["typed_per_filter_config"][JWT_FILTER]["disabled"]
+    assert {"prefix": "/ocpp"} in _open_without_token(manager)
     # The caller's listener is not changed in place.
     assert (
         "typed_per_filter_config"
