@@ -77,8 +77,10 @@ class Station:
             self.connection = None
 
     def next_id(self) -> str:
+        """A new message id: OCPP-J allows at most 36 characters (§4.1.4), so the counter
+        goes first and the charge point id only as far as it fits."""
         self.counter += 1
-        return f"{self.charge_point_id}-{self.counter}"
+        return f"{self.counter}-{self.charge_point_id}"[:36]
 
     async def call(self, message_id: str, action: str, payload: dict[str, Any]) -> Answer:
         """Send one CALL and return its answer (CALLs of the CSMS meanwhile are ignored)."""
