@@ -10,7 +10,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from chargepoint_svc.adapters.sql import SqlUnitOfWork
@@ -24,6 +23,7 @@ from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
 from servicekit.clock import SystemClock
 from servicekit.database import create_engine
 from servicekit.grpc_server import Registration, RunningServer, start_server
+from servicekit.purge import purge_periodically
 from servicekit.settings import Settings
 
 SERVICE_NAME = chargepoint_pb2.DESCRIPTOR.services_by_name["ChargePointService"].full_name
@@ -99,17 +99,3 @@ async def start(
         purge_periodically(StoragePurge(lambda: SqlUnitOfWork(engine), journal, bounds), interval)
     )
     return RunningService(port=server.port, server=server, engine=engine, purge=purge)
-
-
-async def purge_periodically(purge: StoragePurge, interval: float) -> None:
-    """Purge now and every ``interval`` seconds, until cancelled. A failed purge (the
-    database away) is logged and tried again at the next interval."""
-    while True:
-        try:
-            purged = await purge.run()
-        except (SQLAlchemyError, OSError):
-            LOG.exception("storage purge failed; trying again in %.0f s", interval)
-        else:
-            if purged:
-                LOG.info("storage purge: deleted %s", purged)
-        await asyncio.sleep(interval)

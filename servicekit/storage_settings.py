@@ -28,9 +28,20 @@ STORAGE_VARIABLES: dict[str, tuple[str, str]] = {
         "Device model variable attributes kept per charge point; the least recently reported"
         " beyond it are deleted by the purge.",
     ),
+    "CSMS_ORPHAN_REPORTS_MAX": (
+        "1000",
+        "Orphan reports (stops and meter values naming no transaction of the station) kept per"
+        " charge point, reconciled or not; the oldest beyond it are deleted by the purge.",
+    ),
+    "CSMS_LOOSE_METER_VALUES_MAX": (
+        "10000",
+        "Meter values of no transaction (OCPP 1.6 MeterValues without transactionId) kept per"
+        " charge point; the oldest beyond it are deleted by the purge.",
+    ),
     "CSMS_PURGE_INTERVAL": (
         "300",
-        "Seconds between chargepoint_svc's purges (journal retention and the bounds above).",
+        "Seconds between the purges of chargepoint_svc and transaction_svc (journal retention"
+        " and the bounds above).",
     ),
 }
 
@@ -42,6 +53,8 @@ class StorageSettings:
     the payload's characters for each entry."""
     station_events_max: int
     device_model_max: int
+    orphan_reports_max: int
+    loose_meter_values_max: int
     purge_interval: float
 
     @classmethod
@@ -59,6 +72,8 @@ class StorageSettings:
             journal_max_bytes=_at_least(raw, "CSMS_JOURNAL_MAX_BYTES", 65536),
             station_events_max=_at_least(raw, "CSMS_STATION_EVENTS_MAX", 1),
             device_model_max=_at_least(raw, "CSMS_DEVICE_MODEL_MAX", 1),
+            orphan_reports_max=_at_least(raw, "CSMS_ORPHAN_REPORTS_MAX", 1),
+            loose_meter_values_max=_at_least(raw, "CSMS_LOOSE_METER_VALUES_MAX", 1),
             purge_interval=interval,
         )
 

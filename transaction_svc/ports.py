@@ -89,12 +89,24 @@ class MeterSampleRepository(Protocol):
         every sample of a long transaction for each event."""
         ...
 
+    async def delete_loose_beyond(self, keep: int, limit: int) -> int:
+        """Delete up to ``limit`` of the samples of no transaction (OCPP 1.6 MeterValues
+        without transactionId) that lie beyond each charge point's ``keep`` newest; how
+        many. Samples of a transaction are never deleted here."""
+        ...
+
 
 class MeterReportRepository(Protocol):
     async def add(self, report: MeterReport, now: datetime) -> bool:
         """Note that ``report`` is being stored. False, and nothing noted, when a report of
         the same charge point with the same :meth:`MeterReport.fingerprint` was: the
         station repeats it. Concurrent units of work noting one report: one gets True."""
+        ...
+
+    async def delete_loose_beyond(self, keep: int, limit: int) -> int:
+        """Delete up to ``limit`` of the notes of reports of no transaction beyond each
+        charge point's ``keep`` newest; how many. (A repetition of a report whose note went
+        is stored again: only a station's retry within the bound is recognised.)"""
         ...
 
 
@@ -130,6 +142,11 @@ class OrphanReportRepository(Protocol):
 
     async def search(self, query: OrphanQuery) -> list[OrphanReport]:
         """Up to ``query.limit`` reports matching ``query``, id descending."""
+        ...
+
+    async def delete_beyond(self, keep: int, limit: int) -> int:
+        """Delete up to ``limit`` reports beyond each charge point's ``keep`` newest,
+        reconciled or not; how many."""
         ...
 
 

@@ -4,7 +4,9 @@ tests apply them)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
 
 import grpc
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -14,10 +16,12 @@ from servicekit.channels import open_channel
 from servicekit.clock import SystemClock
 from servicekit.database import create_engine
 from servicekit.grpc_server import Registration, RunningServer, start_server
+from servicekit.purge import purge_periodically
 from servicekit.settings import Settings
 from transaction_svc.adapters.auth_client import GrpcAuthorizer
 from transaction_svc.adapters.edge_client import EdgeStations
 from transaction_svc.adapters.sql import SqlUnitOfWork
+from transaction_svc.retention import Retention, TransactionPurge
 from transaction_svc.servicer import TransactionServicer
 from transaction_svc.use_cases import (
     OrphanReportUseCases,
@@ -36,9 +40,14 @@ class RunningService:
     authorizer: GrpcAuthorizer
     edge_channel: grpc.aio.Channel
     engine: AsyncEngine
+    # Holds what stations make it keep beyond transactions to its bounds; cancelled by stop().
+    purge: asyncio.Task[None] = field(repr=False)
 
     async def stop(self) -> None:
         """Stop serving (2 s grace for calls in flight), then close what the calls used."""
+        self.purge.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.purge
         try:
             await self.server.stop(grace=2.0)
         finally:
@@ -55,9 +64,13 @@ class RunningService:
             await engine.dispose()
 
 
-async def start(settings: Settings, *, port: int | None = None) -> RunningService:
+async def start(
+    settings: Settings, *, port: int | None = None, purge_interval: float | None = None
+) -> RunningService:
     """Serve TransactionService on ``settings.internal_host`` at ``port`` (default
-    ``settings.transaction_grpc_port``; 0 picks a free one, see ``RunningService.port``)."""
+    ``settings.transaction_grpc_port``; 0 picks a free one, see ``RunningService.port``),
+    and purge what stations made it keep beyond their transactions every
+    ``purge_interval`` seconds (None: CSMS_PURGE_INTERVAL)."""
     engine = create_engine(
         settings.transaction_database_url, "transaction", timeout=settings.grpc_timeout
     )
@@ -86,4 +99,10 @@ async def start(settings: Settings, *, port: int | None = None) -> RunningServic
     except BaseException:
         await RunningService._close(authorizer, edge_channel, engine)
         raise
-    return RunningService(server.port, server, authorizer, edge_channel, engine)
+    storage = settings.storage
+    bounds = Retention(storage.orphan_reports_max, storage.loose_meter_values_max)
+    interval = storage.purge_interval if purge_interval is None else purge_interval
+    purge = asyncio.create_task(
+        purge_periodically(TransactionPurge(lambda: SqlUnitOfWork(engine), bounds), interval)
+    )
+    return RunningService(server.port, server, authorizer, edge_channel, engine, purge)

@@ -18,6 +18,7 @@ from chargepoint_svc.domain import ChargePoint, ChargePointId, Connector
 from chargepoint_svc.journal import JournalEntry, JournalQuery, newest_first
 from chargepoint_svc.station_events import SecurityEvent, StationEvent
 from servicekit import unit_of_work
+from servicekit.row_bounds import indexes_beyond
 
 ConnectorKey = tuple[str, int, int]
 EventT = TypeVar("EventT", SecurityEvent, StationEvent)
@@ -91,7 +92,7 @@ class MemoryChargePointRepository:
             self._store.connectors.items(),
             key=lambda item: (-item[1].updated_at.timestamp(), item[0][1], item[0][2]),
         )
-        doomed = _beyond([key[0] for key, _ in newest], keep, limit)
+        doomed = indexes_beyond([key[0] for key, _ in newest], keep, limit)
         for index in doomed:
             del self._store.connectors[newest[index][0]]
         return len(doomed)
@@ -134,29 +135,19 @@ class MemoryDeviceModelRepository:
         ]
 
     async def delete_beyond(self, keep: int, limit: int) -> int:
-        doomed = _beyond([owner for owner, _ in reversed(self._store.variables)], keep, limit)
+        doomed = indexes_beyond(
+            [owner for owner, _ in reversed(self._store.variables)], keep, limit
+        )
         keys = list(reversed(self._store.variables))
         for index in doomed:
             del self._store.variables[keys[index]]
         return len(doomed)
 
 
-def _beyond(owners: Sequence[str], keep: int, limit: int) -> list[int]:
-    """Indexes (into ``owners``, newest first) of the rows beyond each owner's ``keep``
-    newest, at most ``limit`` of them, oldest first."""
-    seen: dict[str, int] = {}
-    over: list[int] = []
-    for index, owner in enumerate(owners):
-        seen[owner] = seen.get(owner, 0) + 1
-        if seen[owner] > keep:
-            over.append(index)
-    return list(reversed(over))[:limit]
-
-
 def _without(events: list[EventT], keep: int, limit: int) -> tuple[list[EventT], int]:
     """``events`` (oldest first) without the oldest beyond each charge point's ``keep``."""
     newest = list(reversed(events))
-    doomed = set(_beyond([event.charge_point_id for event in newest], keep, limit))
+    doomed = set(indexes_beyond([event.charge_point_id for event in newest], keep, limit))
     kept = [event for index, event in enumerate(newest) if index not in doomed]
     return list(reversed(kept)), len(doomed)
 

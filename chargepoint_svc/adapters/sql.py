@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import Row, Table, bindparam, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from chargepoint_svc.adapters.sql_bounds import beyond_bound
 from chargepoint_svc.adapters.sql_journal import SqlJournalRepository
 from chargepoint_svc.adapters.sql_reports import (
     SqlDeviceModelRepository,
@@ -33,6 +32,7 @@ from chargepoint_svc.domain import (
 )
 from servicekit import unit_of_work
 from servicekit.database import DIALECT_INSERTS, Upsert
+from servicekit.row_bounds import beyond_bound
 from servicekit.timestamps import as_utc
 
 _BOOT_FIELDS = tuple(field.name for field in dataclasses.fields(BootData))

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import Row, and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from chargepoint_svc.adapters.sql_bounds import beyond_bound
 from chargepoint_svc.adapters.tables import journal_entries
 from chargepoint_svc.domain import ChargePointId
 from chargepoint_svc.journal import Direction, JournalEntry, JournalQuery, MessageType
+from servicekit.row_bounds import beyond_bound
 from servicekit.timestamps import as_utc
 
 _FIELDS = (

@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import Delete, Row, Table, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from chargepoint_svc.adapters.sql_bounds import beyond_bound
 from chargepoint_svc.adapters.tables import (
     device_model_variables,
     security_events,
@@ -20,6 +19,7 @@ from chargepoint_svc.device_model import ReportedVariable
 from chargepoint_svc.domain import ChargePointId
 from chargepoint_svc.station_events import SecurityEvent, StationEvent
 from servicekit.database import DIALECT_INSERTS, Upsert
+from servicekit.row_bounds import beyond_bound
 from servicekit.timestamps import as_utc
 
 _KEY_COLUMNS = (

@@ -1,4 +1,4 @@
-"""Each per-station bound as the SQL repositories apply it (chargepoint_svc.adapters.sql_bounds),
+"""Each per-station bound as the SQL repositories apply it (servicekit.row_bounds),
 on SQLite and on PostgreSQL: the oldest rows of a charge point beyond its bound go, in
 batches, and a charge point within its bound keeps everything."""
 

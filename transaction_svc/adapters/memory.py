@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from servicekit import unit_of_work
+from servicekit.row_bounds import indexes_beyond
 from transaction_svc.domain import (
     AuthorizationStatus,
     MeterReport,
@@ -40,8 +41,9 @@ class MemoryStore(unit_of_work.MemoryStore):
     last_reservation_id: int = 0
     # OCPP 2.x transaction events by (transaction id, identity), as UNIQUE in SQL.
     events: dict[tuple[int, EventIdentity], RecordedEvent] = field(default_factory=dict)
-    # (charge point id, fingerprint) of the meter reports stored, as UNIQUE in SQL.
-    reports: set[tuple[str, str]] = field(default_factory=set)
+    # (charge point id, fingerprint) of the meter reports stored, as UNIQUE in SQL, each
+    # with its transaction id, in the order stored.
+    reports: dict[tuple[str, str], int | None] = field(default_factory=dict)
     orphans: dict[int, OrphanReport] = field(default_factory=dict)
     last_orphan_id: int = 0
 
@@ -161,6 +163,15 @@ class MemoryMeterSampleRepository:
                 latest = sample
         return latest
 
+    async def delete_loose_beyond(self, keep: int, limit: int) -> int:
+        newest = [s for s in reversed(self._store.samples) if s.transaction_id is None]
+        doomed = {
+            id(newest[index])
+            for index in indexes_beyond([s.charge_point_id for s in newest], keep, limit)
+        }
+        self._store.samples = [s for s in self._store.samples if id(s) not in doomed]
+        return len(doomed)
+
 
 class MemoryMeterReportRepository:
     def __init__(self, store: MemoryStore) -> None:
@@ -170,8 +181,15 @@ class MemoryMeterReportRepository:
         key = (report.charge_point_id, report.fingerprint())
         if key in self._store.reports:
             return False
-        self._store.reports.add(key)
+        self._store.reports[key] = report.transaction_id
         return True
+
+    async def delete_loose_beyond(self, keep: int, limit: int) -> int:
+        loose = [key for key, tx in reversed(self._store.reports.items()) if tx is None]
+        doomed = indexes_beyond([owner for owner, _ in loose], keep, limit)
+        for index in doomed:
+            del self._store.reports[loose[index]]
+        return len(doomed)
 
 
 class MemoryTransactionEventRepository:
@@ -229,6 +247,14 @@ class MemoryOrphanReportRepository:
             if not query.unreconciled or o.reconciliation is None
         ]
         return found[: query.limit]
+
+    async def delete_beyond(self, keep: int, limit: int) -> int:
+        newest = sorted(self._store.orphans, reverse=True)
+        owners = [self._store.orphans[orphan_id].content.charge_point_id for orphan_id in newest]
+        doomed = indexes_beyond(owners, keep, limit)
+        for index in doomed:
+            del self._store.orphans[newest[index]]
+        return len(doomed)
 
 
 class MemoryReservationRepository:

@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, insert, select, update
+from sqlalchemy import Row, Table, bindparam, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from servicekit import unit_of_work
 from servicekit.database import DIALECT_INSERTS
+from servicekit.row_bounds import beyond_bound
 from servicekit.timestamps import as_utc
 from transaction_svc.adapters.sql_events import SqlTransactionEventRepository
 from transaction_svc.adapters.sql_orphans import SqlOrphanReportRepository
@@ -301,6 +302,9 @@ class SqlMeterSampleRepository:
         row = (await self._connection.execute(_LATEST_REGISTER, parameters)).one_or_none()
         return None if row is None else _sample(row)
 
+    async def delete_loose_beyond(self, keep: int, limit: int) -> int:
+        return await _loose_beyond(self._connection, meter_values, keep, limit)
+
 
 class SqlMeterReportRepository:
     def __init__(self, connection: AsyncConnection) -> None:
@@ -319,6 +323,24 @@ class SqlMeterReportRepository:
         statement = _NOTE_REPORT[self._connection.dialect.name]
         result = await self._connection.execute(statement, values)
         return result.rowcount == 1
+
+    async def delete_loose_beyond(self, keep: int, limit: int) -> int:
+        return await _loose_beyond(self._connection, meter_reports, keep, limit)
+
+
+async def _loose_beyond(connection: AsyncConnection, table: Table, keep: int, limit: int) -> int:
+    """Delete rows of ``table`` that belong to no transaction beyond each charge point's
+    ``keep`` newest (by id: ids only grow)."""
+    statement = beyond_bound(
+        table,
+        keys=("id",),
+        newest_first=[table.c.id.desc()],
+        weight=literal(1),
+        bound=keep,
+        limit=limit,
+        where=table.c.transaction_id.is_(None),
+    )
+    return int((await connection.execute(statement)).rowcount)
 
 
 class SqlUnitOfWork(unit_of_work.SqlUnitOfWork):

@@ -6,10 +6,11 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select, update
+from sqlalchemy import Row, bindparam, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from servicekit.database import DIALECT_INSERTS
+from servicekit.row_bounds import beyond_bound
 from servicekit.timestamps import as_utc
 from transaction_svc.adapters.tables import orphan_reports
 from transaction_svc.domain import StopReason, meter_values_content, meter_values_from_content
@@ -126,3 +127,14 @@ class SqlOrphanReportRepository:
         if query.unreconciled:
             statement = statement.where(orphan_reports.c.reconciled_at.is_(None))
         return [_orphan(row) for row in await self._connection.execute(statement)]
+
+    async def delete_beyond(self, keep: int, limit: int) -> int:
+        statement = beyond_bound(
+            orphan_reports,
+            keys=("id",),
+            newest_first=[orphan_reports.c.id.desc()],
+            weight=literal(1),
+            bound=keep,
+            limit=limit,
+        )
+        return int((await self._connection.execute(statement)).rowcount)

@@ -182,6 +182,8 @@ meter_reports = Table(
     ),
     Column("received_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("charge_point_id", "fingerprint"),
+    # The storage purge's reports of no transaction (transaction_svc.retention).
+    Index("ix_meter_reports_transaction_id", "transaction_id"),
 )
 
 orphan_reports = Table(
