@@ -16,7 +16,7 @@ import pytest
 from tests.support.system import System, running_system
 from tests.support.waiting import eventually
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.topologies]
 
 
 def _sim(

@@ -11,7 +11,7 @@ import pytest
 
 from tests.support.system import System
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.topologies]
 
 
 def test_simulated_session_ends_in_a_completed_transaction(system: System) -> None:
