@@ -1,6 +1,7 @@
 """OCPP 2.0.1 and 2.1 stations end to end through Envoy: their sessions stored as the same
 transactions as 1.6, the pending admission flow with the base report, 1.6/2.0.1/2.1 at once,
-and operations sent to a 2.0.1 station."""
+and operations sent to a 2.0.1 station. All but the pending flow on both topologies
+(tests/e2e/conftest.py)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Every CSMS-initiated operation, as an operator drives it: REST through Envoy (port 3000,
 and 4000 for the gateway paths) -> gRPC -> edge -> `csms-sim --stay` -> and back, checking
-the station's answer and the effect it reports afterwards."""
+the station's answer and the effect it reports afterwards. On both topologies
+(tests/e2e/conftest.py): with three edge replicas most calls reach one that forwards them."""
 
 from __future__ import annotations
 
@@ -291,7 +292,8 @@ def test_statistics_and_services(system: System, station: Any) -> None:
 
 
 def test_every_replica_reaches_the_station(system: System, station: Any) -> None:
-    # Envoy hands operator calls to the edge replicas in turn; a replica that does not hold
+    # Envoy hands operator calls to the edge replicas in turn (ROUND_ROBIN over the healthy
+    # ones, launcher.envoy_clusters), so two rounds reach each; a replica that does not hold
     # the station's socket forwards the call to the one that does, which serves it too.
     holder = eventually(lambda: replica_holding(system, STATION), what=f"{STATION}'s replica")
     calls = 2 * system.replicas
