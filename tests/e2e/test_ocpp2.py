@@ -1,6 +1,7 @@
 """OCPP 2.0.1 and 2.1 stations end to end through Envoy: their sessions stored as the same
 transactions as 1.6, the pending admission flow with the base report, 1.6/2.0.1/2.1 at once,
-and operations sent to a 2.0.1 station."""
+and operations sent to a 2.0.1 station. All but the pending flow on both topologies
+(tests/e2e/conftest.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import pytest
 from tests.support.system import System, running_system
 from tests.support.waiting import eventually
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.topologies]
 
 
 def _sim(

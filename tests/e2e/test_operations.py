@@ -1,6 +1,7 @@
 """Every CSMS-initiated operation, as an operator drives it: REST through Envoy (port 3000,
 and 4000 for the gateway paths) -> gRPC -> edge -> `csms-sim --stay` -> and back, checking
-the station's answer and the effect it reports afterwards."""
+the station's answer and the effect it reports afterwards. On both topologies
+(tests/e2e/conftest.py): with three edge replicas most calls reach one that forwards them."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.support.replicas import calls_served, replica_holding
 from tests.support.system import System
 from tests.support.waiting import eventually
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.topologies]
 
 STATION = "OPS-1"
 
@@ -287,6 +289,24 @@ def test_statistics_and_services(system: System, station: Any) -> None:
         "transaction": "SERVING",
         "auth": "SERVING",
     }
+
+
+def test_every_replica_reaches_the_station(system: System, station: Any) -> None:
+    # Envoy hands operator calls to the edge replicas in turn (ROUND_ROBIN over the healthy
+    # ones, launcher.envoy_clusters), so two rounds reach each; a replica that does not hold
+    # the station's socket forwards the call to the one that does, which serves it too.
+    holder = eventually(lambda: replica_holding(system, STATION), what=f"{STATION}'s replica")
+    calls = 2 * system.replicas
+    before = calls_served(system, "GetConfiguration")
+    for _ in range(calls):
+        reply = _op(system, "GET", "configuration", params={"keys": ["HeartbeatInterval"]})
+        assert reply.status_code == 200, reply.text
+    after = calls_served(system, "GetConfiguration")
+    served = {name: after[name] - before[name] for name in after}
+    assert served.pop(holder) == calls, "the holder sends every call to the station"
+    # Each other replica was handed some of the calls, and forwarded them.
+    assert len(served) == system.replicas - 1
+    assert all(count > 0 for count in served.values()), served
 
 
 def test_reset_makes_the_station_reboot(system: System, station: Any) -> None:

@@ -22,6 +22,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
+from tests.support.replicas import connections, replica_holding
 from tests.support.system import System, production_system
 from tests.support.waiting import eventually
 
@@ -99,23 +100,6 @@ TRANSACTIONS_OF = (
 )
 
 
-def _connections(system: System) -> list[dict[str, Any]]:
-    reply = httpx.get(f"{system.gateway}/connections", timeout=10)
-    assert reply.status_code == 200, reply.text
-    found: list[dict[str, Any]] = reply.json().get("connections", [])
-    return found
-
-
-def _holder(system: System, charge_point: str) -> str | None:
-    """The name (``edge-2``) of the replica holding ``charge_point``'s socket."""
-    for connection in _connections(system):
-        if connection["chargePointId"] == charge_point:
-            port = int(connection["replicaAddress"].rpartition(":")[2])
-            index = [int(a.rpartition(":")[2]) for a in system.edge_grpc_addresses].index(port)
-            return f"edge-{index + 1}"
-    return None
-
-
 def _gone(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -133,7 +117,7 @@ async def test_an_operation_reaches_the_station_whichever_replica_envoy_picks(
     holding = asyncio.ensure_future(answering(system.edge_ws_urls[0], "CP-ROUTED", stop))
     try:
         await asyncio.to_thread(
-            eventually, lambda: _holder(system, "CP-ROUTED") == "edge-1", what="the route"
+            eventually, lambda: replica_holding(system, "CP-ROUTED") == "edge-1", what="the route"
         )
         async with httpx.AsyncClient(timeout=PATIENCE) as client:
             for _ in range(6):
@@ -143,7 +127,7 @@ async def test_an_operation_reaches_the_station_whichever_replica_envoy_picks(
                 )
                 assert reply.status_code == 200, reply.text
                 assert reply.json()["status"] == "ACCEPTED"
-        (entry,) = [c for c in _connections(system) if c["chargePointId"] == "CP-ROUTED"]
+        (entry,) = [c for c in connections(system) if c["chargePointId"] == "CP-ROUTED"]
         assert entry["replica"]
     finally:
         stop.set()
@@ -167,7 +151,7 @@ async def test_a_killed_edge_replica_loses_no_open_transaction(cluster: Cluster)
         assert started[0] == 3, started
         transaction_id = started[2]["transactionId"]
         holder = await asyncio.to_thread(
-            eventually, lambda: _holder(system, "CP-EDGE-KILL"), what="the route"
+            eventually, lambda: replica_holding(system, "CP-EDGE-KILL"), what="the route"
         )
         pid = system.pid(holder)
         os.kill(pid, signal.SIGKILL)

@@ -1,5 +1,6 @@
 """The README quick start, as a new user runs it: `csms up`, then `csms-sim SIM001 1.6`,
-then the completed transaction over REST through Envoy."""
+then the completed transaction over REST through Envoy; and the same on the production
+topology (tests/e2e/conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 from tests.support.system import System
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.topologies]
 
 
 def test_simulated_session_ends_in_a_completed_transaction(system: System) -> None:

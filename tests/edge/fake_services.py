@@ -49,6 +49,13 @@ class Recorder:
     # None: admitted; else the reason chargepoint_svc refuses the charge point with.
     not_admitted: str | None = None
     authentication: tuple[int, str] = (auth_pb2.AuthenticateChargePointResponse.ADMITTED, "")
+    # RecordDataTransfer's status and data: chargepoint_svc's own answer, UnknownVendorId
+    # without data, since it knows no vendor yet (tests/e2e/test_data_transfer.py holds the
+    # real service to it); a test sets a vendor's answer to see the edge carry one.
+    data_transfer: tuple[chargepoint_pb2.RecordDataTransferResponse.Status.ValueType, str] = (
+        chargepoint_pb2.RecordDataTransferResponse.UNKNOWN_VENDOR_ID,
+        "",
+    )
 
     async def record(self, method: str, request: Message, context: Context) -> None:
         self.calls.append((method, request))
@@ -115,9 +122,8 @@ class FakeChargePoints(chargepoint_pb2_grpc.ChargePointServiceServicer):
 
     async def RecordDataTransfer(self, request: Any, context: Context) -> Any:
         await self.recorder.record("RecordDataTransfer", request, context)
-        return chargepoint_pb2.RecordDataTransferResponse(
-            status=chargepoint_pb2.RecordDataTransferResponse.ACCEPTED, data="pong"
-        )
+        status, data = self.recorder.data_transfer
+        return chargepoint_pb2.RecordDataTransferResponse(status=status, data=data)
 
     async def RecordReport(self, request: Any, context: Context) -> Any:
         await self.recorder.record("RecordReport", request, context)

@@ -15,6 +15,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.typing import Subprotocol
 
+from csms.chargepoint.v1 import chargepoint_pb2
 from csms.common.v1 import health_pb2
 from csms.edge.v1 import edge_pb2, edge_pb2_grpc
 from edge.server import RunningEdge
@@ -105,7 +106,7 @@ async def test_a_whole_charging_session(edge: RunningEdge, fakes: Fakes) -> None
         )
         assert stopped == {"idTagInfo": {"status": "Accepted"}}
         transfer = await cp.result("DataTransfer", {"vendorId": "com.example", "data": "ping"})
-        assert transfer == {"status": "Accepted", "data": "pong"}
+        assert transfer == {"status": "UnknownVendorId"}
         assert await cp.result("DiagnosticsStatusNotification", {"status": "Uploaded"}) == {}
         assert await cp.result("FirmwareStatusNotification", {"status": "Installed"}) == {}
 
@@ -143,6 +144,17 @@ async def test_a_whole_charging_session(edge: RunningEdge, fakes: Fakes) -> None
     assert (transfer_request.vendor_id, transfer_request.data) == ("com.example", "ping")
     assert recorder.requests("RecordDiagnosticsStatus")[0].status == "Uploaded"
     assert recorder.requests("RecordFirmwareStatus")[0].status == "Installed"
+
+
+async def test_a_vendors_data_transfer_answer_reaches_the_station_with_its_data(
+    edge: RunningEdge, fakes: Fakes
+) -> None:
+    # No vendor is known to chargepoint_svc yet; when one is, its status and data travel.
+    fakes.recorder.data_transfer = (chargepoint_pb2.RecordDataTransferResponse.ACCEPTED, "pong")
+    async with station(edge) as cp:
+        await cp.result("BootNotification", BOOT)
+        transfer = {"vendorId": "com.example", "messageId": "ping", "data": "1"}
+        assert await cp.result("DataTransfer", transfer) == {"status": "Accepted", "data": "pong"}
 
 
 @pytest.mark.parametrize(

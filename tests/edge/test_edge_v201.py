@@ -14,6 +14,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidStatus
 from websockets.typing import Subprotocol
 
+from csms.chargepoint.v1 import chargepoint_pb2
 from csms.chargepoint.v1.chargepoint_pb2 import ChargePoint
 from csms.edge.v1 import operations_pb2
 from edge.server import RunningEdge
@@ -145,7 +146,7 @@ async def full_session(cp: Station, version: str) -> None:
     firmware = {"status": "Installed", "requestId": 4}
     assert await cp.result("FirmwareStatusNotification", firmware) == {}
     transfer = {"vendorId": "com.example", "data": {"pingPong": [1, 2]}}
-    assert await cp.result("DataTransfer", transfer) == {"status": "Accepted", "data": "pong"}
+    assert await cp.result("DataTransfer", transfer) == {"status": "UnknownVendorId"}
 
 
 def check_full_session(fakes: Fakes, version: str, charge_point_id: str = "CS-1") -> None:
@@ -192,6 +193,18 @@ async def test_a_whole_charging_session(edge: RunningEdge, fakes: Fakes) -> None
         assert cp.connection.subprotocol == "ocpp2.0.1"
         await full_session(cp, "2.0.1")
     check_full_session(fakes, "2.0.1")
+
+
+@pytest.mark.parametrize("subprotocol", ["ocpp2.0.1", "ocpp2.1"])
+async def test_a_vendors_data_transfer_answer_reaches_the_station_with_its_data(
+    edge: RunningEdge, fakes: Fakes, subprotocol: str
+) -> None:
+    # No vendor is known to chargepoint_svc yet; when one is, its status and data travel.
+    fakes.recorder.data_transfer = (chargepoint_pb2.RecordDataTransferResponse.ACCEPTED, "pong")
+    async with station(edge, subprotocol) as cp:
+        await cp.result("BootNotification", BOOT)
+        transfer = {"vendorId": "com.example", "data": {"ping": [1, 2]}}
+        assert await cp.result("DataTransfer", transfer) == {"status": "Accepted", "data": "pong"}
 
 
 async def admission(cp: Station, fakes: Fakes) -> None:

@@ -6,10 +6,15 @@ edge replicas get blocks of consecutive free ports (replica i listens on the edg
 (from the supervisor's ``run/processes.json``). ``CSMS_METRICS_PORT`` gets a free block
 wide enough for every component's /metrics port (base + 1..3, base + 10 + i), so every
 system serves them.
+
+``production_system`` runs ``csms up`` on PostgreSQL and Redis with three edge replicas;
+``system_on`` runs the one :class:`Topology` asked for, for journeys that must hold on
+both (``tests/e2e/conftest.py``).
 """
 
 from __future__ import annotations
 
+import enum
 import json
 import os
 import signal
@@ -40,6 +45,13 @@ EDGE_PORT_VARIABLES = ("CSMS_EDGE_WS_PORT", "CSMS_EDGE_GRPC_PORT")
 METRICS_PORT_VARIABLE = "CSMS_METRICS_PORT"
 METRICS_SERVICES = {"chargepoint": 1, "transaction": 2, "auth": 3}
 METRICS_EDGE = 10
+
+
+class Topology(enum.StrEnum):
+    """Where a whole system runs: what a newcomer gets and what production runs."""
+
+    EMBEDDED = "embedded"  # csms up's defaults: SQLite files, one edge, no Redis
+    PRODUCTION = "production"  # three edge replicas on PostgreSQL and Redis
 
 
 @dataclass
@@ -245,3 +257,15 @@ def production_system(
             **overrides,
         ) as running:
             yield running, plain
+
+
+@contextmanager
+def system_on(topology: Topology, data_dir: Path, **overrides: str) -> Iterator[System]:
+    """The whole system on ``topology``: :func:`running_system` with its defaults, or
+    :func:`production_system` (a new PostgreSQL database and Redis prefix, dropped after)."""
+    if topology is Topology.EMBEDDED:
+        with running_system(data_dir, **overrides) as running:
+            yield running
+    else:
+        with production_system(data_dir, **overrides) as (running, _database_url):
+            yield running
