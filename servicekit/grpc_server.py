@@ -28,6 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from servicekit.database import outage
+from servicekit.deadlines import DeadlineInterceptor
 from servicekit.errors import ERROR_DOMAIN, DatabaseUnavailable, ServiceError
 from servicekit.interceptors import Behavior, UnaryInterceptor
 from servicekit.log_context import ContextInterceptor
@@ -188,13 +189,15 @@ async def start_server(
     metrics = current()
     # ContextInterceptor first: ErrorTranslation's log lines carry the context too.
     # CallTiming outside ErrorTranslation: it sees the status the caller receives.
+    # DeadlineInterceptor innermost: what the servicer calls in turn ends first.
     interceptors: list[UnaryInterceptor] = (
-        [ContextInterceptor(), ErrorTranslation()]
+        [ContextInterceptor(), ErrorTranslation(), DeadlineInterceptor()]
         if metrics is None
         else [
             ContextInterceptor(),
             CallTiming(metrics.grpc.server_seconds),
             ErrorTranslation(metrics.grpc.database_errors),
+            DeadlineInterceptor(),
         ]
     )
     server = grpc.aio.server(

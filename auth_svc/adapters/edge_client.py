@@ -16,6 +16,8 @@ import grpc
 from auth_svc.credentials import PasswordChangeStatus
 from auth_svc.local_list import UpdateEntry, UpdateStatus, UpdateType
 from csms.edge.v1 import edge_pb2_grpc, operations_pb2
+from servicekit import log_context
+from servicekit.deadlines import within_caller
 from servicekit.edge_errors import station_error
 from servicekit.timestamps import to_timestamp
 
@@ -75,7 +77,9 @@ class EdgeStations:
             entries=[entry_to_proto(entry) for entry in entries],
         )
         try:
-            response = await self._stub.SendLocalList(request, timeout=self._timeout)
+            response = await self._stub.SendLocalList(
+                request, timeout=within_caller(self._timeout), metadata=log_context.metadata()
+            )
         except grpc.aio.AioRpcError as error:
             raise station_error(charge_point_id, error) from error
         return status_from_proto(response.status)
@@ -87,7 +91,9 @@ class EdgeStations:
             charge_point_id=charge_point_id, password=password
         )
         try:
-            response = await self._stub.SetBasicAuthPassword(request, timeout=self._timeout)
+            response = await self._stub.SetBasicAuthPassword(
+                request, timeout=within_caller(self._timeout), metadata=log_context.metadata()
+            )
         except grpc.aio.AioRpcError as error:
             raise station_error(charge_point_id, error) from error
         return password_status_from_proto(response.status)

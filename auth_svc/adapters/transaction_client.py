@@ -6,6 +6,8 @@ import grpc
 
 from auth_svc.errors import TransactionServiceFailed, TransactionServiceUnavailable
 from csms.transaction.v1 import transaction_pb2, transaction_pb2_grpc
+from servicekit import log_context
+from servicekit.deadlines import within_caller
 
 # Codes that mean "nobody answered in time": the caller may retry later.
 _UNREACHABLE = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
@@ -24,7 +26,9 @@ class TransactionServiceClient:
     async def count_active(self, id_tag: str) -> int:
         request = transaction_pb2.CountActiveTransactionsRequest(id_tag=id_tag)
         try:
-            response = await self._stub.CountActiveTransactions(request, timeout=self._timeout)
+            response = await self._stub.CountActiveTransactions(
+                request, timeout=within_caller(self._timeout), metadata=log_context.metadata()
+            )
         except grpc.aio.AioRpcError as error:
             detail = f"{error.code().name}: {error.details()}"
             if error.code() in _UNREACHABLE:

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import grpc
 import pytest
 
+from csms.auth.v1 import auth_pb2, auth_pb2_grpc
 from edge.server import RunningEdge
 from servicekit.settings import Settings
 from tests.faults.messages import event_201, start_16, stop_16
@@ -96,3 +99,67 @@ async def test_an_identifier_message_blames_the_auth_service(
         assert len((await stored(auth_down.database_url)).orphan_reports) == len(db.orphan_reports)
     finally:
         await station.disconnect()
+
+
+class _HungAuth(auth_pb2_grpc.AuthServiceServicer):
+    """An auth service that admits stations but never decides about an id tag: a hung
+    process, or one stuck on its database."""
+
+    def __init__(self) -> None:
+        self.asked = asyncio.Event()
+
+    async def AuthenticateChargePoint(
+        self, request: auth_pb2.AuthenticateChargePointRequest, context: object
+    ) -> auth_pb2.AuthenticateChargePointResponse:
+        return auth_pb2.AuthenticateChargePointResponse(
+            outcome=auth_pb2.AuthenticateChargePointResponse.ADMITTED
+        )
+
+    async def Authorize(
+        self, request: auth_pb2.AuthorizeRequest, context: object
+    ) -> auth_pb2.AuthorizeResponse:
+        self.asked.set()
+        await asyncio.Event().wait()  # never: the caller's deadline ends the call
+        raise AssertionError("unreachable")
+
+
+@asynccontextmanager
+async def hung_auth_service(settings: Settings) -> AsyncIterator[_HungAuth]:
+    servicer = _HungAuth()
+    server = grpc.aio.server()
+    auth_pb2_grpc.add_AuthServiceServicer_to_server(servicer, server)
+    server.add_insecure_port(settings.auth_address)
+    await server.start()
+    try:
+        yield servicer
+    finally:
+        await server.stop(grace=None)
+
+
+@pytest.mark.parametrize(
+    ("version", "action", "payload"),
+    [
+        ("ocpp1.6", "StartTransaction", start_16(TAG, 1000, 0)),
+        (
+            "ocpp2.0.1",
+            "TransactionEvent",
+            event_201("Started", "AUTH-HUNG-TX", 0, seconds=0, wh=1000, id_tag=TAG),
+        ),
+    ],
+)
+async def test_a_hung_auth_service_is_blamed_before_the_edge_gives_up(
+    auth_down: AuthDown, version: str, action: str, payload: dict[str, object]
+) -> None:
+    """auth_svc admits the station, then never answers an Authorize: the transaction
+    service's question to it must end before the edge's own deadline, so the station hears
+    about the auth service, not that the transaction service did not answer in time
+    (servicekit.deadlines)."""
+    station = Station(f"AUTH-HUNG-{action}-{version}", version)
+    async with hung_auth_service(auth_down.settings) as auth:
+        await station.connect(auth_down.edge.ws_port)
+        try:
+            answer = await station.call("first", action, payload)
+        finally:
+            await station.disconnect()
+        assert auth.asked.is_set(), "the call never reached the hung auth service"
+    _blames_auth(answer)

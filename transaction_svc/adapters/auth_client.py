@@ -7,7 +7,9 @@ import logging
 import grpc
 
 from csms.auth.v1 import auth_pb2, auth_pb2_grpc
+from servicekit import log_context
 from servicekit.channels import open_channel
+from servicekit.deadlines import within_caller
 from servicekit.timestamps import from_timestamp
 from transaction_svc.domain import Authorization, AuthorizationPurpose, AuthorizationStatus
 from transaction_svc.errors import AuthServiceFailed, AuthServiceUnavailable
@@ -55,7 +57,9 @@ class GrpcAuthorizer:
             id_tag=id_tag, charge_point_id=charge_point_id, purpose=_PURPOSES[purpose]
         )
         try:
-            response = await self._stub.Authorize(request, timeout=self._timeout)
+            response = await self._stub.Authorize(
+                request, timeout=within_caller(self._timeout), metadata=log_context.metadata()
+            )
         except grpc.aio.AioRpcError as error:
             code = error.code()
             if code in _UNAVAILABLE:

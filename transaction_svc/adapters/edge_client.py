@@ -11,6 +11,8 @@ from __future__ import annotations
 import grpc
 
 from csms.edge.v1 import edge_pb2_grpc, operations_pb2
+from servicekit import log_context
+from servicekit.deadlines import within_caller
 from servicekit.edge_errors import station_error
 from servicekit.timestamps import to_timestamp
 from transaction_svc.reservation import Reservation
@@ -34,7 +36,9 @@ class EdgeStations:
             reservation_id=reservation.id,
         )
         try:
-            response = await self._stub.ReserveNow(request, timeout=self._timeout)
+            response = await self._stub.ReserveNow(
+                request, timeout=within_caller(self._timeout), metadata=log_context.metadata()
+            )
         except grpc.aio.AioRpcError as error:
             raise station_error(reservation.charge_point_id, error) from error
         status = operations_pb2.ReserveNowResponse.Status
@@ -51,7 +55,9 @@ class EdgeStations:
             charge_point_id=charge_point_id, reservation_id=reservation_id
         )
         try:
-            response = await self._stub.CancelReservation(request, timeout=self._timeout)
+            response = await self._stub.CancelReservation(
+                request, timeout=within_caller(self._timeout), metadata=log_context.metadata()
+            )
         except grpc.aio.AioRpcError as error:
             raise station_error(charge_point_id, error) from error
         return response.status == operations_pb2.OperationStatus.ACCEPTED
