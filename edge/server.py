@@ -27,8 +27,8 @@ from edge.edge_service import EdgeService
 from edge.gatekeeper import Gatekeeper
 from edge.handshake import Admission, Refusal, decide
 from edge.journal import Journal
-from edge.operation_table import OPERATION_TABLES
-from edge.operations import Dispatcher
+from edge.operations.dispatcher import Dispatcher
+from edge.operations.tables import OPERATION_TABLES
 from edge.rate_limit import MessageLimit
 from edge.registry import REPLACED_CODE, REPLACED_REASON, SessionRegistry
 from edge.service_status import Component

@@ -45,7 +45,7 @@ from edge.errors import Request, Response, invoke
 from edge.journal import Journal
 from edge.lean_charge_point import LeanChargePoint
 from edge.ocpp_version import OcppVersion
-from edge.operation_errors import (
+from edge.operations.errors import (
     ConnectionLost,
     InvalidAnswer,
     NotConnected,

@@ -15,7 +15,7 @@ from ocpp.v201 import call, call_result, datatypes
 from ocpp.v201.enums import Action
 
 from edge import certificate_signing
-from edge.operation_errors import OperationError
+from edge.operations.errors import OperationError
 from edge.services import AUTH, CHARGEPOINT, TRANSACTION
 from edge.session import Session, on, verbatim
 from edge.v201 import certificates, translate

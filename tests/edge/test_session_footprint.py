@@ -16,7 +16,7 @@ from ocpp.v16 import call
 from websockets.exceptions import ConnectionClosedOK
 
 from edge.ocpp_version import OCPP16
-from edge.operation_errors import NotConnected
+from edge.operations.errors import NotConnected
 from edge.services import Services
 from edge.session import Session
 from edge.statistics import TrafficStatistics
