@@ -42,7 +42,7 @@ from websockets.exceptions import ConnectionClosed
 
 from edge import framing, payload_schema
 from edge.errors import Request, Response, invoke
-from edge.journal import Journal
+from edge.journal_feed import JournalFeed
 from edge.lean_charge_point import LeanChargePoint
 from edge.ocpp_version import OcppVersion
 from edge.operations.errors import (
@@ -120,7 +120,7 @@ class Session(LeanChargePoint):
         request_ids: Iterator[int],
         response_timeout: float = RESPONSE_TIMEOUT,
         rate_limit: RateLimit | None = None,
-        journal: Journal | None = None,
+        journal_feed: JournalFeed | None = None,
     ) -> None:
         super().__init__(
             charge_point_id, connection, response_timeout=response_timeout, logger=FRAME_LOG
@@ -143,7 +143,7 @@ class Session(LeanChargePoint):
         # None: no limit (a test that drives a session by hand).
         self.rate_limit = rate_limit
         # None: the message journal is off (CSMS_JOURNAL=off).
-        self.journal = journal
+        self.journal_feed = journal_feed
         # The closing handshake of a station closed for ignoring the rate limit.
         self._closing: asyncio.Task[None] | None = None
         self._ocpp_version = version.name
@@ -214,8 +214,8 @@ class Session(LeanChargePoint):
     async def route_message(self, raw_msg: str | bytes) -> None:
         """Answer a CALL, hand a response to the waiting ``call()``, or answer a bad frame."""
         self.statistics.frame_received()
-        if self.journal is not None:
-            self.journal.received(self.id, self._ocpp_version, raw_msg)
+        if self.journal_feed is not None:
+            self.journal_feed.received(self.id, self._ocpp_version, raw_msg)
         if self._closing is not None:
             return  # closed for abuse: what it sent meanwhile is read and dropped
         try:
@@ -378,8 +378,8 @@ class Session(LeanChargePoint):
     async def _send(self, message: str) -> None:
         await super()._send(message)
         self.statistics.frame_sent()
-        if self.journal is not None:
-            self.journal.sent(self.id, self._ocpp_version, message)
+        if self.journal_feed is not None:
+            self.journal_feed.sent(self.id, self._ocpp_version, message)
 
     @property
     def calls_waiting(self) -> int:
