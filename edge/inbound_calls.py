@@ -52,25 +52,29 @@ FollowUp = Callable[[], Awaitable[None]]
 
 
 class InboundCalls:
-    """The CALLs of the station of ``session``, answered one at a time in the order they
-    arrive (the reading loop answers one before it reads the next frame)."""
+    """The CALLs of the station ``charge_point_id``, answered one at a time in the order
+    they arrive (the reading loop answers one before it reads the next frame).
 
-    __slots__ = ("_due", "_running", "_session")
+    The session is passed to :meth:`answer` rather than kept, so that a session and its
+    InboundCalls make no reference cycle: a closed session is freed at once, not at the
+    next garbage collection."""
 
-    def __init__(self, session: Session) -> None:
-        self._session = session
+    __slots__ = ("_due", "_id", "_running")
+
+    def __init__(self, charge_point_id: str) -> None:
+        self._id = charge_point_id
         # Follow-ups the handler of the CALL being answered asked for, and the running
         # ones; made when first needed (an idle session keeps neither).
         self._due: list[FollowUp] | None = None
         self._running: set[asyncio.Task[None]] | None = None
 
-    async def answer(self, call: Call) -> None:
-        """Answer ``call``, whatever happens while handling it, and count it."""
-        session = self._session
+    async def answer(self, session: Session, call: Call) -> None:
+        """Answer ``call`` through the handlers of ``session``, whatever happens while
+        handling it, and count it."""
         started = time.monotonic()
         code: str | None = None
         try:
-            await self._handle(call)
+            await self._handle(session, call)
         except OCPPError as error:
             code = framing.error_code(error, session.version.error_codes)
             LOG.info(
@@ -100,14 +104,13 @@ class InboundCalls:
             action = call.action if call.action in session.known_actions else UNKNOWN_ACTION
             session.statistics.call_received(action, time.monotonic() - started, code)
 
-    async def _handle(self, call: Call) -> None:
+    async def _handle(self, session: Session, call: Call) -> None:
         """Validate, run the handler, validate and send its answer, then start the
         follow-ups it asked for."""
-        session = self._session
         self._due = None
         handler = session.handlers.get(call.action)
         if handler is None:
-            raise NotImplementedError(description=self._not_implemented(call.action))
+            raise NotImplementedError(description=_not_implemented(session, call.action))
         check = session.payload_check
         violation = check.violation(call, call.action, session.version)
         if violation is not None:
@@ -131,12 +134,6 @@ class InboundCalls:
             raise InternalError(description=f"the edge built an invalid {call.action} answer")
         await session.send(result.to_json())
         self._start_follow_ups()
-
-    def _not_implemented(self, action: str) -> str:
-        version = self._session.version.name
-        if action in self._session.known_actions:
-            return f"{action} is an OCPP {version} action this CSMS does not handle yet"
-        return f"{action!r} is not an OCPP {version} action this CSMS knows"
 
     def after_answer(self, follow_up: FollowUp) -> None:
         """Run ``follow_up`` once the answer to the CALL being handled has been sent (see
@@ -162,10 +159,17 @@ class InboundCalls:
         if not task.cancelled() and task.exception() is not None:
             LOG.error(
                 "charge_point=%s a follow-up call failed",
-                self._session.id,
+                self._id,
                 exc_info=task.exception(),
             )
 
     def running(self) -> list[asyncio.Task[None]]:
         """The follow-ups still running."""
         return [] if self._running is None else list(self._running)
+
+
+def _not_implemented(session: Session, action: str) -> str:
+    version = session.version.name
+    if action in session.known_actions:
+        return f"{action} is an OCPP {version} action this CSMS does not handle yet"
+    return f"{action!r} is not an OCPP {version} action this CSMS knows"

@@ -140,7 +140,7 @@ class Session:
         self._frames = InboundFrames(
             charge_point_id, version, self.known_actions, rate_limit, statistics
         )
-        self._inbound = InboundCalls(self)
+        self._inbound = InboundCalls(charge_point_id)
         # The closing handshake of a station closed for ignoring the rate limit.
         self._closing: asyncio.Task[None] | None = None
         # Whether the reading loop has ended: every frame received before the close has
@@ -204,7 +204,7 @@ class Session:
             return
         if isinstance(decision, Call):
             with log_context.bind(message_id=decision.unique_id, action=decision.action):
-                await self._inbound.answer(decision)
+                await self._inbound.answer(self, decision)
         elif isinstance(decision, Refusal):
             await self.send(decision.frame)
         elif isinstance(decision, Close):

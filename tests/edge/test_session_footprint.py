@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import itertools
 import json
+import weakref
 from typing import Any, cast
 
 import pytest
@@ -104,3 +106,14 @@ async def test_a_request_after_the_reading_loop_ended_is_not_connected() -> None
         await session.start()
     with pytest.raises(NotConnected):
         await asyncio.wait_for(session.request(call.Reset(type="Soft"), budget=30.0), 5.0)
+
+
+def test_an_idle_session_is_freed_without_waiting_for_the_garbage_collector() -> None:
+    # No reference cycle through its parts: thousands of stations reconnecting free their
+    # old sessions as they go.
+    gc.disable()
+    try:
+        gone = weakref.ref(_session(Answering()))
+        assert gone() is None
+    finally:
+        gc.enable()
