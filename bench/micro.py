@@ -3,7 +3,7 @@
 
 For each message a load station sends (the payloads come from
 :mod:`simulator.load`'s own steps), the edge's functions are timed in the order its
-session runs them (:meth:`edge.session.Session._handle_call`):
+session runs them (:meth:`edge.inbound_calls.InboundCalls.answer`):
 
 - ``validate``: the frame parsed (:func:`edge.framing.parse`) and the CALL's payload
   checked against the version's JSON schema as the session checks it

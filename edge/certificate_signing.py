@@ -19,7 +19,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from csms.auth.v1 import certificates_pb2
 from csms.chargepoint.v1 import chargepoint_pb2
-from edge.operation_errors import OperationError
+from edge.operations.errors import OperationError
 from edge.services import AUTH, CHARGEPOINT
 from edge.session import Session
 

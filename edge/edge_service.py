@@ -1,5 +1,5 @@
 """EdgeService: the edge's live sessions, the calls the CSMS sends to them (typed ones in
-:mod:`edge.operation_service`, any action through Send), its statistics, and the health
+:mod:`edge.operations.typed_servicer`, any action through Send), its statistics, and the health
 of every component."""
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from edge.cluster.directory import DirectoryUnavailable
 from edge.cluster.forwarding import evicted_connection, forwarded_by
 from edge.cluster.replica import Replica
 from edge.cluster.routes import Route
-from edge.operation_errors import OperationError, abort
-from edge.operation_service import TypedOperations
-from edge.operations import Dispatcher, SendResult
+from edge.operations.dispatcher import Dispatcher, SendResult
+from edge.operations.errors import OperationError, abort
+from edge.operations.typed_servicer import TypedOperations
 from edge.registry import REPLACED_CODE, REPLACED_REASON, SessionRegistry
 from edge.service_status import HEALTH_TIMEOUT, Component, probe_all
 from edge.services import Services

@@ -4,7 +4,8 @@ and naming what is wrong with one that is none of them.
 The ``ocpp`` library's ``ChargePoint.route_message`` logs an unparsable frame and drops
 it, which leaves the station waiting for an answer until its own timeout. OCPP-J 1.6
 §4.2.3 gives the receiver of a CALL it cannot process a CALLERROR to send instead; this
-module decides which one, and the session sends it. Pure: no sockets, no clock.
+module decides which one, :mod:`edge.inbound_frames` asks for it, and the session sends
+it. Pure: no sockets, no clock.
 
 A frame is also refused, with the same CALLERROR as unparsable text, when it is JSON the
 rest of the CSMS cannot carry (:data:`MAX_DEPTH`, :func:`_unreadable`): nesting deeper

@@ -49,7 +49,7 @@ from typing import cast
 from ocpp.messages import CallError, CallResult
 
 from edge.framing import UNKNOWN_ID
-from edge.operation_errors import (
+from edge.operations.errors import (
     ConnectionLost,
     DisconnectedBeforeSending,
     InvalidAnswer,

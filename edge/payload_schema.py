@@ -20,8 +20,8 @@ and ``jsonschema`` spends 40-450 us on one (``python -m bench.micro``).
 about 1-2 us on the same official schemas) and asks :func:`edge.framing.payload_violation`
 only about a payload that fails, so a violation is still classified and described exactly
 as before. The ``ocpp`` library's own validation (``jsonschema`` in the default thread
-pool) is not used on this path: the session replaces the library's ``_handle_call`` and
-sends its calls with ``skip_schema_validation=True``.
+pool) is not used on this path: the edge answers CALLs itself (:mod:`edge.inbound_calls`)
+and sends its own CALLs without the library (:mod:`edge.outbound_calls`).
 """
 
 from __future__ import annotations

@@ -26,9 +26,9 @@ from edge.credentials import presented
 from edge.edge_service import EdgeService
 from edge.gatekeeper import Gatekeeper
 from edge.handshake import Admission, Refusal, decide
-from edge.journal import Journal
-from edge.operation_table import OPERATION_TABLES
-from edge.operations import Dispatcher
+from edge.journal_feed import JournalFeed
+from edge.operations.dispatcher import Dispatcher
+from edge.operations.tables import OPERATION_TABLES
 from edge.rate_limit import MessageLimit
 from edge.registry import REPLACED_CODE, REPLACED_REASON, SessionRegistry
 from edge.service_status import Component
@@ -60,7 +60,7 @@ class RunningEdge:
     _edge_service: EdgeService = field(repr=False)
     _services: Services = field(repr=False)
     # None: the message journal is off.
-    journal: Journal | None = field(default=None, repr=False)
+    journal_feed: JournalFeed | None = field(default=None, repr=False)
 
     async def stop(self) -> None:
         """Close every socket with 1001 "going away" (RFC 6455 §7.4.1), so stations
@@ -68,8 +68,8 @@ class RunningEdge:
         self._edge_service.serving = False
         self._websocket.close(close_connections=True)
         await self._websocket.wait_closed()
-        if self.journal is not None:
-            await self.journal.stop()  # the sockets' last frames, while services are open
+        if self.journal_feed is not None:
+            await self.journal_feed.stop()  # the sockets' last frames, while services are open
         if self.replica is not None:
             await self.replica.stop()
         await self._grpc.stop()
@@ -90,7 +90,7 @@ class _Endpoint:
         replica: Replica | None,
         message_limit: MessageLimit,
         addresses: SourceAddresses,
-        journal: Journal | None = None,
+        journal_feed: JournalFeed | None = None,
     ) -> None:
         self.services = services
         self.registry = registry
@@ -101,7 +101,7 @@ class _Endpoint:
         self.gatekeeper = Gatekeeper(services)
         self.message_limit = message_limit
         self.addresses = addresses
-        self.journal = journal
+        self.journal_feed = journal_feed
 
     async def process_request(
         self, connection: ServerConnection, request: Request
@@ -181,7 +181,7 @@ class _Endpoint:
                 if connection.request is not None
                 else None
             ),
-            journal=self.journal,
+            journal_feed=self.journal_feed,
         )
         previous = self.registry.add(session)
         self.statistics.connection_opened()
@@ -206,15 +206,15 @@ class _Endpoint:
                 await self.replica.left(session)
 
 
-def _journal(settings: Settings, services: Services) -> Journal | None:
-    """The message journal of this process, sending to the charge point service; None
-    when it is off (CSMS_JOURNAL=off)."""
+def _journal_feed(settings: Settings, services: Services) -> JournalFeed | None:
+    """The feed of this process into the message journal, sending to the charge point
+    service; None when the journal is off (CSMS_JOURNAL=off)."""
     if not settings.observability.journal:
         return None
     record = services.chargepoint.RecordJournal
-    journal = Journal(lambda request: record(request, timeout=services.timeout))
-    journal.start()
-    return journal
+    feed = JournalFeed(lambda request: record(request, timeout=services.timeout))
+    feed.start()
+    return feed
 
 
 def _decide(request: Request) -> Admission | Refusal:
@@ -293,7 +293,7 @@ async def start(
         replica=replica,
     )
     grpc_server: RunningServer | None = None
-    journal = _journal(settings, services)
+    journal_feed = _journal_feed(settings, services)
     try:
         grpc_server = await start_server(
             [
@@ -319,7 +319,7 @@ async def start(
                 settings.security.message_rate, settings.security.message_burst
             ),
             addresses=SourceAddresses(settings.addresses, settings.security.message_burst),
-            journal=journal,
+            journal_feed=journal_feed,
         )
         ping = settings.security.ping_interval or None
         websocket = await serve(
@@ -341,8 +341,8 @@ async def start(
             ping_timeout=ping,
         )
     except BaseException:
-        if journal is not None:
-            await journal.stop()
+        if journal_feed is not None:
+            await journal_feed.stop()
         if replica is not None:
             await replica.stop()
         if grpc_server is not None:
@@ -360,5 +360,5 @@ async def start(
         _grpc=grpc_server,
         _edge_service=edge_service,
         _services=services,
-        journal=journal,
+        journal_feed=journal_feed,
     )

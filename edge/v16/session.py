@@ -13,8 +13,9 @@ from ocpp.v16 import call_result
 from ocpp.v16.enums import Action
 
 from edge import certificate_signing
+from edge.handler_table import on
 from edge.services import AUTH, CHARGEPOINT, TRANSACTION
-from edge.session import Session, on
+from edge.session import Session
 from edge.v16 import certificates, translate
 from edge.v16.schemas import SCHEMAS
 
@@ -23,7 +24,7 @@ class SessionV16(Session):
     known_actions: ClassVar[frozenset[str]] = frozenset(action.value for action in Action)
     schemas = SCHEMAS
     # The library builds answers to CSMS-initiated calls from this module.
-    _call_result = call_result
+    call_results = call_result
 
     @on(Action.boot_notification)
     async def on_boot_notification(self, **payload: Any) -> call_result.BootNotification:

@@ -15,9 +15,10 @@ from ocpp.v201 import call, call_result, datatypes
 from ocpp.v201.enums import Action
 
 from edge import certificate_signing
-from edge.operation_errors import OperationError
+from edge.handler_table import on, verbatim
+from edge.operations.errors import OperationError
 from edge.services import AUTH, CHARGEPOINT, TRANSACTION
-from edge.session import Session, on, verbatim
+from edge.session import Session
 from edge.v201 import certificates, translate
 from edge.v201.schemas import SCHEMAS
 from edge.v201.translate import Vocabulary
@@ -30,7 +31,7 @@ class SessionV201(Session):
     schemas = SCHEMAS
     words: ClassVar[Vocabulary] = Vocabulary(call, call_result, datatypes)
     # The library builds answers to CSMS-initiated calls from this module.
-    _call_result = call_result
+    call_results = call_result
 
     async def _follow_up(self, payload: Any) -> None:
         """Send a CSMS call that follows an answer. The station's refusal or silence is

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from ocpp.v21 import call_result
 from ocpp.v21.enums import Action
 
-from edge.session import on
+from edge.handler_table import on
 from edge.v21.schemas import SCHEMAS
 from edge.v21.translate import WORDS
 from edge.v201.session import SessionV201
@@ -20,7 +20,7 @@ class SessionV21(SessionV201):
     known_actions: ClassVar[frozenset[str]] = frozenset(action.value for action in Action)
     schemas = SCHEMAS
     words: ClassVar[Vocabulary] = WORDS
-    _call_result = call_result
+    call_results = call_result
 
     @on(Action.battery_swap)
     async def on_battery_swap(self, **_payload: Any) -> Any:

@@ -18,8 +18,8 @@ from websockets.exceptions import ConnectionClosed
 
 from csms.edge.v1 import edge_pb2, edge_pb2_grpc, operations_pb2
 from edge.ocpp_version import OCPP16
-from edge.operation_errors import Unsupported
-from edge.operations import Dispatcher, wait_budget
+from edge.operations.dispatcher import Dispatcher, wait_budget
+from edge.operations.errors import Unsupported
 from edge.server import RunningEdge
 from edge.v16.operations import OPERATIONS
 from tests.edge.remote_station import PATIENCE, edge_stub, remote_station

@@ -1,4 +1,4 @@
-"""The size check of the CALLs the CSMS sends (edge.message_size): pure, table-tested."""
+"""The size check of the CALLs the CSMS sends (edge.operations.message_size): pure, table-tested."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from edge import message_size
-from edge.operation_errors import InvalidRequest
+from edge.operations import message_size
+from edge.operations.errors import InvalidRequest
 
 DEVICE_DATA = "DeviceDataCtrlr"
 

@@ -18,9 +18,9 @@ from ocpp.v16.enums import Action
 
 from csms.edge.v1 import edge_pb2
 from edge.ocpp_version import OCPP16
-from edge.operation import AnswerFault
-from edge.operation_errors import InvalidRequest
-from edge.operations import Reply, Resolved, ResolvingOperation, as_json, check_request
+from edge.operations.dispatcher import Reply, Resolved, ResolvingOperation, as_json, check_request
+from edge.operations.errors import InvalidRequest
+from edge.operations.translators import AnswerFault
 from edge.payload_schema import integral_numbers, violation
 from edge.v16.operations import OPERATIONS, OUTGOING_ACTIONS
 from edge.v16.schemas import SCHEMAS

@@ -25,9 +25,9 @@ from ocpp.v201 import call, call_result
 
 from csms.edge.v1 import edge_pb2, operations_pb2
 from edge.ocpp_version import OCPP201, OcppVersion
-from edge.operation import AnswerFault, VersionOperations
-from edge.operation_errors import InvalidRequest
-from edge.operations import Reply, Resolved, ResolvingOperation, as_json, check_request
+from edge.operations.dispatcher import Reply, Resolved, ResolvingOperation, as_json, check_request
+from edge.operations.errors import InvalidRequest
+from edge.operations.translators import AnswerFault, VersionOperations
 from edge.payload_schema import SchemaSet, violation
 from edge.server import RunningEdge
 from edge.v201.operations import OPERATIONS, OUTGOING_ACTIONS

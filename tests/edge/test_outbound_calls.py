@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from ocpp.messages import Call, CallError, CallResult
 
-from edge.operation_errors import (
+from edge.operations.errors import (
     ConnectionLost,
     DisconnectedBeforeSending,
     InvalidAnswer,

@@ -8,8 +8,8 @@ from types import MappingProxyType
 
 from ocpp.v16 import call
 
-from edge.operation import Operation, VersionOperations
-from edge.operations import ResolvingOperation
+from edge.operations.dispatcher import ResolvingOperation
+from edge.operations.translators import Operation, VersionOperations
 from edge.v16.operations import (
     basic_auth,
     certificates,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ocpp.v16 import call
 
 from csms.edge.v1 import operations_pb2
-from edge.operation_errors import InvalidRequest
+from edge.operations.errors import InvalidRequest
 
 AUTHORIZATION_KEY = "AuthorizationKey"
 MIN_BYTES = 16

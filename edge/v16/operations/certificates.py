@@ -17,9 +17,9 @@ from cryptography import x509
 from ocpp.v16 import call
 
 from csms.edge.v1 import certificates_pb2
-from edge.operation import AnswerFault
-from edge.operation_errors import InvalidRequest
-from edge.operations import Reply, Resolved
+from edge.operations.dispatcher import Reply, Resolved
+from edge.operations.errors import InvalidRequest
+from edge.operations.translators import AnswerFault
 from edge.v16.operations.fields import choice, required
 
 Installed = certificates_pb2.InstalledCertificate

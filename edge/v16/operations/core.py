@@ -9,7 +9,7 @@ from typing import Any
 from ocpp.v16 import call
 
 from csms.edge.v1 import operations_pb2
-from edge.operation_errors import InvalidRequest
+from edge.operations.errors import InvalidRequest
 from edge.v16.operations.fields import choice, connector, identifier, optional, required
 from edge.v16.operations.smart_charging import charging_profile
 

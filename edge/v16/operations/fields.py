@@ -12,8 +12,8 @@ from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 from ocpp.exceptions import OCPPError
 
-from edge.operation import AnswerFault
-from edge.operation_errors import InvalidRequest
+from edge.operations.errors import InvalidRequest
+from edge.operations.translators import AnswerFault
 from edge.v16.values import format_timestamp, parse_timestamp
 
 

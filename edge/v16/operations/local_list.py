@@ -8,7 +8,7 @@ from typing import Any
 from ocpp.v16 import call, datatypes
 
 from csms.edge.v1 import operations_pb2
-from edge.operations_validation import CheckedAuthorization, list_update
+from edge.operations.request_checks import CheckedAuthorization, list_update
 from edge.v16.operations.fields import optional
 
 Request = operations_pb2.SendLocalListRequest

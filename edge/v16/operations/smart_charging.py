@@ -8,8 +8,8 @@ from typing import Any
 from ocpp.v16 import call, datatypes
 
 from csms.edge.v1 import operations_pb2, smart_charging_pb2
-from edge.operation_errors import InvalidRequest
-from edge.operations_validation import (
+from edge.operations.errors import InvalidRequest
+from edge.operations.request_checks import (
     RATE_UNIT_BACK,
     clear_purpose,
     composite_unit,

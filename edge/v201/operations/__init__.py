@@ -14,8 +14,8 @@ from typing import Any
 from google.protobuf.message import Message
 from ocpp.v201 import call
 
-from edge.operation import Operation, VersionOperations
-from edge.operations import Lookups, Resolved, ResolvingOperation
+from edge.operations.dispatcher import Lookups, Resolved, ResolvingOperation
+from edge.operations.translators import Operation, VersionOperations
 from edge.v201.operations import (
     basic_auth,
     certificates,

@@ -9,8 +9,8 @@ import json
 from typing import Any
 
 from csms.edge.v1 import operations_pb2
-from edge.operation_errors import InvalidRequest
-from edge.operations import Reply, Resolved
+from edge.operations.dispatcher import Reply, Resolved
+from edge.operations.errors import InvalidRequest
 from edge.v16.operations.fields import choice, optional, required
 from edge.v201.operations.fields import (
     CENTRAL,

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from csms.edge.v1 import operations_pb2
-from edge.operation import AnswerFault
-from edge.operation_errors import InvalidRequest
-from edge.operations import Reply, Resolved
+from edge.operations.dispatcher import Reply, Resolved
+from edge.operations.errors import InvalidRequest
+from edge.operations.translators import AnswerFault
 from edge.v16.operations.fields import choice
 from edge.v201.operations.fields import Kwargs, mapped
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from edge.operation import AnswerFault
-from edge.operation_errors import InvalidRequest
+from edge.operations.errors import InvalidRequest
+from edge.operations.translators import AnswerFault
 
 Kwargs = dict[str, Any]
 Value = TypeVar("Value")

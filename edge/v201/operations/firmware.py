@@ -4,7 +4,7 @@ carries a request id the station repeats in its status notifications. Pure."""
 from __future__ import annotations
 
 from csms.edge.v1 import operations_pb2
-from edge.operations import Reply, Resolved
+from edge.operations.dispatcher import Reply, Resolved
 from edge.v16.operations.fields import choice, moment, optional_count, required, required_moment
 from edge.v201.operations.fields import Kwargs
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from csms.edge.v1 import operations_pb2
-from edge.operations_validation import CheckedAuthorization, list_update
+from edge.operations.request_checks import CheckedAuthorization, list_update
 from edge.v201.operations.fields import CARD, CENTRAL, Kwargs, id_token, mapped
 
 Request = operations_pb2.SendLocalListRequest

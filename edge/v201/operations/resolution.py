@@ -1,5 +1,5 @@
 """The resolve steps of the OCPP 2.x operations that need what only the edge knows
-(:class:`edge.operations.ResolvingOperation`): a request id it allocates, and the
+(:class:`edge.operations.dispatcher.ResolvingOperation`): a request id it allocates, and the
 station's own transactionId of a CSMS transaction (OCPP 2.0.1 E: a transaction is
 named by the station's id, the CSMS's is unknown to the station)."""
 
@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from edge.operation_errors import InvalidRequest
-from edge.operations import Lookups, Resolved
+from edge.operations.dispatcher import Lookups, Resolved
+from edge.operations.errors import InvalidRequest
 
 
 async def request_id(request: Any, lookups: Lookups) -> Resolved:

@@ -9,9 +9,9 @@ from typing import Any
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from csms.edge.v1 import operations_pb2, smart_charging_pb2
-from edge.operation_errors import InvalidRequest
-from edge.operations import Reply, Resolved
-from edge.operations_validation import (
+from edge.operations.dispatcher import Reply, Resolved
+from edge.operations.errors import InvalidRequest
+from edge.operations.request_checks import (
     RATE_UNIT_BACK,
     clear_purpose,
     composite_unit,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from csms.edge.v1 import operations_pb2, smart_charging_pb2
-from edge.operation_errors import InvalidRequest
+from edge.operations.errors import InvalidRequest
 from edge.v16.operations.fields import choice, moment, optional_count, required
 
 Profile = smart_charging_pb2.ChargingProfile

@@ -18,7 +18,7 @@ class Operation:
 
     ``request`` turns the protobuf request into the library's call payload (an
     ``ocpp.v16.call`` dataclass for 1.6), raising
-    :class:`~edge.operation_errors.InvalidRequest` when it cannot; ``answer`` turns the
+    :class:`~edge.operations.errors.InvalidRequest` when it cannot; ``answer`` turns the
     library's result payload (already checked against the schema) into the protobuf
     response. Both are pure.
     """

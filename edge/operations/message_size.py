@@ -1,6 +1,6 @@
 """The size of a CALL the CSMS sends, checked against what the station accepts before it
 is sent, for every operation and every version (the operations' own checks are in
-:mod:`edge.operations_validation`). Pure: the dispatcher reads the station's device model
+:mod:`edge.operations.request_checks`). Pure: the dispatcher reads the station's device model
 and passes its values in.
 
 A station answers a frame larger than it takes by closing its socket (RFC 6455 §7.4.1,
@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from edge.operation_errors import InvalidRequest
+from edge.operations.errors import InvalidRequest
 
 # OCPP 2.0.1 Part 2 Appendix (DeviceDataCtrlr): a station says how much one GetReport,
 # GetVariables or SetVariables request it takes, as the variables BytesPerMessage and

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from edge.ocpp_version import OCPP16, OCPP21, OCPP201, OcppVersion
-from edge.operation import VersionOperations
+from edge.operations.translators import VersionOperations
 from edge.v16.operations import OPERATIONS as OPERATIONS_V16
 from edge.v21.operations import OPERATIONS as OPERATIONS_V21
 from edge.v201.operations import OPERATIONS as OPERATIONS_V201

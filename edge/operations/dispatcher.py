@@ -2,8 +2,8 @@
 of the charge point it names, in the OCPP version that station speaks.
 
 Version-neutral: what differs between versions comes from
-:data:`edge.operation_table.OPERATION_TABLES` and the session's schemas. Failures are
-raised as :mod:`edge.operation_errors`, which the servicer maps to gRPC status once.
+:data:`edge.operations.tables.OPERATION_TABLES` and the session's schemas. Failures are
+raised as :mod:`edge.operations.errors`, which the servicer maps to gRPC status once.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from ocpp.charge_point import (
 
 from csms.chargepoint.v1 import chargepoint_pb2
 from csms.transaction.v1 import transaction_pb2
-from edge import message_size, payload_schema
+from edge import payload_schema
 from edge.ocpp_version import OcppVersion
-from edge.operation import AnswerFault, Operation, VersionOperations
-from edge.operation_errors import (
+from edge.operations import message_size
+from edge.operations.errors import (
     InvalidAnswer,
     InvalidRequest,
     NotConnected,
@@ -35,6 +35,7 @@ from edge.operation_errors import (
     StationCallError,
     Unsupported,
 )
+from edge.operations.translators import AnswerFault, Operation, VersionOperations
 from edge.payload_schema import SchemaSet
 from edge.registry import SessionRegistry
 from edge.session import RESPONSE_TIMEOUT, Session

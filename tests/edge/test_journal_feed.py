@@ -1,5 +1,5 @@
-"""The edge's message journal: frames classified and paired with their CALL's action,
-batched, kept while the charge point service is away (the oldest dropped beyond the
+"""The edge's feed into the message journal: frames classified and paired with their CALL's
+action, batched, kept while the charge point service is away (the oldest dropped beyond the
 bound), and, through a real edge, the frames of a station with the journal on and off."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from csms.auth.v1 import auth_pb2_grpc
 from csms.chargepoint.v1 import chargepoint_pb2 as pb
 from csms.chargepoint.v1 import chargepoint_pb2_grpc
 from csms.transaction.v1 import transaction_pb2_grpc
-from edge.journal import MAX_PAYLOAD_CHARS, Journal
+from edge.journal_feed import MAX_PAYLOAD_CHARS, JournalFeed
 from edge.server import start
 from servicekit.grpc_server import Registration, start_server
 from tests.edge.fake_services import (
@@ -62,7 +62,7 @@ def _clock() -> Any:
 
 async def test_frames_are_classified_and_results_get_their_calls_action() -> None:
     service = FakeService()
-    journal = Journal(service, now=_clock())
+    journal = JournalFeed(service, now=_clock())
     journal.received("CP1", "1.6", json.dumps([2, "a1", "BootNotification", BOOT]))
     journal.sent("CP1", "1.6", '[3,"a1",{"status":"Accepted"}]')
     journal.sent("CP1", "1.6", '[2,"x\\"1","Reset",{"type":"Hard"}]')
@@ -97,14 +97,14 @@ async def test_frames_are_classified_and_results_get_their_calls_action() -> Non
 
 async def test_batches_hold_at_most_batch_size_and_a_full_one_leaves_at_once() -> None:
     service = FakeService()
-    journal = Journal(service, batch_size=3)
+    journal = JournalFeed(service, batch_size=3)
     for n in range(7):
         journal.received("CP1", "1.6", f'[2,"{n}","Heartbeat",{{}}]')
     await journal.flush()
     assert [len(batch) for batch in service.batches] == [3, 3, 1]
 
     # Only the batch size can trigger this flush: the interval is an hour.
-    running = Journal(service, batch_size=3, flush_interval=3600)
+    running = JournalFeed(service, batch_size=3, flush_interval=3600)
     running.start()
     try:
         for n in range(3):
@@ -122,11 +122,11 @@ async def test_while_the_service_is_down_the_oldest_beyond_the_bound_are_dropped
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     service = FakeService()
-    journal = Journal(service, batch_size=2, capacity=5)
+    journal = JournalFeed(service, batch_size=2, capacity=5)
     service.failing = grpc.StatusCode.UNAVAILABLE
     for n in range(4):
         journal.received("CP1", "1.6", f'[2,"{n}","Heartbeat",{{}}]')
-    with caplog.at_level(logging.WARNING, logger="edge.journal"):
+    with caplog.at_level(logging.WARNING, logger="edge.journal_feed"):
         await journal.flush()  # fails: the batch is kept
         for n in range(4, 8):
             journal.received("CP1", "1.6", f'[2,"{n}","Heartbeat",{{}}]')
@@ -142,7 +142,7 @@ async def test_while_the_service_is_down_the_oldest_beyond_the_bound_are_dropped
 
 async def test_a_batch_the_service_refuses_is_dropped_not_retried() -> None:
     service = FakeService()
-    journal = Journal(service)
+    journal = JournalFeed(service)
     service.failing = grpc.StatusCode.INVALID_ARGUMENT
     journal.received("CP1", "1.6", '[2,"1","Heartbeat",{}]')
     await journal.flush()
@@ -210,7 +210,7 @@ async def test_an_edge_journals_its_stations_frames_unless_switched_off(
         await edge.stop()  # sends what waits
     found = [(e.direction, e.message_type, e.action) for e in charge_points.entries]
     if switch == "off":
-        assert edge.journal is None and found == []
+        assert edge.journal_feed is None and found == []
         return
     assert found == [
         (Entry.IN, Entry.CALL, "BootNotification"),

@@ -1,12 +1,12 @@
-"""The edge's side of the message journal: every OCPP frame a session receives or sends is
-handed to one :class:`Journal` per edge process, which sends them to the charge point
+"""What feeds the message journal from the edge: every OCPP frame a session receives or sends
+is handed to one :class:`JournalFeed` per edge process, which sends them to the charge point
 service in batches (``RecordJournal``), where operators read them
 (``GET /api/v1/charge-points/{id}/messages``).
 
-The journal must never slow a station down nor fail one of its messages:
+The feed must never slow a station down nor fail one of its messages:
 
-- :meth:`Journal.received` and :meth:`Journal.sent` only append to a buffer (no parsing,
-  no I/O); a task owned by the journal turns the buffer into entries and sends them every
+- :meth:`JournalFeed.received` and :meth:`JournalFeed.sent` only append to a buffer (no parsing,
+  no I/O); a task owned by the feed turns the buffer into entries and sends them every
   ``flush_interval`` seconds, or as soon as ``batch_size`` frames wait.
 - While the charge point service cannot be reached, entries wait, at most ``capacity`` of
   them; beyond that the oldest are dropped, and a warning says how many (at most one
@@ -85,7 +85,7 @@ class Direction(enum.IntEnum):
 _Raw = tuple[str, str, Direction, str | bytes, float]
 
 
-class Journal:
+class JournalFeed:
     def __init__(
         self,
         send: Send,
@@ -129,9 +129,9 @@ class Journal:
             self._full.set()
 
     def start(self) -> None:
-        """Send batches in a task the journal owns until :meth:`stop`."""
+        """Send batches in a task the feed owns until :meth:`stop`."""
         if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="journal")
+            self._task = asyncio.create_task(self._run(), name="journal feed")
 
     async def stop(self) -> None:
         """Stop sending; what waits is sent once more, and dropped if that fails."""

@@ -1,6 +1,6 @@
 """The typed EdgeService operations (remote start, reset, configuration, ...): each RPC
-sends one OCPP call through :class:`~edge.operations.Dispatcher`, and every failure is
-mapped to a gRPC status by :func:`edge.operation_errors.abort`, in one place."""
+sends one OCPP call through :class:`~edge.operations.dispatcher.Dispatcher`, and every failure is
+mapped to a gRPC status by :func:`edge.operations.errors.abort`, in one place."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from google.protobuf.message import Message
 
 from csms.edge.v1 import certificates_pb2, operations_pb2
 from edge.cluster.replica import Replica
-from edge.operation_errors import OperationError, abort
-from edge.operations import Dispatcher
+from edge.operations.dispatcher import Dispatcher
+from edge.operations.errors import OperationError, abort
 
 Context = grpc.aio.ServicerContext[Any, Any]
 
