@@ -278,7 +278,7 @@ class Admission:
     def connection(
         self, charge_point_id: ChargePointId, stored: RegistrationStatus | None
     ) -> ConnectionAdmission:
-        """May the charge point open a WebSocket (DESIGN.md §3)? A registered one may,
+        """May the charge point open a WebSocket (docs/design.md §3)? A registered one may,
         whatever its status: its BootNotification answer tells it Pending or Rejected
         (OCPP 1.6 §4.2, 2.0.1 B02/B03). An unknown one may when its boot would register
         it, that is under every policy but strict."""

@@ -1,6 +1,6 @@
 """Admission at the WebSocket handshake: may this charge point connect, and did it prove
 who it is? Asked after :func:`edge.handshake.decide` accepted the URL and the version,
-before the upgrade, so a refusal is a plain HTTP answer (DESIGN.md §3).
+before the upgrade, so a refusal is a plain HTTP answer (docs/design.md §3).
 
 The edge decides nothing itself: chargepoint_svc says whether the charge point may
 connect (``CheckAdmission``: an unknown one is refused under the strict admission

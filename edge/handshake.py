@@ -2,7 +2,7 @@
 
 Pure: it sees the request target and the offered subprotocols, never a socket, so the
 WebSocket server asks it before upgrading and answers a refusal with a plain HTTP status
-(DESIGN.md §3). Two URL forms are accepted:
+(docs/design.md §3). Two URL forms are accepted:
 
 - ``/ocpp/{chargePointId}`` with ``Sec-WebSocket-Protocol: ocpp1.6`` (OCPP-J 1.6 §3.1.1
   and §3.1.2: the identity is the last path segment, the version is the subprotocol);

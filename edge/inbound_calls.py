@@ -7,7 +7,7 @@ and whose description says what to change.
 handler with the payload's keys in snake_case, checks the answer against the schema too,
 and sends it; a failure on the way becomes the CALLERROR instead:
 
-- an action without a handler: ``NotImplemented`` (DESIGN.md §7; OCPP-J 1.6 §4.2.3
+- an action without a handler: ``NotImplemented`` (docs/design.md §7; OCPP-J 1.6 §4.2.3
   "Requested Action is not known by receiver"), whose description tells an action of
   the version the edge does not handle yet from one the version does not have;
 - a payload that breaks the schema: the classified error :mod:`edge.framing` names;

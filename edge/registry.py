@@ -1,7 +1,7 @@
 """The live sessions of one edge process, by charge point id.
 
 Owned by the running server (never a module global). A charge point has at most one
-session: when it connects again, the newer connection wins (DESIGN.md §6) and the server
+session: when it connects again, the newer connection wins (docs/design.md §6) and the server
 closes the older socket.
 """
 

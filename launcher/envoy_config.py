@@ -1,13 +1,13 @@
 """Envoy's configuration, built from the settings and the API's own descriptors.
 
-Three public listeners (DESIGN.md §3): the OCPP port (WebSocket to the edge, plus the
+Three public listeners (docs/design.md §3): the OCPP port (WebSocket to the edge, plus the
 OCPP gateway REST API), the charge point service REST API, and the API gateway; and the OCPP
 port again over TLS (:mod:`launcher.envoy_tls`).
 REST is transcoded to gRPC by ``grpc_json_transcoder`` from ``csms/descriptors.pb``; each
 listener serves its OpenAPI document (generated next to the descriptor set by
 :mod:`launcher.openapi`) at ``GET /openapi.json``.
 
-The API gateway serves exactly ``/api/v1/...`` and ``GET /services`` (DESIGN.md §3-4). Its
+The API gateway serves exactly ``/api/v1/...`` and ``GET /services`` (docs/design.md §3-4). Its
 transcoder knows all four services, whose short bindings (``/health``, ``/charge-points``,
 ``/connections``) belong to ports 4000 and 4001; two services even bind ``GET /health``,
 which Envoy's path matcher then resolves to no method at all. So the gateway answers every

@@ -146,7 +146,7 @@ def _unprefixed(template: str) -> bool:
     return not template.startswith("/api/v1/")
 
 
-# Document file name -> what it describes (DESIGN.md §3-4). The gateway's is the API.
+# Document file name -> what it describes (docs/design.md §3-4). The gateway's is the API.
 SURFACES: dict[str, Surface] = {
     "openapi.json": Surface(
         "CSMS API gateway",
