@@ -90,3 +90,24 @@ def test_a_given_list_of_edge_addresses_is_kept_and_one_host_name_is_allowed() -
     assert listed.network.edge_addresses == ["10.0.0.1:50054", "10.0.0.2:50054"]
     named = Settings.from_env({"CSMS_EDGE_ADDRESS": "edge:50054"})
     assert named.network.edge_addresses == ["edge:50054"]
+
+
+# Values one of which every variable accepts and that differ from its default.
+OTHER_VALUES = ["7", "2", "0", "70000", "10.9.8.7", "10.9.8.7:1234", "/tmp/elsewhere"]
+OTHER_VALUES += ["10.0.0.0/8", "strict", "never", "json", "off", "jwt", "ERROR"]
+OTHER_VALUES += ["redis://10.9.8.7/0"]
+
+
+@pytest.mark.parametrize("variable", list(VARIABLES))
+def test_every_variable_is_read_into_some_part(variable: str) -> None:
+    """Grouping the settings by consumer dropped no variable: each changes some part."""
+    base = {"CSMS_REDIS_URL": "redis://127.0.0.1/0"}  # so CSMS_EDGE_REPLICAS may exceed 1
+    default = Settings.from_env(base)
+    for value in OTHER_VALUES:
+        try:
+            changed = Settings.from_env({**base, variable: value})
+        except SettingsError:
+            continue
+        if changed != default:
+            return
+    pytest.fail(f"no value of {variable} changes the settings")
