@@ -15,8 +15,7 @@ from auth_svc.errors import InvalidRequest
 from csms.auth.v1 import certificates_pb2, certificates_pb2_grpc
 from servicekit.grpc_server import Registration
 from servicekit.pki import ensure_authority
-from servicekit.security_settings import SettingsError
-from servicekit.settings import Settings
+from servicekit.security_settings import SecuritySettings, SettingsError
 
 LOG = logging.getLogger(__name__)
 
@@ -53,11 +52,10 @@ def use_from_proto(value: certificates_pb2.SignChargePointCertificateRequest.Use
     raise InvalidRequest(f"use {value} is not CHARGE_POINT or V2G")
 
 
-async def certificate_authority(settings: Settings) -> Registration:
+async def certificate_authority(security: SecuritySettings) -> Registration:
     """The servicer's registration, with the CSMS CA loaded from ``CSMS_CA_CERT`` and
     ``CSMS_CA_KEY`` (created there first when neither file exists: embedded mode).
     :class:`SettingsError` when they cannot be read."""
-    security = settings.security
     try:
         authority = await asyncio.to_thread(ensure_authority, security.ca_cert, security.ca_key)
     except (OSError, ValueError) as error:

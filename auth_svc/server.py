@@ -1,4 +1,5 @@
-"""auth_svc's composition root: build the adapters, use cases and servicer, then serve.
+"""auth_svc's composition root: build the adapters, use cases and servicer from its parts of
+the settings (network, storage, security: :mod:`servicekit.settings`), then serve.
 
 Nothing is built at import time, and migrations are not run here (the launcher and the
 tests apply them).
@@ -25,7 +26,9 @@ from servicekit.channels import open_channel
 from servicekit.clock import SystemClock
 from servicekit.database import create_engine
 from servicekit.grpc_server import Registration, RunningServer, start_server
-from servicekit.settings import Settings
+from servicekit.network_settings import NetworkSettings
+from servicekit.security_settings import SecuritySettings
+from servicekit.storage_settings import StorageSettings
 
 LOG = logging.getLogger(__name__)
 
@@ -57,26 +60,32 @@ async def _close(
         await engine.dispose()
 
 
-async def start(settings: Settings, *, port: int | None = None) -> RunningService:
-    """Serve AuthService on ``settings.internal_host`` and ``port`` (default: the
+async def start(
+    network: NetworkSettings,
+    storage: StorageSettings,
+    security: SecuritySettings,
+    *,
+    port: int | None = None,
+) -> RunningService:
+    """Serve AuthService on ``network.internal_host`` and ``port`` (default: the
     configured auth port; 0 picks a free one, see ``RunningService.port``)."""
     # First: a CA that cannot be read stops the start before anything is opened.
-    certificates = await certificate_authority(settings)
-    engine = create_engine(settings.auth_database_url, "auth", timeout=settings.grpc_timeout)
-    channel = open_channel(settings.transaction_address)
-    edge_channel = open_channel(settings.edge_address)
+    certificates = await certificate_authority(security)
+    engine = create_engine(storage.auth_database_url, "auth", timeout=network.grpc_timeout)
+    channel = open_channel(network.transaction_address)
+    edge_channel = open_channel(network.edge_address)
     unit_of_work = functools.partial(SqlUnitOfWork, engine)
     clock = SystemClock()
     use_cases = AuthUseCases(
-        unit_of_work, clock, TransactionServiceClient(channel, settings.grpc_timeout)
+        unit_of_work, clock, TransactionServiceClient(channel, network.grpc_timeout)
     )
-    stations = EdgeStations(edge_channel, settings.grpc_timeout)
+    stations = EdgeStations(edge_channel, network.grpc_timeout)
     local_list = LocalListUseCases(unit_of_work, clock, stations)
     credentials = CredentialUseCases(
         unit_of_work,
         clock,
         stations,
-        minimum_profile=settings.security.min_security_profile,
+        minimum_profile=security.min_security_profile,
     )
     servicer = AuthServicer(use_cases, local_list, credentials, engine)
     try:
@@ -87,17 +96,17 @@ async def start(settings: Settings, *, port: int | None = None) -> RunningServic
                 ),
                 certificates,
             ],
-            settings.internal_host,
-            settings.auth_grpc_port if port is None else port,
+            network.internal_host,
+            network.auth_grpc_port if port is None else port,
         )
     except BaseException:
         await _close(channel, edge_channel, engine)
         raise
     LOG.info(
         "auth service listening host=%s port=%d transaction_address=%s edge_address=%s",
-        settings.internal_host,
+        network.internal_host,
         server.port,
-        settings.transaction_address,
-        settings.edge_address,
+        network.transaction_address,
+        network.edge_address,
     )
     return RunningService(server.port, server, engine, channel, edge_channel)

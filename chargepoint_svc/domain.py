@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import NewType
 
 from chargepoint_svc.errors import InvalidChargePointId, InvalidReport
-from servicekit.settings import AdmissionPolicy, BaseReportPolicy
+from servicekit.charge_point_policy import AdmissionPolicy, BaseReportPolicy
 
 ChargePointId = NewType("ChargePointId", str)
 

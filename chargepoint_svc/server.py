@@ -1,5 +1,6 @@
-"""Composition root: builds the service from settings and serves it. Nothing is built at
-import time, and migrations are not run here (``csms migrate``, ``csms up`` and the tests
+"""Composition root: builds the service from its parts of the settings (network, storage,
+charge point policy: :mod:`servicekit.settings`) and serves it. Nothing is built at import
+time, and migrations are not run here (``csms migrate``, ``csms up`` and the tests
 do that)."""
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ from chargepoint_svc.servicer import ChargePointServicer
 from chargepoint_svc.station_reports import StationReportUseCases
 from chargepoint_svc.use_cases import ChargePointUseCases
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
+from servicekit.charge_point_policy import ChargePointPolicy
 from servicekit.clock import SystemClock
 from servicekit.database import create_engine
 from servicekit.grpc_server import Registration, RunningServer, start_server
+from servicekit.network_settings import NetworkSettings
 from servicekit.purge import purge_periodically
-from servicekit.settings import Settings
+from servicekit.storage_settings import StorageSettings
 
 SERVICE_NAME = chargepoint_pb2.DESCRIPTOR.services_by_name["ChargePointService"].full_name
 
@@ -50,22 +53,27 @@ class RunningService:
 
 
 async def start(
-    settings: Settings, *, port: int | None = None, purge_interval: float | None = None
+    network: NetworkSettings,
+    storage: StorageSettings,
+    charge_points: ChargePointPolicy,
+    *,
+    port: int | None = None,
+    purge_interval: float | None = None,
 ) -> RunningService:
-    """Serve ChargePointService on ``settings.internal_host`` (port 0: any free port), and
+    """Serve ChargePointService on ``network.internal_host`` (port 0: any free port), and
     purge what stations made it store every ``purge_interval`` seconds (None:
     CSMS_PURGE_INTERVAL)."""
     engine = create_engine(
-        settings.chargepoint_database_url, "chargepoint", timeout=settings.grpc_timeout
+        storage.chargepoint_database_url, "chargepoint", timeout=network.grpc_timeout
     )
     admission = Admission(
-        policy=settings.admission_policy,
-        heartbeat_interval=settings.heartbeat_interval,
-        boot_retry_interval=settings.boot_retry_interval,
-        base_report=settings.base_report,
+        policy=charge_points.admission_policy,
+        heartbeat_interval=charge_points.heartbeat_interval,
+        boot_retry_interval=charge_points.boot_retry_interval,
+        base_report=charge_points.base_report,
     )
     clock = SystemClock()
-    retention = timedelta(hours=settings.observability.journal_retention_hours)
+    retention = timedelta(hours=storage.journal_retention_hours)
     journal = MessageJournal(lambda: SqlUnitOfWork(engine), clock, retention)
     servicer = ChargePointServicer(
         ChargePointUseCases(lambda: SqlUnitOfWork(engine), clock, admission),
@@ -82,13 +90,12 @@ async def start(
                     SERVICE_NAME,
                 )
             ],
-            settings.internal_host,
-            settings.chargepoint_grpc_port if port is None else port,
+            network.internal_host,
+            network.chargepoint_grpc_port if port is None else port,
         )
     except BaseException:
         await engine.dispose()
         raise
-    storage = settings.storage
     bounds = Retention(
         journal_bytes=storage.journal_max_bytes,
         station_events=storage.station_events_max,

@@ -1,7 +1,8 @@
 """The edge's composition root: the OCPP WebSocket server and the EdgeService gRPC server.
 
-Nothing is built at import time; :func:`start` builds everything from one
-:class:`~servicekit.settings.Settings` and returns a handle whose ``stop()`` undoes it.
+Nothing is built at import time; :func:`start` builds everything from the edge's parts of
+the settings (network, cluster, security, addresses, observability:
+:mod:`servicekit.settings`) and returns a handle whose ``stop()`` undoes it.
 """
 
 from __future__ import annotations
@@ -37,9 +38,13 @@ from edge.source_addresses import SourceAddresses, source_address
 from edge.statistics import TrafficStatistics
 from edge.version_table import SESSION_CLASSES, SUPPORTED_VERSIONS
 from servicekit import log_context
+from servicekit.address_settings import AddressSettings
 from servicekit.clock import Clock, SystemClock
+from servicekit.cluster_settings import ClusterSettings
 from servicekit.grpc_server import Registration, RunningServer, start_server
-from servicekit.settings import Settings
+from servicekit.network_settings import NetworkSettings
+from servicekit.observability_settings import ObservabilitySettings
+from servicekit.security_settings import SecuritySettings
 
 LOG = logging.getLogger(__name__)
 
@@ -206,10 +211,10 @@ class _Endpoint:
                 await self.replica.left(session)
 
 
-def _journal_feed(settings: Settings, services: Services) -> JournalFeed | None:
+def _journal_feed(observability: ObservabilitySettings, services: Services) -> JournalFeed | None:
     """The feed of this process into the message journal, sending to the charge point
     service; None when the journal is off (CSMS_JOURNAL=off)."""
-    if not settings.observability.journal:
+    if not observability.journal:
         return None
     record = services.chargepoint.RecordJournal
     feed = JournalFeed(lambda request: record(request, timeout=services.timeout))
@@ -249,26 +254,33 @@ def _peer(connection: ServerConnection) -> str:
 
 
 async def start(
-    settings: Settings, *, ws_port: int | None = None, grpc_port: int | None = None
+    network: NetworkSettings,
+    cluster: ClusterSettings,
+    security: SecuritySettings,
+    addresses: AddressSettings,
+    observability: ObservabilitySettings,
+    *,
+    ws_port: int | None = None,
+    grpc_port: int | None = None,
 ) -> RunningEdge:
-    """Serve OCPP on ``settings.edge_ws_port`` and EdgeService on
-    ``settings.edge_grpc_port`` (``ws_port``/``grpc_port`` override them; 0 = a free port).
+    """Serve OCPP on ``network.edge_ws_port`` and EdgeService on
+    ``network.edge_grpc_port`` (``ws_port``/``grpc_port`` override them; 0 = a free port).
 
-    With ``settings.redis_url`` this edge is one replica among several (:mod:`edge.cluster`).
+    With ``cluster.redis_url`` this edge is one replica among several (:mod:`edge.cluster`).
     """
-    services = Services.connect(settings)
+    services = Services.connect(network)
     registry = SessionRegistry()
     clock = SystemClock()
     statistics = TrafficStatistics(clock)
     replica = (
         Replica(
-            RedisDirectory(settings.redis_url, settings.redis_prefix, settings.edge_lease),
+            RedisDirectory(cluster.redis_url, cluster.redis_prefix, cluster.edge_lease),
             registry,
             replica=replica_id(),
             address="",  # known once the gRPC port is bound
-            lease=settings.edge_lease,
+            lease=cluster.edge_lease,
         )
-        if settings.redis_url
+        if cluster.redis_url
         else None
     )
     # OCPP 2.x requestIds, for the sessions' own calls and the operators' alike; unique
@@ -280,20 +292,20 @@ async def start(
             registry,
             OPERATION_TABLES,
             request_ids,
-            max_message_bytes=settings.max_message_bytes,
+            max_message_bytes=security.max_message_bytes,
         ),
         statistics,
         services,
-        address=settings.edge_address,
+        address=network.edge_address,
         components=[
-            Component(CHARGEPOINT, settings.chargepoint_address, services.chargepoint.GetHealth),
-            Component(TRANSACTION, settings.transaction_address, services.transaction.GetHealth),
-            Component(AUTH, settings.auth_address, services.auth.GetHealth),
+            Component(CHARGEPOINT, network.chargepoint_address, services.chargepoint.GetHealth),
+            Component(TRANSACTION, network.transaction_address, services.transaction.GetHealth),
+            Component(AUTH, network.auth_address, services.auth.GetHealth),
         ],
         replica=replica,
     )
     grpc_server: RunningServer | None = None
-    journal_feed = _journal_feed(settings, services)
+    journal_feed = _journal_feed(observability, services)
     try:
         grpc_server = await start_server(
             [
@@ -301,11 +313,11 @@ async def start(
                     edge_service, edge_pb2_grpc.add_EdgeServiceServicer_to_server, EDGE_SERVICE
                 )
             ],
-            settings.internal_host,
-            settings.edge_grpc_port if grpc_port is None else grpc_port,
+            network.internal_host,
+            network.edge_grpc_port if grpc_port is None else grpc_port,
         )
         if replica is not None:
-            replica.address = advertised_address(settings, grpc_server.port)
+            replica.address = advertised_address(network, grpc_server.port)
             edge_service.address = replica.address
             await replica.start()
         endpoint = _Endpoint(
@@ -315,26 +327,24 @@ async def start(
             statistics,
             request_ids,
             replica=replica,
-            message_limit=MessageLimit(
-                settings.security.message_rate, settings.security.message_burst
-            ),
-            addresses=SourceAddresses(settings.addresses, settings.security.message_burst),
+            message_limit=MessageLimit(security.message_rate, security.message_burst),
+            addresses=SourceAddresses(addresses, security.message_burst),
             journal_feed=journal_feed,
         )
-        ping = settings.security.ping_interval or None
+        ping = security.ping_interval or None
         websocket = await serve(
             endpoint.handle,
-            settings.internal_host,
-            settings.edge_ws_port if ws_port is None else ws_port,
+            network.internal_host,
+            network.edge_ws_port if ws_port is None else ws_port,
             process_request=endpoint.process_request,
             select_subprotocol=endpoint.select_subprotocol,
             # A larger message, in one frame or reassembled from fragments, is closed with
             # 1009 "message too big" (RFC 6455 §7.4.1).
-            max_size=settings.max_message_bytes,
+            max_size=security.max_message_bytes,
             # A client that has not completed the opening handshake by then (a slowloris, a
             # socket that never speaks) is dropped; so is one that does not answer our close.
-            open_timeout=settings.security.handshake_timeout,
-            close_timeout=settings.security.handshake_timeout,
+            open_timeout=security.handshake_timeout,
+            close_timeout=security.handshake_timeout,
             # A station that stops answering pings (gone, half-open, not reading) is closed
             # with 1011 after ping_interval + ping_timeout.
             ping_interval=ping,

@@ -12,7 +12,7 @@ from csms.auth.v1 import auth_pb2_grpc, certificates_pb2_grpc
 from csms.chargepoint.v1 import chargepoint_pb2_grpc
 from csms.transaction.v1 import transaction_pb2_grpc
 from servicekit.channels import open_channel
-from servicekit.settings import Settings
+from servicekit.network_settings import NetworkSettings
 
 if TYPE_CHECKING:
     from csms.auth.v1.auth_pb2_grpc import AuthServiceAsyncStub
@@ -39,18 +39,18 @@ class Services:
     channels: tuple[grpc.aio.Channel, ...]
 
     @classmethod
-    def connect(cls, settings: Settings) -> Services:
-        """Open channels to the addresses in ``settings``. Channels connect lazily, so a
-        service that is down now is reached once it comes up."""
-        chargepoint = open_channel(settings.chargepoint_address)
-        transaction = open_channel(settings.transaction_address)
-        auth = open_channel(settings.auth_address)
+    def connect(cls, network: NetworkSettings) -> Services:
+        """Open channels to the services' addresses in ``network``. Channels connect lazily,
+        so a service that is down now is reached once it comes up."""
+        chargepoint = open_channel(network.chargepoint_address)
+        transaction = open_channel(network.transaction_address)
+        auth = open_channel(network.auth_address)
         return cls(
             chargepoint=chargepoint_pb2_grpc.ChargePointServiceStub(chargepoint),
             transaction=transaction_pb2_grpc.TransactionServiceStub(transaction),
             auth=auth_pb2_grpc.AuthServiceStub(auth),
             certificates=certificates_pb2_grpc.CertificateAuthorityServiceStub(auth),
-            timeout=settings.grpc_timeout,
+            timeout=network.grpc_timeout,
             channels=(chargepoint, transaction, auth),
         )
 

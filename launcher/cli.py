@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
 
     logs.configure(
         getattr(args, "log_name", None) or args.command,
-        settings.log_level,
+        settings.observability.log_level,
         settings.observability.log_format,
     )
     if args.command == "up":
@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate":
         from launcher.migrate import migrate_all
 
-        return migrate_all(settings)
+        return migrate_all(settings.storage)
     if args.command == "envoy":
         from launcher.supervisor import exec_envoy
 

@@ -3,7 +3,9 @@
 The composition root of each process: besides the component itself it builds the
 process's Prometheus metrics (:mod:`servicekit.metrics`), installs them for the
 component's run and serves them on ``settings.observability.metrics_port_of(name)``,
-unless ``CSMS_METRICS_PORT`` is 0 (then nothing is measured at all). An edge replica of
+unless ``CSMS_METRICS_PORT`` is 0 (then nothing is measured at all). It holds the whole
+settings object and hands each component only its parts (the table is in
+:mod:`servicekit.settings`). An edge replica of
 ``csms up`` is told its own base (``CSMS_METRICS_PORT`` + its index, as with its other
 ports; :func:`launcher.supervisor.edge_replicas`), so it always serves on the edge's
 offset of that base.
@@ -32,11 +34,18 @@ class Running(Protocol):
 
 async def _start(name: str, settings: Settings) -> tuple[Running, str]:
     """Start the named component; return it and a line saying where it listens."""
-    host = settings.internal_host
+    network, storage = settings.network, settings.storage
+    host = network.internal_host
     if name == "edge":
         from edge import server as edge_server
 
-        edge = await edge_server.start(settings)
+        edge = await edge_server.start(
+            network,
+            settings.cluster,
+            settings.security,
+            settings.addresses,
+            settings.observability,
+        )
         installed = process_metrics.current()
         if installed is not None:
             from edge.version_table import SUPPORTED_VERSIONS
@@ -52,18 +61,18 @@ async def _start(name: str, settings: Settings) -> tuple[Running, str]:
     if name == "chargepoint":
         from chargepoint_svc import server as chargepoint_server
 
-        service: Running = await chargepoint_server.start(settings)
-        return service, f"chargepoint_svc: gRPC on {host}:{settings.chargepoint_grpc_port}"
+        service: Running = await chargepoint_server.start(network, storage, settings.charge_points)
+        return service, f"chargepoint_svc: gRPC on {host}:{network.chargepoint_grpc_port}"
     if name == "transaction":
         from transaction_svc import server as transaction_server
 
-        service = await transaction_server.start(settings)
-        return service, f"transaction_svc: gRPC on {host}:{settings.transaction_grpc_port}"
+        service = await transaction_server.start(network, storage)
+        return service, f"transaction_svc: gRPC on {host}:{network.transaction_grpc_port}"
     if name == "auth":
         from auth_svc import server as auth_server
 
-        service = await auth_server.start(settings)
-        return service, f"auth_svc: gRPC on {host}:{settings.auth_grpc_port}"
+        service = await auth_server.start(network, storage, settings.security)
+        return service, f"auth_svc: gRPC on {host}:{network.auth_grpc_port}"
     raise ValueError(f"unknown component {name!r}")
 
 
@@ -83,7 +92,7 @@ async def run(
         if port:
             metrics = scope.enter_context(process_metrics.installed(ProcessMetrics(name)))
             # Before the component: a port taken fails the start with nothing to undo.
-            endpoint = process_metrics.serve(metrics, settings.internal_host, port)
+            endpoint = process_metrics.serve(metrics, settings.network.internal_host, port)
         try:
             component, where = await _start(name, settings)
         except BaseException:
@@ -91,7 +100,7 @@ async def run(
                 await endpoint.stop()
             raise
         if endpoint is not None:
-            where += f", /metrics on {settings.internal_host}:{endpoint.port}"
+            where += f", /metrics on {settings.network.internal_host}:{endpoint.port}"
         LOG.info("%s", where)
         if ready is not None:
             await ready(where)

@@ -273,15 +273,17 @@ def build(settings: Settings, descriptor: str) -> dict[str, Any]:
     upstreams = [
         Upstream(
             EDGE_WS,
-            settings.edge_ws_addresses,
+            settings.network.edge_ws_addresses,
             http2=False,
             health_check=HealthCheck.TCP,
             lb_policy="LEAST_REQUEST",
         ),
-        Upstream(EDGE_GRPC, settings.edge_addresses, http2=True, health_check=HealthCheck.GRPC),
-        Upstream("chargepoint", [settings.chargepoint_address], http2=True),
-        Upstream("transaction", [settings.transaction_address], http2=True),
-        Upstream("auth", [settings.auth_address], http2=True),
+        Upstream(
+            EDGE_GRPC, settings.network.edge_addresses, http2=True, health_check=HealthCheck.GRPC
+        ),
+        Upstream("chargepoint", [settings.network.chargepoint_address], http2=True),
+        Upstream("transaction", [settings.network.transaction_address], http2=True),
+        Upstream("auth", [settings.network.auth_address], http2=True),
     ]
     documents = os.path.dirname(descriptor) or "."
     ocpp_routes = [
@@ -309,16 +311,16 @@ def build(settings: Settings, descriptor: str) -> dict[str, Any]:
     listeners = [
         _listener(
             "ocpp",
-            settings.public_host,
-            settings.ocpp_port,
+            settings.network.public_host,
+            settings.network.ocpp_port,
             ocpp_routes,
             [_transcoder(descriptor, full("edge"), strict_paths=False)],
             websocket=True,
         ),
         _listener(
             "chargepoint_api",
-            settings.public_host,
-            settings.chargepoint_api_port,
+            settings.network.public_host,
+            settings.network.chargepoint_api_port,
             [
                 *_method_routes(["chargepoint", "transaction"]),
                 _document_route(f"{documents}/{OPENAPI_FILES['chargepoint_api']}"),
@@ -327,8 +329,8 @@ def build(settings: Settings, descriptor: str) -> dict[str, Any]:
         ),
         _listener(
             "api_gateway",
-            settings.public_host,
-            settings.api_gateway_port,
+            settings.network.public_host,
+            settings.network.api_gateway_port,
             _gateway_routes(documents),
             [_transcoder(descriptor, full(*table), strict_paths=True)],
         ),

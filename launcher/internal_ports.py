@@ -116,7 +116,7 @@ def reserve(environ: MutableMapping[str, str], settings: Settings) -> Reservatio
     chosen ports. A given port that cannot be held is left to
     :func:`launcher.ports.conflicts`, which names it.
     """
-    host, replicas = settings.internal_host, settings.edge_replicas
+    host, replicas = settings.network.internal_host, settings.network.edge_replicas
     width = {name: replicas if name in EDGE_VARIABLES else 1 for name in INTERNAL_VARIABLES}
     missing = [name for name in INTERNAL_VARIABLES if name not in environ]
     reservation = Reservation()

@@ -8,19 +8,19 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from servicekit.migrations import upgrade
-from servicekit.settings import Settings
+from servicekit.storage_settings import StorageSettings
 
 
-def databases(settings: Settings) -> dict[str, str]:
+def databases(storage: StorageSettings) -> dict[str, str]:
     return {
-        "chargepoint": settings.chargepoint_database_url,
-        "transaction": settings.transaction_database_url,
-        "auth": settings.auth_database_url,
+        "chargepoint": storage.chargepoint_database_url,
+        "transaction": storage.transaction_database_url,
+        "auth": storage.auth_database_url,
     }
 
 
-def migrate_all(settings: Settings) -> int:
-    for service, url in databases(settings).items():
+def migrate_all(storage: StorageSettings) -> int:
+    for service, url in databases(storage).items():
         shown = make_url(url).render_as_string(hide_password=True)
         try:
             upgrade(service, url)

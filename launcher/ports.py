@@ -40,11 +40,11 @@ def replica_name(index: int) -> str:
 
 
 def _edge_ports(settings: Settings) -> list[PortUse]:
-    internal, replicas = settings.internal_host, settings.edge_replicas
+    internal, replicas = settings.network.internal_host, settings.network.edge_replicas
     uses: list[PortUse] = []
     for variable, base, kind in (
-        ("CSMS_EDGE_WS_PORT", settings.edge_ws_port, "WebSocket"),
-        ("CSMS_EDGE_GRPC_PORT", settings.edge_grpc_port, "gRPC"),
+        ("CSMS_EDGE_WS_PORT", settings.network.edge_ws_port, "WebSocket"),
+        ("CSMS_EDGE_GRPC_PORT", settings.network.edge_grpc_port, "gRPC"),
     ):
         for i in range(replicas):
             name = "edge" if replicas == 1 else replica_name(i)
@@ -59,19 +59,19 @@ def _metrics_ports(settings: Settings) -> list[PortUse]:
     uses = [
         PortUse(
             "CSMS_METRICS_PORT",
-            settings.internal_host,
+            settings.network.internal_host,
             observability.metrics_port_of(component),
             f"{component}_svc /metrics",
             METRICS_OFFSETS[component],
         )
         for component in ("chargepoint", "transaction", "auth")
     ]
-    for i in range(settings.edge_replicas):
-        name = "edge" if settings.edge_replicas == 1 else replica_name(i)
+    for i in range(settings.network.edge_replicas):
+        name = "edge" if settings.network.edge_replicas == 1 else replica_name(i)
         uses.append(
             PortUse(
                 "CSMS_METRICS_PORT",
-                settings.internal_host,
+                settings.network.internal_host,
                 observability.metrics_port_of("edge", i),
                 f"{name} /metrics",
                 METRICS_OFFSETS["edge"] + i,
@@ -81,38 +81,42 @@ def _metrics_ports(settings: Settings) -> list[PortUse]:
 
 
 def planned(settings: Settings) -> list[PortUse]:
-    public, internal = settings.public_host, settings.internal_host
+    public, internal = settings.network.public_host, settings.network.internal_host
     tls_port = settings.security.ocpp_tls_port
     return [
-        PortUse("CSMS_OCPP_PORT", public, settings.ocpp_port, "OCPP WebSocket and gateway REST"),
+        PortUse(
+            "CSMS_OCPP_PORT", public, settings.network.ocpp_port, "OCPP WebSocket and gateway REST"
+        ),
         # 0: no TLS listener.
         *([PortUse("CSMS_OCPP_TLS_PORT", public, tls_port, "OCPP over TLS")] if tls_port else []),
         PortUse(
             "CSMS_CHARGEPOINT_API_PORT",
             public,
-            settings.chargepoint_api_port,
+            settings.network.chargepoint_api_port,
             "charge point REST API",
         ),
-        PortUse("CSMS_API_GATEWAY_PORT", public, settings.api_gateway_port, "API gateway REST"),
+        PortUse(
+            "CSMS_API_GATEWAY_PORT", public, settings.network.api_gateway_port, "API gateway REST"
+        ),
         *_edge_ports(settings),
         PortUse(
             "CSMS_CHARGEPOINT_GRPC_PORT",
             internal,
-            settings.chargepoint_grpc_port,
+            settings.network.chargepoint_grpc_port,
             "chargepoint_svc gRPC",
             internal=True,
         ),
         PortUse(
             "CSMS_TRANSACTION_GRPC_PORT",
             internal,
-            settings.transaction_grpc_port,
+            settings.network.transaction_grpc_port,
             "transaction_svc gRPC",
             internal=True,
         ),
         PortUse(
             "CSMS_AUTH_GRPC_PORT",
             internal,
-            settings.auth_grpc_port,
+            settings.network.auth_grpc_port,
             "auth_svc gRPC",
             internal=True,
         ),

@@ -56,8 +56,8 @@ SERVICES = ("chargepoint", "transaction", "auth")
 
 
 def envoy_binary(settings: Settings) -> str:
-    if settings.envoy_bin:
-        return settings.envoy_bin
+    if settings.launcher.envoy_bin:
+        return settings.launcher.envoy_bin
     beside = Path(sys.executable).parent / "envoy"
     found = str(beside) if beside.exists() else shutil.which("envoy")
     if found is None:
@@ -70,7 +70,7 @@ def envoy_binary(settings: Settings) -> str:
 
 def envoy_command(settings: Settings) -> list[str]:
     """Write Envoy's configuration into the data dir; return the command that runs Envoy."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.launcher.data_dir.mkdir(parents=True, exist_ok=True)
     if settings.security.api_auth is ApiAuth.JWT:
         try:
             ensure_jwks(settings.security)  # what Envoy verifies API tokens with
@@ -80,7 +80,7 @@ def envoy_command(settings: Settings) -> list[str]:
         ensure_certificates(settings.security)  # the TLS listener's (launcher.envoy_tls)
     except (OSError, ValueError) as error:
         raise StartupError(f"OCPP over TLS: {error}") from None
-    config_path = settings.data_dir / "envoy.json"
+    config_path = settings.launcher.data_dir / "envoy.json"
     config_path.write_text(json.dumps(envoy_config(settings, str(DESCRIPTOR_SET)), indent=2))
     return [
         envoy_binary(settings),
@@ -91,7 +91,7 @@ def envoy_command(settings: Settings) -> list[str]:
         "--concurrency",
         "1",
         "--log-level",
-        "info" if settings.log_level == "DEBUG" else "warning",
+        "info" if settings.observability.log_level == "DEBUG" else "warning",
     ]
 
 
@@ -119,18 +119,18 @@ def edge_replicas(settings: Settings) -> list[tuple[Spec, str]]:
     the address at which the others reach it. Its ``CSMS_METRICS_PORT`` is the base + ``i``
     too, so it serves /metrics on base + 10 + ``i`` (0 stays 0: no endpoints).
     """
-    host = reachable(settings.internal_host)
+    host = reachable(settings.network.internal_host)
     replicas = []
-    for i in range(settings.edge_replicas):
+    for i in range(settings.network.edge_replicas):
         name = ports.replica_name(i)
-        grpc_address = f"{host}:{settings.edge_grpc_port + i}"
+        grpc_address = f"{host}:{settings.network.edge_grpc_port + i}"
         env = dict(os.environ)
         env.update(
             {
-                "CSMS_EDGE_WS_PORT": str(settings.edge_ws_port + i),
-                "CSMS_EDGE_GRPC_PORT": str(settings.edge_grpc_port + i),
-                "CSMS_EDGE_ADDRESS": settings.edge_address,
-                "CSMS_EDGE_WS_ADDRESS": settings.edge_ws_address,
+                "CSMS_EDGE_WS_PORT": str(settings.network.edge_ws_port + i),
+                "CSMS_EDGE_GRPC_PORT": str(settings.network.edge_grpc_port + i),
+                "CSMS_EDGE_ADDRESS": settings.network.edge_address,
+                "CSMS_EDGE_WS_ADDRESS": settings.network.edge_ws_address,
                 "CSMS_METRICS_PORT": str(
                     settings.observability.metrics_port + i
                     if settings.observability.metrics_port
@@ -138,7 +138,7 @@ def edge_replicas(settings: Settings) -> list[tuple[Spec, str]]:
                 ),
             }
         )
-        if settings.edge_replicas > 1:
+        if settings.network.edge_replicas > 1:
             # One advertised address cannot be every replica's.
             env["CSMS_EDGE_ADVERTISE_ADDRESS"] = grpc_address
         replicas.append((Spec(name, _component("edge", name), env), grpc_address))
@@ -150,16 +150,16 @@ async def _seed_demo_tag(settings: Settings) -> str:
 
     from csms.auth.v1 import auth_pb2, auth_pb2_grpc
 
-    async with grpc.aio.insecure_channel(settings.auth_address) as channel:
+    async with grpc.aio.insecure_channel(settings.network.auth_address) as channel:
         stub = auth_pb2_grpc.AuthServiceStub(channel)
         try:
             await stub.CreateIdTag(
                 auth_pb2.CreateIdTagRequest(
                     id_tag=auth_pb2.IdTag(
-                        id_tag=settings.demo_id_tag, status=auth_pb2.IdTokenInfo.ACCEPTED
+                        id_tag=settings.launcher.demo_id_tag, status=auth_pb2.IdTokenInfo.ACCEPTED
                     )
                 ),
-                timeout=settings.grpc_timeout,
+                timeout=settings.network.grpc_timeout,
             )
         except grpc.aio.AioRpcError as error:
             if error.code() != grpc.StatusCode.ALREADY_EXISTS:
@@ -169,14 +169,14 @@ async def _seed_demo_tag(settings: Settings) -> str:
 
 
 def pid_file(settings: Settings) -> Path:
-    return settings.data_dir / "run" / "processes.json"
+    return settings.launcher.data_dir / "run" / "processes.json"
 
 
 def _database(settings: Settings) -> str:
     urls = {
-        settings.chargepoint_database_url,
-        settings.transaction_database_url,
-        settings.auth_database_url,
+        settings.storage.chargepoint_database_url,
+        settings.storage.transaction_database_url,
+        settings.storage.auth_database_url,
     }
     kinds = {make_url(url).get_backend_name() for url in urls}
     if kinds == {"sqlite"}:
@@ -190,9 +190,9 @@ def _database(settings: Settings) -> str:
         for service, url in zip(
             SERVICES,
             (
-                settings.chargepoint_database_url,
-                settings.transaction_database_url,
-                settings.auth_database_url,
+                settings.storage.chargepoint_database_url,
+                settings.storage.transaction_database_url,
+                settings.storage.auth_database_url,
             ),
             strict=True,
         )
@@ -204,21 +204,21 @@ def _span(host: str, first: int, count: int) -> str:
 
 
 def _metrics(settings: Settings) -> str:
-    observability, replicas = settings.observability, settings.edge_replicas
+    observability, replicas = settings.observability, settings.network.edge_replicas
     if not observability.metrics_port:
         return "off (CSMS_METRICS_PORT=0)"
-    host = reachable(settings.internal_host)
+    host = reachable(settings.network.internal_host)
     services = _span(host, observability.metrics_port_of("chargepoint"), 3)
     edges = _span(host, observability.metrics_port_of("edge"), replicas)
     return f"http://{services}/metrics (chargepoint, transaction, auth), edge {edges}"
 
 
 def _internal(settings: Settings, chosen: Collection[str]) -> str:
-    host = reachable(settings.internal_host)
+    host = reachable(settings.network.internal_host)
     line = (
-        f"chargepoint {host}:{settings.chargepoint_grpc_port}, "
-        f"transaction {host}:{settings.transaction_grpc_port}, "
-        f"auth {host}:{settings.auth_grpc_port}"
+        f"chargepoint {host}:{settings.network.chargepoint_grpc_port}, "
+        f"transaction {host}:{settings.network.transaction_grpc_port}, "
+        f"auth {host}:{settings.network.auth_grpc_port}"
     )
     if chosen:
         line += " (internal ports chosen at start and held by csms up; set CSMS_*_PORT to fix them)"
@@ -227,48 +227,52 @@ def _internal(settings: Settings, chosen: Collection[str]) -> str:
 
 def _banner(settings: Settings, seeded: str | None, chosen: Collection[str] = ()) -> str:
     """``chosen``: the internal port variables ``csms up`` chose a port for."""
-    host = "localhost" if settings.public_host in {"0.0.0.0", "::", ""} else settings.public_host
-    internal, replicas = reachable(settings.internal_host), settings.edge_replicas
+    host = (
+        "localhost"
+        if settings.network.public_host in {"0.0.0.0", "::", ""}
+        else settings.network.public_host
+    )
+    internal, replicas = reachable(settings.network.internal_host), settings.network.edge_replicas
     lines = [
         "",
         "CSMS is up.",
-        f"  OCPP WebSocket       ws://{host}:{settings.ocpp_port}/ocpp/{{chargePointId}}"
+        f"  OCPP WebSocket       ws://{host}:{settings.network.ocpp_port}/ocpp/{{chargePointId}}"
         "  (ocpp1.6, ocpp2.0.1, ocpp2.1)",
-        f"  OCPP gateway REST    http://{host}:{settings.ocpp_port}/health, /connections",
+        f"  OCPP gateway REST    http://{host}:{settings.network.ocpp_port}/health, /connections",
         *tls_banner(settings.security, host),
-        f"  Charge point API     http://{host}:{settings.chargepoint_api_port}/charge-points,"
+        f"  Charge point API     http://{host}:{settings.network.chargepoint_api_port}/charge-points,"
         " /transactions",
-        f"  API gateway          http://{host}:{settings.api_gateway_port}/api/v1/...,"
+        f"  API gateway          http://{host}:{settings.network.api_gateway_port}/api/v1/...,"
         " /services, /openapi.json",
         f"  Edge replicas        {replicas} (WebSocket "
-        f"{_span(internal, settings.edge_ws_port, replicas)}, gRPC "
-        f"{_span(internal, settings.edge_grpc_port, replicas)})",
+        f"{_span(internal, settings.network.edge_ws_port, replicas)}, gRPC "
+        f"{_span(internal, settings.network.edge_grpc_port, replicas)})",
         f"  Services gRPC        {_internal(settings, chosen)}",
         f"  Metrics              {_metrics(settings)}",
         f"  Database             {_database(settings)}",
     ]
-    if settings.redis_url:
+    if settings.cluster.redis_url:
         lines.append(
-            f"  Redis                {without_password(settings.redis_url)}"
-            f" (key prefix {settings.redis_prefix})"
+            f"  Redis                {without_password(settings.cluster.redis_url)}"
+            f" (key prefix {settings.cluster.redis_prefix})"
         )
     lines += [
-        f"  Data                 {settings.data_dir}",
+        f"  Data                 {settings.launcher.data_dir}",
         f"  Processes            {pid_file(settings)} (csms up itself: pid {os.getpid()})",
-        f"  Admission policy     {settings.admission_policy.value}"
+        f"  Admission policy     {settings.charge_points.admission_policy.value}"
         + (
             "  (unknown charge points are accepted: fine for trying it out, not for production)"
-            if settings.admission_policy.value == "open"
+            if settings.charge_points.admission_policy.value == "open"
             else "  (unknown charge points are registered as Pending until an operator accepts)"
-            if settings.admission_policy.value == "pending"
+            if settings.charge_points.admission_policy.value == "pending"
             else "  (unknown charge points are refused at the WebSocket handshake)"
         ),
     ]
     if seeded is not None:
-        lines.append(f"  Demo id tag          {settings.demo_id_tag} ({seeded}, Accepted)")
+        lines.append(f"  Demo id tag          {settings.launcher.demo_id_tag} ({seeded}, Accepted)")
     lines.append(f"  API authentication   {summary(settings.security)}")
     lines += [
-        f"Try: csms-sim SIM001 1.6 ws://{host}:{settings.ocpp_port}/ocpp   (or 2.0.1, 2.1)",
+        f"Try: csms-sim SIM001 1.6 ws://{host}:{settings.network.ocpp_port}/ocpp   (or 2.0.1, 2.1)",
         "A component that dies is restarted; Ctrl-C stops everything.",
         "",
     ]
@@ -295,11 +299,11 @@ def _supervise_until_signal(fleet: Fleet) -> int:
 
 def _start(settings: Settings, fleet: Fleet) -> str | None:
     """Start every child in order, each ready before the next; return the demo tag's fate."""
-    host = reachable(settings.internal_host)
+    host = reachable(settings.network.internal_host)
     services = {
-        "chargepoint": f"{host}:{settings.chargepoint_grpc_port}",
-        "transaction": f"{host}:{settings.transaction_grpc_port}",
-        "auth": f"{host}:{settings.auth_grpc_port}",
+        "chargepoint": f"{host}:{settings.network.chargepoint_grpc_port}",
+        "transaction": f"{host}:{settings.network.transaction_grpc_port}",
+        "auth": f"{host}:{settings.network.auth_grpc_port}",
     }
     # Started together (they do not need each other to start), then awaited in turn.
     started = [
@@ -311,8 +315,8 @@ def _start(settings: Settings, fleet: Fleet) -> str | None:
     for child, address in replicas:
         wait_grpc(fleet, child, address)
     envoy = fleet.spawn(Spec("envoy", envoy_command(settings)))
-    wait_http(fleet, envoy, f"http://127.0.0.1:{settings.chargepoint_api_port}/health")
-    return asyncio.run(_seed_demo_tag(settings)) if settings.demo_id_tag else None
+    wait_http(fleet, envoy, f"http://127.0.0.1:{settings.network.chargepoint_api_port}/health")
+    return asyncio.run(_seed_demo_tag(settings)) if settings.launcher.demo_id_tag else None
 
 
 def up(settings: Settings) -> int:
@@ -320,7 +324,7 @@ def up(settings: Settings) -> int:
     ports (choosing those not given); then run until stopped."""
     with contextlib.ExitStack() as claimed:
         try:
-            record = run_record.claim(settings.data_dir, _say)
+            record = run_record.claim(settings.launcher.data_dir, _say)
             claimed.callback(record.release)
             reservation = internal_ports.reserve(os.environ, settings)
             claimed.callback(reservation.close)
@@ -339,11 +343,11 @@ def _say(line: str) -> None:
 
 def _grpc_addresses(settings: Settings) -> dict[str, object]:
     """Where gRPC clients reach each component (the run record says so for scripts)."""
-    host = reachable(settings.internal_host)
+    host = reachable(settings.network.internal_host)
     return {
-        "chargepoint": f"{host}:{settings.chargepoint_grpc_port}",
-        "transaction": f"{host}:{settings.transaction_grpc_port}",
-        "auth": f"{host}:{settings.auth_grpc_port}",
+        "chargepoint": f"{host}:{settings.network.chargepoint_grpc_port}",
+        "transaction": f"{host}:{settings.network.transaction_grpc_port}",
+        "auth": f"{host}:{settings.network.auth_grpc_port}",
         "edge": [address for _spec, address in edge_replicas(settings)],
     }
 
@@ -355,13 +359,13 @@ def _run(settings: Settings, record: RunRecord, chosen: Collection[str]) -> int:
             print(f"csms up: {problem}", file=sys.stderr)
         return 1
     try:
-        if settings.redis_url:
-            check_redis(settings.redis_url)
+        if settings.cluster.redis_url:
+            check_redis(settings.cluster.redis_url)
     except StartupError as error:
         print(f"csms up: {error}", file=sys.stderr)
         return 1
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    if migrate_all(settings) != 0:
+    settings.launcher.data_dir.mkdir(parents=True, exist_ok=True)
+    if migrate_all(settings.storage) != 0:
         return 1
     fleet = Fleet(pid_file(settings), environment=record.environment)
     # Ctrl-C during start-up must still stop what has started.

@@ -16,7 +16,7 @@ from prometheus_client import Histogram
 
 from servicekit.grpc_server import MAX_MESSAGE_BYTES
 from servicekit.metrics import MethodSeconds, current
-from servicekit.settings import split_addresses
+from servicekit.network_settings import split_addresses
 
 if TYPE_CHECKING:
     _ClientInterceptor = grpc.aio.UnaryUnaryClientInterceptor[Any, Any]

@@ -1,6 +1,10 @@
-"""The observability part of the settings: log format, Prometheus endpoints and the
-message journal. Read by :class:`servicekit.settings.Settings` (``settings.observability``);
-the variables are documented in its ``VARIABLES``."""
+"""The observability part of the settings (``settings.observability``): log level and
+format, Prometheus endpoints and whether the message journal is kept.
+
+Read by every process's entry point (logging, and the /metrics endpoint the launcher serves
+beside each component) and by the edge, which journals frames when the journal is on (how
+long entries are kept is storage: :mod:`servicekit.storage_settings`). The variables are
+documented in :data:`servicekit.settings.VARIABLES`."""
 
 from __future__ import annotations
 
@@ -21,11 +25,11 @@ class LogFormat(enum.StrEnum):
 
 @dataclass(frozen=True)
 class ObservabilitySettings:
+    log_level: str
     log_format: LogFormat
     metrics_port: int
     """The base port; 0: no /metrics endpoints."""
     journal: bool
-    journal_retention_hours: float
 
     def metrics_port_of(self, component: str, replica: int = 0) -> int:
         """The /metrics port of ``component`` (edge replica ``replica``, 0-based); 0 if off."""
@@ -35,6 +39,9 @@ class ObservabilitySettings:
 
     @classmethod
     def from_env(cls, raw: Callable[[str], str]) -> ObservabilitySettings:
+        log_level = raw("LOG_LEVEL").upper()
+        if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise SettingsError(f"LOG_LEVEL={log_level!r} is not DEBUG, INFO, WARNING or ERROR")
         format_text = raw("CSMS_LOG_FORMAT").lower()
         try:
             log_format = LogFormat(format_text)
@@ -50,18 +57,9 @@ class ObservabilitySettings:
         journal_text = raw("CSMS_JOURNAL").lower()
         if journal_text not in {"on", "off"}:
             raise SettingsError(f"CSMS_JOURNAL={journal_text!r} is not on or off")
-        retention_text = raw("CSMS_JOURNAL_RETENTION")
-        try:
-            retention = float(retention_text)
-        except ValueError:
-            raise SettingsError(
-                f"CSMS_JOURNAL_RETENTION={retention_text!r} is not a number of hours"
-            ) from None
-        if retention <= 0:
-            raise SettingsError("CSMS_JOURNAL_RETENTION must be greater than zero")
         return cls(
+            log_level=log_level,
             log_format=log_format,
             metrics_port=metrics_port,
             journal=journal_text == "on",
-            journal_retention_hours=retention,
         )

@@ -1,6 +1,10 @@
-"""The security part of the settings: TLS, the CSMS CA, charge point security profiles,
-API authentication and per-charge-point limits. Read by :class:`servicekit.settings.Settings`
-(``settings.security``); the variables are documented in its ``VARIABLES``."""
+"""The security part of the settings (``settings.security``): TLS, the CSMS CA, charge point
+security profiles, API authentication and per-charge-point limits.
+
+Read by auth_svc (the CA that signs station certificates, the lowest security profile), by
+the edge (the per-charge-point limits: message size and rate, handshake and ping times) and
+by the launcher (Envoy's TLS listener, API authentication and limits, ``csms token``). The
+variables are documented in :data:`servicekit.settings.VARIABLES`."""
 
 from __future__ import annotations
 
@@ -12,6 +16,22 @@ from pathlib import Path
 
 class SettingsError(ValueError):
     """An environment variable holds a value the CSMS cannot use."""
+
+
+def whole_number(name: str, text: str) -> int:
+    """``text`` as a whole number, or a :class:`SettingsError` naming the variable."""
+    try:
+        return int(text)
+    except ValueError:
+        raise SettingsError(f"{name}={text!r} is not a whole number") from None
+
+
+def positive(name: str, text: str) -> int:
+    """``text`` as a whole number greater than zero."""
+    value = whole_number(name, text)
+    if value <= 0:
+        raise SettingsError(f"{name}={value} must be greater than zero")
+    return value
 
 
 class ApiAuth(enum.StrEnum):
@@ -35,6 +55,8 @@ class SecuritySettings:
     api_jwks: Path
     api_signing_key: Path
     api_issuer: str
+    max_message_bytes: int
+    """The largest OCPP-J message the edge accepts, and the largest CALL it sends."""
     message_rate: float
     message_burst: int
     handshake_timeout: float
@@ -80,6 +102,7 @@ class SecuritySettings:
             api_jwks=path("CSMS_API_JWKS", "api-jwks.json"),
             api_signing_key=pki / "api-signing-key.pem",
             api_issuer=raw("CSMS_API_ISSUER") or "csms",
+            max_message_bytes=positive("CSMS_MAX_MESSAGE_BYTES", raw("CSMS_MAX_MESSAGE_BYTES")),
             message_rate=number("CSMS_MESSAGE_RATE", 0.1),
             message_burst=int(number("CSMS_MESSAGE_BURST", 1)),
             handshake_timeout=number("CSMS_HANDSHAKE_TIMEOUT", 0.1),

@@ -1,5 +1,34 @@
 """The one settings object of a CSMS process, read from ``CSMS_*`` environment variables.
 
+The entry point builds it once from the environment (``launcher.cli`` for every ``csms``
+command, or a test) and hands each component's composition root only the parts it reads,
+one frozen object per concern, each read by its own module (``network_settings``,
+``cluster_settings``, ``storage_settings``, ``charge_point_policy``, ``security_settings``,
+``address_settings``, ``observability_settings``, ``launcher_settings``):
+
+=====================  ==========================================  ===========================
+part                   what it holds                               who reads it
+=====================  ==========================================  ===========================
+``network``            hosts, ports, addresses, edge replicas,     every component
+                       the deadline of a call between components
+``cluster``            the Redis of the edge replicas' registry    edge, launcher
+``storage``            database URLs, journal retention, bounds,   chargepoint_svc,
+                       purge interval                              transaction_svc, auth_svc,
+                                                                   launcher
+``charge_points``      admission, base report, boot intervals      chargepoint_svc, launcher
+``security``           TLS, CA, security profiles, API auth,       auth_svc, edge, launcher
+                       per-charge-point limits
+``addresses``          per-source-address limits                   edge
+``observability``      log level and format, metrics, journal on   every entry point, edge
+``launcher``           data dir, demo id tag, Envoy executable     launcher
+=====================  ==========================================  ===========================
+
+So ``chargepoint_svc.server.start(network, storage, charge_points)``,
+``transaction_svc.server.start(network, storage)``, ``auth_svc.server.start(network,
+storage, security)`` and ``edge.server.start(network, cluster, security, addresses,
+observability)``; the launcher, which runs them all, builds Envoy's configuration and prints
+the banner, reads the whole object.
+
 Every variable is listed in the README's configuration table; :data:`VARIABLES` is the
 source of that table and of the checks that the docs and ``docker-compose.yml`` name only
 real settings.
@@ -7,57 +36,19 @@ real settings.
 
 from __future__ import annotations
 
-import enum
-import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from servicekit.address_settings import ADDRESS_VARIABLES, AddressSettings
-from servicekit.observability_settings import LogFormat, ObservabilitySettings
-from servicekit.security_settings import ApiAuth, SecuritySettings, SettingsError
+from servicekit.charge_point_policy import ChargePointPolicy
+from servicekit.cluster_settings import ClusterSettings
+from servicekit.launcher_settings import LauncherSettings
+from servicekit.network_settings import NetworkSettings
+from servicekit.observability_settings import ObservabilitySettings
+from servicekit.security_settings import SecuritySettings, SettingsError
 from servicekit.storage_settings import STORAGE_VARIABLES, StorageSettings
 
-__all__ = [
-    "VARIABLES",
-    "AddressSettings",
-    "AdmissionPolicy",
-    "ApiAuth",
-    "BaseReportPolicy",
-    "LogFormat",
-    "ObservabilitySettings",
-    "SecuritySettings",
-    "Settings",
-    "SettingsError",
-    "StorageSettings",
-    "split_addresses",
-    "with_async_driver",
-]
-
-
-class BaseReportPolicy(enum.StrEnum):
-    """OCPP 2.x admission (2.0.1 B02/B07): what happens to a station answered Pending.
-
-    ``pending``: the CSMS asks it for its base report (GetBaseReport FullInventory) and,
-    once the report is complete, accepts it and makes it boot again. ``never``: it stays
-    Pending until an operator registers it as Accepted.
-    """
-
-    PENDING = "pending"
-    NEVER = "never"
-
-
-class AdmissionPolicy(enum.StrEnum):
-    """What happens to a charge point the CSMS has never registered.
-
-    ``open``: registered on its first BootNotification and Accepted (the embedded default,
-    so the quick start needs no setup). ``pending``: registered as Pending until an operator
-    accepts it. ``strict``: its BootNotification is Rejected and nothing is stored.
-    """
-
-    OPEN = "open"
-    PENDING = "pending"
-    STRICT = "strict"
+__all__ = ["VARIABLES", "Settings", "SettingsError"]
 
 
 # name -> (default, description). Defaults that depend on other settings are computed below.
@@ -233,53 +224,14 @@ VARIABLES: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True)
 class Settings:
-    data_dir: Path
-    public_host: str
-    ocpp_port: int
-    chargepoint_api_port: int
-    api_gateway_port: int
-    internal_host: str
-    edge_ws_port: int
-    edge_grpc_port: int
-    chargepoint_grpc_port: int
-    transaction_grpc_port: int
-    auth_grpc_port: int
-    edge_address: str
-    edge_ws_address: str
-    edge_replicas: int
-    edge_advertise_address: str
-    redis_url: str
-    redis_prefix: str
-    edge_lease: float
-    chargepoint_address: str
-    transaction_address: str
-    auth_address: str
-    chargepoint_database_url: str
-    transaction_database_url: str
-    auth_database_url: str
-    admission_policy: AdmissionPolicy
-    base_report: BaseReportPolicy
-    heartbeat_interval: int
-    boot_retry_interval: int
-    grpc_timeout: float
-    max_message_bytes: int
-    demo_id_tag: str
-    envoy_bin: str
-    log_level: str
-    security: SecuritySettings
-    observability: ObservabilitySettings
+    network: NetworkSettings
+    cluster: ClusterSettings
     storage: StorageSettings
+    charge_points: ChargePointPolicy
+    security: SecuritySettings
     addresses: AddressSettings
-
-    @property
-    def edge_addresses(self) -> list[str]:
-        """The edge replicas' gRPC addresses (one entry for a single edge)."""
-        return split_addresses(self.edge_address)
-
-    @property
-    def edge_ws_addresses(self) -> list[str]:
-        """The edge replicas' WebSocket addresses, for Envoy."""
-        return split_addresses(self.edge_ws_address)
+    observability: ObservabilitySettings
+    launcher: LauncherSettings
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -288,173 +240,16 @@ class Settings:
         def raw(name: str) -> str:
             return environ.get(name, VARIABLES[name][0]).strip()
 
-        def port(name: str) -> int:
-            value = _integer(name, raw(name))
-            if not 0 <= value <= 65535:
-                raise SettingsError(f"{name}={value} is not a TCP port (0-65535)")
-            return value
-
-        def positive(name: str) -> int:
-            value = _integer(name, raw(name))
-            if value <= 0:
-                raise SettingsError(f"{name}={value} must be greater than zero")
-            return value
-
-        data_dir = Path(raw("CSMS_DATA_DIR")).expanduser().resolve()
-        internal = raw("CSMS_INTERNAL_HOST")
-
-        def address(name: str, port_value: int) -> str:
-            return raw(name) or f"{internal}:{port_value}"
-
-        def replica_addresses(name: str, first_port: int) -> str:
-            given = raw(name)
-            if given:
-                return ",".join(split_addresses(given))
-            return ",".join(f"{internal}:{first_port + i}" for i in range(replicas))
-
-        def database(name: str, service: str) -> str:
-            given = raw(name) or raw("CSMS_DATABASE_URL")
-            return with_async_driver(given) or f"sqlite+aiosqlite:///{data_dir / (service + '.db')}"
-
-        policy_text = raw("CSMS_ADMISSION_POLICY").lower()
-        try:
-            policy = AdmissionPolicy(policy_text)
-        except ValueError:
-            choices = ", ".join(p.value for p in AdmissionPolicy)
-            raise SettingsError(
-                f"CSMS_ADMISSION_POLICY={policy_text!r} is not one of: {choices}"
-            ) from None
-        report_text = raw("CSMS_BASE_REPORT").lower()
-        try:
-            base_report = BaseReportPolicy(report_text)
-        except ValueError:
-            raise SettingsError(
-                f"CSMS_BASE_REPORT={report_text!r} is not one of: pending, never"
-            ) from None
-        timeout_text = raw("CSMS_GRPC_TIMEOUT")
-        try:
-            grpc_timeout = float(timeout_text)
-        except ValueError:
-            raise SettingsError(f"CSMS_GRPC_TIMEOUT={timeout_text!r} is not a number") from None
-        if grpc_timeout <= 0:
-            raise SettingsError("CSMS_GRPC_TIMEOUT must be greater than zero")
-        log_level = raw("LOG_LEVEL").upper()
-        if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-            raise SettingsError(f"LOG_LEVEL={log_level!r} is not DEBUG, INFO, WARNING or ERROR")
-
-        replicas = positive("CSMS_EDGE_REPLICAS")
-        redis_url, lease = _replication(raw("CSMS_REDIS_URL"), raw("CSMS_EDGE_LEASE"), replicas)
-        edge_grpc_port = port("CSMS_EDGE_GRPC_PORT")
-        edge_address = _edge_list(replica_addresses("CSMS_EDGE_ADDRESS", edge_grpc_port))
-        edge_ws_port = port("CSMS_EDGE_WS_PORT")
-        chargepoint_grpc_port = port("CSMS_CHARGEPOINT_GRPC_PORT")
-        transaction_grpc_port = port("CSMS_TRANSACTION_GRPC_PORT")
-        auth_grpc_port = port("CSMS_AUTH_GRPC_PORT")
+        launcher = LauncherSettings.from_env(raw)
+        charge_points = ChargePointPolicy.from_env(raw)
+        network = NetworkSettings.from_env(raw)
         return cls(
-            data_dir=data_dir,
-            public_host=raw("CSMS_PUBLIC_HOST"),
-            ocpp_port=port("CSMS_OCPP_PORT"),
-            chargepoint_api_port=port("CSMS_CHARGEPOINT_API_PORT"),
-            api_gateway_port=port("CSMS_API_GATEWAY_PORT"),
-            internal_host=internal,
-            edge_ws_port=edge_ws_port,
-            edge_grpc_port=edge_grpc_port,
-            chargepoint_grpc_port=chargepoint_grpc_port,
-            transaction_grpc_port=transaction_grpc_port,
-            auth_grpc_port=auth_grpc_port,
-            edge_address=edge_address,
-            edge_ws_address=replica_addresses("CSMS_EDGE_WS_ADDRESS", edge_ws_port),
-            edge_replicas=replicas,
-            edge_advertise_address=raw("CSMS_EDGE_ADVERTISE_ADDRESS"),
-            redis_url=redis_url,
-            redis_prefix=raw("CSMS_REDIS_PREFIX") or "csms",
-            edge_lease=lease,
-            chargepoint_address=address("CSMS_CHARGEPOINT_ADDRESS", chargepoint_grpc_port),
-            transaction_address=address("CSMS_TRANSACTION_ADDRESS", transaction_grpc_port),
-            auth_address=address("CSMS_AUTH_ADDRESS", auth_grpc_port),
-            chargepoint_database_url=database("CSMS_CHARGEPOINT_DATABASE_URL", "chargepoint"),
-            transaction_database_url=database("CSMS_TRANSACTION_DATABASE_URL", "transaction"),
-            auth_database_url=database("CSMS_AUTH_DATABASE_URL", "auth"),
-            admission_policy=policy,
-            base_report=base_report,
-            heartbeat_interval=positive("CSMS_HEARTBEAT_INTERVAL"),
-            boot_retry_interval=positive("CSMS_BOOT_RETRY_INTERVAL"),
-            grpc_timeout=grpc_timeout,
-            max_message_bytes=positive("CSMS_MAX_MESSAGE_BYTES"),
-            demo_id_tag=raw("CSMS_DEMO_ID_TAG"),
-            envoy_bin=raw("CSMS_ENVOY_BIN"),
-            log_level=log_level,
-            security=SecuritySettings.from_env(raw, data_dir),
-            observability=ObservabilitySettings.from_env(raw),
-            storage=StorageSettings.from_env(raw),
+            network=network,
+            cluster=ClusterSettings.from_env(raw, network.edge_replicas),
+            storage=StorageSettings.from_env(raw, launcher.data_dir),
+            charge_points=charge_points,
+            security=SecuritySettings.from_env(raw, launcher.data_dir),
             addresses=AddressSettings.from_env(raw),
+            observability=ObservabilitySettings.from_env(raw),
+            launcher=launcher,
         )
-
-
-# URL schemes without a driver, and the asyncio driver the services use for each.
-_ASYNC_DRIVERS = {
-    "postgresql": "postgresql+asyncpg",
-    "postgres": "postgresql+asyncpg",
-    "sqlite": "sqlite+aiosqlite",
-}
-
-
-def with_async_driver(url: str) -> str:
-    """``url`` with the asyncio driver the services use when it names none, so an operator
-    can give the plain ``postgresql://user:pw@host/db`` that every PostgreSQL tool takes."""
-    scheme, separator, rest = url.partition("://")
-    if not separator or scheme.lower() not in _ASYNC_DRIVERS:
-        return url
-    return f"{_ASYNC_DRIVERS[scheme.lower()]}://{rest}"
-
-
-def split_addresses(text: str) -> list[str]:
-    """The ``host:port`` entries of a comma-separated list (blanks dropped)."""
-    return [entry.strip() for entry in text.split(",") if entry.strip()]
-
-
-def _replication(redis_url: str, lease_text: str, replicas: int) -> tuple[str, float]:
-    """CSMS_REDIS_URL and CSMS_EDGE_LEASE, checked against CSMS_EDGE_REPLICAS."""
-    if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
-        raise SettingsError(
-            f"CSMS_REDIS_URL={redis_url!r} is not a redis://, rediss:// or unix:// URL"
-        )
-    if replicas > 1 and not redis_url:
-        raise SettingsError(
-            f"CSMS_EDGE_REPLICAS={replicas} needs CSMS_REDIS_URL: replicas share their "
-            "connection registry in Redis"
-        )
-    try:
-        lease = float(lease_text)
-    except ValueError:
-        raise SettingsError(f"CSMS_EDGE_LEASE={lease_text!r} is not a number") from None
-    if lease < 1:
-        raise SettingsError(f"CSMS_EDGE_LEASE={lease_text} must be at least 1 (second)")
-    return redis_url, lease
-
-
-def _edge_list(edge_address: str) -> str:
-    """CSMS_EDGE_ADDRESS: several replicas only as IP addresses (gRPC balances over those)."""
-    entries = split_addresses(edge_address)
-    if len(entries) > 1 and not all(_is_ip(entry.rpartition(":")[0]) for entry in entries):
-        raise SettingsError(
-            f"CSMS_EDGE_ADDRESS={edge_address!r}: a list of replicas must give IP "
-            "addresses (gRPC clients balance over them); use one host name that resolves "
-            "to every replica instead (as docker compose's service name does)"
-        )
-    return edge_address
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
-
-
-def _integer(name: str, text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise SettingsError(f"{name}={text!r} is not a whole number") from None

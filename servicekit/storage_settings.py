@@ -1,14 +1,19 @@
-"""The storage bounds part of the settings: how much one station can make the CSMS keep.
+"""The storage part of the settings (``settings.storage``): where each service keeps its
+data, and how much one station can make the CSMS keep.
 
-Read by :class:`servicekit.settings.Settings` (``settings.storage``); the variables are
-documented in :data:`STORAGE_VARIABLES`, which the settings merge into their own table.
-What each bound covers is in the README's "Storage bounds" table.
+Read by the three services (each its own database URL; chargepoint_svc and transaction_svc
+the bounds, the journal retention and the purge interval) and by the launcher, which
+migrates every database. The bounds' variables are documented in :data:`STORAGE_VARIABLES`,
+which the settings merge into their own table, the others in
+:data:`servicekit.settings.VARIABLES`. What each bound covers is in the README's "Storage
+bounds" table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from servicekit.security_settings import SettingsError
 
@@ -48,6 +53,12 @@ STORAGE_VARIABLES: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True)
 class StorageSettings:
+    chargepoint_database_url: str
+    transaction_database_url: str
+    auth_database_url: str
+    """Each with its asyncio driver (:func:`with_async_driver`); SQLite in the data dir by
+    default."""
+    journal_retention_hours: float
     journal_max_bytes: int
     """Per charge point, counted as :data:`chargepoint_svc.retention.ENTRY_OVERHEAD` plus
     the payload's characters for each entry."""
@@ -58,7 +69,20 @@ class StorageSettings:
     purge_interval: float
 
     @classmethod
-    def from_env(cls, raw: Callable[[str], str]) -> StorageSettings:
+    def from_env(cls, raw: Callable[[str], str], data_dir: Path) -> StorageSettings:
+        def database(name: str, service: str) -> str:
+            given = raw(name) or raw("CSMS_DATABASE_URL")
+            return with_async_driver(given) or f"sqlite+aiosqlite:///{data_dir / (service + '.db')}"
+
+        retention_text = raw("CSMS_JOURNAL_RETENTION")
+        try:
+            retention = float(retention_text)
+        except ValueError:
+            raise SettingsError(
+                f"CSMS_JOURNAL_RETENTION={retention_text!r} is not a number of hours"
+            ) from None
+        if retention <= 0:
+            raise SettingsError("CSMS_JOURNAL_RETENTION must be greater than zero")
         interval_text = raw("CSMS_PURGE_INTERVAL")
         try:
             interval = float(interval_text)
@@ -69,6 +93,10 @@ class StorageSettings:
         if interval <= 0:
             raise SettingsError("CSMS_PURGE_INTERVAL must be greater than zero")
         return cls(
+            chargepoint_database_url=database("CSMS_CHARGEPOINT_DATABASE_URL", "chargepoint"),
+            transaction_database_url=database("CSMS_TRANSACTION_DATABASE_URL", "transaction"),
+            auth_database_url=database("CSMS_AUTH_DATABASE_URL", "auth"),
+            journal_retention_hours=retention,
             journal_max_bytes=_at_least(raw, "CSMS_JOURNAL_MAX_BYTES", 65536),
             station_events_max=_at_least(raw, "CSMS_STATION_EVENTS_MAX", 1),
             device_model_max=_at_least(raw, "CSMS_DEVICE_MODEL_MAX", 1),
@@ -76,6 +104,23 @@ class StorageSettings:
             loose_meter_values_max=_at_least(raw, "CSMS_LOOSE_METER_VALUES_MAX", 1),
             purge_interval=interval,
         )
+
+
+# URL schemes without a driver, and the asyncio driver the services use for each.
+_ASYNC_DRIVERS = {
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+    "sqlite": "sqlite+aiosqlite",
+}
+
+
+def with_async_driver(url: str) -> str:
+    """``url`` with the asyncio driver the services use when it names none, so an operator
+    can give the plain ``postgresql://user:pw@host/db`` that every PostgreSQL tool takes."""
+    scheme, separator, rest = url.partition("://")
+    if not separator or scheme.lower() not in _ASYNC_DRIVERS:
+        return url
+    return f"{_ASYNC_DRIVERS[scheme.lower()]}://{rest}"
 
 
 def _at_least(raw: Callable[[str], str], name: str, lowest: int) -> int:

@@ -1,4 +1,5 @@
-"""The composition root of the transaction service: settings in, a running gRPC server out.
+"""The composition root of the transaction service: its parts of the settings (network and
+storage, :mod:`servicekit.settings`) in, a running gRPC server out.
 Nothing is built at import time, and migrations are not run here (the launcher and the
 tests apply them)."""
 
@@ -16,8 +17,9 @@ from servicekit.channels import open_channel
 from servicekit.clock import SystemClock
 from servicekit.database import create_engine
 from servicekit.grpc_server import Registration, RunningServer, start_server
+from servicekit.network_settings import NetworkSettings
 from servicekit.purge import purge_periodically
-from servicekit.settings import Settings
+from servicekit.storage_settings import StorageSettings
 from transaction_svc.adapters.auth_client import GrpcAuthorizer
 from transaction_svc.adapters.edge_client import EdgeStations
 from transaction_svc.adapters.sql import SqlUnitOfWork
@@ -65,21 +67,25 @@ class RunningService:
 
 
 async def start(
-    settings: Settings, *, port: int | None = None, purge_interval: float | None = None
+    network: NetworkSettings,
+    storage: StorageSettings,
+    *,
+    port: int | None = None,
+    purge_interval: float | None = None,
 ) -> RunningService:
-    """Serve TransactionService on ``settings.internal_host`` at ``port`` (default
-    ``settings.transaction_grpc_port``; 0 picks a free one, see ``RunningService.port``),
+    """Serve TransactionService on ``network.internal_host`` at ``port`` (default
+    ``network.transaction_grpc_port``; 0 picks a free one, see ``RunningService.port``),
     and purge what stations made it keep beyond their transactions every
     ``purge_interval`` seconds (None: CSMS_PURGE_INTERVAL)."""
     engine = create_engine(
-        settings.transaction_database_url, "transaction", timeout=settings.grpc_timeout
+        storage.transaction_database_url, "transaction", timeout=network.grpc_timeout
     )
-    authorizer = GrpcAuthorizer(settings.auth_address, settings.grpc_timeout)
-    edge_channel = open_channel(settings.edge_address)
+    authorizer = GrpcAuthorizer(network.auth_address, network.grpc_timeout)
+    edge_channel = open_channel(network.edge_address)
     clock = SystemClock()
     use_cases = TransactionUseCases(lambda: SqlUnitOfWork(engine), clock, authorizer)
     reservations = ReservationUseCases(
-        lambda: SqlUnitOfWork(engine), clock, EdgeStations(edge_channel, settings.grpc_timeout)
+        lambda: SqlUnitOfWork(engine), clock, EdgeStations(edge_channel, network.grpc_timeout)
     )
     events = TransactionEventUseCases(lambda: SqlUnitOfWork(engine), clock, authorizer)
     orphans = OrphanReportUseCases(lambda: SqlUnitOfWork(engine), clock)
@@ -93,13 +99,12 @@ async def start(
                     SERVICE_NAME,
                 )
             ],
-            settings.internal_host,
-            settings.transaction_grpc_port if port is None else port,
+            network.internal_host,
+            network.transaction_grpc_port if port is None else port,
         )
     except BaseException:
         await RunningService._close(authorizer, edge_channel, engine)
         raise
-    storage = settings.storage
     bounds = Retention(storage.orphan_reports_max, storage.loose_meter_values_max)
     interval = storage.purge_interval if purge_interval is None else purge_interval
     purge = asyncio.create_task(

@@ -26,7 +26,7 @@ from edge.cluster.routes import Holder, Route
 from edge.registry import REPLACED_CODE, REPLACED_REASON, SessionRegistry
 from edge.service_status import Component
 from edge.session import Session
-from servicekit.settings import Settings
+from servicekit.network_settings import NetworkSettings
 
 LOG = logging.getLogger(__name__)
 
@@ -39,12 +39,12 @@ def replica_id() -> str:
     return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
 
 
-def advertised_address(settings: Settings, grpc_port: int) -> str:
+def advertised_address(network: NetworkSettings, grpc_port: int) -> str:
     """Where the other replicas reach this one: the setting, else the internal host (or,
     when that is a wildcard, this host's own address) and the bound gRPC port."""
-    if settings.edge_advertise_address:
-        return settings.edge_advertise_address
-    host = settings.internal_host
+    if network.edge_advertise_address:
+        return network.edge_advertise_address
+    host = network.internal_host
     if host in {"0.0.0.0", "::", ""}:
         try:
             host = socket.gethostbyname(socket.gethostname())

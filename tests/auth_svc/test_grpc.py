@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -22,6 +21,7 @@ from servicekit.settings import Settings
 from servicekit.timestamps import to_timestamp
 from tests.auth_svc.fakes import FakeTransactionService
 from tests.support.ports import free_port
+from tests.support.settings import with_network
 
 if TYPE_CHECKING:
     from csms.auth.v1.auth_pb2_grpc import AuthServiceAsyncStub as Stub
@@ -34,12 +34,12 @@ def _settings(tmp_path: Path, database_url: str, transaction_address: str) -> Se
     settings = Settings.from_env(
         {"CSMS_DATA_DIR": str(tmp_path), "CSMS_AUTH_DATABASE_URL": database_url}
     )
-    return dataclasses.replace(settings, transaction_address=transaction_address)
+    return with_network(settings, transaction_address=transaction_address)
 
 
 @asynccontextmanager
 async def _serve(settings: Settings) -> AsyncIterator[tuple[RunningService, grpc.aio.Channel]]:
-    service = await start(settings, port=0)
+    service = await start(settings.network, settings.storage, settings.security, port=0)
     channel = open_channel(f"127.0.0.1:{service.port}")
     try:
         yield service, channel

@@ -32,7 +32,7 @@ Response = certificates_pb2.SignChargePointCertificateResponse
 @asynccontextmanager
 async def serving(settings: Settings) -> AsyncIterator[tuple[Stub, grpc.aio.Channel]]:
     """The real server; signing reads no table, so the database needs no migration."""
-    service = await start(settings, port=0)
+    service = await start(settings.network, settings.storage, settings.security, port=0)
     channel = open_channel(f"127.0.0.1:{service.port}")
     try:
         yield certificates_pb2_grpc.CertificateAuthorityServiceStub(channel), channel
@@ -102,5 +102,5 @@ async def test_an_unreadable_ca_stops_the_start(tmp_path: Path) -> None:
         CSMS_CA_KEY=str(tmp_path / "missing.key"),
     )
     with pytest.raises(SettingsError) as raised:
-        await start(settings, port=0)
+        await start(settings.network, settings.storage, settings.security, port=0)
     assert f"cannot be loaded from CSMS_CA_CERT={tmp_path / 'ca.pem'}" in str(raised.value)

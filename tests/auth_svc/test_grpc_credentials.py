@@ -3,7 +3,6 @@ and PostgreSQL), changing passwords through a real (scripted) EdgeService."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from servicekit.channels import open_channel
 from servicekit.settings import Settings
 from tests.auth_svc.fakes import FakeTransactionService
 from tests.support.fake_edge import NOT_CONNECTED, FakeEdge, serving
+from tests.support.settings import with_network
 
 if TYPE_CHECKING:
     from csms.auth.v1.auth_pb2_grpc import AuthServiceAsyncStub as Stub
@@ -40,7 +40,7 @@ async def harness(
 ) -> AsyncIterator[Harness]:
     edge = FakeEdge()  # type: ignore[abstract]  # serves the operations under test only
     async with serving(edge) as edge_address:
-        settings = dataclasses.replace(
+        settings = with_network(
             Settings.from_env(
                 {
                     "CSMS_DATA_DIR": str(tmp_path),
@@ -52,7 +52,7 @@ async def harness(
             edge_address=edge_address,
             grpc_timeout=3.0,
         )
-        service = await start(settings, port=0)
+        service = await start(settings.network, settings.storage, settings.security, port=0)
         channel = open_channel(f"127.0.0.1:{service.port}")
         try:
             yield Harness(auth_pb2_grpc.AuthServiceStub(channel), edge)

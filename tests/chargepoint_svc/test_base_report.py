@@ -9,7 +9,7 @@ import pytest
 
 from chargepoint_svc.base_report import BootDecision, admits_on_completion, decide_boot
 from chargepoint_svc.domain import Admission, ChargePoint, ChargePointId, RegistrationStatus
-from servicekit.settings import AdmissionPolicy, BaseReportPolicy
+from servicekit.charge_point_policy import AdmissionPolicy, BaseReportPolicy
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 VERSIONS = ("1.6", "2.0.1", "2.1")

@@ -23,7 +23,7 @@ from chargepoint_svc.domain import (
     required_status,
 )
 from chargepoint_svc.errors import InvalidChargePointId, InvalidReport
-from servicekit.settings import AdmissionPolicy
+from servicekit.charge_point_policy import AdmissionPolicy
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 ALLOWED = string.ascii_letters + string.digits + "*-_=:+|@."

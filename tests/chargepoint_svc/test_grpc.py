@@ -23,7 +23,8 @@ from csms.chargepoint.v1 import chargepoint_pb2_grpc
 from csms.common.v1 import health_pb2
 from servicekit import migrations
 from servicekit.channels import open_channel
-from servicekit.settings import AdmissionPolicy, Settings
+from servicekit.charge_point_policy import AdmissionPolicy
+from servicekit.settings import Settings
 
 if TYPE_CHECKING:
     from csms.chargepoint.v1.chargepoint_pb2_grpc import ChargePointServiceAsyncStub as Stub
@@ -51,10 +52,13 @@ async def serve(database_url: str, tmp_path: Path) -> AsyncIterator[StartService
     cleanups: list[Callable[[], Awaitable[None]]] = []
 
     async def start_with(policy: AdmissionPolicy) -> Client:
-        settings = dataclasses.replace(
-            base, admission_policy=policy, heartbeat_interval=300, boot_retry_interval=45
+        charge_points = dataclasses.replace(
+            base.charge_points,
+            admission_policy=policy,
+            heartbeat_interval=300,
+            boot_retry_interval=45,
         )
-        service = await start(settings, port=0)
+        service = await start(base.network, base.storage, charge_points, port=0)
         cleanups.append(service.stop)
         channel = open_channel(f"127.0.0.1:{service.port}")
         cleanups.append(functools.partial(channel.close, None))

@@ -63,7 +63,9 @@ async def stub(database_url: str, tmp_path: Path) -> AsyncIterator[Stub]:
             "CSMS_JOURNAL_RETENTION": "1",
         }
     )
-    service = await start(settings, port=0, purge_interval=0.05)
+    service = await start(
+        settings.network, settings.storage, settings.charge_points, port=0, purge_interval=0.05
+    )
     channel = open_channel(f"127.0.0.1:{service.port}")
     try:
         yield chargepoint_pb2_grpc.ChargePointServiceStub(channel)

@@ -20,7 +20,8 @@ from csms.chargepoint.v1 import chargepoint_pb2 as pb
 from csms.chargepoint.v1 import chargepoint_pb2_grpc
 from servicekit import migrations
 from servicekit.channels import open_channel
-from servicekit.settings import AdmissionPolicy, BaseReportPolicy, Settings
+from servicekit.charge_point_policy import AdmissionPolicy, BaseReportPolicy
+from servicekit.settings import Settings
 
 if TYPE_CHECKING:
     from csms.chargepoint.v1.chargepoint_pb2_grpc import ChargePointServiceAsyncStub as Stub
@@ -41,14 +42,14 @@ async def serve(database_url: str, tmp_path: Path) -> AsyncIterator[StartService
     cleanups: list[Callable[[], Awaitable[None]]] = []
 
     async def start_with(policy: AdmissionPolicy) -> Stub:
-        settings = dataclasses.replace(
-            base,
+        charge_points = dataclasses.replace(
+            base.charge_points,
             admission_policy=policy,
             base_report=BaseReportPolicy.PENDING,
             heartbeat_interval=300,
             boot_retry_interval=45,
         )
-        service = await start(settings, port=0)
+        service = await start(base.network, base.storage, charge_points, port=0)
         cleanups.append(service.stop)
         channel = open_channel(f"127.0.0.1:{service.port}")
         cleanups.append(functools.partial(channel.close, None))

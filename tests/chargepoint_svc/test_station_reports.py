@@ -20,10 +20,10 @@ from chargepoint_svc.station_reports import (
     StationReportUseCases,
 )
 from chargepoint_svc.use_cases import ChargePointUseCases
+from servicekit.charge_point_policy import AdmissionPolicy, BaseReportPolicy
 from servicekit.clock import FixedClock
 from servicekit.errors import InvalidArgument
 from servicekit.pagination import PageRequest
-from servicekit.settings import AdmissionPolicy, BaseReportPolicy
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 BOOT_201 = BootData(ocpp_version="2.0.1", vendor="Acme", model="W2")

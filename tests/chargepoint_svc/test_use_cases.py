@@ -27,10 +27,10 @@ from chargepoint_svc.errors import (
     InvalidReport,
 )
 from chargepoint_svc.use_cases import ChargePointUseCases
+from servicekit.charge_point_policy import AdmissionPolicy
 from servicekit.clock import FixedClock
 from servicekit.errors import InvalidArgument, NotFound, Unavailable
 from servicekit.pagination import PageRequest
-from servicekit.settings import AdmissionPolicy
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 BOOT = BootData(

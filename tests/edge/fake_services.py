@@ -309,7 +309,16 @@ async def fakes() -> AsyncIterator[Fakes]:
 
 @pytest.fixture
 async def edge(fakes: Fakes, tmp_path: Path) -> AsyncIterator[RunningEdge]:
-    running = await start(settings_for(tmp_path, fakes.address), ws_port=0, grpc_port=0)
+    settings = settings_for(tmp_path, fakes.address)
+    running = await start(
+        settings.network,
+        settings.cluster,
+        settings.security,
+        settings.addresses,
+        settings.observability,
+        ws_port=0,
+        grpc_port=0,
+    )
     yield running
     await running.stop()
 

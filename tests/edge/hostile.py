@@ -26,8 +26,15 @@ HEARTBEAT_ID = "probe"
 @asynccontextmanager
 async def edge_with(fakes: Fakes, tmp_path: Path, **overrides: str) -> AsyncIterator[RunningEdge]:
     """A real edge (port 0) with these environment variables set."""
+    settings = settings_for(tmp_path, fakes.address, **overrides)
     running = await start(
-        settings_for(tmp_path, fakes.address, **overrides), ws_port=0, grpc_port=0
+        settings.network,
+        settings.cluster,
+        settings.security,
+        settings.addresses,
+        settings.observability,
+        ws_port=0,
+        grpc_port=0,
     )
     try:
         yield running

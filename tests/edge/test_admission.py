@@ -188,7 +188,15 @@ async def test_a_service_failing_at_the_handshake_is_503(
 
 async def test_a_service_that_is_down_is_503(fakes: Fakes, tmp_path: Path) -> None:
     settings = settings_for(tmp_path, fakes.address, CSMS_CHARGEPOINT_ADDRESS=closed_address())
-    running = await start(settings, ws_port=0, grpc_port=0)
+    running = await start(
+        settings.network,
+        settings.cluster,
+        settings.security,
+        settings.addresses,
+        settings.observability,
+        ws_port=0,
+        grpc_port=0,
+    )
     try:
         response = await refused(running)
         assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE

@@ -48,7 +48,18 @@ async def replicas(
         CSMS_REDIS_PREFIX=redis.prefix,
         CSMS_EDGE_LEASE=lease,
     )
-    edges = [await start(settings, ws_port=0, grpc_port=0) for _ in range(count)]
+    edges = [
+        await start(
+            settings.network,
+            settings.cluster,
+            settings.security,
+            settings.addresses,
+            settings.observability,
+            ws_port=0,
+            grpc_port=0,
+        )
+        for _ in range(count)
+    ]
     try:
         yield edges
     finally:

@@ -108,7 +108,15 @@ async def test_statistics_without_transaction_service_say_minus_one(
 @pytest.fixture
 async def edge_without_auth(fakes: Fakes, tmp_path: Path) -> AsyncIterator[RunningEdge]:
     settings = settings_for(tmp_path, fakes.address, CSMS_AUTH_ADDRESS=closed_address())
-    running = await start(settings, ws_port=0, grpc_port=0)
+    running = await start(
+        settings.network,
+        settings.cluster,
+        settings.security,
+        settings.addresses,
+        settings.observability,
+        ws_port=0,
+        grpc_port=0,
+    )
     yield running
     await running.stop()
 
@@ -122,7 +130,7 @@ async def test_list_services_shows_a_service_that_is_down(
     services = [json_format.MessageToDict(s) for s in listed.services]
     assert [s["component"] for s in services] == ["edge", "chargepoint", "transaction", "auth"]
     edge, chargepoint, transaction, auth = listed.services
-    assert (edge.status, edge.address) == ("SERVING", settings.edge_address)
+    assert (edge.status, edge.address) == ("SERVING", settings.network.edge_address)
     assert edge.version
     for service in (chargepoint, transaction):
         assert (service.status, service.address, service.version) == (

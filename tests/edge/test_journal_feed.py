@@ -203,7 +203,15 @@ async def test_an_edge_journals_its_stations_frames_unless_switched_off(
 ) -> None:
     address, charge_points = journalling
     settings = settings_for(tmp_path, address, CSMS_JOURNAL=switch)
-    edge = await start(settings, ws_port=0, grpc_port=0)
+    edge = await start(
+        settings.network,
+        settings.cluster,
+        settings.security,
+        settings.addresses,
+        settings.observability,
+        ws_port=0,
+        grpc_port=0,
+    )
     try:
         await _station_session(edge.ws_port)
     finally:

@@ -58,7 +58,7 @@ class Csms:
         return self.settings.security.ca_cert.read_text()
 
     async def security_events(self, charge_point_id: str) -> list[tuple[str, str]]:
-        async with grpc.aio.insecure_channel(self.settings.chargepoint_address) as channel:
+        async with grpc.aio.insecure_channel(self.settings.network.chargepoint_address) as channel:
             stub = chargepoint_pb2_grpc.ChargePointServiceStub(channel)
             listed = await stub.ListSecurityEvents(
                 chargepoint_pb2.ListSecurityEventsRequest(charge_point_id=charge_point_id),
@@ -82,13 +82,24 @@ async def csms(tmp_path: Path) -> AsyncIterator[Csms]:
     }
     settings = Settings.from_env(env)
     for service in ("auth", "chargepoint"):
-        url = getattr(settings, f"{service}_database_url")
+        url = getattr(settings.storage, f"{service}_database_url")
         await asyncio.to_thread(upgrade, service, url)
     async with AsyncExitStack() as stack:
-        for server in (chargepoint_server, auth_server):
-            running = await server.start(settings)
-            stack.push_async_callback(running.stop)
-        edge = await edge_server.start(settings, ws_port=0, grpc_port=0)
+        chargepoint = await chargepoint_server.start(
+            settings.network, settings.storage, settings.charge_points
+        )
+        stack.push_async_callback(chargepoint.stop)
+        auth = await auth_server.start(settings.network, settings.storage, settings.security)
+        stack.push_async_callback(auth.stop)
+        edge = await edge_server.start(
+            settings.network,
+            settings.cluster,
+            settings.security,
+            settings.addresses,
+            settings.observability,
+            ws_port=0,
+            grpc_port=0,
+        )
         stack.push_async_callback(edge.stop)
         yield Csms(settings, edge)
 

@@ -11,7 +11,6 @@ so that no cache of the service's can hide a duplicate.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import os
 import signal
 import subprocess
@@ -38,6 +37,7 @@ from servicekit.settings import Settings
 from servicekit.timestamps import to_timestamp
 from tests.support.databases import sqlite_url
 from tests.support.ports import free_port
+from tests.support.settings import with_network
 from transaction_svc import server as transaction_server
 from transaction_svc.adapters import tables
 
@@ -88,10 +88,10 @@ TAG_GROUP = "FAULT-GROUP"
 @asynccontextmanager
 async def auth_service(settings: Settings, id_tags: Sequence[str]) -> AsyncIterator[None]:
     """The real auth service, its id tags Accepted (one open transaction each)."""
-    await asyncio.to_thread(upgrade, "auth", settings.auth_database_url)
-    running = await auth_server.start(settings)
+    await asyncio.to_thread(upgrade, "auth", settings.storage.auth_database_url)
+    running = await auth_server.start(settings.network, settings.storage, settings.security)
     try:
-        async with grpc.aio.insecure_channel(settings.auth_address) as channel:
+        async with grpc.aio.insecure_channel(settings.network.auth_address) as channel:
             stub = auth_pb2_grpc.AuthServiceStub(channel)
             for id_tag in id_tags:
                 tag = auth_pb2.IdTag(
@@ -113,7 +113,7 @@ async def transaction_service(
     settings: Settings,
 ) -> AsyncIterator[transaction_server.RunningService]:
     """The real transaction service in this process (migrate its database first)."""
-    running = await transaction_server.start(settings)
+    running = await transaction_server.start(settings.network, settings.storage)
     try:
         yield running
     finally:
@@ -153,10 +153,18 @@ async def edges(settings: Settings, count: int) -> AsyncIterator[list[RunningEdg
     stations need no registry shared between them)."""
     async with AsyncExitStack() as stack:
         admission = await stack.enter_async_context(admitting_chargepoint_service())
-        settings = dataclasses.replace(settings, chargepoint_address=admission)
+        settings = with_network(settings, chargepoint_address=admission)
         running: list[RunningEdge] = []
         for _ in range(count):
-            edge = await edge_server.start(settings, ws_port=0, grpc_port=0)
+            edge = await edge_server.start(
+                settings.network,
+                settings.cluster,
+                settings.security,
+                settings.addresses,
+                settings.observability,
+                ws_port=0,
+                grpc_port=0,
+            )
             stack.push_async_callback(edge.stop)
             running.append(edge)
         yield running

@@ -128,7 +128,7 @@ async def hung_auth_service(settings: Settings) -> AsyncIterator[_HungAuth]:
     servicer = _HungAuth()
     server = grpc.aio.server()
     auth_pb2_grpc.add_AuthServiceServicer_to_server(servicer, server)
-    server.add_insecure_port(settings.auth_address)
+    server.add_insecure_port(settings.network.auth_address)
     await server.start()
     try:
         yield servicer

@@ -109,7 +109,7 @@ async def test_a_cut_database_is_reported_unavailable_and_recovers_without_a_res
         assert answer.description.startswith("transaction database unavailable: "), answer
         assert answer.description.endswith("; retry later")
     # The status the service gives its callers (the edge, and REST through Envoy).
-    async with grpc.aio.insecure_channel(outage.settings.transaction_address) as channel:
+    async with grpc.aio.insecure_channel(outage.settings.network.transaction_address) as channel:
         stub = transaction_pb2_grpc.TransactionServiceStub(channel)
         with pytest.raises(grpc.aio.AioRpcError) as raised:
             await stub.GetTransaction(
@@ -187,7 +187,7 @@ async def test_a_stalled_database_fails_calls_at_their_deadline_and_recovers(
 
     # A caller that sets no deadline is answered too: the service bounds its own waits
     # for the database (connecting, each statement).
-    async with grpc.aio.insecure_channel(outage.settings.transaction_address) as channel:
+    async with grpc.aio.insecure_channel(outage.settings.network.transaction_address) as channel:
         stub = transaction_pb2_grpc.TransactionServiceStub(channel)
         with pytest.raises(grpc.aio.AioRpcError) as raised:
             await asyncio.wait_for(

@@ -103,7 +103,7 @@ async def test_ocpp16_retries_get_the_first_answers_and_store_nothing_twice(
     # Two samples from the MeterValues, two from the stop's transactionData: once each.
     assert len(db.meter_values) == 4
     assert len(db.meter_reports) == 1
-    async with grpc.aio.insecure_channel(replicas.settings.transaction_address) as channel:
+    async with grpc.aio.insecure_channel(replicas.settings.network.transaction_address) as channel:
         stub = transaction_pb2_grpc.TransactionServiceStub(channel)
         page = await stub.ListTransactions(
             transaction_pb2.ListTransactionsRequest(charge_point_id="DUP-16")

@@ -94,8 +94,8 @@ def test_environment_names_are_real_settings(compose: dict[str, Any]) -> None:
 def test_every_environment_is_valid_settings(compose: dict[str, Any]) -> None:
     for name, service in _csms_services(compose).items():
         settings = Settings.from_env(_environment(service))
-        assert settings.internal_host == "0.0.0.0", name
-        assert settings.redis_url == "redis://redis:6379/0", name
+        assert settings.network.internal_host == "0.0.0.0", name
+        assert settings.cluster.redis_url == "redis://redis:6379/0", name
 
 
 def test_every_service_uses_the_compose_postgresql(compose: dict[str, Any]) -> None:
@@ -107,9 +107,9 @@ def test_every_service_uses_the_compose_postgresql(compose: dict[str, Any]) -> N
     for name, service in _csms_services(compose).items():
         settings = Settings.from_env(_environment(service))
         urls = {
-            settings.chargepoint_database_url,
-            settings.transaction_database_url,
-            settings.auth_database_url,
+            settings.storage.chargepoint_database_url,
+            settings.storage.transaction_database_url,
+            settings.storage.auth_database_url,
         }
         assert urls == {expected}, name
 
@@ -138,7 +138,11 @@ def test_component_healthchecks_probe_the_component_port(compose: dict[str, Any]
         assert test[4] == f"127.0.0.1:{port}", name
         # What the other components are told matches where the component listens.
         settings = Settings.from_env(_environment(service))
-        given = settings.edge_address if name == "edge" else getattr(settings, f"{name}_address")
+        given = (
+            settings.network.edge_address
+            if name == "edge"
+            else getattr(settings.network, f"{name}_address")
+        )
         assert given == f"{name}:{port}"
 
 
@@ -146,7 +150,7 @@ def test_envoy_healthcheck_asks_envoy_itself(compose: dict[str, Any]) -> None:
     test = compose["services"]["envoy"]["healthcheck"]["test"]
     assert test[:4] == ["CMD", "python", "-m", "launcher.probe"]
     settings = Settings.from_env(_environment(compose["services"]["envoy"]))
-    assert test[4] == f"http://127.0.0.1:{settings.api_gateway_port}/openapi.json"
+    assert test[4] == f"http://127.0.0.1:{settings.network.api_gateway_port}/openapi.json"
     # /openapi.json is a direct response of Envoy's, not a route to a component.
     config = build(settings, str(DESCRIPTOR_SET))
     (gateway,) = [
@@ -182,22 +186,22 @@ def test_the_edge_runs_as_several_scalable_replicas(compose: dict[str, Any]) -> 
     assert "ports" not in edge
     settings = Settings.from_env(_environment(edge))
     # One name for every replica: DNS gives Envoy and gRPC clients each replica's address.
-    assert settings.edge_addresses == ["edge:50054"]
-    assert settings.edge_ws_addresses == ["edge:4010"]
-    assert settings.edge_replicas == 1, "CSMS_EDGE_REPLICAS is for csms up, not containers"
+    assert settings.network.edge_addresses == ["edge:50054"]
+    assert settings.network.edge_ws_addresses == ["edge:4010"]
+    assert settings.network.edge_replicas == 1, "CSMS_EDGE_REPLICAS is for csms up, not containers"
 
 
 def test_envoy_publishes_the_public_ports(compose: dict[str, Any]) -> None:
     envoy = compose["services"]["envoy"]
     settings = Settings.from_env(_environment(envoy))
-    assert settings.public_host == "0.0.0.0"
+    assert settings.network.public_host == "0.0.0.0"
     published = sorted(envoy["ports"])
     expected = [
         f"{port}:{port}"
         for port in (
-            settings.api_gateway_port,
-            settings.ocpp_port,
-            settings.chargepoint_api_port,
+            settings.network.api_gateway_port,
+            settings.network.ocpp_port,
+            settings.network.chargepoint_api_port,
             settings.security.ocpp_tls_port,
         )
     ]
@@ -347,4 +351,4 @@ def test_dockerfile_environment_is_real_settings() -> None:
     )
     assert {name for name in env if name.startswith("CSMS_")} <= set(VARIABLES)
     settings = Settings.from_env({k: v for k, v in env.items() if k.startswith("CSMS_")})
-    assert settings.internal_host == "0.0.0.0"
+    assert settings.network.internal_host == "0.0.0.0"

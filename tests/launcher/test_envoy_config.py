@@ -49,8 +49,10 @@ def test_each_edge_replica_is_a_host_of_both_edge_clusters(tmp_path: Path) -> No
     settings = _replicas(tmp_path)
     config = build(settings, "/descriptors.pb")
     ws, grpc = _cluster(config, "edge_ws"), _cluster(config, "edge_grpc")
-    assert _endpoints(ws) == [f"127.0.0.1:{settings.edge_ws_port + i}" for i in range(3)]
-    assert _endpoints(grpc) == [f"127.0.0.1:{settings.edge_grpc_port + i}" for i in range(3)]
+    assert _endpoints(ws) == [f"127.0.0.1:{settings.network.edge_ws_port + i}" for i in range(3)]
+    assert _endpoints(grpc) == [
+        f"127.0.0.1:{settings.network.edge_grpc_port + i}" for i in range(3)
+    ]
     # Long-lived WebSockets: the replica holding the fewest gets the next one.
     assert ws["lb_policy"] == "LEAST_REQUEST"
     # Resolved as DNS, so a compose service name becomes one host per replica.
@@ -173,7 +175,8 @@ def test_the_gateway_answers_paths_outside_its_surface_itself(tmp_path: Path) ->
         item for item in config["static_resources"]["listeners"] if item["name"] == "api_gateway"
     )
     assert (
-        gateway["address"]["socket_address"]["port_value"] == _settings(tmp_path).api_gateway_port
+        gateway["address"]["socket_address"]["port_value"]
+        == _settings(tmp_path).network.api_gateway_port
     )
 
 

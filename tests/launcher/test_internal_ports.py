@@ -96,15 +96,15 @@ def test_chosen_ports_are_held_against_others_and_free_for_the_components(
         assert set(reservation.chosen) == set(INTERNAL_VARIABLES)
         settings = _settings(env)
         # Each replica at base + i, as when the variables are given.
-        assert settings.edge_addresses == [
-            f"127.0.0.1:{settings.edge_grpc_port + i}" for i in range(3)
+        assert settings.network.edge_addresses == [
+            f"127.0.0.1:{settings.network.edge_grpc_port + i}" for i in range(3)
         ]
         internal = [
-            settings.chargepoint_grpc_port,
-            settings.transaction_grpc_port,
-            settings.auth_grpc_port,
-            *(settings.edge_grpc_port + i for i in range(3)),
-            *(settings.edge_ws_port + i for i in range(3)),
+            settings.network.chargepoint_grpc_port,
+            settings.network.transaction_grpc_port,
+            settings.network.auth_grpc_port,
+            *(settings.network.edge_grpc_port + i for i in range(3)),
+            *(settings.network.edge_ws_port + i for i in range(3)),
         ]
         assert len(set(internal)) == len(internal)
         assert conflicts(settings) == []
@@ -122,7 +122,7 @@ def test_chosen_ports_are_held_against_others_and_free_for_the_components(
     finally:
         reservation.close()
     with socket.socket() as other:
-        other.bind(("127.0.0.1", settings.auth_grpc_port))  # released with the run
+        other.bind(("127.0.0.1", settings.network.auth_grpc_port))  # released with the run
 
 
 def test_given_ports_are_kept_and_held_and_no_choice_lands_on_a_planned_port(
@@ -138,7 +138,11 @@ def test_given_ports_are_kept_and_held_and_no_choice_lands_on_a_planned_port(
         with socket.socket() as other, pytest.raises(OSError):
             other.bind(("127.0.0.1", given))
         settings = _settings(env)
-        public = {settings.ocpp_port, settings.chargepoint_api_port, settings.api_gateway_port}
+        public = {
+            settings.network.ocpp_port,
+            settings.network.chargepoint_api_port,
+            settings.network.api_gateway_port,
+        }
         assert not set(reservation.chosen.values()) & public
     finally:
         reservation.close()

@@ -93,23 +93,23 @@ def test_every_replica_port_is_planned(tmp_path: Path) -> None:
     settings = _replica_settings(tmp_path, 3)
     edge = [use for use in planned(settings) if use.variable.startswith("CSMS_EDGE_")]
     assert [(use.label, use.port, use.what) for use in edge] == [
-        ("CSMS_EDGE_WS_PORT", settings.edge_ws_port, "edge-1 WebSocket"),
-        ("CSMS_EDGE_WS_PORT+1", settings.edge_ws_port + 1, "edge-2 WebSocket"),
-        ("CSMS_EDGE_WS_PORT+2", settings.edge_ws_port + 2, "edge-3 WebSocket"),
-        ("CSMS_EDGE_GRPC_PORT", settings.edge_grpc_port, "edge-1 gRPC"),
-        ("CSMS_EDGE_GRPC_PORT+1", settings.edge_grpc_port + 1, "edge-2 gRPC"),
-        ("CSMS_EDGE_GRPC_PORT+2", settings.edge_grpc_port + 2, "edge-3 gRPC"),
+        ("CSMS_EDGE_WS_PORT", settings.network.edge_ws_port, "edge-1 WebSocket"),
+        ("CSMS_EDGE_WS_PORT+1", settings.network.edge_ws_port + 1, "edge-2 WebSocket"),
+        ("CSMS_EDGE_WS_PORT+2", settings.network.edge_ws_port + 2, "edge-3 WebSocket"),
+        ("CSMS_EDGE_GRPC_PORT", settings.network.edge_grpc_port, "edge-1 gRPC"),
+        ("CSMS_EDGE_GRPC_PORT+1", settings.network.edge_grpc_port + 1, "edge-2 gRPC"),
+        ("CSMS_EDGE_GRPC_PORT+2", settings.network.edge_grpc_port + 2, "edge-3 gRPC"),
     ]
 
 
 def test_a_taken_port_of_a_later_replica_is_named(tmp_path: Path) -> None:
     settings = _replica_settings(tmp_path, 3)
     with socket.socket() as holder:
-        holder.bind(("127.0.0.1", settings.edge_grpc_port + 2))
+        holder.bind(("127.0.0.1", settings.network.edge_grpc_port + 2))
         holder.listen()
         problems = conflicts(settings)
     assert len(problems) == 1
-    assert f"port {settings.edge_grpc_port + 2} on 127.0.0.1 (edge-3 gRPC)" in problems[0]
+    assert f"port {settings.network.edge_grpc_port + 2} on 127.0.0.1 (edge-3 gRPC)" in problems[0]
     assert "CSMS_EDGE_GRPC_PORT=" in problems[0]
     assert "or leave CSMS_EDGE_GRPC_PORT unset: csms up then chooses a free one" in problems[0]
 

@@ -62,16 +62,20 @@ def test_flags_set_their_variables_and_win_over_the_environment() -> None:
     env = {"CSMS_EDGE_REPLICAS": "1", "CSMS_DATABASE_URL": "sqlite:///elsewhere.db"}
     apply_up_flags(args, env)
     settings = Settings.from_env(env)
-    assert settings.edge_replicas == 3
-    assert settings.redis_url == "redis://cache.example:6379/0"
+    assert settings.network.edge_replicas == 3
+    assert settings.cluster.redis_url == "redis://cache.example:6379/0"
     # The plain URL gets the asyncio driver the services use.
     assert (
-        settings.chargepoint_database_url
-        == settings.transaction_database_url
-        == settings.auth_database_url
+        settings.storage.chargepoint_database_url
+        == settings.storage.transaction_database_url
+        == settings.storage.auth_database_url
         == "postgresql+asyncpg://csms:secret@db.example:5432/csms"
     )
-    assert settings.edge_addresses == ["127.0.0.1:50054", "127.0.0.1:50055", "127.0.0.1:50056"]
+    assert settings.network.edge_addresses == [
+        "127.0.0.1:50054",
+        "127.0.0.1:50055",
+        "127.0.0.1:50056",
+    ]
 
 
 def test_replicas_without_redis_are_refused(tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ real (scripted) AuthService gRPC server for decisions."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from servicekit.migrations import upgrade
 from servicekit.settings import Settings
 from servicekit.timestamps import to_timestamp
 from tests.support.ports import free_port
+from tests.support.settings import with_network
 from tests.transaction_svc.factories import at
 from transaction_svc.server import SERVICE_NAME, RunningService, start
 
@@ -95,7 +95,7 @@ def _settings(tmp_path: Path, database_url: str, auth_address: str) -> Settings:
     settings = Settings.from_env(
         {"CSMS_DATA_DIR": str(tmp_path), "CSMS_TRANSACTION_DATABASE_URL": database_url}
     )
-    return dataclasses.replace(settings, auth_address=auth_address, grpc_timeout=3.0)
+    return with_network(settings, auth_address=auth_address, grpc_timeout=3.0)
 
 
 @pytest.fixture
@@ -104,9 +104,8 @@ async def harness(database_url: str, tmp_path: Path) -> AsyncIterator[Harness]:
     # The generated base declares every RPC abstract; the ones not overridden answer UNIMPLEMENTED.
     auth = ScriptedAuthService({"TAG-1": ACCEPTED})  # type: ignore[abstract]
     auth_server = await _start_auth(auth)
-    service = await start(
-        _settings(tmp_path, database_url, f"127.0.0.1:{auth_server.port}"), port=0
-    )
+    settings = _settings(tmp_path, database_url, f"127.0.0.1:{auth_server.port}")
+    service = await start(settings.network, settings.storage, port=0)
     channel = open_channel(f"127.0.0.1:{service.port}")
     try:
         yield Harness(transaction_pb2_grpc.TransactionServiceStub(channel), channel, auth)
@@ -506,7 +505,8 @@ async def test_start_stores_nothing_when_auth_is_unreachable(
 ) -> None:
     await asyncio.to_thread(upgrade, "transaction", database_url)
     nowhere = f"127.0.0.1:{free_port()}"
-    service: RunningService = await start(_settings(tmp_path, database_url, nowhere), port=0)
+    settings = _settings(tmp_path, database_url, nowhere)
+    service: RunningService = await start(settings.network, settings.storage, port=0)
     channel = open_channel(f"127.0.0.1:{service.port}")
     stub = transaction_pb2_grpc.TransactionServiceStub(channel)
     try:

@@ -221,7 +221,8 @@ async def test_an_event_stores_nothing_when_auth_is_unreachable(
 ) -> None:
     await asyncio.to_thread(upgrade, "transaction", database_url)
     nowhere = f"127.0.0.1:{free_port()}"
-    service = await start(_settings(tmp_path, database_url, nowhere), port=0)
+    settings = _settings(tmp_path, database_url, nowhere)
+    service = await start(settings.network, settings.storage, port=0)
     channel = open_channel(f"127.0.0.1:{service.port}")
     stub = transaction_pb2_grpc.TransactionServiceStub(channel)
     try:

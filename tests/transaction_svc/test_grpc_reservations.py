@@ -4,7 +4,6 @@ database, sending to a real (scripted) EdgeService and asking a scripted AuthSer
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,6 +22,7 @@ from servicekit.migrations import upgrade
 from servicekit.settings import Settings
 from servicekit.timestamps import to_timestamp
 from tests.support.fake_edge import CALL_ERROR, NO_ANSWER, NOT_CONNECTED, FakeEdge, serving
+from tests.support.settings import with_network
 from tests.transaction_svc.test_grpc import ScriptedAuthService, expect_error, start_request
 from transaction_svc.server import start
 
@@ -69,7 +69,7 @@ async def harness(database_url: str, tmp_path: Path) -> AsyncIterator[Harness]:
     )
     edge = FakeEdge()  # type: ignore[abstract]  # serves the operations under test only
     async with serving(edge) as edge_address:
-        settings = dataclasses.replace(
+        settings = with_network(
             Settings.from_env(
                 {"CSMS_DATA_DIR": str(tmp_path), "CSMS_TRANSACTION_DATABASE_URL": database_url}
             ),
@@ -77,7 +77,7 @@ async def harness(database_url: str, tmp_path: Path) -> AsyncIterator[Harness]:
             edge_address=edge_address,
             grpc_timeout=3.0,
         )
-        service = await start(settings, port=0)
+        service = await start(settings.network, settings.storage, port=0)
         channel = open_channel(f"127.0.0.1:{service.port}")
         try:
             yield Harness(transaction_pb2_grpc.TransactionServiceStub(channel), edge)
