@@ -1,4 +1,5 @@
-"""auth_svc's composition root: build the adapters, use cases and servicer, then serve.
+"""auth_svc's composition root: build the adapters, use cases and servicers, load the CA, then
+serve.
 
 Nothing is built at import time, and migrations are not run here (the launcher and the
 tests apply them).
@@ -6,6 +7,7 @@ tests apply them).
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from dataclasses import dataclass
@@ -16,20 +18,24 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from auth_svc.adapters.edge_client import EdgeStations
 from auth_svc.adapters.sql import SqlUnitOfWork
 from auth_svc.adapters.transaction_client import TransactionServiceClient
-from auth_svc.certificate_servicer import certificate_authority
-from auth_svc.credential_use_cases import CredentialUseCases
-from auth_svc.servicer import AuthServicer
-from auth_svc.use_cases import AuthUseCases, LocalListUseCases
-from csms.auth.v1 import auth_pb2, auth_pb2_grpc
+from auth_svc.domain.certificate_signing import CertificateSigning
+from auth_svc.servicer import AuthServicer, CertificateAuthorityServicer
+from auth_svc.use_cases import AuthUseCases, CredentialUseCases, LocalListUseCases
+from csms.auth.v1 import auth_pb2, auth_pb2_grpc, certificates_pb2, certificates_pb2_grpc
 from servicekit.channels import open_channel
 from servicekit.clock import SystemClock
 from servicekit.database import create_engine
 from servicekit.grpc_server import Registration, RunningServer, start_server
+from servicekit.pki import ensure_authority
+from servicekit.security_settings import SettingsError
 from servicekit.settings import Settings
 
 LOG = logging.getLogger(__name__)
 
 SERVICE_NAME = auth_pb2.DESCRIPTOR.services_by_name["AuthService"].full_name
+CERTIFICATE_SERVICE_NAME = certificates_pb2.DESCRIPTOR.services_by_name[
+    "CertificateAuthorityService"
+].full_name
 
 
 @dataclass
@@ -101,3 +107,27 @@ async def start(settings: Settings, *, port: int | None = None) -> RunningServic
         settings.edge_address,
     )
     return RunningService(server.port, server, engine, channel, edge_channel)
+
+
+async def certificate_authority(settings: Settings) -> Registration:
+    """The servicer's registration, with the CSMS CA loaded from ``CSMS_CA_CERT`` and
+    ``CSMS_CA_KEY`` (created there first when neither file exists: embedded mode).
+    :class:`SettingsError` when they cannot be read."""
+    security = settings.security
+    try:
+        authority = await asyncio.to_thread(ensure_authority, security.ca_cert, security.ca_key)
+    except (OSError, ValueError) as error:
+        raise SettingsError(
+            f"the CSMS CA cannot be loaded from CSMS_CA_CERT={security.ca_cert} and "
+            f"CSMS_CA_KEY={security.ca_key} (both files, or neither to create a new CA): "
+            f"{error}"
+        ) from error
+    LOG.info("certificate authority loaded from %s", security.ca_cert)
+    servicer = CertificateAuthorityServicer(
+        CertificateSigning(authority, security.station_cert_days)
+    )
+    return Registration(
+        servicer,
+        certificates_pb2_grpc.add_CertificateAuthorityServiceServicer_to_server,
+        CERTIFICATE_SERVICE_NAME,
+    )

@@ -13,8 +13,8 @@ from typing import Any, cast
 
 import grpc
 
-from auth_svc.credentials import PasswordChangeStatus
-from auth_svc.local_list import UpdateEntry, UpdateStatus, UpdateType
+from auth_svc.domain.credentials import PasswordChangeStatus
+from auth_svc.domain.local_list import UpdateEntry, UpdateStatus, UpdateType
 from csms.edge.v1 import edge_pb2_grpc, operations_pb2
 from servicekit import log_context
 from servicekit.deadlines import within_caller

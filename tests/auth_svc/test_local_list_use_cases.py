@@ -9,18 +9,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from auth_svc.adapters.memory import MemoryStore
-from auth_svc.domain import AuthorizationStatus, IdTagFields
-from auth_svc.errors import (
-    InvalidRequest,
-    NotInLocalList,
-    UnstoredIdTag,
-)
-from auth_svc.local_list import (
+from auth_svc.domain.id_tag import AuthorizationStatus, IdTagFields
+from auth_svc.domain.local_list import (
     LocalAuthorization,
     SendOutcome,
     UpdateEntry,
     UpdateStatus,
     UpdateType,
+)
+from auth_svc.errors import (
+    InvalidRequest,
+    NotInLocalList,
+    UnstoredIdTag,
 )
 from auth_svc.use_cases import AuthUseCases, LocalListUseCases
 from servicekit.clock import FixedClock

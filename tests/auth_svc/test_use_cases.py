@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from auth_svc.adapters.memory import MemoryStore
-from auth_svc.domain import AuthorizationStatus, IdTagFields, IdTokenInfo, Purpose
+from auth_svc.domain.id_tag import AuthorizationStatus, IdTagFields, IdTokenInfo, Purpose
 from auth_svc.errors import DuplicateIdTag, InvalidRequest, UnknownIdTag
 from auth_svc.use_cases import AuthUseCases
 from servicekit.clock import FixedClock
