@@ -15,7 +15,7 @@ from servicekit import log_context
 from servicekit.deadlines import within_caller
 from servicekit.edge_errors import station_error
 from servicekit.timestamps import to_timestamp
-from transaction_svc.reservation import Reservation
+from transaction_svc.domain.reservation import Reservation
 
 
 class EdgeStations:
