@@ -110,9 +110,9 @@ async def start(settings: Settings, *, port: int | None = None) -> RunningServic
 
 
 async def certificate_authority(settings: Settings) -> Registration:
-    """The servicer's registration, with the CSMS CA loaded from ``CSMS_CA_CERT`` and
-    ``CSMS_CA_KEY`` (created there first when neither file exists: embedded mode).
-    :class:`SettingsError` when they cannot be read."""
+    """CertificateAuthorityService's registration, with the CSMS CA loaded from
+    ``CSMS_CA_CERT`` and ``CSMS_CA_KEY`` (created there first when neither file exists:
+    embedded mode). :class:`SettingsError` when they cannot be read."""
     security = settings.security
     try:
         authority = await asyncio.to_thread(ensure_authority, security.ca_cert, security.ca_key)
