@@ -20,7 +20,7 @@ from auth_svc.adapters.sql import SqlUnitOfWork
 from auth_svc.adapters.transaction_client import TransactionServiceClient
 from auth_svc.domain.certificate_signing import CertificateSigning
 from auth_svc.servicer import AuthServicer, CertificateAuthorityServicer
-from auth_svc.use_cases import AuthUseCases, CredentialUseCases, LocalListUseCases
+from auth_svc.use_cases import CredentialUseCases, IdTagUseCases, LocalListUseCases
 from csms.auth.v1 import auth_pb2, auth_pb2_grpc, certificates_pb2, certificates_pb2_grpc
 from servicekit.channels import open_channel
 from servicekit.clock import SystemClock
@@ -73,7 +73,7 @@ async def start(settings: Settings, *, port: int | None = None) -> RunningServic
     edge_channel = open_channel(settings.edge_address)
     unit_of_work = functools.partial(SqlUnitOfWork, engine)
     clock = SystemClock()
-    use_cases = AuthUseCases(
+    use_cases = IdTagUseCases(
         unit_of_work, clock, TransactionServiceClient(channel, settings.grpc_timeout)
     )
     stations = EdgeStations(edge_channel, settings.grpc_timeout)

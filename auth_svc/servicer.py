@@ -28,7 +28,7 @@ from auth_svc.messages import (
     update_type_from_proto,
     use_from_proto,
 )
-from auth_svc.use_cases import AuthUseCases, CredentialUseCases, LocalListUseCases
+from auth_svc.use_cases import CredentialUseCases, IdTagUseCases, LocalListUseCases
 from csms.auth.v1 import auth_pb2, auth_pb2_grpc, certificates_pb2, certificates_pb2_grpc
 from csms.common.v1 import health_pb2
 from servicekit.health import database_report
@@ -42,7 +42,7 @@ _SignResponse = certificates_pb2.SignChargePointCertificateResponse
 class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
     def __init__(
         self,
-        use_cases: AuthUseCases,
+        use_cases: IdTagUseCases,
         local_list: LocalListUseCases,
         credentials: CredentialUseCases,
         engine: AsyncEngine,

@@ -2,7 +2,7 @@
 id tags, the local authorization list, and charge point credentials."""
 
 from auth_svc.use_cases.credentials import CredentialUseCases, CredentialView
-from auth_svc.use_cases.id_tags import AuthUseCases
+from auth_svc.use_cases.id_tags import IdTagUseCases
 from auth_svc.use_cases.local_list import LocalListUseCases
 
-__all__ = ["AuthUseCases", "CredentialUseCases", "CredentialView", "LocalListUseCases"]
+__all__ = ["CredentialUseCases", "CredentialView", "IdTagUseCases", "LocalListUseCases"]

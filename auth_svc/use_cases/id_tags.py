@@ -28,7 +28,7 @@ from servicekit.pagination import PageRequest
 LOG = logging.getLogger(__name__)
 
 
-class AuthUseCases:
+class IdTagUseCases:
     def __init__(
         self,
         unit_of_work: Callable[[], UnitOfWork],
