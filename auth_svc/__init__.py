@@ -9,7 +9,7 @@ It also owns the local authorization list (OCPP 1.6 LocalAuthListManagement, 2.0
 its members and version, the version each station accepted, and sending the list through
 the edge's EdgeService (:class:`auth_svc.ports.Stations`).
 
-And it owns charge point credentials (OCPP security profiles, :mod:`auth_svc.credentials`):
+And it owns charge point credentials (OCPP security profiles, :mod:`auth_svc.domain.credentials`):
 each charge point's profile and Basic auth password hash, the decision at every WebSocket
 handshake (``AuthenticateChargePoint``, asked by the edge), and changing a station's password.
 

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from auth_svc.credentials import Credentials, PasswordChangeStatus
-from auth_svc.domain import IdTag
-from auth_svc.local_list import ListEntry, Member, UpdateEntry, UpdateStatus, UpdateType
+from auth_svc.domain.credentials import Credentials, PasswordChangeStatus
+from auth_svc.domain.id_tag import IdTag
+from auth_svc.domain.local_list import ListEntry, Member, UpdateEntry, UpdateStatus, UpdateType
 from servicekit import unit_of_work
 
 

@@ -1,5 +1,6 @@
-"""auth_svc's composition root: build the adapters, use cases and servicer from its parts of
-the settings (network, storage, security: :mod:`servicekit.settings`), then serve.
+"""auth_svc's composition root: build the adapters, use cases and servicers from its parts
+of the settings (network, storage, security: :mod:`servicekit.settings`), load the CA, then
+serve.
 
 Nothing is built at import time, and migrations are not run here (the launcher and the
 tests apply them).
@@ -7,6 +8,7 @@ tests apply them).
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from dataclasses import dataclass
@@ -17,22 +19,25 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from auth_svc.adapters.edge_client import EdgeStations
 from auth_svc.adapters.sql import SqlUnitOfWork
 from auth_svc.adapters.transaction_client import TransactionServiceClient
-from auth_svc.certificate_servicer import certificate_authority
-from auth_svc.credential_use_cases import CredentialUseCases
-from auth_svc.servicer import AuthServicer
-from auth_svc.use_cases import AuthUseCases, LocalListUseCases
-from csms.auth.v1 import auth_pb2, auth_pb2_grpc
+from auth_svc.domain.certificate_signing import CertificateSigning
+from auth_svc.servicer import AuthServicer, CertificateAuthorityServicer
+from auth_svc.use_cases import CredentialUseCases, IdTagUseCases, LocalListUseCases
+from csms.auth.v1 import auth_pb2, auth_pb2_grpc, certificates_pb2, certificates_pb2_grpc
 from servicekit.channels import open_channel
 from servicekit.clock import SystemClock
 from servicekit.database import create_engine
 from servicekit.grpc_server import Registration, RunningServer, start_server
 from servicekit.network_settings import NetworkSettings
-from servicekit.security_settings import SecuritySettings
+from servicekit.pki import ensure_authority
+from servicekit.security_settings import SecuritySettings, SettingsError
 from servicekit.storage_settings import StorageSettings
 
 LOG = logging.getLogger(__name__)
 
 SERVICE_NAME = auth_pb2.DESCRIPTOR.services_by_name["AuthService"].full_name
+CERTIFICATE_SERVICE_NAME = certificates_pb2.DESCRIPTOR.services_by_name[
+    "CertificateAuthorityService"
+].full_name
 
 
 @dataclass
@@ -76,7 +81,7 @@ async def start(
     edge_channel = open_channel(network.edge_address)
     unit_of_work = functools.partial(SqlUnitOfWork, engine)
     clock = SystemClock()
-    use_cases = AuthUseCases(
+    use_cases = IdTagUseCases(
         unit_of_work, clock, TransactionServiceClient(channel, network.grpc_timeout)
     )
     stations = EdgeStations(edge_channel, network.grpc_timeout)
@@ -110,3 +115,26 @@ async def start(
         network.edge_address,
     )
     return RunningService(server.port, server, engine, channel, edge_channel)
+
+
+async def certificate_authority(security: SecuritySettings) -> Registration:
+    """CertificateAuthorityService's registration, with the CSMS CA loaded from
+    ``CSMS_CA_CERT`` and ``CSMS_CA_KEY`` (created there first when neither file exists:
+    embedded mode). :class:`SettingsError` when they cannot be read."""
+    try:
+        authority = await asyncio.to_thread(ensure_authority, security.ca_cert, security.ca_key)
+    except (OSError, ValueError) as error:
+        raise SettingsError(
+            f"the CSMS CA cannot be loaded from CSMS_CA_CERT={security.ca_cert} and "
+            f"CSMS_CA_KEY={security.ca_key} (both files, or neither to create a new CA): "
+            f"{error}"
+        ) from error
+    LOG.info("certificate authority loaded from %s", security.ca_cert)
+    servicer = CertificateAuthorityServicer(
+        CertificateSigning(authority, security.station_cert_days)
+    )
+    return Registration(
+        servicer,
+        certificates_pb2_grpc.add_CertificateAuthorityServiceServicer_to_server,
+        CERTIFICATE_SERVICE_NAME,
+    )

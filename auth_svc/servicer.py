@@ -1,40 +1,48 @@
-"""The AuthService gRPC servicer: protobuf in, use case, protobuf out.
+"""auth_svc's gRPC servicers: protobuf in, use case, protobuf out, with the translation
+itself in :mod:`auth_svc.messages`.
 
+Two services share the one server: AuthService, and CertificateAuthorityService beside it
+so that the CA key stays in this process (see ``proto/csms/auth/v1/certificates.proto``).
 Domain errors propagate untouched; :mod:`servicekit.grpc_server` maps them to a status.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import grpc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from auth_svc.credential_use_cases import CredentialUseCases, CredentialView
-from auth_svc.credentials import BasicCredentials, Presented
-from auth_svc.domain import AuthorizationStatus, IdTag, IdTagFields, IdTokenInfo, Purpose
-from auth_svc.errors import InvalidRequest
-from auth_svc.local_list import LocalList, UpdateType
-from auth_svc.use_cases import AuthUseCases, LocalListUseCases
-from csms.auth.v1 import auth_pb2, auth_pb2_grpc
+from auth_svc.domain.certificate_signing import CertificateSigning, Refused
+from auth_svc.messages import (
+    credentials_to_proto,
+    decision_to_proto,
+    fields_from_proto,
+    id_tag_to_proto,
+    id_token_info_to_proto,
+    local_list_to_proto,
+    presented_from_proto,
+    purpose_from_proto,
+    send_outcome_to_proto,
+    update_type_from_proto,
+    use_from_proto,
+)
+from auth_svc.use_cases import CredentialUseCases, IdTagUseCases, LocalListUseCases
+from csms.auth.v1 import auth_pb2, auth_pb2_grpc, certificates_pb2, certificates_pb2_grpc
 from csms.common.v1 import health_pb2
 from servicekit.health import database_report
 from servicekit.pagination import PageRequest, next_page_token
-from servicekit.timestamps import from_timestamp, to_timestamp
 
 Context = grpc.aio.ServicerContext[Any, Any]
 
-_Status = auth_pb2.IdTokenInfo.Status
-_Purpose = auth_pb2.AuthorizeRequest.Purpose
-_UpdateType = auth_pb2.SendLocalListRequest.UpdateType
-_SendStatus = auth_pb2.SendLocalListResponse.Status
-_Outcome = auth_pb2.AuthenticateChargePointResponse.Outcome
+_SignResponse = certificates_pb2.SignChargePointCertificateResponse
 
 
 class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
     def __init__(
         self,
-        use_cases: AuthUseCases,
+        use_cases: IdTagUseCases,
         local_list: LocalListUseCases,
         credentials: CredentialUseCases,
         engine: AsyncEngine,
@@ -106,12 +114,7 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
         outcome = await self._local_list.send(
             request.charge_point_id, update_type_from_proto(request.update_type)
         )
-        return auth_pb2.SendLocalListResponse(
-            status=_SendStatus.Value(outcome.status.name),
-            version=outcome.version,
-            update_type=_UpdateType.Value(outcome.update_type.name),
-            entries_sent=outcome.entries_sent,
-        )
+        return send_outcome_to_proto(outcome)
 
     async def SetChargePointCredentials(
         self, request: auth_pb2.SetChargePointCredentialsRequest, context: Context
@@ -135,97 +138,21 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
     async def AuthenticateChargePoint(
         self, request: auth_pb2.AuthenticateChargePointRequest, context: Context
     ) -> auth_pb2.AuthenticateChargePointResponse:
-        presented = Presented(
-            charge_point_id=request.charge_point_id,
-            basic=BasicCredentials(request.username, request.password)
-            if request.basic_auth
-            else None,
-            tls=request.tls,
-            client_certificate_cn=request.client_certificate_cn or None,
+        decision = await self._credentials.authenticate(presented_from_proto(request))
+        return decision_to_proto(decision)
+
+
+class CertificateAuthorityServicer(certificates_pb2_grpc.CertificateAuthorityServiceServicer):
+    def __init__(self, signing: CertificateSigning) -> None:
+        self._signing = signing
+
+    async def SignChargePointCertificate(
+        self, request: certificates_pb2.SignChargePointCertificateRequest, context: Context
+    ) -> certificates_pb2.SignChargePointCertificateResponse:
+        use = use_from_proto(request.use)
+        outcome = await asyncio.to_thread(
+            self._signing.sign, request.charge_point_id, request.csr, use
         )
-        decision = await self._credentials.authenticate(presented)
-        return auth_pb2.AuthenticateChargePointResponse(
-            outcome=_Outcome.Value(decision.outcome.name),
-            reason=decision.reason,
-            security_profile=int(decision.security_profile),
-        )
-
-
-def credentials_to_proto(view: CredentialView) -> auth_pb2.ChargePointCredentials:
-    return auth_pb2.ChargePointCredentials(
-        charge_point_id=view.charge_point_id,
-        security_profile=int(view.security_profile),
-        effective_security_profile=int(view.effective_security_profile),
-        password_set=view.password_set,
-        password_change_pending=view.password_change_pending,
-        updated_at=to_timestamp(view.updated_at),
-    )
-
-
-def update_type_from_proto(value: auth_pb2.SendLocalListRequest.UpdateType.ValueType) -> UpdateType:
-    """UPDATE_TYPE_UNSPECIFIED is FULL, the API's default."""
-    if value == _UpdateType.UPDATE_TYPE_UNSPECIFIED:
-        return UpdateType.FULL
-    try:
-        return UpdateType[_UpdateType.Name(value)]
-    except ValueError:
-        raise InvalidRequest(f"update_type {value} is not FULL or DIFFERENTIAL") from None
-
-
-def local_list_to_proto(local_list: LocalList) -> auth_pb2.LocalList:
-    return auth_pb2.LocalList(
-        version=local_list.version, entries=[id_tag_to_proto(tag) for tag in local_list.members]
-    )
-
-
-def purpose_from_proto(value: auth_pb2.AuthorizeRequest.Purpose.ValueType) -> Purpose:
-    """PURPOSE_UNSPECIFIED is a plain Authorize, the most common and the strictest check."""
-    if value == _Purpose.PURPOSE_UNSPECIFIED:
-        return Purpose.AUTHORIZE
-    try:
-        return Purpose[_Purpose.Name(value)]
-    except ValueError:
-        allowed = ", ".join(purpose.name for purpose in Purpose)
-        raise InvalidRequest(f"purpose {value} is not one of {allowed}") from None
-
-
-def status_from_proto(value: auth_pb2.IdTokenInfo.Status.ValueType) -> AuthorizationStatus:
-    """STATUS_UNSPECIFIED means ACCEPTED: creating an identifier usually means allowing it."""
-    if value == _Status.STATUS_UNSPECIFIED:
-        return AuthorizationStatus.ACCEPTED
-    try:
-        return AuthorizationStatus[_Status.Name(value)]
-    except ValueError:
-        raise InvalidRequest(f"status {value} is not an authorization status") from None
-
-
-def status_to_proto(status: AuthorizationStatus) -> auth_pb2.IdTokenInfo.Status.ValueType:
-    return _Status.Value(status.name)
-
-
-def fields_from_proto(message: auth_pb2.IdTag) -> IdTagFields:
-    return IdTagFields(
-        id_tag=message.id_tag,
-        status=status_from_proto(message.status),
-        expires_at=from_timestamp(message.expires_at) if message.HasField("expires_at") else None,
-        parent_id_tag=message.parent_id_tag or None,
-    )
-
-
-def id_tag_to_proto(tag: IdTag) -> auth_pb2.IdTag:
-    return auth_pb2.IdTag(
-        id_tag=tag.id_tag,
-        status=status_to_proto(tag.status),
-        expires_at=to_timestamp(tag.expires_at),
-        parent_id_tag=tag.parent_id_tag or "",
-        created_at=to_timestamp(tag.created_at),
-        updated_at=to_timestamp(tag.updated_at),
-    )
-
-
-def id_token_info_to_proto(info: IdTokenInfo) -> auth_pb2.IdTokenInfo:
-    return auth_pb2.IdTokenInfo(
-        status=status_to_proto(info.status),
-        expires_at=to_timestamp(info.expires_at),
-        parent_id_tag=info.parent_id_tag or "",
-    )
+        if isinstance(outcome, Refused):
+            return _SignResponse(status=_SignResponse.REJECTED, reason=outcome.reason)
+        return _SignResponse(status=_SignResponse.SIGNED, certificate_chain=outcome.chain)

@@ -3,7 +3,7 @@ Rejected), the boot data stations report, connectors and their status, firmware 
 diagnostics status, and what OCPP 2.x stations report: their device model (NotifyReport,
 which also settles the base report a Pending station owes for admission), security events
 and monitoring events; and the message journal, every OCPP frame the edge saw (DataTransfer
-messages included), kept for a bounded time and size (:mod:`.journal`).
+messages included), kept for a bounded time and size (:mod:`.domain.journal`).
 
 It serves ``csms.chargepoint.v1.ChargePointService`` over gRPC and owns its own database
 (the ``chargepoint`` schema, or its own SQLite file); nobody else reads its tables.

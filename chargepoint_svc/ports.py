@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from chargepoint_svc.device_model import ReportedVariable
-from chargepoint_svc.domain import ChargePoint, ChargePointId, Connector
-from chargepoint_svc.journal import JournalEntry, JournalQuery
-from chargepoint_svc.station_events import SecurityEvent, StationEvent
+from chargepoint_svc.domain.charge_point import ChargePoint, ChargePointId, Connector
+from chargepoint_svc.domain.device_model import ReportedVariable
+from chargepoint_svc.domain.journal import JournalEntry, JournalQuery
+from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
 from servicekit import unit_of_work
 
 

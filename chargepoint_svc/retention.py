@@ -15,7 +15,7 @@ station needs a bound besides the rate. Each record gets one (README "Storage bo
   StatusNotification for every 32-bit connector id would otherwise add a row each.
 
 Stored fields are bounded where they are stored (the journal cuts a payload at
-:data:`chargepoint_svc.journal.MAX_PAYLOAD_CHARS`; events and variables refuse what
+:data:`chargepoint_svc.domain.journal.MAX_PAYLOAD_CHARS`; events and variables refuse what
 OCPP's own field widths do not allow). The purge runs every CSMS_PURGE_INTERVAL seconds,
 so between two purges a station may be above its bounds by what it sends meanwhile.
 """
@@ -26,8 +26,8 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from chargepoint_svc.message_journal import PURGE_BATCH, MessageJournal
 from chargepoint_svc.ports import UnitOfWork
+from chargepoint_svc.use_cases.message_journal import PURGE_BATCH, MessageJournal
 
 # What one journal entry weighs besides its payload: the charge point id, times, ids and
 # action of its row and the two index entries, rounded up.

@@ -14,12 +14,12 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from chargepoint_svc.adapters.sql import SqlUnitOfWork
-from chargepoint_svc.domain import Admission
-from chargepoint_svc.message_journal import MessageJournal
+from chargepoint_svc.domain.charge_point import Admission
 from chargepoint_svc.retention import Retention, StoragePurge
 from chargepoint_svc.servicer import ChargePointServicer
-from chargepoint_svc.station_reports import StationReportUseCases
 from chargepoint_svc.use_cases import ChargePointUseCases
+from chargepoint_svc.use_cases.message_journal import MessageJournal
+from chargepoint_svc.use_cases.station_reports import StationReportUseCases
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
 from servicekit.charge_point_policy import ChargePointPolicy
 from servicekit.clock import SystemClock

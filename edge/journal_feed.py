@@ -50,7 +50,7 @@ BATCH_SIZE = 200
 # Entries kept while the service is unreachable: with ~1 KiB frames about 10 MiB.
 CAPACITY = 10_000
 WARNING_INTERVAL = 10.0
-# The service stores at most this many characters of a frame (chargepoint_svc.journal).
+# The service stores at most this many characters of a frame (chargepoint_svc.domain.journal).
 MAX_PAYLOAD_CHARS = 65536
 MAX_ID_CHARS = 64
 # CALLs whose answer has not been seen yet, remembered to name the answer's action; a

@@ -8,7 +8,7 @@ station has already started charging; OCPP 1.6 §4.8), and asks auth_svc for the
 
 OCPP 2.x transactions (TransactionEvent, 2.0.1 E01-E15) are the same transactions: named by
 the station's own string ``transactionId`` and a seqNo per event, recorded once per seqNo
-(:mod:`transaction_svc.transaction_event`), still given a CSMS integer id.
+(:mod:`transaction_svc.domain.transaction_event`), still given a CSMS integer id.
 
 It also owns reservations (OCPP 1.6 Reservation profile, 2.0.1 H01-H04): it allocates the
 ``reservationId``, sends ReserveNow / CancelReservation through the edge's EdgeService,

@@ -17,11 +17,17 @@ from csms.common.v1 import meter_pb2
 from csms.transaction.v1 import transaction_pb2
 from servicekit.pagination import PageRequest, next_page_token
 from servicekit.timestamps import from_timestamp, to_timestamp
-from transaction_svc.domain import (
-    Authorization,
-    MeterReport,
-    MeterValue,
-    SampledValue,
+from transaction_svc.domain.authorization import Authorization
+from transaction_svc.domain.meter_values import MeterReport, MeterValue, SampledValue
+from transaction_svc.domain.orphan import OrphanPage, OrphanQuery, OrphanReport
+from transaction_svc.domain.reservation import (
+    Reservation,
+    ReservationPage,
+    ReservationQuery,
+    ReservationRequest,
+    ReservationStatus,
+)
+from transaction_svc.domain.transaction import (
     StopReason,
     Transaction,
     TransactionPage,
@@ -30,16 +36,8 @@ from transaction_svc.domain import (
     TransactionStatus,
     TransactionStop,
 )
+from transaction_svc.domain.transaction_event import TransactionEvent, TransactionEventType
 from transaction_svc.errors import InvalidTransactionRequest
-from transaction_svc.orphan import OrphanPage, OrphanQuery, OrphanReport
-from transaction_svc.reservation import (
-    Reservation,
-    ReservationPage,
-    ReservationQuery,
-    ReservationRequest,
-    ReservationStatus,
-)
-from transaction_svc.transaction_event import TransactionEvent, TransactionEventType
 
 Pb = transaction_pb2.Transaction
 EventPb = transaction_pb2.RecordTransactionEventRequest

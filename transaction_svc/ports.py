@@ -9,25 +9,26 @@ from datetime import datetime
 from typing import Protocol
 
 from servicekit import unit_of_work
-from transaction_svc.domain import (
+from transaction_svc.domain.authorization import (
     Authorization,
     AuthorizationPurpose,
     AuthorizationStatus,
-    MeterReport,
-    MeterSample,
-    Transaction,
-    TransactionQuery,
-    TransactionStart,
-    TransactionStatus,
 )
-from transaction_svc.orphan import OrphanContent, OrphanQuery, OrphanReport, Reconciliation
-from transaction_svc.reservation import (
+from transaction_svc.domain.meter_values import MeterReport, MeterSample
+from transaction_svc.domain.orphan import OrphanContent, OrphanQuery, OrphanReport, Reconciliation
+from transaction_svc.domain.reservation import (
     Reservation,
     ReservationQuery,
     ReservationRequest,
     ReservationStatus,
 )
-from transaction_svc.transaction_event import EventIdentity, RecordedEvent
+from transaction_svc.domain.transaction import (
+    Transaction,
+    TransactionQuery,
+    TransactionStart,
+    TransactionStatus,
+)
+from transaction_svc.domain.transaction_event import EventIdentity, RecordedEvent
 
 
 class TransactionRepository(Protocol):

@@ -4,7 +4,7 @@ holds it to that (README "Storage bounds").
 A station within its message rate could otherwise make the CSMS keep without end:
 
 - orphan reports: each StopTransaction or MeterValues naming a different unknown
-  transaction is a new one (:mod:`transaction_svc.orphan`); each charge point keeps its
+  transaction is a new one (:mod:`transaction_svc.domain.orphan`); each charge point keeps its
   newest ``orphan_reports``, reconciled or not;
 - meter values of no transaction (OCPP 1.6 MeterValues.req without transactionId, §6.31),
   which no transaction's life ends: each charge point keeps its newest ``loose_samples``,

@@ -1,24 +1,20 @@
 """The :class:`~auth_svc.ports.Stations` port over the edge's EdgeService.
 
-The edge's error contract (``csms/edge/v1/edge.proto``) is passed on with its status by
-:func:`servicekit.edge_errors.station_error`: a caller of SendLocalList learns that the
-station is not connected, did not answer, or answered with a CALLERROR exactly as it would
-calling the edge.
+The call itself, its deadline, the edge's errors passed on with their status and an
+answer this service does not know are :mod:`servicekit.station_calls`'; here is what is
+auth_svc's: the requests built from its domain, and what each answer means to it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
 
 import grpc
 
-from auth_svc.credentials import PasswordChangeStatus
-from auth_svc.local_list import UpdateEntry, UpdateStatus, UpdateType
-from csms.edge.v1 import edge_pb2_grpc, operations_pb2
-from servicekit import log_context
-from servicekit.deadlines import within_caller
-from servicekit.edge_errors import station_error
+from auth_svc.domain.credentials import PasswordChangeStatus
+from auth_svc.domain.local_list import UpdateEntry, UpdateStatus, UpdateType
+from csms.edge.v1 import operations_pb2
+from servicekit.station_calls import StationCalls, answer
 from servicekit.timestamps import to_timestamp
 
 _Request = operations_pb2.SendLocalListRequest
@@ -42,17 +38,13 @@ def entry_to_proto(entry: UpdateEntry) -> operations_pb2.LocalListEntry:
 def status_from_proto(value: int) -> UpdateStatus:
     """The station's answer; one this service does not know (a newer edge) is not an
     acceptance, so it counts as FAILED."""
-    if value not in _Response.Status.values() or value == _Response.STATUS_UNSPECIFIED:
-        return UpdateStatus.FAILED
-    return UpdateStatus[_Response.Status.Name(cast(Any, value))]
+    return answer(_Response.Status, value, UpdateStatus, otherwise=UpdateStatus.FAILED)
 
 
 def password_status_from_proto(value: int) -> PasswordChangeStatus:
     """An answer this service does not know (a newer edge) is not an acceptance."""
     names = operations_pb2.ChangeConfigurationResponse.Status
-    if value not in names.values() or value == names.STATUS_UNSPECIFIED:
-        return PasswordChangeStatus.REJECTED
-    return PasswordChangeStatus[names.Name(cast(Any, value))]
+    return answer(names, value, PasswordChangeStatus, otherwise=PasswordChangeStatus.REJECTED)
 
 
 class EdgeStations:
@@ -60,8 +52,7 @@ class EdgeStations:
     The channel belongs to the caller (the composition root opens and closes it)."""
 
     def __init__(self, channel: grpc.aio.Channel, timeout: float) -> None:
-        self._stub = edge_pb2_grpc.EdgeServiceStub(channel)
-        self._timeout = timeout
+        self._calls = StationCalls(channel, timeout)
 
     async def send_local_list(
         self,
@@ -76,12 +67,7 @@ class EdgeStations:
             update_type=_Request.UpdateType.Value(update_type.name),
             entries=[entry_to_proto(entry) for entry in entries],
         )
-        try:
-            response = await self._stub.SendLocalList(
-                request, timeout=within_caller(self._timeout), metadata=log_context.metadata()
-            )
-        except grpc.aio.AioRpcError as error:
-            raise station_error(charge_point_id, error) from error
+        response = await self._calls.call(self._calls.edge.SendLocalList, request)
         return status_from_proto(response.status)
 
     async def set_basic_auth_password(
@@ -90,10 +76,5 @@ class EdgeStations:
         request = operations_pb2.SetBasicAuthPasswordRequest(
             charge_point_id=charge_point_id, password=password
         )
-        try:
-            response = await self._stub.SetBasicAuthPassword(
-                request, timeout=within_caller(self._timeout), metadata=log_context.metadata()
-            )
-        except grpc.aio.AioRpcError as error:
-            raise station_error(charge_point_id, error) from error
+        response = await self._calls.call(self._calls.edge.SetBasicAuthPassword, request)
         return password_status_from_proto(response.status)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from auth_svc.credentials import Credentials
-from auth_svc.domain import IdTag
+from auth_svc.domain.credentials import Credentials
+from auth_svc.domain.id_tag import IdTag
+from auth_svc.domain.local_list import ListEntry, Member
 from auth_svc.errors import DuplicateIdTag
-from auth_svc.local_list import ListEntry, Member
 from servicekit import unit_of_work
 
 

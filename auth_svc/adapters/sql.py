@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from auth_svc.adapters.sql_credentials import SqlCredentialRepository
 from auth_svc.adapters.sql_local_list import SqlLocalListRepository, SqlStationListRepository
 from auth_svc.adapters.tables import id_tags
-from auth_svc.domain import AuthorizationStatus, IdTag
+from auth_svc.domain.id_tag import AuthorizationStatus, IdTag
 from auth_svc.errors import DuplicateIdTag
 from servicekit import unit_of_work
 from servicekit.timestamps import as_utc

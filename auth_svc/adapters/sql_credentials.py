@@ -11,7 +11,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from auth_svc.adapters.tables import charge_point_credentials
-from auth_svc.credentials import Credentials, SecurityProfile
+from auth_svc.domain.credentials import Credentials, SecurityProfile
 from servicekit.timestamps import as_utc
 
 _columns = charge_point_credentials.c

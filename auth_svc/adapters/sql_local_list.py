@@ -16,8 +16,8 @@ from auth_svc.adapters.tables import (
     local_list_state,
     local_list_versions,
 )
-from auth_svc.domain import AuthorizationStatus, IdTag
-from auth_svc.local_list import ListEntry, Member
+from auth_svc.domain.id_tag import AuthorizationStatus, IdTag
+from auth_svc.domain.local_list import ListEntry, Member
 from servicekit.timestamps import as_utc
 
 _STATE_ROW = 1

@@ -66,7 +66,7 @@ local_list_versions = Table(
 
 # Charge point credentials (security profiles): one row per charge point an operator
 # configured; a charge point without a row has profile 0 and no password. Passwords are
-# scrypt hashes (auth_svc.passwords); the pending one was sent to the station and not yet
+# scrypt hashes (auth_svc.domain.passwords); the pending one was sent to the station and not yet
 # confirmed.
 charge_point_credentials = Table(
     "charge_point_credentials",

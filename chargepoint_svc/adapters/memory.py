@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
-from chargepoint_svc.device_model import ReportedVariable, VariableKey
-from chargepoint_svc.domain import ChargePoint, ChargePointId, Connector
-from chargepoint_svc.journal import JournalEntry, JournalQuery, newest_first
-from chargepoint_svc.station_events import SecurityEvent, StationEvent
+from chargepoint_svc.domain.charge_point import ChargePoint, ChargePointId, Connector
+from chargepoint_svc.domain.device_model import ReportedVariable, VariableKey
+from chargepoint_svc.domain.journal import JournalEntry, JournalQuery, newest_first
+from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
 from servicekit import unit_of_work
 from servicekit.row_bounds import indexes_beyond
 

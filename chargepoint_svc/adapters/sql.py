@@ -22,7 +22,7 @@ from chargepoint_svc.adapters.sql_reports import (
     dialect_insert,
 )
 from chargepoint_svc.adapters.tables import charge_points, connectors
-from chargepoint_svc.domain import (
+from chargepoint_svc.domain.charge_point import (
     BootData,
     ChargePoint,
     ChargePointId,

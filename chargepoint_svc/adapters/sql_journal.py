@@ -1,4 +1,4 @@
-"""The SQL repository of the message journal (:mod:`chargepoint_svc.journal`)."""
+"""The SQL repository of the message journal (:mod:`chargepoint_svc.domain.journal`)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from sqlalchemy import Row, and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chargepoint_svc.adapters.tables import journal_entries
-from chargepoint_svc.domain import ChargePointId
-from chargepoint_svc.journal import Direction, JournalEntry, JournalQuery, MessageType
+from chargepoint_svc.domain.charge_point import ChargePointId
+from chargepoint_svc.domain.journal import Direction, JournalEntry, JournalQuery, MessageType
 from servicekit.row_bounds import beyond_bound
 from servicekit.timestamps import as_utc
 

@@ -15,9 +15,9 @@ from chargepoint_svc.adapters.tables import (
     security_events,
     station_events,
 )
-from chargepoint_svc.device_model import ReportedVariable
-from chargepoint_svc.domain import ChargePointId
-from chargepoint_svc.station_events import SecurityEvent, StationEvent
+from chargepoint_svc.domain.charge_point import ChargePointId
+from chargepoint_svc.domain.device_model import ReportedVariable
+from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
 from servicekit.database import DIALECT_INSERTS, Upsert
 from servicekit.row_bounds import beyond_bound
 from servicekit.timestamps import as_utc

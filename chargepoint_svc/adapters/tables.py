@@ -2,7 +2,7 @@
 
 No ``schema=``: :mod:`servicekit.database` maps them into the ``chargepoint`` schema on
 PostgreSQL. Enumerations are stored as their names in plain strings, so adding a value
-needs no migration. Text widths are those of :data:`chargepoint_svc.domain.MAX_LENGTH`.
+needs no migration. Text widths are those of :data:`chargepoint_svc.domain.charge_point.MAX_LENGTH`.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from sqlalchemy import (
     false,
 )
 
-from chargepoint_svc.device_model import VARIABLE_MAX_LENGTH
-from chargepoint_svc.domain import CHARGE_POINT_ID_MAX_LENGTH, MAX_LENGTH
-from chargepoint_svc.journal import JOURNAL_MAX_LENGTH
-from chargepoint_svc.station_events import EVENT_MAX_LENGTH
+from chargepoint_svc.domain.charge_point import CHARGE_POINT_ID_MAX_LENGTH, MAX_LENGTH
+from chargepoint_svc.domain.device_model import VARIABLE_MAX_LENGTH
+from chargepoint_svc.domain.journal import JOURNAL_MAX_LENGTH
+from chargepoint_svc.domain.station_events import EVENT_MAX_LENGTH
 from servicekit.database import NAMING_CONVENTION
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
@@ -55,7 +55,7 @@ charge_points = Table(
     _text("diagnostics_status"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-    # OCPP 2.x admission through the base report (chargepoint_svc.base_report).
+    # OCPP 2.x admission through the base report (chargepoint_svc.domain.base_report).
     Column("base_report_owed", Boolean, nullable=False, server_default=false()),
     Column("base_report_at", DateTime(timezone=True), nullable=True),
     Column("reported_at", DateTime(timezone=True), nullable=True),
@@ -175,7 +175,7 @@ station_events = Table(
     Index("ix_station_events_charge_point_id_id", "charge_point_id", "id"),
 )
 
-# The message journal (chargepoint_svc.journal). No foreign key to charge_points: the frames
+# The message journal (chargepoint_svc.domain.journal). No foreign key to charge_points: the frames
 # of a station that never got registered are journalled too. 64-bit ids: a busy fleet
 # writes billions of entries over the years, even though few are kept.
 journal_entries = Table(

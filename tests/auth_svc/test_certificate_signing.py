@@ -1,4 +1,4 @@
-"""auth_svc.certificate_signing: which requests the CSMS CA signs, and what it signs."""
+"""auth_svc.domain.certificate_signing: which requests the CSMS CA signs, and what it signs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from cryptography import x509
 
-from auth_svc.certificate_signing import (
+from auth_svc.domain.certificate_signing import (
     MAX_CHAIN_LENGTH,
     CertificateSigning,
     Refused,

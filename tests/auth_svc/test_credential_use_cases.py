@@ -10,16 +10,16 @@ from datetime import UTC, datetime
 import pytest
 
 from auth_svc.adapters.memory import MemoryStore
-from auth_svc.credential_use_cases import CredentialUseCases
-from auth_svc.credentials import (
+from auth_svc.domain.credentials import (
     BasicCredentials,
     Outcome,
     PasswordChangeStatus,
     Presented,
     SecurityProfile,
 )
+from auth_svc.domain.local_list import UpdateEntry, UpdateStatus, UpdateType
 from auth_svc.errors import InvalidRequest, PasswordNotAccepted
-from auth_svc.local_list import UpdateEntry, UpdateStatus, UpdateType
+from auth_svc.use_cases.credentials import CredentialUseCases
 from servicekit.clock import FixedClock
 from servicekit.edge_errors import StationDidNotAnswer, StationNotConnected, StationWentAway
 from servicekit.errors import ServiceError

@@ -1,4 +1,4 @@
-"""auth_svc.credentials: the security profile rules, as a table of profile x what the
+"""auth_svc.domain.credentials: the security profile rules, as a table of profile x what the
 handshake presented -> decision. No I/O."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from auth_svc.credentials import (
+from auth_svc.domain.credentials import (
     BasicCredentials,
     Credentials,
     Outcome,

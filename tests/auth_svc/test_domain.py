@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from auth_svc.domain import (
+from auth_svc.domain.id_tag import (
     AuthorizationStatus,
     IdTag,
     IdTagFields,

@@ -15,8 +15,8 @@ import grpc
 import pytest
 
 from auth_svc.adapters.edge_client import EdgeStations, status_from_proto
-from auth_svc.domain import AuthorizationStatus
-from auth_svc.local_list import LocalAuthorization, UpdateEntry, UpdateStatus, UpdateType
+from auth_svc.domain.id_tag import AuthorizationStatus
+from auth_svc.domain.local_list import LocalAuthorization, UpdateEntry, UpdateStatus, UpdateType
 from csms.edge.v1 import operations_pb2
 from servicekit.channels import open_channel
 from servicekit.edge_errors import (

@@ -13,7 +13,7 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from auth_svc.certificate_servicer import SERVICE_NAME
+from auth_svc.server import CERTIFICATE_SERVICE_NAME as SERVICE_NAME
 from auth_svc.server import start
 from csms.auth.v1 import certificates_pb2, certificates_pb2_grpc
 from servicekit.channels import open_channel

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from auth_svc.domain import AuthorizationStatus, IdTag
-from auth_svc.local_list import (
+from auth_svc.domain.id_tag import AuthorizationStatus, IdTag
+from auth_svc.domain.local_list import (
     ListEntry,
     LocalAuthorization,
     Member,

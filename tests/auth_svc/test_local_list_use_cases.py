@@ -9,20 +9,20 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from auth_svc.adapters.memory import MemoryStore
-from auth_svc.domain import AuthorizationStatus, IdTagFields
-from auth_svc.errors import (
-    InvalidRequest,
-    NotInLocalList,
-    UnstoredIdTag,
-)
-from auth_svc.local_list import (
+from auth_svc.domain.id_tag import AuthorizationStatus, IdTagFields
+from auth_svc.domain.local_list import (
     LocalAuthorization,
     SendOutcome,
     UpdateEntry,
     UpdateStatus,
     UpdateType,
 )
-from auth_svc.use_cases import AuthUseCases, LocalListUseCases
+from auth_svc.errors import (
+    InvalidRequest,
+    NotInLocalList,
+    UnstoredIdTag,
+)
+from auth_svc.use_cases import IdTagUseCases, LocalListUseCases
 from servicekit.clock import FixedClock
 from servicekit.edge_errors import StationDidNotAnswer, StationNotConnected
 from servicekit.errors import ServiceError
@@ -70,7 +70,7 @@ class World:
     store: MemoryStore
     clock: FixedClock
     stations: ScriptedStations
-    id_tags: AuthUseCases
+    id_tags: IdTagUseCases
     local_list: LocalListUseCases
 
     async def create(self, id_tag: str, status: AuthorizationStatus = A.ACCEPTED) -> None:
@@ -86,7 +86,7 @@ async def world() -> World:
         store,
         clock,
         stations,
-        AuthUseCases(store.unit_of_work, clock, NoTransactions()),
+        IdTagUseCases(store.unit_of_work, clock, NoTransactions()),
         LocalListUseCases(store.unit_of_work, clock, stations),
     )
     for id_tag in ("A", "B", "C"):

@@ -1,11 +1,11 @@
-"""auth_svc.passwords: the rules for a password, and its scrypt hash."""
+"""auth_svc.domain.passwords: the rules for a password, and its scrypt hash."""
 
 from __future__ import annotations
 
 import pytest
 
+from auth_svc.domain.passwords import check_password, hash_password, verify_password
 from auth_svc.errors import InvalidRequest
-from auth_svc.passwords import check_password, hash_password, verify_password
 
 
 def test_hash_verifies_only_its_password() -> None:

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from auth_svc.adapters.sql import SqlUnitOfWork
-from auth_svc.domain import AuthorizationStatus, IdTag
+from auth_svc.domain.id_tag import AuthorizationStatus, IdTag
 from auth_svc.errors import DuplicateIdTag
 from servicekit.database import create_engine
 

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from auth_svc.adapters.memory import MemoryStore
 from auth_svc.adapters.sql import SqlUnitOfWork
 from auth_svc.adapters.tables import local_list_state
-from auth_svc.domain import AuthorizationStatus, IdTag
-from auth_svc.local_list import ListEntry
+from auth_svc.domain.id_tag import AuthorizationStatus, IdTag
+from auth_svc.domain.local_list import ListEntry
 from auth_svc.ports import UnitOfWork
 from servicekit.database import create_engine
 

@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from auth_svc.adapters.memory import MemoryStore
-from auth_svc.domain import AuthorizationStatus, IdTagFields, IdTokenInfo, Purpose
+from auth_svc.domain.id_tag import AuthorizationStatus, IdTagFields, IdTokenInfo, Purpose
 from auth_svc.errors import DuplicateIdTag, InvalidRequest, UnknownIdTag
-from auth_svc.use_cases import AuthUseCases
+from auth_svc.use_cases import IdTagUseCases
 from servicekit.clock import FixedClock
 from servicekit.pagination import PageRequest
 
@@ -45,8 +45,8 @@ def transactions() -> CountingTransactions:
 @pytest.fixture
 def use_cases(
     store: MemoryStore, clock: FixedClock, transactions: CountingTransactions
-) -> AuthUseCases:
-    return AuthUseCases(store.unit_of_work, clock, transactions)
+) -> IdTagUseCases:
+    return IdTagUseCases(store.unit_of_work, clock, transactions)
 
 
 def fields(
@@ -59,7 +59,7 @@ def fields(
 
 
 async def test_create_stores_the_tag_with_timestamps(
-    use_cases: AuthUseCases, store: MemoryStore
+    use_cases: IdTagUseCases, store: MemoryStore
 ) -> None:
     expires = NOW + timedelta(days=1)
     created = await use_cases.create_id_tag(fields("TAG1", A.BLOCKED, expires, "GROUP"))
@@ -75,7 +75,7 @@ async def test_create_stores_the_tag_with_timestamps(
 
 
 async def test_create_refuses_duplicates_and_invalid_fields(
-    use_cases: AuthUseCases, store: MemoryStore
+    use_cases: IdTagUseCases, store: MemoryStore
 ) -> None:
     await use_cases.create_id_tag(fields("TAG1"))
     with pytest.raises(DuplicateIdTag, match="id tag TAG1 already exists; use PUT to change it"):
@@ -88,7 +88,7 @@ async def test_create_refuses_duplicates_and_invalid_fields(
     assert store.id_tags["TAG1"].status is A.ACCEPTED
 
 
-async def test_get_unknown(use_cases: AuthUseCases) -> None:
+async def test_get_unknown(use_cases: IdTagUseCases) -> None:
     with pytest.raises(UnknownIdTag, match="id tag NOPE does not exist"):
         await use_cases.get_id_tag("NOPE")
     with pytest.raises(InvalidRequest):
@@ -96,7 +96,7 @@ async def test_get_unknown(use_cases: AuthUseCases) -> None:
 
 
 async def test_update_replaces_fields_and_keeps_creation_time(
-    use_cases: AuthUseCases, clock: FixedClock
+    use_cases: IdTagUseCases, clock: FixedClock
 ) -> None:
     await use_cases.create_id_tag(fields("TAG1", expires_at=NOW + timedelta(days=1), parent="P"))
     clock.at = NOW + timedelta(hours=1)
@@ -109,7 +109,7 @@ async def test_update_replaces_fields_and_keeps_creation_time(
     assert await use_cases.get_id_tag("TAG1") == updated
 
 
-async def test_update_unknown_or_invalid(use_cases: AuthUseCases, store: MemoryStore) -> None:
+async def test_update_unknown_or_invalid(use_cases: IdTagUseCases, store: MemoryStore) -> None:
     with pytest.raises(UnknownIdTag):
         await use_cases.update_id_tag(fields("NOPE"))
     await use_cases.create_id_tag(fields("TAG1"))
@@ -119,7 +119,7 @@ async def test_update_unknown_or_invalid(use_cases: AuthUseCases, store: MemoryS
     assert store.commits == 1
 
 
-async def test_list_pages_in_id_tag_order(use_cases: AuthUseCases) -> None:
+async def test_list_pages_in_id_tag_order(use_cases: IdTagUseCases) -> None:
     for id_tag in ["C", "A", "E", "B", "D"]:
         await use_cases.create_id_tag(fields(id_tag))
     first = await use_cases.list_id_tags(PageRequest(2, None))
@@ -135,14 +135,14 @@ async def test_list_pages_in_id_tag_order(use_cases: AuthUseCases) -> None:
     assert exact.last is None
 
 
-async def test_list_empty(use_cases: AuthUseCases) -> None:
+async def test_list_empty(use_cases: IdTagUseCases) -> None:
     page = await use_cases.list_id_tags(PageRequest(10, None))
     assert page.id_tags == ()
     assert page.last is None
 
 
 async def test_authorize_accepted_asks_for_active_transactions(
-    use_cases: AuthUseCases, transactions: CountingTransactions
+    use_cases: IdTagUseCases, transactions: CountingTransactions
 ) -> None:
     expires = NOW + timedelta(days=1)
     await use_cases.create_id_tag(fields("TAG1", expires_at=expires, parent="GROUP"))
@@ -157,7 +157,7 @@ async def test_authorize_accepted_asks_for_active_transactions(
 
 
 async def test_authorize_without_asking_transactions(
-    use_cases: AuthUseCases, transactions: CountingTransactions, clock: FixedClock
+    use_cases: IdTagUseCases, transactions: CountingTransactions, clock: FixedClock
 ) -> None:
     transactions.counts = {"OPEN": 1, "BLOCKED": 1, "OLD": 1}
     await use_cases.create_id_tag(fields("OPEN"))
@@ -172,7 +172,7 @@ async def test_authorize_without_asking_transactions(
     assert transactions.asked == []
 
 
-async def test_authorize_validates_the_identifier(use_cases: AuthUseCases) -> None:
+async def test_authorize_validates_the_identifier(use_cases: IdTagUseCases) -> None:
     with pytest.raises(InvalidRequest, match="id_tag is empty"):
         await use_cases.authorize("", Purpose.AUTHORIZE)
     with pytest.raises(InvalidRequest, match="at most 36"):

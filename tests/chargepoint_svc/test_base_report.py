@@ -7,8 +7,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chargepoint_svc.base_report import BootDecision, admits_on_completion, decide_boot
-from chargepoint_svc.domain import Admission, ChargePoint, ChargePointId, RegistrationStatus
+from chargepoint_svc.domain.base_report import BootDecision, admits_on_completion, decide_boot
+from chargepoint_svc.domain.charge_point import (
+    Admission,
+    ChargePoint,
+    ChargePointId,
+    RegistrationStatus,
+)
 from servicekit.charge_point_policy import AdmissionPolicy, BaseReportPolicy
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)

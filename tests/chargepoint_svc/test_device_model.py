@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chargepoint_svc.device_model import ReportedVariable, ReportPart
-from chargepoint_svc.domain import ChargePointId
+from chargepoint_svc.domain.charge_point import ChargePointId
+from chargepoint_svc.domain.device_model import ReportedVariable, ReportPart
+from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
 from chargepoint_svc.errors import InvalidReport
-from chargepoint_svc.station_events import SecurityEvent, StationEvent
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 CP1 = ChargePointId("CP1")

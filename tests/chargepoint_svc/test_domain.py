@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chargepoint_svc.domain import (
+from chargepoint_svc.domain.charge_point import (
     Admission,
     BootData,
     ChargePoint,

@@ -8,16 +8,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chargepoint_svc.adapters.memory import MemoryStore, MemoryUnitOfWork
-from chargepoint_svc.domain import ChargePoint, ChargePointId, RegistrationStatus
-from chargepoint_svc.errors import ChargePointNotFound, InvalidReport
-from chargepoint_svc.journal import (
+from chargepoint_svc.domain.charge_point import ChargePoint, ChargePointId, RegistrationStatus
+from chargepoint_svc.domain.journal import (
     MAX_PAYLOAD_CHARS,
     Direction,
     JournalCursor,
     JournalEntry,
     MessageType,
 )
-from chargepoint_svc.message_journal import MessageJournal
+from chargepoint_svc.errors import ChargePointNotFound, InvalidReport
+from chargepoint_svc.use_cases.message_journal import MessageJournal
 from servicekit.clock import FixedClock
 from servicekit.errors import InvalidArgument
 from servicekit.pagination import PageRequest

@@ -6,16 +6,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from chargepoint_svc.adapters.memory import MemoryStore, MemoryUnitOfWork
-from chargepoint_svc.device_model import ReportedVariable
-from chargepoint_svc.domain import (
+from chargepoint_svc.domain.charge_point import (
     ChargePoint,
     ChargePointId,
     Connector,
     ConnectorStatus,
     RegistrationStatus,
 )
-from chargepoint_svc.journal import Direction, JournalEntry, MessageType
-from chargepoint_svc.message_journal import MessageJournal
+from chargepoint_svc.domain.device_model import ReportedVariable
+from chargepoint_svc.domain.journal import Direction, JournalEntry, MessageType
+from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
 from chargepoint_svc.retention import (
     CONNECTORS_PER_STATION,
     ENTRY_OVERHEAD,
@@ -23,7 +23,7 @@ from chargepoint_svc.retention import (
     Retention,
     StoragePurge,
 )
-from chargepoint_svc.station_events import SecurityEvent, StationEvent
+from chargepoint_svc.use_cases.message_journal import MessageJournal
 from servicekit.clock import FixedClock
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)

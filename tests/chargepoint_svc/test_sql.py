@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from chargepoint_svc.adapters.sql import SqlUnitOfWork
-from chargepoint_svc.domain import (
+from chargepoint_svc.domain.charge_point import (
     BootData,
     ChargePoint,
     ChargePointId,

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from chargepoint_svc.adapters.sql import SqlUnitOfWork
-from chargepoint_svc.domain import ChargePointId
-from chargepoint_svc.journal import (
+from chargepoint_svc.domain.charge_point import ChargePointId
+from chargepoint_svc.domain.journal import (
     MAX_PAYLOAD_CHARS,
     Direction,
     JournalCursor,

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from chargepoint_svc.adapters.sql import SqlUnitOfWork
-from chargepoint_svc.device_model import ReportedVariable
-from chargepoint_svc.domain import ChargePoint, ChargePointId, RegistrationStatus
-from chargepoint_svc.station_events import SecurityEvent, StationEvent
+from chargepoint_svc.domain.charge_point import ChargePoint, ChargePointId, RegistrationStatus
+from chargepoint_svc.domain.device_model import ReportedVariable
+from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
 from servicekit import migrations
 from servicekit.database import create_engine
 

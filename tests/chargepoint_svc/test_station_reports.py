@@ -10,16 +10,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chargepoint_svc.adapters.memory import MemoryStore, MemoryUnitOfWork
-from chargepoint_svc.device_model import ReportedVariable, ReportPart
-from chargepoint_svc.domain import Admission, BootData, RegistrationStatus
+from chargepoint_svc.domain.charge_point import Admission, BootData, RegistrationStatus
+from chargepoint_svc.domain.device_model import ReportedVariable, ReportPart
+from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
 from chargepoint_svc.errors import ChargePointNotFound, ChargePointNotRegistered, InvalidReport
-from chargepoint_svc.station_events import SecurityEvent, StationEvent
-from chargepoint_svc.station_reports import (
+from chargepoint_svc.use_cases import ChargePointUseCases
+from chargepoint_svc.use_cases.station_reports import (
     SecurityEventDraft,
     StationEventDraft,
     StationReportUseCases,
 )
-from chargepoint_svc.use_cases import ChargePointUseCases
 from servicekit.charge_point_policy import AdmissionPolicy, BaseReportPolicy
 from servicekit.clock import FixedClock
 from servicekit.errors import InvalidArgument

@@ -9,7 +9,7 @@ from chargepoint_svc.adapters.memory import (
     MemoryStore,
     MemoryUnitOfWork,
 )
-from chargepoint_svc.domain import (
+from chargepoint_svc.domain.charge_point import (
     Admission,
     BootData,
     ChargePoint,

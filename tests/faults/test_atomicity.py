@@ -36,7 +36,11 @@ from tests.transaction_svc.factories import (
 )
 from transaction_svc.adapters.sql import SqlUnitOfWork
 from transaction_svc.adapters.tables import metadata
-from transaction_svc.domain import Authorization, AuthorizationPurpose, AuthorizationStatus
+from transaction_svc.domain.authorization import (
+    Authorization,
+    AuthorizationPurpose,
+    AuthorizationStatus,
+)
 from transaction_svc.use_cases import TransactionEventUseCases, TransactionUseCases
 
 ACCEPTED = Authorization(AuthorizationStatus.ACCEPTED, at(1000), "GROUP-1")

@@ -5,15 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from transaction_svc.domain import (
-    MeterReport,
-    MeterValue,
-    SampledValue,
-    TransactionStart,
-    TransactionStop,
-)
-from transaction_svc.reservation import Reservation, ReservationRequest, ReservationStatus
-from transaction_svc.transaction_event import TransactionEvent, TransactionEventType
+from transaction_svc.domain.meter_values import MeterReport, MeterValue, SampledValue
+from transaction_svc.domain.reservation import Reservation, ReservationRequest, ReservationStatus
+from transaction_svc.domain.transaction import TransactionStart, TransactionStop
+from transaction_svc.domain.transaction_event import TransactionEvent, TransactionEventType
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 

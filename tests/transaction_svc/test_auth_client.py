@@ -15,7 +15,11 @@ from servicekit.timestamps import to_timestamp
 from tests.support.ports import free_port
 from tests.transaction_svc.factories import at
 from transaction_svc.adapters.auth_client import GrpcAuthorizer
-from transaction_svc.domain import Authorization, AuthorizationPurpose, AuthorizationStatus
+from transaction_svc.domain.authorization import (
+    Authorization,
+    AuthorizationPurpose,
+    AuthorizationStatus,
+)
 from transaction_svc.errors import AuthServiceFailed, AuthServiceUnavailable
 
 Info = auth_pb2.IdTokenInfo

@@ -8,18 +8,16 @@ from dataclasses import replace
 import pytest
 
 from tests.transaction_svc.factories import T0, a_report, a_start, a_stop, at, register
-from transaction_svc.domain import (
+from transaction_svc.domain.authorization import AuthorizationStatus
+from transaction_svc.domain.meter_values import (
     ENERGY_REGISTER,
-    AuthorizationStatus,
     MeterValue,
     SampledValue,
-    StopReason,
-    Transaction,
-    TransactionStatus,
     delivered_energy_wh,
     group_meter_values,
     latest_energy_register_wh,
 )
+from transaction_svc.domain.transaction import StopReason, Transaction, TransactionStatus
 from transaction_svc.errors import InvalidTransactionRequest
 
 

@@ -10,17 +10,15 @@ from servicekit.clock import FixedClock
 from tests.transaction_svc.factories import a_reservation, a_start, an_event, at, register
 from tests.transaction_svc.test_use_cases import ScriptedAuthorizer
 from transaction_svc.adapters.memory import MemoryStore, MemoryUnitOfWork
-from transaction_svc.domain import (
+from transaction_svc.domain.authorization import (
     Authorization,
     AuthorizationPurpose,
     AuthorizationStatus,
-    StopReason,
-    TransactionQuery,
-    TransactionStatus,
 )
+from transaction_svc.domain.orphan import OrphanCause, OrphanKind
+from transaction_svc.domain.reservation import ReservationStatus
+from transaction_svc.domain.transaction import StopReason, TransactionQuery, TransactionStatus
 from transaction_svc.errors import AuthServiceUnavailable
-from transaction_svc.orphan import OrphanCause, OrphanKind
-from transaction_svc.reservation import ReservationStatus
 from transaction_svc.use_cases import TransactionEventUseCases, TransactionUseCases
 
 ACCEPTED = Authorization(AuthorizationStatus.ACCEPTED, at(1000), "GROUP-1")

@@ -20,7 +20,8 @@ from servicekit.migrations import config_for, upgrade
 from tests.support.migrations import revisions, upgrade_keeps_rows
 from transaction_svc.adapters.sql import SqlUnitOfWork
 from transaction_svc.adapters.tables import metadata
-from transaction_svc.domain import Authorization, AuthorizationStatus, TransactionStatus
+from transaction_svc.domain.authorization import Authorization, AuthorizationStatus
+from transaction_svc.domain.transaction import TransactionStatus
 
 
 def _engine(database_url: str) -> Any:

@@ -5,15 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tests.transaction_svc.factories import a_report, a_start, a_stop, an_event, at, register
-from transaction_svc.domain import (
-    AuthorizationStatus,
-    StopReason,
-    Transaction,
-    TransactionStatus,
-    meter_values_content,
-    meter_values_from_content,
-)
-from transaction_svc.orphan import OrphanCause, OrphanContent, OrphanKind, cause_for
+from transaction_svc.domain.authorization import AuthorizationStatus
+from transaction_svc.domain.meter_values import meter_values_content, meter_values_from_content
+from transaction_svc.domain.orphan import OrphanCause, OrphanContent, OrphanKind, cause_for
+from transaction_svc.domain.transaction import StopReason, Transaction, TransactionStatus
 
 
 def _transaction(charge_point_id: str) -> Transaction:

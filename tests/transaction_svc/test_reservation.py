@@ -8,14 +8,14 @@ from typing import Any
 import pytest
 
 from tests.transaction_svc.factories import T0, a_reservation, a_reservation_request, a_start, at
-from transaction_svc.domain import Authorization, AuthorizationStatus
-from transaction_svc.errors import InvalidReservationRequest
-from transaction_svc.reservation import (
+from transaction_svc.domain.authorization import Authorization, AuthorizationStatus
+from transaction_svc.domain.reservation import (
     ReservationCheck,
     ReservationQuery,
     ReservationStatus,
     check_start,
 )
+from transaction_svc.errors import InvalidReservationRequest
 
 S = ReservationStatus
 ACCEPTED = Authorization(AuthorizationStatus.ACCEPTED, at(1000), "GROUP-1")

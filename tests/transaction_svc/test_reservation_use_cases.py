@@ -13,14 +13,14 @@ from servicekit.errors import ServiceError
 from tests.transaction_svc.factories import a_reservation_request, a_start, a_stop, at
 from tests.transaction_svc.test_use_cases import ACCEPTED, ScriptedAuthorizer
 from transaction_svc.adapters.memory import MemoryStore, MemoryUnitOfWork
-from transaction_svc.domain import Authorization, AuthorizationStatus
+from transaction_svc.domain.authorization import Authorization, AuthorizationStatus
+from transaction_svc.domain.reservation import Reservation, ReservationQuery, ReservationStatus
 from transaction_svc.errors import (
     CancellationRefused,
     InvalidReservationRequest,
     ReservationNotCancellable,
     ReservationNotFound,
 )
-from transaction_svc.reservation import Reservation, ReservationQuery, ReservationStatus
 from transaction_svc.use_cases import (
     ReservationUseCases,
     TransactionCounts,

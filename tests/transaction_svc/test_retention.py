@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from servicekit.clock import FixedClock
 from transaction_svc.adapters.memory import MemoryStore, MemoryUnitOfWork
-from transaction_svc.domain import MeterReport, MeterValue, SampledValue
-from transaction_svc.orphan import OrphanCause, OrphanContent
+from transaction_svc.domain.meter_values import MeterReport, MeterValue, SampledValue
+from transaction_svc.domain.orphan import OrphanCause, OrphanContent
 from transaction_svc.retention import Purged, Retention, TransactionPurge
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)

@@ -16,16 +16,14 @@ from tests.transaction_svc.factories import T0, a_report, a_start, a_stop, at, r
 from transaction_svc.adapters.memory import MemoryStore, MemoryUnitOfWork
 from transaction_svc.adapters.sql import SqlUnitOfWork
 from transaction_svc.adapters.tables import transactions
-from transaction_svc.domain import (
-    AuthorizationStatus,
+from transaction_svc.domain.authorization import AuthorizationStatus
+from transaction_svc.domain.meter_values import (
     MeterValue,
     SampledValue,
-    StopReason,
-    TransactionQuery,
-    TransactionStatus,
     group_meter_values,
     latest_energy_register_wh,
 )
+from transaction_svc.domain.transaction import StopReason, TransactionQuery, TransactionStatus
 
 ACCEPTED = AuthorizationStatus.ACCEPTED
 

@@ -14,7 +14,7 @@ from servicekit.database import create_engine
 from servicekit.migrations import upgrade
 from tests.transaction_svc.factories import a_start, an_event, at
 from transaction_svc.adapters.sql import SqlUnitOfWork
-from transaction_svc.domain import Authorization, AuthorizationStatus
+from transaction_svc.domain.authorization import Authorization, AuthorizationStatus
 
 ACCEPTED = AuthorizationStatus.ACCEPTED
 

@@ -17,9 +17,10 @@ from tests.transaction_svc.factories import a_reservation_request, a_start, a_st
 from transaction_svc.adapters.memory import MemoryStore, MemoryUnitOfWork
 from transaction_svc.adapters.sql import SqlUnitOfWork
 from transaction_svc.adapters.tables import reservations
-from transaction_svc.domain import AuthorizationStatus, TransactionStatus
+from transaction_svc.domain.authorization import AuthorizationStatus
+from transaction_svc.domain.reservation import ReservationQuery, ReservationStatus
+from transaction_svc.domain.transaction import TransactionStatus
 from transaction_svc.ports import UnitOfWork
-from transaction_svc.reservation import ReservationQuery, ReservationStatus
 
 S = ReservationStatus
 

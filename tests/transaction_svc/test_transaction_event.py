@@ -8,22 +8,16 @@ from typing import Any
 import pytest
 
 from tests.transaction_svc.factories import T0, an_event, at, register
-from transaction_svc.domain import (
-    Authorization,
-    AuthorizationStatus,
-    MeterValue,
-    SampledValue,
-    StopReason,
-    Transaction,
-    TransactionStatus,
-)
-from transaction_svc.errors import InvalidTransactionRequest
-from transaction_svc.transaction_event import (
+from transaction_svc.domain.authorization import Authorization, AuthorizationStatus
+from transaction_svc.domain.meter_values import MeterValue, SampledValue
+from transaction_svc.domain.transaction import StopReason, Transaction, TransactionStatus
+from transaction_svc.domain.transaction_event import (
     TransactionEventType,
     meter_start_wh,
     meter_stop_wh,
     without_own_use,
 )
+from transaction_svc.errors import InvalidTransactionRequest
 
 ACCEPTED = Authorization(AuthorizationStatus.ACCEPTED, at(1000), "GROUP-1")
 

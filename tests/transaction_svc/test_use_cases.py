@@ -15,13 +15,14 @@ from transaction_svc.adapters.memory import (
     MemoryTransactionRepository,
     MemoryUnitOfWork,
 )
-from transaction_svc.domain import (
+from transaction_svc.domain.authorization import (
     Authorization,
     AuthorizationPurpose,
     AuthorizationStatus,
-    MeterSample,
-    MeterValue,
-    SampledValue,
+)
+from transaction_svc.domain.meter_values import MeterSample, MeterValue, SampledValue
+from transaction_svc.domain.orphan import OrphanCause, OrphanKind, OrphanQuery, Reconciliation
+from transaction_svc.domain.transaction import (
     StopReason,
     Transaction,
     TransactionQuery,
@@ -33,7 +34,6 @@ from transaction_svc.errors import (
     OrphanReportReconciled,
     TransactionNotFound,
 )
-from transaction_svc.orphan import OrphanCause, OrphanKind, OrphanQuery, Reconciliation
 from transaction_svc.use_cases import OrphanReportUseCases, TransactionUseCases
 
 ACCEPTED = Authorization(AuthorizationStatus.ACCEPTED, at(1000), "GROUP-1")

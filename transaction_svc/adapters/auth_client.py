@@ -11,7 +11,11 @@ from servicekit import log_context
 from servicekit.channels import open_channel
 from servicekit.deadlines import within_caller
 from servicekit.timestamps import from_timestamp
-from transaction_svc.domain import Authorization, AuthorizationPurpose, AuthorizationStatus
+from transaction_svc.domain.authorization import (
+    Authorization,
+    AuthorizationPurpose,
+    AuthorizationStatus,
+)
 from transaction_svc.errors import AuthServiceFailed, AuthServiceUnavailable
 
 LOG = logging.getLogger(__name__)

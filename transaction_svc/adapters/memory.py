@@ -12,23 +12,22 @@ from datetime import datetime
 
 from servicekit import unit_of_work
 from servicekit.row_bounds import indexes_beyond
-from transaction_svc.domain import (
-    AuthorizationStatus,
-    MeterReport,
-    MeterSample,
-    Transaction,
-    TransactionQuery,
-    TransactionStart,
-    TransactionStatus,
-)
-from transaction_svc.orphan import OrphanContent, OrphanQuery, OrphanReport, Reconciliation
-from transaction_svc.reservation import (
+from transaction_svc.domain.authorization import AuthorizationStatus
+from transaction_svc.domain.meter_values import MeterReport, MeterSample
+from transaction_svc.domain.orphan import OrphanContent, OrphanQuery, OrphanReport, Reconciliation
+from transaction_svc.domain.reservation import (
     Reservation,
     ReservationQuery,
     ReservationRequest,
     ReservationStatus,
 )
-from transaction_svc.transaction_event import EventIdentity, RecordedEvent
+from transaction_svc.domain.transaction import (
+    Transaction,
+    TransactionQuery,
+    TransactionStart,
+    TransactionStatus,
+)
+from transaction_svc.domain.transaction_event import EventIdentity, RecordedEvent
 
 
 @dataclass

@@ -22,13 +22,15 @@ from transaction_svc.adapters.sql_events import SqlTransactionEventRepository
 from transaction_svc.adapters.sql_orphans import SqlOrphanReportRepository
 from transaction_svc.adapters.sql_reservations import SqlReservationRepository
 from transaction_svc.adapters.tables import meter_reports, meter_values, transactions
-from transaction_svc.domain import (
+from transaction_svc.domain.authorization import AuthorizationStatus
+from transaction_svc.domain.meter_values import (
     ENERGY_REGISTER,
     WH_PER_UNIT,
-    AuthorizationStatus,
     MeterReport,
     MeterSample,
     SampledValue,
+)
+from transaction_svc.domain.transaction import (
     StopReason,
     Transaction,
     TransactionQuery,

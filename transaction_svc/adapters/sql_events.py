@@ -9,8 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from servicekit.timestamps import as_utc
 from transaction_svc.adapters.tables import transaction_events
-from transaction_svc.domain import AuthorizationStatus
-from transaction_svc.transaction_event import EventIdentity, RecordedEvent, TransactionEventType
+from transaction_svc.domain.authorization import AuthorizationStatus
+from transaction_svc.domain.transaction_event import (
+    EventIdentity,
+    RecordedEvent,
+    TransactionEventType,
+)
 
 # Built once: every TransactionEvent runs these (see transaction_svc.adapters.sql).
 _ADD = insert(transaction_events)

@@ -13,8 +13,8 @@ from servicekit.database import DIALECT_INSERTS
 from servicekit.row_bounds import beyond_bound
 from servicekit.timestamps import as_utc
 from transaction_svc.adapters.tables import orphan_reports
-from transaction_svc.domain import StopReason, meter_values_content, meter_values_from_content
-from transaction_svc.orphan import (
+from transaction_svc.domain.meter_values import meter_values_content, meter_values_from_content
+from transaction_svc.domain.orphan import (
     OrphanCause,
     OrphanContent,
     OrphanKind,
@@ -22,6 +22,7 @@ from transaction_svc.orphan import (
     OrphanReport,
     Reconciliation,
 )
+from transaction_svc.domain.transaction import StopReason
 
 # INSERT ... ON CONFLICT DO NOTHING: a repetition (same charge point and fingerprint) writes
 # nothing and raises nothing, even when it races the first.

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from servicekit.timestamps import as_utc
 from transaction_svc.adapters.tables import reservations
-from transaction_svc.reservation import (
+from transaction_svc.domain.reservation import (
     Reservation,
     ReservationQuery,
     ReservationRequest,

@@ -1,4 +1,4 @@
-"""The operator's side of orphan reports (:mod:`transaction_svc.orphan`): reading what
+"""The operator's side of orphan reports (:mod:`transaction_svc.domain.orphan`): reading what
 stations sent for transactions the CSMS could not apply it to, and recording that one was
 reconciled."""
 
@@ -9,13 +9,13 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from servicekit.clock import Clock
+from transaction_svc.domain.orphan import OrphanPage, OrphanQuery, OrphanReport, Reconciliation
 from transaction_svc.errors import (
     InvalidTransactionRequest,
     OrphanReportNotFound,
     OrphanReportReconciled,
     TransactionNotFound,
 )
-from transaction_svc.orphan import OrphanPage, OrphanQuery, OrphanReport, Reconciliation
 from transaction_svc.ports import UnitOfWork
 
 LOG = logging.getLogger(__name__)

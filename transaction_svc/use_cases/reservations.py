@@ -14,6 +14,13 @@ from dataclasses import replace
 
 from servicekit.clock import Clock
 from servicekit.errors import ServiceError
+from transaction_svc.domain.reservation import (
+    Reservation,
+    ReservationPage,
+    ReservationQuery,
+    ReservationRequest,
+    ReservationStatus,
+)
 from transaction_svc.errors import (
     CancellationRefused,
     InvalidReservationRequest,
@@ -21,13 +28,6 @@ from transaction_svc.errors import (
     ReservationNotFound,
 )
 from transaction_svc.ports import Stations, UnitOfWork
-from transaction_svc.reservation import (
-    Reservation,
-    ReservationPage,
-    ReservationQuery,
-    ReservationRequest,
-    ReservationStatus,
-)
 
 LOG = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ with its own transactionId, applied to the same version-neutral transactions as 
 The flow of one event:
 
 1. Read: the transaction (charge point, station transactionId) and whether this event is
-   already recorded (:class:`~transaction_svc.transaction_event.EventIdentity`: seqNo,
+   already recorded (:class:`~transaction_svc.domain.transaction_event.EventIdentity`: seqNo,
    eventType, timestamp, triggerReason). A recorded event is a repetition (the station
    lost the answer, or sent its offline queue again): nothing changes and the stored answer
    is given. Another event with a seqNo already used is a new event, applied.
@@ -23,21 +23,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from servicekit.clock import Clock
-from transaction_svc.domain import (
-    Authorization,
-    AuthorizationPurpose,
-    Transaction,
-    group_meter_values,
-)
-from transaction_svc.errors import TransactionConflict
-from transaction_svc.orphan import OrphanContent
-from transaction_svc.ports import Authorizer, UnitOfWork
-from transaction_svc.reservation import ReservationStatus
-from transaction_svc.transaction_event import (
+from transaction_svc.domain.authorization import Authorization, AuthorizationPurpose
+from transaction_svc.domain.meter_values import group_meter_values
+from transaction_svc.domain.orphan import OrphanContent
+from transaction_svc.domain.reservation import ReservationStatus
+from transaction_svc.domain.transaction import Transaction
+from transaction_svc.domain.transaction_event import (
     TransactionEvent,
     TransactionEventType,
     without_own_use,
 )
+from transaction_svc.errors import TransactionConflict
+from transaction_svc.ports import Authorizer, UnitOfWork
 from transaction_svc.use_cases.transactions import check_reservations, log_start
 
 LOG = logging.getLogger(__name__)
@@ -159,7 +156,7 @@ class TransactionEventUseCases:
     ) -> None:
         """An event of a transaction that already ended is recorded and answered, but the
         completed transaction and its meter values stay final; the event's meter values
-        are kept as an orphan report (:mod:`transaction_svc.orphan`)."""
+        are kept as an orphan report (:mod:`transaction_svc.domain.orphan`)."""
         kept = ""
         if event.meter_values:
             content = OrphanContent.of_late_event(event, transaction)

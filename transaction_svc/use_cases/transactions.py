@@ -8,28 +8,29 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from servicekit.clock import Clock
-from transaction_svc.domain import (
-    Authorization,
-    AuthorizationPurpose,
+from transaction_svc.domain.authorization import Authorization, AuthorizationPurpose
+from transaction_svc.domain.meter_values import (
     MeterReport,
+    group_meter_values,
+    latest_energy_register_wh,
+    meter_samples,
+)
+from transaction_svc.domain.orphan import OrphanContent, OrphanReport, cause_for
+from transaction_svc.domain.reservation import ReservationCheck, ReservationStatus, check_start
+from transaction_svc.domain.transaction import (
     Transaction,
     TransactionPage,
     TransactionQuery,
     TransactionStart,
     TransactionStatus,
     TransactionStop,
-    group_meter_values,
-    latest_energy_register_wh,
-    meter_samples,
 )
 from transaction_svc.errors import (
     InvalidTransactionRequest,
     TransactionConflict,
     TransactionNotFound,
 )
-from transaction_svc.orphan import OrphanContent, OrphanReport, cause_for
 from transaction_svc.ports import Authorizer, UnitOfWork
-from transaction_svc.reservation import ReservationCheck, ReservationStatus, check_start
 
 LOG = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ class TransactionUseCases:
 
         Reservations (OCPP 1.6 §3.9, 2.0.1 H01): the reservation the start ends becomes USED
         by it; a start on an EVSE reserved for someone else is answered Invalid (see
-        :func:`transaction_svc.reservation.check_start`). The reservation is claimed with a
+        :func:`transaction_svc.domain.reservation.check_start`). The reservation is claimed with a
         compare-and-set; when a concurrent start claimed it first, the start is decided again.
         """
         authorization = await self._authorizer.authorize(
@@ -136,7 +137,7 @@ class TransactionUseCases:
         A stop naming a transaction the CSMS does not know, or one of another charge point,
         is not refused either (§4.10: the station would retry, then discard its data): it
         is kept as an orphan report of the station that sent it
-        (:mod:`transaction_svc.orphan`), and answered as any stop is.
+        (:mod:`transaction_svc.domain.orphan`), and answered as any stop is.
         """
         orphan = None
         async with self._unit_of_work() as uow:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from chargepoint_svc.domain import ChargePointId
+from chargepoint_svc.domain.charge_point import ChargePointId
 from chargepoint_svc.errors import InvalidReport
 
 # The widest values OCPP 2.0.1/2.1 allow (SecurityEventNotificationRequest, EventDataType).

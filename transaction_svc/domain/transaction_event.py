@@ -1,5 +1,5 @@
 """OCPP 2.x TransactionEvent (2.0.1 E01-E15, 2.1 the same) in the version-neutral vocabulary
-of :mod:`transaction_svc.domain`. Pure: no I/O, no storage, no protobuf.
+of :mod:`transaction_svc.domain.transaction`. Pure: no I/O, no storage, no protobuf.
 
 A 2.x station names its transaction with its own string ``transactionId`` and reports it as
 a sequence of events (Started, Updated..., Ended), each numbered by ``seqNo`` (2.0.1 E01.FR.04:
@@ -15,17 +15,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from transaction_svc.domain import (
-    Authorization,
-    AuthorizationStatus,
+from transaction_svc.domain.authorization import Authorization, AuthorizationStatus
+from transaction_svc.domain.meter_values import (
     MeterSample,
     MeterValue,
+    latest_energy_register_wh,
+    meter_samples,
+)
+from transaction_svc.domain.transaction import (
     StopReason,
     Transaction,
     TransactionStart,
     TransactionStop,
-    latest_energy_register_wh,
-    meter_samples,
 )
 from transaction_svc.errors import InvalidTransactionRequest
 

@@ -1,4 +1,4 @@
-"""The operations on the message journal (:mod:`chargepoint_svc.journal`): the edge records
+"""The operations on the message journal (:mod:`chargepoint_svc.domain.journal`): the edge records
 batches of entries, operators read a charge point's timeline, and entries older than the
 retention are deleted in the background and never shown meanwhile.
 """
@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from chargepoint_svc.domain import ChargePointId
+from chargepoint_svc.domain.charge_point import ChargePointId
+from chargepoint_svc.domain.journal import JournalCursor, JournalEntry, JournalQuery
 from chargepoint_svc.errors import ChargePointNotFound
-from chargepoint_svc.journal import JournalCursor, JournalEntry, JournalQuery
 from chargepoint_svc.ports import UnitOfWork
 from servicekit.clock import Clock
 from servicekit.errors import InvalidArgument

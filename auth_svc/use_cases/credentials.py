@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from auth_svc.credentials import (
+from auth_svc.domain.credentials import (
     Credentials,
     Decision,
     Outcome,
@@ -25,8 +25,8 @@ from auth_svc.credentials import (
     check_profile,
     effective_profile,
 )
+from auth_svc.domain.passwords import check_password, hash_password, verify_password
 from auth_svc.errors import InvalidRequest, PasswordNotAccepted
-from auth_svc.passwords import check_password, hash_password, verify_password
 from auth_svc.ports import Stations, UnitOfWork
 from servicekit.clock import Clock
 from servicekit.edge_errors import StationDidNotAnswer

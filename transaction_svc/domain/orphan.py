@@ -19,17 +19,15 @@ import enum
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from transaction_svc.domain import (
+from transaction_svc.domain.meter_values import (
     MeterReport,
     MeterValue,
-    StopReason,
-    Transaction,
-    TransactionStop,
     digest,
     meter_values_content,
 )
+from transaction_svc.domain.transaction import StopReason, Transaction, TransactionStop
+from transaction_svc.domain.transaction_event import TransactionEvent
 from transaction_svc.errors import InvalidTransactionRequest
-from transaction_svc.transaction_event import TransactionEvent
 
 
 class OrphanKind(enum.Enum):

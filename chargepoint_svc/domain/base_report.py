@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chargepoint_svc.domain import RegistrationStatus
+from chargepoint_svc.domain.charge_point import RegistrationStatus
 from servicekit.charge_point_policy import BaseReportPolicy
 
 # The OCPP versions that have a device model to report (2.0.1 Part 1 §4, 2.1 likewise).

@@ -189,7 +189,7 @@ class ChargePoint:
     firmware_status: str = ""
     diagnostics_status: str = ""
     connectors: tuple[Connector, ...] = ()
-    # OCPP 2.x admission (see chargepoint_svc.base_report): a base report was asked for
+    # OCPP 2.x admission (see chargepoint_svc.domain.base_report): a base report was asked for
     # and has not come complete yet; when the one owed came complete; when any report last
     # came complete (what GetDeviceModel calls reported_at).
     base_report_owed: bool = False

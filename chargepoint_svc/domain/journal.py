@@ -14,7 +14,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from chargepoint_svc.domain import CHARGE_POINT_ID_MAX_LENGTH, ChargePointId
+from chargepoint_svc.domain.charge_point import CHARGE_POINT_ID_MAX_LENGTH, ChargePointId
 from chargepoint_svc.errors import InvalidReport
 from servicekit.errors import InvalidArgument
 

@@ -1,9 +1,9 @@
-"""The operations of the charge point service, each one unit of work.
+"""The operations on charge points, each one unit of work.
 
 Station events (boot, heartbeat, status, ...) may come from a charge point the CSMS does
-not know yet; :class:`~chargepoint_svc.domain.Admission` decides whether it is registered
-on the spot. Every event first *locks* the charge point, so two events of one station
-(or two first boots racing after a power cut) change it one after the other.
+not know yet; :class:`~chargepoint_svc.domain.charge_point.Admission` decides whether it is
+registered on the spot. Every event first *locks* the charge point, so two events of one
+station (or two first boots racing after a power cut) change it one after the other.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from chargepoint_svc.base_report import decide_boot
-from chargepoint_svc.domain import (
+from chargepoint_svc.domain.base_report import decide_boot
+from chargepoint_svc.domain.charge_point import (
     Admission,
     BootAnswer,
     BootData,

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from transaction_svc.domain import Authorization, AuthorizationStatus, TransactionStart
+from transaction_svc.domain.authorization import Authorization, AuthorizationStatus
+from transaction_svc.domain.transaction import TransactionStart
 from transaction_svc.errors import InvalidReservationRequest
 
 # OCPP 2.0.1 IdTokenType.idToken is CiString36Type; the 1.6 idTag (CiString20Type) fits.

@@ -10,13 +10,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from chargepoint_svc.base_report import admits_on_completion
-from chargepoint_svc.device_model import DeviceModel, ReportPart
-from chargepoint_svc.domain import Admission, ChargePointId, parse_charge_point_id
+from chargepoint_svc.domain.base_report import admits_on_completion
+from chargepoint_svc.domain.charge_point import Admission, ChargePointId, parse_charge_point_id
+from chargepoint_svc.domain.device_model import DeviceModel, ReportPart
+from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
 from chargepoint_svc.errors import ChargePointNotFound, InvalidReport
 from chargepoint_svc.ports import UnitOfWork
-from chargepoint_svc.station_events import SecurityEvent, StationEvent
-from chargepoint_svc.use_cases import registered
+from chargepoint_svc.use_cases.charge_points import registered
 from servicekit.clock import Clock
 from servicekit.errors import InvalidArgument
 from servicekit.pagination import PageRequest, next_page_token
@@ -62,7 +62,7 @@ class StationReportUseCases:
     async def record_report(self, charge_point_id: str, part: ReportPart) -> bool:
         """A NotifyReport part (OCPP 2.0.1 B07/B08): store its variables; on the last part
         (``tbc`` false) the report is complete. True: it settled a base report the station
-        owed and the station is Accepted now (see :mod:`chargepoint_svc.base_report`)."""
+        owed and the station is Accepted now (see :mod:`chargepoint_svc.domain.base_report`)."""
         cp_id = parse_charge_point_id(charge_point_id)
         now = self._clock.now()
         async with self._unit_of_work() as uow:

@@ -1,4 +1,4 @@
-"""The servicer's protobuf translation, without a server."""
+"""auth_svc.messages: the protobuf translation, without a server."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from auth_svc.domain import AuthorizationStatus, IdTag, IdTokenInfo, Purpose
+from auth_svc.domain.id_tag import AuthorizationStatus, IdTag, IdTokenInfo, Purpose
 from auth_svc.errors import InvalidRequest
-from auth_svc.servicer import (
+from auth_svc.messages import (
     fields_from_proto,
     id_tag_to_proto,
     id_token_info_to_proto,

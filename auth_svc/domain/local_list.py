@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from auth_svc.domain import AuthorizationStatus, IdTag, standing
+from auth_svc.domain.id_tag import AuthorizationStatus, IdTag, standing
 
 
 class UpdateType(enum.Enum):
