@@ -70,4 +70,4 @@ async def test_a_stations_frames_are_journalled_and_filtered(system: System) -> 
     first = await _messages(system, pageSize=4)
     rest = await _messages(system, pageSize=4, pageToken=first["nextPageToken"])
     assert len(first["messages"]) == 4 and len(rest["messages"]) == 2
-    assert "nextPageToken" not in rest or rest["nextPageToken"] == ""
+    assert rest["nextPageToken"] == ""  # Envoy prints primitive fields even when empty
