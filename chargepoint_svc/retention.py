@@ -22,12 +22,12 @@ so between two purges a station may be above its bounds by what it sends meanwhi
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from chargepoint_svc.ports import UnitOfWork
 from chargepoint_svc.use_cases.message_journal import PURGE_BATCH, MessageJournal
+from servicekit.purge import in_batches
 
 # What one journal entry weighs besides its payload: the charge point id, times, ids and
 # action of its row and the two index entries, rounded up.
@@ -97,14 +97,4 @@ class StoragePurge:
         )
 
     async def _batched(self, step: Callable[[UnitOfWork, int], Awaitable[int]]) -> int:
-        """Run ``step`` in its own transaction until it deletes less than a batch; short
-        transactions hold SQLite's write lock briefly, so station messages get in between."""
-        deleted = 0
-        while True:
-            async with self._unit_of_work() as uow:
-                count = await step(uow, self._batch)
-                await uow.commit()
-            deleted += count
-            if count < self._batch:
-                return deleted
-            await asyncio.sleep(0)
+        return await in_batches(self._unit_of_work, step, self._batch)

@@ -19,10 +19,10 @@ purges a station may be above its bounds by what it sends meanwhile.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from servicekit.purge import in_batches
 from transaction_svc.ports import UnitOfWork
 
 # Rows deleted per database transaction: short ones, so station messages get in between.
@@ -76,13 +76,4 @@ class TransactionPurge:
         )
 
     async def _batched(self, step: Callable[[UnitOfWork, int], Awaitable[int]]) -> int:
-        """Run ``step`` in its own transaction until it deletes less than a batch."""
-        deleted = 0
-        while True:
-            async with self._unit_of_work() as uow:
-                count = await step(uow, self._batch)
-                await uow.commit()
-            deleted += count
-            if count < self._batch:
-                return deleted
-            await asyncio.sleep(0)
+        return await in_batches(self._unit_of_work, step, self._batch)
