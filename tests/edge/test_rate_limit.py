@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from edge.rate_limit import MessageLimit, Verdict
+
+pytestmark = pytest.mark.unit
 
 
 class Clock:

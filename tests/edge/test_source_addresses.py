@@ -16,6 +16,9 @@ from servicekit.address_settings import AddressSettings
 from servicekit.security_settings import SettingsError
 from tests.edge.test_rate_limit import Clock
 
+pytestmark = pytest.mark.unit
+
+
 LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"),)
 
 

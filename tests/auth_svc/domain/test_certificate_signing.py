@@ -24,6 +24,8 @@ from tests.support.certificates import (
     with_broken_signature,
 )
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture(scope="module")
 def authority() -> CertificateAuthority:

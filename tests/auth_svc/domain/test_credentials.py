@@ -21,6 +21,9 @@ from auth_svc.domain.credentials import (
 )
 from auth_svc.errors import InvalidRequest
 
+pytestmark = pytest.mark.unit
+
+
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 P0, P1, P2, P3 = (
     SecurityProfile.NONE,

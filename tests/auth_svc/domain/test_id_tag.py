@@ -17,6 +17,9 @@ from auth_svc.domain.id_tag import (
 )
 from auth_svc.errors import InvalidRequest
 
+pytestmark = pytest.mark.unit
+
+
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 A = AuthorizationStatus
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from auth_svc.domain.id_tag import AuthorizationStatus, IdTag
 from auth_svc.domain.local_list import (
     ListEntry,
@@ -16,6 +18,9 @@ from auth_svc.domain.local_list import (
     needs_new_version,
     update_type_for,
 )
+
+pytestmark = pytest.mark.unit
+
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 A = AuthorizationStatus

@@ -7,6 +7,8 @@ import pytest
 from auth_svc.domain.passwords import check_password, hash_password, verify_password
 from auth_svc.errors import InvalidRequest
 
+pytestmark = pytest.mark.unit
+
 
 def test_hash_verifies_only_its_password() -> None:
     stored = hash_password("correct horse battery")

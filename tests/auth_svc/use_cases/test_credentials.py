@@ -24,6 +24,9 @@ from servicekit.clock import FixedClock
 from servicekit.edge_errors import StationDidNotAnswer, StationNotConnected, StationWentAway
 from servicekit.errors import ServiceError
 
+pytestmark = pytest.mark.unit
+
+
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 OLD = "old-password-0001"
 NEW = "new-password-0002"

@@ -11,6 +11,9 @@ from auth_svc.use_cases import IdTagUseCases
 from servicekit.clock import FixedClock
 from servicekit.pagination import PageRequest
 
+pytestmark = pytest.mark.unit
+
+
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 A = AuthorizationStatus
 

@@ -27,6 +27,9 @@ from servicekit.clock import FixedClock
 from servicekit.edge_errors import StationDidNotAnswer, StationNotConnected
 from servicekit.errors import ServiceError
 
+pytestmark = pytest.mark.unit
+
+
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 A = AuthorizationStatus
 FULL, DIFF = UpdateType.FULL, UpdateType.DIFFERENTIAL

@@ -16,6 +16,9 @@ from chargepoint_svc.domain.charge_point import (
 )
 from servicekit.charge_point_policy import AdmissionPolicy, BaseReportPolicy
 
+pytestmark = pytest.mark.unit
+
+
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 VERSIONS = ("1.6", "2.0.1", "2.1")
 STORED = (None, *RegistrationStatus)  # None: the station is not registered yet

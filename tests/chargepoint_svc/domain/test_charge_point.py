@@ -25,6 +25,9 @@ from chargepoint_svc.domain.charge_point import (
 from chargepoint_svc.errors import InvalidChargePointId, InvalidReport
 from servicekit.charge_point_policy import AdmissionPolicy
 
+pytestmark = pytest.mark.unit
+
+
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 ALLOWED = string.ascii_letters + string.digits + "*-_=:+|@."
 

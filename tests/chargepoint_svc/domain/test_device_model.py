@@ -11,6 +11,9 @@ from chargepoint_svc.domain.device_model import ReportedVariable, ReportPart
 from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
 from chargepoint_svc.errors import InvalidReport
 
+pytestmark = pytest.mark.unit
+
+
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 CP1 = ChargePointId("CP1")
 

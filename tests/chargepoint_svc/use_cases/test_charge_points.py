@@ -32,6 +32,9 @@ from servicekit.clock import FixedClock
 from servicekit.errors import InvalidArgument, NotFound, Unavailable
 from servicekit.pagination import PageRequest
 
+pytestmark = pytest.mark.unit
+
+
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 BOOT = BootData(
     ocpp_version="1.6",

@@ -22,6 +22,9 @@ from servicekit.clock import FixedClock
 from servicekit.errors import InvalidArgument
 from servicekit.pagination import PageRequest
 
+pytestmark = pytest.mark.unit
+
+
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 CP1 = ChargePointId("CP1")
 RETENTION = timedelta(hours=24)

@@ -25,6 +25,9 @@ from servicekit.clock import FixedClock
 from servicekit.errors import InvalidArgument
 from servicekit.pagination import PageRequest
 
+pytestmark = pytest.mark.unit
+
+
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 BOOT_201 = BootData(ocpp_version="2.0.1", vendor="Acme", model="W2")
 PENDING = RegistrationStatus.PENDING

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from csms.edge.v1 import edge_pb2
 from edge.cluster.aggregate import merge_statistics
+
+pytestmark = pytest.mark.unit
 
 
 def _figures(

@@ -9,6 +9,9 @@ import pytest
 from edge.operations import message_size
 from edge.operations.errors import InvalidRequest
 
+pytestmark = pytest.mark.unit
+
+
 DEVICE_DATA = "DeviceDataCtrlr"
 
 

@@ -26,6 +26,9 @@ from edge.v16.operations import OPERATIONS, OUTGOING_ACTIONS
 from edge.v16.schemas import SCHEMAS
 from tests.support.certificates import substituted
 
+pytestmark = pytest.mark.unit
+
+
 FIXTURES = Path(__file__).parents[1] / "support" / "fixtures" / "v16" / "operations"
 SERVICE = edge_pb2.DESCRIPTOR.services_by_name["EdgeService"]
 GENERIC = {"GetHealth", "ListConnections", "Disconnect", "Send", "GetStatistics", "ListServices"}

@@ -25,6 +25,9 @@ from csms.chargepoint.v1 import chargepoint_pb2  # noqa: F401
 from csms.transaction.v1 import transaction_pb2  # noqa: F401
 from edge.v16 import translate, values
 
+pytestmark = pytest.mark.unit
+
+
 FIXTURES = Path(__file__).parents[1] / "support" / "fixtures" / "v16"
 CHARGE_POINT = "CP-1"
 DEFAULT_RECEIVED_AT = "2024-01-01T00:00:00Z"

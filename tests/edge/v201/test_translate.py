@@ -35,6 +35,9 @@ from edge.v201 import translate, values
 from edge.v201.session import SessionV201
 from edge.v201.translate import Vocabulary
 
+pytestmark = pytest.mark.unit
+
+
 FIXTURES = Path(__file__).parents[1] / "support" / "fixtures"
 CHARGE_POINT = "CP-1"
 

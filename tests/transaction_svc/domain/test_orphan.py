@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from tests.support.transaction_factories import a_report, a_start, a_stop, an_event, at, register
 from transaction_svc.domain.authorization import AuthorizationStatus
 from transaction_svc.domain.meter_values import meter_values_content, meter_values_from_content
 from transaction_svc.domain.orphan import OrphanCause, OrphanContent, OrphanKind, cause_for
 from transaction_svc.domain.transaction import StopReason, Transaction, TransactionStatus
+
+pytestmark = pytest.mark.unit
 
 
 def _transaction(charge_point_id: str) -> Transaction:

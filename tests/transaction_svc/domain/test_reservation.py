@@ -23,6 +23,9 @@ from transaction_svc.domain.reservation import (
 )
 from transaction_svc.errors import InvalidReservationRequest
 
+pytestmark = pytest.mark.unit
+
+
 S = ReservationStatus
 ACCEPTED = Authorization(AuthorizationStatus.ACCEPTED, at(1000), "GROUP-1")
 

@@ -20,6 +20,8 @@ from transaction_svc.domain.meter_values import (
 from transaction_svc.domain.transaction import StopReason, Transaction, TransactionStatus
 from transaction_svc.errors import InvalidTransactionRequest
 
+pytestmark = pytest.mark.unit
+
 
 def an_active_transaction() -> Transaction:
     return Transaction(

@@ -19,6 +19,9 @@ from transaction_svc.domain.transaction_event import (
 )
 from transaction_svc.errors import InvalidTransactionRequest
 
+pytestmark = pytest.mark.unit
+
+
 ACCEPTED = Authorization(AuthorizationStatus.ACCEPTED, at(1000), "GROUP-1")
 
 

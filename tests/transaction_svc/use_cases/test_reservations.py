@@ -27,6 +27,9 @@ from transaction_svc.use_cases import (
     TransactionUseCases,
 )
 
+pytestmark = pytest.mark.unit
+
+
 S = ReservationStatus
 
 

@@ -21,6 +21,9 @@ from transaction_svc.domain.transaction import StopReason, TransactionQuery, Tra
 from transaction_svc.errors import AuthServiceUnavailable
 from transaction_svc.use_cases import TransactionEventUseCases, TransactionUseCases
 
+pytestmark = pytest.mark.unit
+
+
 ACCEPTED = Authorization(AuthorizationStatus.ACCEPTED, at(1000), "GROUP-1")
 START = AuthorizationPurpose.START_TRANSACTION
 AUTHORIZE = AuthorizationPurpose.AUTHORIZE

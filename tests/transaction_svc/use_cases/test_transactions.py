@@ -36,6 +36,9 @@ from transaction_svc.errors import (
 )
 from transaction_svc.use_cases import OrphanReportUseCases, TransactionUseCases
 
+pytestmark = pytest.mark.unit
+
+
 ACCEPTED = Authorization(AuthorizationStatus.ACCEPTED, at(1000), "GROUP-1")
 
 
