@@ -7,16 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from edge.rate_limit import MessageLimit, Verdict
+from tests.edge.support.clock import Clock
 
 pytestmark = pytest.mark.unit
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def verdicts(limit: MessageLimit, clock: Clock, count: int) -> list[Verdict]:

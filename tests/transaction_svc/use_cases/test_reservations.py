@@ -11,7 +11,7 @@ from servicekit.clock import FixedClock
 from servicekit.edge_errors import StationDidNotAnswer, StationNotConnected, StationRefused
 from servicekit.errors import ServiceError
 from tests.support.transaction_factories import a_reservation_request, a_start, a_stop, at
-from tests.transaction_svc.use_cases.test_transactions import ACCEPTED, ScriptedAuthorizer
+from tests.transaction_svc.support.authorizer import ACCEPTED, ScriptedAuthorizer
 from transaction_svc.adapters.memory import MemoryStore, MemoryUnitOfWork
 from transaction_svc.domain.authorization import Authorization, AuthorizationStatus
 from transaction_svc.domain.reservation import Reservation, ReservationQuery, ReservationStatus

@@ -8,7 +8,7 @@ import pytest
 
 from servicekit.clock import FixedClock
 from tests.support.transaction_factories import a_reservation, a_start, an_event, at, register
-from tests.transaction_svc.use_cases.test_transactions import ScriptedAuthorizer
+from tests.transaction_svc.support.authorizer import ScriptedAuthorizer
 from transaction_svc.adapters.memory import MemoryStore, MemoryUnitOfWork
 from transaction_svc.domain.authorization import (
     Authorization,

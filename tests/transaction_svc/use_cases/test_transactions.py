@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import pytest
 
 from servicekit.clock import FixedClock
 from tests.support.transaction_factories import a_report, a_start, a_stop, at, register
+from tests.transaction_svc.support.authorizer import ACCEPTED, ScriptedAuthorizer
 from transaction_svc.adapters.memory import (
     MemoryStore,
     MemoryTransactionRepository,
     MemoryUnitOfWork,
 )
 from transaction_svc.domain.authorization import (
-    Authorization,
     AuthorizationPurpose,
     AuthorizationStatus,
 )
@@ -37,26 +37,6 @@ from transaction_svc.errors import (
 from transaction_svc.use_cases import OrphanReportUseCases, TransactionUseCases
 
 pytestmark = pytest.mark.unit
-
-
-ACCEPTED = Authorization(AuthorizationStatus.ACCEPTED, at(1000), "GROUP-1")
-
-
-@dataclass
-class ScriptedAuthorizer:
-    """Answers from a dict (unknown tags are INVALID) and remembers what it was asked."""
-
-    decisions: dict[str, Authorization] = field(default_factory=dict)
-    available: bool = True
-    asked: list[tuple[str, str, AuthorizationPurpose]] = field(default_factory=list)
-
-    async def authorize(
-        self, id_tag: str, charge_point_id: str, purpose: AuthorizationPurpose
-    ) -> Authorization:
-        self.asked.append((id_tag, charge_point_id, purpose))
-        if not self.available:
-            raise AuthServiceUnavailable("connection refused")
-        return self.decisions.get(id_tag, Authorization(AuthorizationStatus.INVALID))
 
 
 @dataclass
