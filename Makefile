@@ -1,7 +1,7 @@
 # One task runner for developers and CI. Every target uses the active Python environment.
 PYTHON ?= python
 
-.PHONY: install proto sdk lint typecheck test micro check up bench
+.PHONY: install proto sdk lint typecheck unit test micro check up bench
 
 install:            ## install the project and its development tools (editable)
 	$(PYTHON) -m pip install -e '.[dev]'
@@ -18,6 +18,9 @@ lint:               ## ruff lint and format check
 
 typecheck:          ## mypy --strict over first-party code
 	$(PYTHON) -m mypy
+
+unit:               ## the fast unit layer only: no I/O, runs in seconds (tests marked unit)
+	$(PYTHON) -m pytest -m unit
 
 test:               ## the whole test suite (needs PostgreSQL and Redis; see README)
 	$(PYTHON) -m pytest

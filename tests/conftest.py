@@ -10,6 +10,15 @@ import pytest
 from tests.support.databases import postgres_database, sqlite_url
 from tests.support.redis import RedisNamespace, redis_namespace
 from tests.support.unavailable import skips_forbidden
+from tests.support.unit_layer import forbid_io
+
+
+@pytest.fixture(autouse=True)
+def unit_layer(request: pytest.FixtureRequest) -> None:
+    """A test marked ``unit`` fails if it opens a socket, a process, a database or a gRPC
+    server or channel: the marker says it does none (``tests.support.unit_layer``)."""
+    if request.node.get_closest_marker("unit") is not None:
+        forbid_io(request.getfixturevalue("monkeypatch"))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

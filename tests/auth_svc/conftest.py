@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from servicekit.migrations import upgrade
-from tests.auth_svc.fakes import FakeTransactionService, fake_transaction_server
+from tests.auth_svc.support.fakes import FakeTransactionService, fake_transaction_server
 
 
 @pytest.fixture

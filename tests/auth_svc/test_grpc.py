@@ -19,7 +19,7 @@ from csms.common.v1 import health_pb2 as common_health_pb2
 from servicekit.channels import open_channel
 from servicekit.settings import Settings
 from servicekit.timestamps import to_timestamp
-from tests.auth_svc.fakes import FakeTransactionService
+from tests.auth_svc.support.fakes import FakeTransactionService
 from tests.support.ports import free_port
 from tests.support.settings import with_network
 

@@ -16,7 +16,7 @@ from csms.auth.v1 import auth_pb2, auth_pb2_grpc
 from csms.edge.v1 import operations_pb2
 from servicekit.channels import open_channel
 from servicekit.settings import Settings
-from tests.auth_svc.fakes import FakeTransactionService
+from tests.auth_svc.support.fakes import FakeTransactionService
 from tests.support.fake_edge import NOT_CONNECTED, FakeEdge, serving
 from tests.support.settings import with_network
 

@@ -18,7 +18,7 @@ from csms.edge.v1 import operations_pb2
 from servicekit.channels import open_channel
 from servicekit.settings import Settings
 from servicekit.timestamps import to_timestamp
-from tests.auth_svc.fakes import FakeTransactionService
+from tests.auth_svc.support.fakes import FakeTransactionService
 from tests.support.fake_edge import CALL_ERROR, NO_ANSWER, NOT_CONNECTED, FakeEdge, serving
 from tests.support.settings import with_network
 

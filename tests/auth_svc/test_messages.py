@@ -18,6 +18,9 @@ from auth_svc.messages import (
 from csms.auth.v1 import auth_pb2
 from servicekit.timestamps import to_timestamp
 
+pytestmark = pytest.mark.unit
+
+
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 Status = auth_pb2.IdTokenInfo.Status
 RequestPurpose = auth_pb2.AuthorizeRequest.Purpose

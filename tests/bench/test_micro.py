@@ -9,6 +9,9 @@ import pytest
 
 from bench import micro
 
+pytestmark = pytest.mark.unit
+
+
 LINE = re.compile(
     r"^micro (?P<version>\S+) +(?P<label>\S+) +validate +[\d.]+ us +translate +[\d.]+ us"
     r" +answer +[\d.]+ us +total +[\d.]+ us$"

@@ -3,7 +3,12 @@ and which step is the maximum (no load is run, no time measured)."""
 
 from __future__ import annotations
 
+import pytest
+
 from bench.search import Search, Step, maximum, next_target
+
+pytestmark = pytest.mark.unit
+
 
 SEARCH = Search(start=100, ceiling=1000, steps=8)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from chargepoint_svc.adapters.memory import MemoryStore, MemoryUnitOfWork
 from chargepoint_svc.domain.charge_point import (
     ChargePoint,
@@ -25,6 +27,9 @@ from chargepoint_svc.retention import (
 )
 from chargepoint_svc.use_cases.message_journal import MessageJournal
 from servicekit.clock import FixedClock
+
+pytestmark = pytest.mark.unit
+
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 CP1 = ChargePointId("CP1")

@@ -14,9 +14,9 @@ from sqlalchemy.engine import make_url
 
 from launcher.envoy_config import ROUTE_TIMEOUT
 from launcher.envoy_limits import MAX_REST_BODY_BYTES
-from tests.edge.remote_station import remote_station_at
 from tests.support.databases import postgres_database
 from tests.support.ports import free_port
+from tests.support.remote_station import remote_station_at
 from tests.support.system import System, running_system
 from tests.support.tcp_proxy import TcpProxy
 from tests.support.waiting import eventually

@@ -21,7 +21,7 @@ from csms.chargepoint.v1 import chargepoint_pb2
 from csms_client import CsmsClient, CsmsError
 from launcher.envoy_limits import MAX_REST_BODY_BYTES
 from launcher.sdk import PACKAGE, generate_rest_client
-from tests.edge.remote_station import remote_station_at
+from tests.support.remote_station import remote_station_at
 from tests.support.system import System
 
 pytestmark = pytest.mark.e2e

@@ -1,3 +1,3 @@
-from tests.edge.fake_services import edge, fakes
+from tests.support.fake_services import edge, fakes
 
 __all__ = ["edge", "fakes"]

@@ -17,7 +17,7 @@ from websockets.typing import Subprotocol
 
 from csms.auth.v1 import auth_pb2
 from edge.server import RunningEdge, start
-from tests.edge.fake_services import Fakes, closed_address, settings_for
+from tests.support.fake_services import Fakes, closed_address, settings_for
 
 OCPP16 = [Subprotocol("ocpp1.6")]
 _Outcome = auth_pb2.AuthenticateChargePointResponse

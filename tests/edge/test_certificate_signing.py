@@ -13,8 +13,8 @@ import pytest
 from csms.auth.v1 import certificates_pb2
 from edge.certificate_signing import REFUSAL_EVENT
 from edge.server import RunningEdge
-from tests.edge.fake_services import FAKE_CHAIN, Fakes
-from tests.edge.remote_station import RemoteStation, remote_station, remote_station_v2
+from tests.support.fake_services import FAKE_CHAIN, Fakes
+from tests.support.remote_station import RemoteStation, remote_station, remote_station_v2
 
 Use = certificates_pb2.SignChargePointCertificateRequest
 CSR = "-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n"

@@ -22,6 +22,9 @@ from edge.v201.schemas import SCHEMAS as SCHEMAS_V201
 from edge.v201.session import SessionV201
 from edge.v201.translate import Vocabulary
 
+pytestmark = pytest.mark.unit
+
+
 Request = certificates_pb2.SignChargePointCertificateRequest
 Response = certificates_pb2.SignChargePointCertificateResponse
 CSR = "-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n"

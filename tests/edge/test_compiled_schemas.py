@@ -13,6 +13,9 @@ from edge import framing
 from edge.ocpp_version import OCPP16, OCPP201, OcppVersion
 from edge.payload_schema import CompiledSchemas
 
+pytestmark = pytest.mark.unit
+
+
 BOOT_16 = {"chargePointVendor": "Acme", "chargePointModel": "One"}
 METER_16 = {
     "connectorId": 1,

@@ -16,6 +16,8 @@ from edge.credentials import (
 )
 from edge.handshake import Refusal
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize(
     ("xfcc", "expected"),

@@ -16,8 +16,8 @@ from websockets.typing import Subprotocol
 
 from csms.edge.v1 import edge_pb2, operations_pb2
 from edge.server import RunningEdge, start
-from tests.edge.fake_services import Fakes, closed_address, settings_for
-from tests.edge.remote_station import PATIENCE, edge_stub, remote_station
+from tests.support.fake_services import Fakes, closed_address, settings_for
+from tests.support.remote_station import PATIENCE, edge_stub, remote_station
 
 
 async def refused_handshake(edge: RunningEdge) -> None:

@@ -19,6 +19,8 @@ from ocpp.messages import Call, CallError, CallResult
 from edge import framing
 from edge.ocpp_version import OCPP16, OCPP21, OCPP201, OcppVersion
 
+pytestmark = pytest.mark.unit
+
 
 def test_a_call() -> None:
     message = framing.parse('[2, "id-1", "Heartbeat", {}]')

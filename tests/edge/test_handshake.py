@@ -10,6 +10,9 @@ from edge.handshake import Admission, Refusal, decide
 from edge.ocpp_version import OCPP16, OCPP21, OCPP201
 from edge.version_table import SUPPORTED_VERSIONS
 
+pytestmark = pytest.mark.unit
+
+
 SUPPORTED = SUPPORTED_VERSIONS
 
 

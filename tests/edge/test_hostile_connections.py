@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from tests.edge.fake_services import Fakes
-from tests.edge.hostile import (
+from tests.edge.support.hostile import (
     closed_with,
     edge_with,
     raw_station,
@@ -26,7 +25,8 @@ from tests.edge.hostile import (
     until,
     upgrade_request,
 )
-from tests.edge.test_edge_v16 import station
+from tests.edge.v16.test_session import station
+from tests.support.fake_services import Fakes
 
 PING = 0x9
 CLOSE = 0x8

@@ -31,8 +31,7 @@ from websockets.typing import Subprotocol
 
 from edge import framing
 from edge.server import RunningEdge
-from tests.edge.fake_services import Fakes
-from tests.edge.hostile import (
+from tests.edge.support.hostile import (
     HEARTBEAT_ID,
     answers_until_probe,
     client_frame,
@@ -42,7 +41,8 @@ from tests.edge.hostile import (
     raw_station,
     server_frames,
 )
-from tests.edge.test_edge_v16 import station
+from tests.edge.v16.test_session import station
+from tests.support.fake_services import Fakes
 
 TEXT = 0x1
 CONTINUATION = 0x0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
 from ocpp.messages import Call
 
 from edge.inbound_frames import Close, InboundFrames, Refusal
@@ -13,6 +14,9 @@ from edge.outbound_calls import OutboundCalls
 from edge.rate_limit import CLOSE_CODE, REFUSAL_CODE, MessageLimit, RateLimit
 from edge.statistics import TrafficStatistics
 from servicekit.clock import SystemClock
+
+pytestmark = pytest.mark.unit
+
 
 KNOWN = frozenset({"Heartbeat"})
 

@@ -21,7 +21,7 @@ from csms.transaction.v1 import transaction_pb2_grpc
 from edge.journal_feed import MAX_PAYLOAD_CHARS, JournalFeed
 from edge.server import start
 from servicekit.grpc_server import Registration, start_server
-from tests.edge.fake_services import (
+from tests.support.fake_services import (
     Context,
     FakeAuth,
     FakeChargePoints,

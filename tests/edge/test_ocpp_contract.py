@@ -36,6 +36,9 @@ from ocpp.messages import Call, CallError, CallResult, MessageType, get_validato
 from edge.session import Session
 from edge.version_table import SESSION_CLASSES
 
+pytestmark = pytest.mark.unit
+
+
 # --- the edge: frames ---
 
 

@@ -16,7 +16,7 @@ from grpc_status import rpc_status
 
 from csms.edge.v1 import edge_pb2_grpc, operations_pb2
 from edge.server import RunningEdge
-from tests.edge.remote_station import PATIENCE, RemoteStation, edge_stub, remote_station
+from tests.support.remote_station import PATIENCE, RemoteStation, edge_stub, remote_station
 from tests.support.waiting import settled
 
 # The callers' own gRPC deadline: long enough that the edge's margin (0.5 s) keeps its

@@ -22,6 +22,9 @@ from edge.operations.errors import (
 from edge.outbound_calls import Answered, OutboundCalls, Routed
 from servicekit.clock import FixedClock
 
+pytestmark = pytest.mark.unit
+
+
 SENT_AT = datetime(2026, 12, 7, 16, 0, 0, 123000, tzinfo=UTC)
 # Long enough never to pass during a test that does not wait for it.
 LONG = 60.0

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from edge.rate_limit import MessageLimit, Verdict
+from tests.edge.support.clock import Clock
 
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
+pytestmark = pytest.mark.unit
 
 
 def verdicts(limit: MessageLimit, clock: Clock, count: int) -> list[Verdict]:

@@ -8,6 +8,7 @@ import itertools
 import json
 from typing import Any, cast
 
+import pytest
 from ocpp.v16 import call
 from websockets.exceptions import ConnectionClosedOK
 
@@ -16,6 +17,9 @@ from edge.services import Services
 from edge.statistics import TrafficStatistics
 from edge.v16.session import SessionV16
 from servicekit.clock import SystemClock
+
+pytestmark = pytest.mark.unit
+
 
 READER_LAG_TURNS = 10
 

@@ -27,6 +27,8 @@ from edge.v201.session import SessionV201
 from edge.version_table import SESSION_CLASSES
 from servicekit.clock import SystemClock
 
+pytestmark = pytest.mark.unit
+
 
 class Answering:
     """A station that accepts every CALL of the CSMS and sends nothing else."""

@@ -14,7 +14,10 @@ from edge.rate_limit import MessageLimit, Verdict
 from edge.source_addresses import SourceAddresses, source_address
 from servicekit.address_settings import AddressSettings
 from servicekit.security_settings import SettingsError
-from tests.edge.test_rate_limit import Clock
+from tests.edge.support.clock import Clock
+
+pytestmark = pytest.mark.unit
+
 
 LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"),)
 

@@ -32,7 +32,6 @@ from edge.certificate_signing import REFUSAL_EVENT
 from edge.server import RunningEdge
 from servicekit.migrations import upgrade
 from servicekit.settings import Settings
-from tests.edge.remote_station import PATIENCE, RemoteStation, edge_stub
 from tests.support.certificates import (
     common_name,
     csr_pem,
@@ -42,6 +41,7 @@ from tests.support.certificates import (
 )
 from tests.support.databases import sqlite_url
 from tests.support.ports import free_port
+from tests.support.remote_station import PATIENCE, RemoteStation, edge_stub
 
 BOOT_16 = {"chargePointVendor": "VendorX", "chargePointModel": "ModelY"}
 BOOT_2X = {"reason": "PowerUp", "chargingStation": {"vendorName": "VendorX", "model": "ModelY"}}

@@ -11,6 +11,9 @@ from hypothesis import strategies as st
 from edge.statistics import TrafficStatistics, percentile
 from servicekit.clock import FixedClock
 
+pytestmark = pytest.mark.unit
+
+
 START = datetime(2024, 5, 1, 12, tzinfo=UTC)
 
 

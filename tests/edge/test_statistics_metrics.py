@@ -11,6 +11,9 @@ from edge.statistics import TrafficStatistics
 from servicekit import metrics
 from servicekit.clock import FixedClock
 
+pytestmark = pytest.mark.unit
+
+
 CLOCK = FixedClock(datetime(2024, 5, 1, 12, tzinfo=UTC))
 
 

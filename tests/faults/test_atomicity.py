@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from servicekit.clock import FixedClock
 from servicekit.database import create_engine
 from servicekit.migrations import upgrade
-from tests.transaction_svc.factories import (
+from tests.support.transaction_factories import (
     a_report,
     a_reservation_request,
     a_start,

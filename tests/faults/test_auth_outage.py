@@ -18,8 +18,8 @@ import pytest
 from csms.auth.v1 import auth_pb2, auth_pb2_grpc
 from edge.server import RunningEdge
 from servicekit.settings import Settings
-from tests.faults.messages import event_201, start_16, stop_16
-from tests.faults.stack import (
+from tests.faults.support.messages import event_201, start_16, stop_16
+from tests.faults.support.stack import (
     auth_service,
     edges,
     environment,
@@ -27,7 +27,7 @@ from tests.faults.stack import (
     stored,
     transaction_service,
 )
-from tests.faults.station import Answer, Station
+from tests.faults.support.station import Answer, Station
 from tests.support.databases import sqlite_url
 
 TAG = "AUTH-OUT-TAG"

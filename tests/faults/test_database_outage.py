@@ -22,8 +22,8 @@ from csms.transaction.v1 import transaction_pb2, transaction_pb2_grpc
 from edge.server import RunningEdge
 from servicekit.errors import reason_of
 from servicekit.settings import Settings
-from tests.faults.messages import meter_values_16, start_16, stop_16
-from tests.faults.stack import (
+from tests.faults.support.messages import meter_values_16, start_16, stop_16
+from tests.faults.support.stack import (
     GRPC_TIMEOUT,
     auth_service,
     edges,
@@ -33,7 +33,7 @@ from tests.faults.stack import (
     transaction_service,
     until,
 )
-from tests.faults.station import Answer, Station
+from tests.faults.support.station import Answer, Station
 from tests.support.databases import postgres_database
 from tests.support.tcp_proxy import TcpProxy
 from transaction_svc.server import RunningService

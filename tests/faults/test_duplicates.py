@@ -19,8 +19,8 @@ import pytest
 from csms.transaction.v1 import transaction_pb2, transaction_pb2_grpc
 from edge.server import RunningEdge
 from servicekit.settings import Settings
-from tests.faults.messages import event_201, meter_values_16, start_16, stop_16
-from tests.faults.stack import (
+from tests.faults.support.messages import event_201, meter_values_16, start_16, stop_16
+from tests.faults.support.stack import (
     auth_service,
     edges,
     environment,
@@ -28,7 +28,7 @@ from tests.faults.stack import (
     stored,
     transaction_service,
 )
-from tests.faults.station import Answer, Station
+from tests.faults.support.station import Answer, Station
 
 TAG_16 = "DUP-TAG-16"
 TAG_201 = "DUP-TAG-201"

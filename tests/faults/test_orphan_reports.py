@@ -17,8 +17,8 @@ import pytest
 
 from edge.server import RunningEdge
 from servicekit.settings import Settings
-from tests.faults.messages import meter_values_16, start_16, stop_16
-from tests.faults.stack import (
+from tests.faults.support.messages import meter_values_16, start_16, stop_16
+from tests.faults.support.stack import (
     auth_service,
     edges,
     environment,
@@ -26,7 +26,7 @@ from tests.faults.stack import (
     stored,
     transaction_service,
 )
-from tests.faults.station import Answer, Station
+from tests.faults.support.station import Answer, Station
 
 TAG_A = "ORPHAN-TAG-A"
 TAG_B = "ORPHAN-TAG-B"

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from servicekit.settings import Settings
-from tests.faults.messages import (
+from tests.faults.support.messages import (
     Ledger,
     Session,
     event_201,
@@ -26,7 +26,7 @@ from tests.faults.messages import (
     start_16,
     stop_16,
 )
-from tests.faults.stack import (
+from tests.faults.support.stack import (
     ServiceProcess,
     Stored,
     auth_service,
@@ -36,7 +36,7 @@ from tests.faults.stack import (
     stored,
     until,
 )
-from tests.faults.station import Station
+from tests.faults.support.station import Station
 
 STATIONS_16 = 3
 STATIONS_201 = 2

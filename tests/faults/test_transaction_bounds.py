@@ -14,8 +14,8 @@ import pytest
 
 from edge.server import RunningEdge
 from servicekit.settings import Settings
-from tests.faults.messages import meter_values_16, samples_16, start_16, stop_16
-from tests.faults.stack import (
+from tests.faults.support.messages import meter_values_16, samples_16, start_16, stop_16
+from tests.faults.support.stack import (
     Stored,
     auth_service,
     edges,
@@ -24,7 +24,7 @@ from tests.faults.stack import (
     stored,
     transaction_service,
 )
-from tests.faults.station import Station
+from tests.faults.support.station import Station
 from tests.support.waiting import settled
 
 TAG = "BOUNDS-TAG"

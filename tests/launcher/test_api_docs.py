@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from launcher import protogen
 from launcher.openapi import path_table
+
+pytestmark = pytest.mark.unit
 
 
 def test_the_path_table_in_the_docs_is_current() -> None:

@@ -27,7 +27,7 @@ from launcher.protogen import DESCRIPTOR_SET
 from servicekit.observability_settings import METRICS_OFFSETS
 from servicekit.security_settings import ApiAuth
 from servicekit.settings import VARIABLES, Settings
-from tests.launcher.envoy_validation import validate_with_envoy
+from tests.launcher.support.envoy_validation import validate_with_envoy
 from tests.support.unavailable import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]

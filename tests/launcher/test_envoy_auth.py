@@ -21,7 +21,7 @@ from launcher.envoy_auth import (
 from launcher.envoy_config import build, services
 from launcher.protogen import DESCRIPTOR_SET
 from servicekit.settings import Settings
-from tests.launcher.envoy_validation import validate_with_envoy
+from tests.launcher.support.envoy_validation import validate_with_envoy
 
 
 def _settings(tmp_path: Path, **env: str) -> Settings:

@@ -11,7 +11,7 @@ from launcher import protogen
 from launcher.envoy_config import build, rest_methods, services
 from launcher.protogen import DESCRIPTOR_SET
 from servicekit.settings import Settings
-from tests.launcher.envoy_validation import validate_with_envoy
+from tests.launcher.support.envoy_validation import validate_with_envoy
 
 
 def _settings(tmp_path: Path, **env: str) -> Settings:

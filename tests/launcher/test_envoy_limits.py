@@ -11,7 +11,7 @@ from launcher.envoy_config import build
 from launcher.envoy_limits import MAX_REST_BODY_BYTES
 from launcher.protogen import DESCRIPTOR_SET
 from servicekit.settings import Settings
-from tests.launcher.envoy_validation import validate_with_envoy
+from tests.launcher.support.envoy_validation import validate_with_envoy
 
 
 def _config(tmp_path: Path) -> tuple[Settings, dict[str, Any]]:

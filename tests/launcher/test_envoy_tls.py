@@ -11,7 +11,7 @@ from launcher.envoy_tls import banner_lines, ensure_certificates
 from launcher.protogen import DESCRIPTOR_SET
 from servicekit.pki import load_authority
 from servicekit.settings import Settings
-from tests.launcher.envoy_validation import validate_with_envoy
+from tests.launcher.support.envoy_validation import validate_with_envoy
 from tests.support.ports import free_port
 
 

@@ -13,6 +13,8 @@ from openapi_spec_validator import validate
 from launcher import openapi, protogen
 from launcher.envoy_config import services
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture(scope="module")
 def files() -> descriptor_pb2.FileDescriptorSet:

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import pytest
+
 from servicekit.channels import channel_target
+
+pytestmark = pytest.mark.unit
 
 
 def test_one_address_is_its_own_target() -> None:

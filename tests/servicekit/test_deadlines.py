@@ -9,6 +9,8 @@ import pytest
 
 from servicekit.deadlines import MARGIN, SHORTEST, DeadlineInterceptor, within_caller
 
+pytestmark = pytest.mark.unit
+
 
 class _Context:
     def __init__(self, remaining: float | None) -> None:

@@ -17,6 +17,9 @@ from servicekit import log_context, logs
 from servicekit.log_context import ContextFilter
 from servicekit.observability_settings import LogFormat
 
+pytestmark = pytest.mark.unit
+
+
 TEXT_PREFIX = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} "
 RFC3339_UTC = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
 

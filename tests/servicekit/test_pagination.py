@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 from servicekit.errors import InvalidArgument
 from servicekit.pagination import MAX_PAGE_SIZE, PageRequest, next_page_token
 
+pytestmark = pytest.mark.unit
+
 
 def test_first_page_has_the_default_size() -> None:
     assert PageRequest.parse(0, "") == PageRequest(100, None)

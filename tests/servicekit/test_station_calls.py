@@ -4,7 +4,8 @@ charge point, and an answer this service does not know is never an acceptance.
 
 Every status of the edge's contract and the error it becomes is tested once, in
 ``tests/servicekit/test_edge_errors.py``; the services' own edge clients are tested in
-``tests/auth_svc/test_edge_client.py`` and ``tests/transaction_svc/test_edge_client.py``."""
+``tests/auth_svc/adapters/test_edge_client.py`` and
+``tests/transaction_svc/adapters/test_edge_client.py``."""
 
 from __future__ import annotations
 

@@ -8,8 +8,14 @@ from dataclasses import dataclass
 import pytest
 
 from simulator.session_v16 import Options, run
-from tests.edge.fake_services import edge, fakes
-from tests.simulator.central_system import CentralSystem, Inbox, Lines, RunningCsms, central_system
+from tests.simulator.support.central_system import (
+    CentralSystem,
+    Inbox,
+    Lines,
+    RunningCsms,
+    central_system,
+)
+from tests.support.fake_services import edge, fakes
 
 __all__ = ["edge", "fakes"]
 

@@ -3,6 +3,7 @@ by hash data, a CSR naming the station, and only a chain for its own key taken."
 
 from __future__ import annotations
 
+import pytest
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
@@ -10,6 +11,9 @@ from servicekit.pki import create_authority
 from simulator.certificates import CertificateStore
 from simulator.certificates import hash_data as store_hash_data
 from tests.support.certificates import certificate_pem, csr_pem, hash_data
+
+pytestmark = pytest.mark.unit
+
 
 CSMS_ROOT = "CentralSystemRootCertificate"
 

@@ -11,6 +11,9 @@ from ocpp.messages import Call, get_validator
 
 from simulator.load.station import STEPS, Steps
 
+pytestmark = pytest.mark.unit
+
+
 Payload = dict[str, Any]
 
 

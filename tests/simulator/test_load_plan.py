@@ -20,6 +20,8 @@ from simulator.load.plan import (
 from simulator.load.recorder import Percentiles, Recorder, Window
 from simulator.load.station import Schedule
 
+pytestmark = pytest.mark.unit
+
 
 def test_mix_reads_weights_and_single_versions() -> None:
     assert parse_mix("1.6=70,2.0.1=20,2.1=10") == {"1.6": 70, "2.0.1": 20, "2.1": 10}

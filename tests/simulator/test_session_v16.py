@@ -12,7 +12,7 @@ from csms.chargepoint.v1 import chargepoint_pb2
 from edge.server import RunningEdge
 from simulator import cli
 from simulator.session_v16 import Options, ScenarioFailed, run
-from tests.edge.fake_services import Fakes
+from tests.support.fake_services import Fakes
 from tests.support.ports import free_port
 
 FAST = Options(id_tag="TAG-9", meter_values=2, interval=0.0)

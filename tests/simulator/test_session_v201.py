@@ -18,8 +18,8 @@ from simulator.errors import ScenarioFailed
 from simulator.session_v16 import Options
 from simulator.session_v201 import OCPP201
 from simulator.v2.session import Protocol, Summary, run
-from tests.simulator.central_system import Inbox, Lines, now
-from tests.simulator.central_system_v201 import (
+from tests.simulator.support.central_system import Inbox, Lines, now
+from tests.simulator.support.central_system_v201 import (
     REPORT_REQUEST_ID,
     Admission,
     CentralSystem,

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from simulator.charging_profiles import ChargingProfile, Period, Schedule, composite
 from simulator.state import Reservation, StationState, Transaction
+
+pytestmark = pytest.mark.unit
+
 
 LATER = datetime(2030, 1, 1, tzinfo=UTC)
 

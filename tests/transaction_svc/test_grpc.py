@@ -26,7 +26,7 @@ from servicekit.settings import Settings
 from servicekit.timestamps import to_timestamp
 from tests.support.ports import free_port
 from tests.support.settings import with_network
-from tests.transaction_svc.factories import at
+from tests.support.transaction_factories import at
 from transaction_svc.server import SERVICE_NAME, RunningService, start
 
 Tx = transaction_pb2.Transaction

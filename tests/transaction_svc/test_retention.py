@@ -6,11 +6,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from servicekit.clock import FixedClock
 from transaction_svc.adapters.memory import MemoryStore, MemoryUnitOfWork
 from transaction_svc.domain.meter_values import MeterReport, MeterValue, SampledValue
 from transaction_svc.domain.orphan import OrphanCause, OrphanContent
 from transaction_svc.retention import Purged, Retention, TransactionPurge
+
+pytestmark = pytest.mark.unit
+
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 

@@ -1,0 +1,2 @@
+"""Helpers of ``tests/launcher/``'s tests only (the ones several test packages share are in
+``tests/support/``)."""
