@@ -18,63 +18,30 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
-from pathlib import Path
-from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
-from websockets.typing import Subprotocol
 
 from edge import framing
 from edge.server import RunningEdge
 from tests.edge.support.hostile import (
+    CLOSE,
+    CONTINUATION,
     HEARTBEAT_ID,
+    NOW,
+    TEXT,
+    UNREADABLE,
+    _call,
+    _connect,
+    _nested,
     answers_until_probe,
     client_frame,
     close_code,
     closed_with,
-    edge_with,
     raw_station,
     server_frames,
 )
 from tests.edge.v16.test_session import station
 from tests.support.fake_services import Fakes
-
-TEXT = 0x1
-CONTINUATION = 0x0
-CLOSE = 0x8
-NOW = "2024-05-01T12:00:00Z"
-# What a 1.6 and a 2.x station get for a frame that is not a readable RPC message.
-UNREADABLE = {"1.6": "FormationViolation", "2.0.1": "RpcFrameworkError"}
-
-
-@pytest.fixture
-async def open_edge(fakes: Fakes, tmp_path: Path) -> AsyncIterator[RunningEdge]:
-    """An edge whose rate limit never gets in the way of a test that sends fast."""
-    async with edge_with(
-        fakes, tmp_path, CSMS_MESSAGE_RATE="100000", CSMS_MESSAGE_BURST="100000"
-    ) as running:
-        yield running
-
-
-def _connect(edge: RunningEdge, version: str, name: str = "HOSTILE") -> Any:
-    return connect(
-        f"ws://127.0.0.1:{edge.ws_port}/ocpp/{name}-{version.replace('.', '')}",
-        subprotocols=[Subprotocol(f"ocpp{version}")],
-        max_size=None,
-    )
-
-
-def _call(action: str, **payload: Any) -> str:
-    return json.dumps([2, "big", action, payload])
-
-
-def _nested(depth: int) -> str:
-    return "[" * depth + "]" * depth
 
 
 async def test_a_message_over_the_limit_in_fragments_closes_with_1009(
@@ -315,225 +282,3 @@ async def test_refusals_are_counted_by_code(open_edge: RunningEdge) -> None:
 
 
 # --- properties: whatever a station sends, it gets a defined answer ------------------
-
-# Text a client can send (no lone surrogates: they are not encodable as UTF-8).
-_text = st.text(st.characters(exclude_categories=["Cs"]), max_size=60)
-_json = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | _text,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_text, inner, max_size=4),
-    max_leaves=25,
-)
-
-SEEDS: dict[str, list[tuple[str, dict[str, Any]]]] = {
-    "1.6": [
-        ("BootNotification", {"chargePointVendor": "V", "chargePointModel": "M"}),
-        ("Heartbeat", {}),
-        ("Authorize", {"idTag": "T"}),
-        ("StatusNotification", {"connectorId": 1, "errorCode": "NoError", "status": "Charging"}),
-        ("StartTransaction", {"connectorId": 1, "idTag": "T", "meterStart": 0, "timestamp": NOW}),
-        ("StopTransaction", {"transactionId": 7, "meterStop": 10, "timestamp": NOW}),
-        (
-            "MeterValues",
-            {
-                "connectorId": 1,
-                "transactionId": 7,
-                "meterValue": [{"timestamp": NOW, "sampledValue": [{"value": "12.5"}]}],
-            },
-        ),
-        ("DataTransfer", {"vendorId": "V", "messageId": "m", "data": "d"}),
-        ("FirmwareStatusNotification", {"status": "Installed"}),
-        ("DiagnosticsStatusNotification", {"status": "Uploaded"}),
-    ],
-    "2.0.1": [
-        (
-            "BootNotification",
-            {"reason": "PowerUp", "chargingStation": {"vendorName": "V", "model": "M"}},
-        ),
-        ("Heartbeat", {}),
-        ("Authorize", {"idToken": {"idToken": "T", "type": "ISO14443"}}),
-        (
-            "StatusNotification",
-            {"timestamp": NOW, "connectorStatus": "Occupied", "evseId": 1, "connectorId": 1},
-        ),
-        (
-            "TransactionEvent",
-            {
-                "eventType": "Started",
-                "timestamp": NOW,
-                "triggerReason": "Authorized",
-                "seqNo": 0,
-                "transactionInfo": {"transactionId": "TX-1"},
-                "idToken": {"idToken": "T", "type": "ISO14443"},
-                "evse": {"id": 1, "connectorId": 1},
-                "meterValue": [{"timestamp": NOW, "sampledValue": [{"value": 1.5}]}],
-            },
-        ),
-        (
-            "MeterValues",
-            {"evseId": 1, "meterValue": [{"timestamp": NOW, "sampledValue": [{"value": 2}]}]},
-        ),
-        ("DataTransfer", {"vendorId": "V", "data": {"a": [1, 2]}}),
-        (
-            "NotifyReport",
-            {
-                "requestId": 1,
-                "generatedAt": NOW,
-                "seqNo": 0,
-                "reportData": [
-                    {
-                        "component": {"name": "EVSE", "evse": {"id": 1}},
-                        "variable": {"name": "Power"},
-                        "variableAttribute": [{"value": "11000"}],
-                    }
-                ],
-            },
-        ),
-        ("SecurityEventNotification", {"type": "FirmwareUpdated", "timestamp": NOW}),
-        (
-            "NotifyEvent",
-            {
-                "generatedAt": NOW,
-                "seqNo": 0,
-                "eventData": [
-                    {
-                        "eventId": 1,
-                        "timestamp": NOW,
-                        "trigger": "Alerting",
-                        "actualValue": "x",
-                        "eventNotificationType": "HardWiredNotification",
-                        "component": {"name": "C"},
-                        "variable": {"name": "V"},
-                    }
-                ],
-            },
-        ),
-    ],
-}
-
-
-def _paths(value: Any, at: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Every place in a payload a value could be replaced, the payload's own fields first."""
-    found = [at] if at else []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found += _paths(item, (*at, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += _paths(item, (*at, index))
-    return found
-
-
-def _replaced(payload: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, Any]:
-    copy = json.loads(json.dumps(payload))
-    target = copy
-    for part in path[:-1]:
-        target = target[part]
-    target[path[-1]] = value
-    return copy  # type: ignore[no-any-return]
-
-
-@st.composite
-def mutated_calls(draw: st.DrawFn, version: str) -> str:
-    """A valid CALL of the version with one value replaced by any JSON value."""
-    action, payload = draw(st.sampled_from(SEEDS[version]))
-    paths = _paths(payload)
-    if paths:
-        payload = _replaced(payload, draw(st.sampled_from(paths)), draw(_json))
-    return json.dumps([2, "fuzz", action, payload])
-
-
-class Link:
-    """One station's connection to the edge, opened again when the edge closed it."""
-
-    def __init__(self, edge: RunningEdge, version: str) -> None:
-        self.edge = edge
-        self.version = version
-        self.connection: ClientConnection | None = None
-
-    async def exchange(self, frame: str | bytes) -> list[list[Any]] | int:
-        """The edge's messages up to the answer to a probe sent after ``frame``, or the
-        code it closed the connection with."""
-        if self.connection is None:
-            self.connection = await _connect(self.edge, self.version, "FUZZ").__aenter__()
-        try:
-            await self.connection.send(frame)
-            return await answers_until_probe(self.connection)
-        except ConnectionClosed as closed:
-            self.connection = None
-            assert closed.rcvd is not None
-            return closed.rcvd.code
-
-    async def close(self) -> None:
-        if self.connection is not None:
-            await self.connection.close()
-
-
-@pytest.fixture(params=["1.6", "2.0.1"])
-async def link(open_edge: RunningEdge, request: pytest.FixtureRequest) -> AsyncIterator[Link]:
-    link = Link(open_edge, request.param)
-    yield link
-    await link.close()
-
-
-FUZZ = settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-
-
-def _check(outcome: list[list[Any]] | int, answerable: bool) -> None:
-    """A defined outcome: the frame is answered (or, for a response, not), never with
-    InternalError (the edge failing), and the station is then served again; or the edge
-    closes with a code that says why."""
-    if isinstance(outcome, int):
-        assert outcome in {1007, 1009}, outcome
-        return
-    *before, probe = outcome
-    assert probe[0] == 3, probe
-    assert len(before) <= 1
-    for answer in before:
-        assert answer[0] in (3, 4), answer
-        if answer[0] == 4:
-            assert answer[2] != "InternalError", answer
-            assert answer[3], "a CALLERROR says why"
-    if answerable:
-        assert len(before) == 1
-
-
-@FUZZ
-@given(frame=_text)
-async def test_any_text_gets_a_defined_answer(link: Link, frame: str) -> None:
-    _check(await link.exchange(frame), answerable=False)
-
-
-@FUZZ
-@given(value=_json)
-async def test_any_json_value_gets_a_defined_answer(link: Link, value: Any) -> None:
-    _check(await link.exchange(json.dumps(value)), answerable=False)
-
-
-@FUZZ
-@given(unique_id=_text, action=_text, payload=st.dictionaries(_text, _json, max_size=5))
-async def test_any_call_gets_an_answer(
-    link: Link, unique_id: str, action: str, payload: dict[str, Any]
-) -> None:
-    outcome = await link.exchange(json.dumps([2, unique_id, action, payload]))
-    _check(outcome, answerable=True)
-    assert not isinstance(outcome, int)
-    # An id holding NUL cannot be stored or logged safely, and one that is empty or over
-    # 36 characters breaks OCPP-J §4.1.4: the answer says -1 (unreadable).
-    usable = "\x00" not in unique_id and 1 <= len(unique_id) <= framing.MAX_UNIQUE_ID
-    assert outcome[0][1] == (unique_id if usable else "-1")
-
-
-@FUZZ
-@given(data=st.data())
-async def test_a_valid_call_with_any_field_changed_gets_an_answer(
-    link: Link, data: st.DataObject
-) -> None:
-    frame = data.draw(mutated_calls(link.version))
-    outcome = await link.exchange(frame)
-    _check(outcome, answerable=True)
-    assert not isinstance(outcome, int)
-    assert outcome[0][1] == "fuzz"

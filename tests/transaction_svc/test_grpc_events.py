@@ -14,13 +14,12 @@ from csms.transaction.v1 import transaction_pb2, transaction_pb2_grpc
 from servicekit.channels import open_channel
 from servicekit.migrations import upgrade
 from tests.support.ports import free_port
-from tests.transaction_svc.test_grpc import (
+from tests.transaction_svc.support.grpc_harness import (
     ACCEPTED,
     Harness,
     _settings,
     energy,
     expect_error,
-    harness,  # noqa: F401  (the fixture)
     stamp,
     start_request,
 )
@@ -51,7 +50,7 @@ async def get(h: Harness, transaction_id: int) -> Tx:
     return await h.stub.GetTransaction(transaction_pb2.GetTransactionRequest(id=transaction_id))
 
 
-async def test_a_whole_session(harness: Harness) -> None:  # noqa: F811
+async def test_a_whole_session(harness: Harness) -> None:
     record = harness.stub.RecordTransactionEvent
     started = await record(
         event(
@@ -104,7 +103,7 @@ async def test_a_whole_session(harness: Harness) -> None:  # noqa: F811
     assert [(t.id, t.station_transaction_id) for t in listed.transactions] == [(tx.id, "ST-1")]
 
 
-async def test_a_repeated_seq_no_gets_the_same_answer(harness: Harness) -> None:  # noqa: F811
+async def test_a_repeated_seq_no_gets_the_same_answer(harness: Harness) -> None:
     record = harness.stub.RecordTransactionEvent
     first = await record(event(id_tag="TAG-1", meter_values=[energy(0, 1000)]))
     update = event(Event.UPDATED, 1, meter_values=[energy(30, 3000)])
@@ -121,7 +120,7 @@ async def test_a_repeated_seq_no_gets_the_same_answer(harness: Harness) -> None:
 
 
 async def test_an_update_before_any_start_creates_the_transaction(
-    harness: Harness,  # noqa: F811
+    harness: Harness,
 ) -> None:
     outcome = await harness.stub.RecordTransactionEvent(
         event(Event.UPDATED, 7, offline=True, meter_values=[energy(7, 2000)])
@@ -133,7 +132,7 @@ async def test_an_update_before_any_start_creates_the_transaction(
     assert harness.auth.requests == []
 
 
-async def test_ended_twice(harness: Harness) -> None:  # noqa: F811
+async def test_ended_twice(harness: Harness) -> None:
     record = harness.stub.RecordTransactionEvent
     await record(event(meter_values=[energy(0, 1000)]))
     first = await record(event(Event.ENDED, 1, meter_values=[energy(60, 2000)]))
@@ -146,7 +145,7 @@ async def test_ended_twice(harness: Harness) -> None:  # noqa: F811
         assert outcome.transaction.stopped_at == stamp(1)
 
 
-async def test_out_of_order_seq_nos(harness: Harness) -> None:  # noqa: F811
+async def test_out_of_order_seq_nos(harness: Harness) -> None:
     record = harness.stub.RecordTransactionEvent
     await record(event(meter_values=[energy(0, 1000)]))
     await record(event(Event.UPDATED, 3, meter_values=[energy(30, 4000)]))
@@ -156,7 +155,7 @@ async def test_out_of_order_seq_nos(harness: Harness) -> None:  # noqa: F811
     assert (ended.transaction.meter_stop_wh, ended.transaction.energy_wh) == (4000.0, 3000.0)
 
 
-async def test_an_id_token_in_an_update(harness: Harness) -> None:  # noqa: F811
+async def test_an_id_token_in_an_update(harness: Harness) -> None:
     record = harness.stub.RecordTransactionEvent
     await record(event(charging_state="EVConnected"))
     outcome = await record(
@@ -175,7 +174,7 @@ async def test_an_id_token_in_an_update(harness: Harness) -> None:  # noqa: F811
     assert again.id_token_info.status == Info.ACCEPTED
 
 
-async def test_a_1_6_transaction_still_works(harness: Harness) -> None:  # noqa: F811
+async def test_a_1_6_transaction_still_works(harness: Harness) -> None:
     await harness.stub.RecordTransactionEvent(event())
     classic = (await harness.stub.StartTransaction(start_request(connector_id=2))).transaction
     assert (classic.station_transaction_id, classic.charging_state) == ("", "")
@@ -205,7 +204,7 @@ WRONG_EVENTS: list[tuple[dict[str, Any], str]] = [
 ]
 
 
-async def test_wrong_events_are_refused(harness: Harness) -> None:  # noqa: F811
+async def test_wrong_events_are_refused(harness: Harness) -> None:
     for overrides, message in WRONG_EVENTS:
         await expect_error(
             harness.stub.RecordTransactionEvent(event(**overrides)),

@@ -23,7 +23,11 @@ from servicekit.settings import Settings
 from servicekit.timestamps import to_timestamp
 from tests.support.fake_edge import CALL_ERROR, NO_ANSWER, NOT_CONNECTED, FakeEdge, serving
 from tests.support.settings import with_network
-from tests.transaction_svc.test_grpc import ScriptedAuthService, expect_error, start_request
+from tests.transaction_svc.support.grpc_harness import (
+    ScriptedAuthService,
+    expect_error,
+    start_request,
+)
 from transaction_svc.server import start
 
 R = transaction_pb2.Reservation

@@ -13,8 +13,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from websockets.asyncio.client import ClientConnection
+from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
+from websockets.typing import Subprotocol
 
 from edge.server import RunningEdge, start
 from tests.support.fake_services import Fakes, settings_for
@@ -128,3 +129,27 @@ async def until(condition: Callable[[], bool], what: str) -> None:
         return condition()
 
     await settled(probe, what=what)
+
+
+TEXT = 0x1
+CONTINUATION = 0x0
+CLOSE = 0x8
+NOW = "2024-05-01T12:00:00Z"
+# What a 1.6 and a 2.x station get for a frame that is not a readable RPC message.
+UNREADABLE = {"1.6": "FormationViolation", "2.0.1": "RpcFrameworkError"}
+
+
+def _connect(edge: RunningEdge, version: str, name: str = "HOSTILE") -> Any:
+    return connect(
+        f"ws://127.0.0.1:{edge.ws_port}/ocpp/{name}-{version.replace('.', '')}",
+        subprotocols=[Subprotocol(f"ocpp{version}")],
+        max_size=None,
+    )
+
+
+def _call(action: str, **payload: Any) -> str:
+    return json.dumps([2, "big", action, payload])
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth

@@ -14,17 +14,16 @@ from edge.server import RunningEdge
 from edge.v21.operations import OPERATIONS, OUTGOING_ACTIONS
 from edge.v21.schemas import SCHEMAS
 from edge.v201.operations import OUTGOING_ACTIONS as OUTGOING_ACTIONS_V201
-from tests.edge.v201.test_operations import (
-    WIRE_CASES,
+from tests.edge.support.operation_table import (
     Version,
     check_answer_case,
     check_coverage,
     check_outgoing,
     check_request_case,
-    exchange,
     load,
     params,
 )
+from tests.edge.support.wire_cases import WIRE_CASES, exchange
 from tests.support.remote_station import edge_stub, remote_station_v2
 
 V21 = Version(OPERATIONS, SCHEMAS, OCPP21, call, call_result, ("v201", "v21"))

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from edge.server import RunningEdge
-from tests.edge.v201.test_session import (
+from tests.edge.support.v2_station import (
     ANSWERED_ONLY_V201,
     BOOT,
     NOW,
