@@ -27,8 +27,8 @@ from bench.figures import Output, only, percentile
 from bench.system import Running
 from simulator.load.plan import Plan, members, parse_mix
 
-# Envoy's transcoder puts the gRPC status in headers (FAILED_PRECONDITION = 9).
-ANSWERED = b"grpc-status: 9"
+# A station's CALLERROR comes back as JSON whose ErrorInfo has this reason (FAILED_PRECONDITION).
+ANSWERED = b"OCPP_CALL_ERROR"
 BOOT_TIMEOUT = 120.0
 REQUEST_TIMEOUT = 30.0
 
