@@ -16,7 +16,8 @@ from websockets.http11 import Response
 from websockets.typing import Subprotocol
 
 from csms.auth.v1 import auth_pb2
-from edge.server import RunningEdge, start
+from edge.server import RunningEdge
+from tests.support.edges import start_edge
 from tests.support.fake_services import Fakes, closed_address, settings_for
 
 OCPP16 = [Subprotocol("ocpp1.6")]
@@ -188,15 +189,7 @@ async def test_a_service_failing_at_the_handshake_is_503(
 
 async def test_a_service_that_is_down_is_503(fakes: Fakes, tmp_path: Path) -> None:
     settings = settings_for(tmp_path, fakes.address, CSMS_CHARGEPOINT_ADDRESS=closed_address())
-    running = await start(
-        settings.network,
-        settings.cluster,
-        settings.security,
-        settings.addresses,
-        settings.observability,
-        ws_port=0,
-        grpc_port=0,
-    )
+    running = await start_edge(settings)
     try:
         response = await refused(running)
         assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE

@@ -15,7 +15,8 @@ from websockets.exceptions import InvalidStatus
 from websockets.typing import Subprotocol
 
 from csms.edge.v1 import edge_pb2, operations_pb2
-from edge.server import RunningEdge, start
+from edge.server import RunningEdge
+from tests.support.edges import start_edge
 from tests.support.fake_services import Fakes, closed_address, settings_for
 from tests.support.remote_station import PATIENCE, edge_stub, remote_station
 
@@ -108,15 +109,7 @@ async def test_statistics_without_transaction_service_say_minus_one(
 @pytest.fixture
 async def edge_without_auth(fakes: Fakes, tmp_path: Path) -> AsyncIterator[RunningEdge]:
     settings = settings_for(tmp_path, fakes.address, CSMS_AUTH_ADDRESS=closed_address())
-    running = await start(
-        settings.network,
-        settings.cluster,
-        settings.security,
-        settings.addresses,
-        settings.observability,
-        ws_port=0,
-        grpc_port=0,
-    )
+    running = await start_edge(settings)
     yield running
     await running.stop()
 

@@ -19,8 +19,8 @@ from csms.chargepoint.v1 import chargepoint_pb2 as pb
 from csms.chargepoint.v1 import chargepoint_pb2_grpc
 from csms.transaction.v1 import transaction_pb2_grpc
 from edge.journal_feed import MAX_PAYLOAD_CHARS, JournalFeed
-from edge.server import start
 from servicekit.grpc_server import Registration, start_server
+from tests.support.edges import start_edge
 from tests.support.fake_services import (
     Context,
     FakeAuth,
@@ -203,15 +203,7 @@ async def test_an_edge_journals_its_stations_frames_unless_switched_off(
 ) -> None:
     address, charge_points = journalling
     settings = settings_for(tmp_path, address, CSMS_JOURNAL=switch)
-    edge = await start(
-        settings.network,
-        settings.cluster,
-        settings.security,
-        settings.addresses,
-        settings.observability,
-        ws_port=0,
-        grpc_port=0,
-    )
+    edge = await start_edge(settings)
     try:
         await _station_session(edge.ws_port)
     finally:

@@ -27,7 +27,6 @@ from auth_svc import server as auth_server
 from chargepoint_svc import server as chargepoint_server
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
 from csms.edge.v1 import certificates_pb2
-from edge import server as edge_server
 from edge.certificate_signing import REFUSAL_EVENT
 from edge.server import RunningEdge
 from servicekit.migrations import upgrade
@@ -40,6 +39,7 @@ from tests.support.certificates import (
     with_broken_signature,
 )
 from tests.support.databases import sqlite_url
+from tests.support.edges import start_edge
 from tests.support.ports import free_port
 from tests.support.remote_station import PATIENCE, RemoteStation, edge_stub
 
@@ -91,15 +91,7 @@ async def csms(tmp_path: Path) -> AsyncIterator[Csms]:
         stack.push_async_callback(chargepoint.stop)
         auth = await auth_server.start(settings.network, settings.storage, settings.security)
         stack.push_async_callback(auth.stop)
-        edge = await edge_server.start(
-            settings.network,
-            settings.cluster,
-            settings.security,
-            settings.addresses,
-            settings.observability,
-            ws_port=0,
-            grpc_port=0,
-        )
+        edge = await start_edge(settings)
         stack.push_async_callback(edge.stop)
         yield Csms(settings, edge)
 

@@ -18,9 +18,10 @@ from csms.auth.v1 import auth_pb2, auth_pb2_grpc, certificates_pb2, certificates
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
 from csms.common.v1 import health_pb2
 from csms.transaction.v1 import transaction_pb2, transaction_pb2_grpc
-from edge.server import RunningEdge, start
+from edge.server import RunningEdge
 from servicekit.grpc_server import Registration, RunningServer, start_server
 from servicekit.settings import Settings
+from tests.support.edges import start_edge
 from tests.support.ports import free_port
 
 Context = grpc.aio.ServicerContext[Any, Any]
@@ -310,15 +311,7 @@ async def fakes() -> AsyncIterator[Fakes]:
 @pytest.fixture
 async def edge(fakes: Fakes, tmp_path: Path) -> AsyncIterator[RunningEdge]:
     settings = settings_for(tmp_path, fakes.address)
-    running = await start(
-        settings.network,
-        settings.cluster,
-        settings.security,
-        settings.addresses,
-        settings.observability,
-        ws_port=0,
-        grpc_port=0,
-    )
+    running = await start_edge(settings)
     yield running
     await running.stop()
 

@@ -24,7 +24,8 @@ from websockets.exceptions import ConnectionClosed
 
 from csms.edge.v1 import edge_pb2, operations_pb2
 from edge.cluster.directory import RedisDirectory
-from edge.server import RunningEdge, start
+from edge.server import RunningEdge
+from tests.support.edges import start_edge
 from tests.support.fake_services import Fakes, settings_for
 from tests.support.ports import free_port
 from tests.support.redis import RedisNamespace
@@ -48,18 +49,7 @@ async def replicas(
         CSMS_REDIS_PREFIX=redis.prefix,
         CSMS_EDGE_LEASE=lease,
     )
-    edges = [
-        await start(
-            settings.network,
-            settings.cluster,
-            settings.security,
-            settings.addresses,
-            settings.observability,
-            ws_port=0,
-            grpc_port=0,
-        )
-        for _ in range(count)
-    ]
+    edges = [await start_edge(settings) for _ in range(count)]
     try:
         yield edges
     finally:

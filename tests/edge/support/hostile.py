@@ -17,7 +17,8 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
-from edge.server import RunningEdge, start
+from edge.server import RunningEdge
+from tests.support.edges import start_edge
 from tests.support.fake_services import Fakes, settings_for
 from tests.support.waiting import settled
 
@@ -28,15 +29,7 @@ HEARTBEAT_ID = "probe"
 async def edge_with(fakes: Fakes, tmp_path: Path, **overrides: str) -> AsyncIterator[RunningEdge]:
     """A real edge (port 0) with these environment variables set."""
     settings = settings_for(tmp_path, fakes.address, **overrides)
-    running = await start(
-        settings.network,
-        settings.cluster,
-        settings.security,
-        settings.addresses,
-        settings.observability,
-        ws_port=0,
-        grpc_port=0,
-    )
+    running = await start_edge(settings)
     try:
         yield running
     finally:

@@ -29,13 +29,13 @@ from sqlalchemy import Row, select
 from auth_svc import server as auth_server
 from csms.auth.v1 import auth_pb2, auth_pb2_grpc
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
-from edge import server as edge_server
 from edge.server import RunningEdge
 from servicekit.database import create_engine
 from servicekit.migrations import upgrade
 from servicekit.settings import Settings
 from servicekit.timestamps import to_timestamp
 from tests.support.databases import sqlite_url
+from tests.support.edges import start_edge
 from tests.support.ports import free_port
 from tests.support.settings import with_network
 from transaction_svc import server as transaction_server
@@ -156,15 +156,7 @@ async def edges(settings: Settings, count: int) -> AsyncIterator[list[RunningEdg
         settings = with_network(settings, chargepoint_address=admission)
         running: list[RunningEdge] = []
         for _ in range(count):
-            edge = await edge_server.start(
-                settings.network,
-                settings.cluster,
-                settings.security,
-                settings.addresses,
-                settings.observability,
-                ws_port=0,
-                grpc_port=0,
-            )
+            edge = await start_edge(settings)
             stack.push_async_callback(edge.stop)
             running.append(edge)
         yield running
