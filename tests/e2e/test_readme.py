@@ -1,6 +1,7 @@
 """The README's "Quick start" and "Operating charge points", run top to bottom as a new
 user runs them: ``csms up`` (here on free ports), ``csms-sim SIM001 1.6``, then
-``csms-sim CP-1 1.6 --stay`` and every command of the section in order.
+``csms-sim CP-1 1.6 --stay`` and every command of the section in order, then the same for a
+2.0.1 station (``csms-sim CP-2 2.0.1 --stay``) and the 2.x section.
 
 ``curl`` becomes an HTTP request to the test system's port for localhost:3000, 4000 or
 4001; ``python3 -c`` runs with this Python where ``csms up`` keeps its data (``.csms``);
@@ -39,7 +40,7 @@ from tests.support.waiting import eventually
 pytestmark = pytest.mark.e2e
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-SECTIONS = ("Quick start", "Operating charge points")
+SECTIONS = ("Quick start", "Operating charge points", "Operating OCPP 2.0.1 and 2.1 stations")
 # What the README's commands make the station do that it must recover from before the
 # next one: it reboots (Reset) or loses its socket, then connects and boots again.
 RECONNECTING = (("POST", "/reset"), ("DELETE", "/connections/"))
