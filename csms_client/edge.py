@@ -234,3 +234,13 @@ class Edge:
             rate_unit=rate_unit,
         )
         return await invoke(self.stub.GetCompositeSchedule, request, self._timeout)
+
+    async def update_cost(
+        self, charge_point_id: str, transaction_id: int, total_cost: str
+    ) -> ops.UpdateCostResponse:
+        """Shows the driver the running total cost of a transaction, a decimal string such
+        as "12.34" (OCPP 2.x CostUpdated, I03; not in OCPP 1.6)."""
+        request = ops.UpdateCostRequest(
+            charge_point_id=charge_point_id, transaction_id=transaction_id, total_cost=total_cost
+        )
+        return await invoke(self.stub.UpdateCost, request, self._timeout)

@@ -253,3 +253,12 @@ class TypedOperations:
             "SetBasicAuthPassword", request, context
         )
         return response
+
+    async def UpdateCost(
+        self, request: operations_pb2.UpdateCostRequest, context: Context
+    ) -> operations_pb2.UpdateCostResponse:
+        """OCPP 2.x CostUpdated (I03); OCPP 1.6 has none."""
+        response: operations_pb2.UpdateCostResponse = await self._perform(
+            "UpdateCost", request, context
+        )
+        return response

@@ -20,6 +20,7 @@ from edge.v201.operations import (
     basic_auth,
     certificates,
     core,
+    cost,
     device_model,
     firmware,
     local_list,
@@ -205,6 +206,12 @@ _TRANSLATORS: Mapping[str, tuple[str, Translate, Answer, Resolve | None]] = Mapp
             basic_auth.password_request,
             device_model.set_variables_answer,
             None,
+        ),
+        "UpdateCost": (
+            "CostUpdated",
+            cost.update_request,
+            cost.update_answer,
+            resolution.transaction,
         ),
     }
 )
