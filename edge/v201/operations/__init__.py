@@ -14,6 +14,7 @@ from typing import Any
 from google.protobuf.message import Message
 from ocpp.v201 import call
 
+from edge.operations.batches import BatchedOperation
 from edge.operations.dispatcher import Lookups, Resolved, ResolvingOperation
 from edge.operations.translators import Operation, VersionOperations
 from edge.v201.operations import (
@@ -26,6 +27,7 @@ from edge.v201.operations import (
     reservation,
     resolution,
     smart_charging,
+    variables,
 )
 from edge.v201.operations.fields import Kwargs
 
@@ -244,6 +246,21 @@ def version_operations(calls: ModuleType, outgoing_actions: frozenset[str]) -> V
             typed[name] = Operation(action, build, answer)
         else:
             typed[name] = ResolvingOperation(action, build, answer, resolve)
+    # Issue 13: device model. GetVariables / SetVariables of many variables, batched.
+    typed["GetVariables"] = BatchedOperation(
+        "GetVariables",
+        _builder(calls, "GetVariables", variables.read_request),
+        variables.read_answer,
+        variables.read_items,
+        variables.recorded,
+    )
+    typed["SetVariables"] = BatchedOperation(
+        "SetVariables",
+        _builder(calls, "SetVariables", variables.write_request),
+        variables.write_answer,
+        variables.write_items,
+        variables.recorded,
+    )
     return VersionOperations(
         typed=MappingProxyType(typed), outgoing_actions=outgoing_actions, calls=calls
     )
