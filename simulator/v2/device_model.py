@@ -122,8 +122,11 @@ def station_variables(evses: int, sample_interval: str) -> list[Variable]:
         Variable(key("SmartChargingCtrlr", "ProfileStackLevel"), integer, "8", read_only=True),
         Variable(key("SmartChargingCtrlr", "PeriodsPerSchedule"), integer, "24", read_only=True),
         Variable(key("DeviceDataCtrlr", "ItemsPerMessage", "GetReport"), integer, "8", True),
-        Variable(key("DeviceDataCtrlr", "ItemsPerMessage", "GetVariables"), integer, "20", True),
-        Variable(key("DeviceDataCtrlr", "ItemsPerMessage", "SetVariables"), integer, "20", True),
+        # Few, as small stations have, so that a CSMS must split its requests (B05, B06).
+        Variable(key("DeviceDataCtrlr", "ItemsPerMessage", "GetVariables"), integer, "4", True),
+        Variable(key("DeviceDataCtrlr", "ItemsPerMessage", "SetVariables"), integer, "4", True),
+        Variable(key("DeviceDataCtrlr", "BytesPerMessage", "GetVariables"), integer, "4096", True),
+        Variable(key("DeviceDataCtrlr", "BytesPerMessage", "SetVariables"), integer, "4096", True),
         Variable(key("ChargingStation", "Model"), text, "csms-sim", read_only=True),
         Variable(key("ChargingStation", "VendorName"), text, "CSMS", read_only=True),
         Variable(key("ChargingStation", "AvailabilityState"), text, "Available", True),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from ocpp.exceptions import FormatViolationError
 
 from simulator import cli
 from simulator.errors import ScenarioFailed
@@ -273,6 +274,41 @@ async def test_variables_are_read_and_written(sim: Staying) -> None:
         "Accepted",
     ]
     assert (results[0]["attribute_value"], results[2]["attribute_value"]) == ("30", "Available")
+
+
+async def test_variables_past_the_station_limits_are_refused(sim: Staying) -> None:
+    names = ["HeartbeatInterval", "WebSocketPingInterval", "ResetRetries"]
+    items = [{"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": n}} for n in names]
+    items += [
+        {"component": {"name": "AuthCtrlr"}, "variable": {"name": n}}
+        for n in ("AuthorizeRemoteStart", "LocalPreAuthorize")
+    ]
+    read = await sim.call("GetVariables", get_variable_data=items)
+    statuses = [r["attribute_status"] for r in read.get_variable_result]
+    # DeviceDataCtrlr.ItemsPerMessage[GetVariables] is 4: the fifth is Rejected (B06.FR.05).
+    assert statuses == ["Accepted"] * 4 + ["Rejected"]
+    assert read.get_variable_result[4]["attribute_status_info"] == {
+        "reason_code": "TooManyElements"
+    }
+    written = await sim.call(
+        "SetVariables",
+        set_variable_data=[
+            {
+                "component": {"name": "ChargingStation"},
+                "variable": {"name": "Model"},
+                "attribute_value": "x",
+            }
+        ],
+    )
+    assert [r["attribute_status"] for r in written.set_variable_result] == ["Rejected"]
+    long_value = {
+        "component": {"name": "ChargingStation"},
+        "variable": {"name": "Model"},
+        "attribute_value": "x" * 1000,
+    }
+    # BytesPerMessage[SetVariables] is 4096: a larger frame is refused as a whole.
+    with pytest.raises(FormatViolationError, match="BytesPerMessage is 4096"):
+        await sim.call("SetVariables", set_variable_data=[long_value] * 5)
 
 
 async def test_a_reset_reconnects_and_boots_again(sim: Staying) -> None:

@@ -19,6 +19,7 @@ from tests.simulator.test_session_v201 import (
     test_the_cli_runs_a_session,
     test_the_other_operations_are_answered,
     test_variables_are_read_and_written,
+    test_variables_past_the_station_limits_are_refused,
 )
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "test_the_cli_runs_a_session",
     "test_the_other_operations_are_answered",
     "test_variables_are_read_and_written",
+    "test_variables_past_the_station_limits_are_refused",
 ]
 
 

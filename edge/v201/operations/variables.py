@@ -44,7 +44,8 @@ _STATUS = {
     "RebootRequired": pb.REBOOT_REQUIRED,
 }
 
-# B05.FR.?: what a station took; its value is the device model's value from now on.
+# What a station took (B05): its value is the device model's value from now on, at once
+# or after the reboot RebootRequired asks for.
 _TAKEN = frozenset({pb.ACCEPTED, pb.REBOOT_REQUIRED})
 
 Key = tuple[str, str, int, int, str, str, str]
@@ -266,8 +267,8 @@ def write_answer(pairs: Sequence[tuple[list[Kwargs], Any]]) -> pb.SetVariablesRe
 
 
 def recorded(response: Any) -> list[chargepoint_pb2.ReportedVariable]:
-    """Values read (ACCEPTED) or taken (ACCEPTED, REBOOT_REQUIRED: B05.FR.05 keeps it
-    for after the reboot) become the device model's values."""
+    """Values read (ACCEPTED) or taken (ACCEPTED, REBOOT_REQUIRED) become the device
+    model's values."""
     return [
         chargepoint_pb2.ReportedVariable(
             component=result.component.name,
