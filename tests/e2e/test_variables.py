@@ -117,7 +117,8 @@ def test_ten_variables_are_set_in_three_messages_and_stored(system: System, stat
     assert [(r["variable"]["name"], r["status"]) for r in answer["results"]] == [
         (v, status) for _, _, v, _, _, status in TEN
     ]
-    assert answer["results"][6]["component"] == {"name": "EVSE", "evseId": 1}
+    evse = answer["results"][6]["component"]
+    assert (evse["name"], evse["evseId"]) == ("EVSE", 1)
     eventually(lambda: len(_calls(system, "SetVariables")) == 3, what="three SetVariables")
 
     # Taken values are the device model's now; what the station reported about them stays.

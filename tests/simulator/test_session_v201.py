@@ -402,6 +402,29 @@ async def test_the_other_operations_are_answered(sim: Staying) -> None:
     assert (await sim.call("DataTransfer", vendor_id="other")).status == "UnknownVendorId"
 
 
+async def test_triggered_messages_are_sent_for_the_evse_asked(sim: Staying) -> None:
+    async def trigger(requested: str, **fields: Any) -> str:
+        answer = await sim.call("TriggerMessage", requested_message=requested, **fields)
+        return str(answer.status)
+
+    assert await trigger("MeterValues", evse={"id": 2}) == "Accepted"
+    meter = await sim.inbox.expect("MeterValues", evse_id=2)
+    assert meter["meter_value"][0]["sampled_value"][0]["context"] == "Trigger"
+    assert await trigger("StatusNotification", evse={"id": 2, "connector_id": 1}) == "Accepted"
+    await sim.inbox.expect("StatusNotification", evse_id=2, connector_id=1)
+    assert await trigger("PublishFirmwareStatusNotification") == "Accepted"
+    await sim.inbox.expect("PublishFirmwareStatusNotification", status="Idle")
+    assert await trigger("SignV2GCertificate") == "Accepted"
+    await sim.inbox.expect("SignCertificate", certificate_type="V2GCertificate")
+    assert await trigger("SignCombinedCertificate") == "Accepted"
+    combined = await sim.inbox.expect("SignCertificate")
+    assert "certificate_type" not in combined  # for both uses (A03)
+    # No transaction, no such connector, no such EVSE.
+    assert await trigger("TransactionEvent") == "Rejected"
+    assert await trigger("StatusNotification", evse={"id": 1, "connector_id": 2}) == "Rejected"
+    assert await trigger("MeterValues", evse={"id": 7}) == "Rejected"
+
+
 async def test_a_report_selects_variables(sim: Staying) -> None:
     wanted = [
         {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "HeartbeatInterval"}},
