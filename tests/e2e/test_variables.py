@@ -10,9 +10,12 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+import grpc
 import httpx
 import pytest
 
+from csms.edge.v1 import device_model_pb2 as dm
+from csms_client import CsmsClient, CsmsError
 from tests.support.system import System
 from tests.support.waiting import eventually
 
@@ -189,3 +192,33 @@ def test_an_empty_request_and_an_unknown_attribute_type_are_refused(
         {"variables": [{**_item("AuthCtrlr", 0, "Enabled", "ACTUAL"), "attributeType": "MINIMAL"}]},
     )
     assert wrong.status_code == 400, wrong.text
+
+
+async def test_the_python_sdk_reads_and_writes_variables(system: System, station: Any) -> None:
+    def address(variable: str) -> str:
+        return f"127.0.0.1:{system.port(variable)}"
+
+    component = dm.Component(name="OCPPCommCtrlr")
+    async with CsmsClient(
+        edge=address("CSMS_EDGE_GRPC_PORT"),
+        chargepoint=address("CSMS_CHARGEPOINT_GRPC_PORT"),
+        transaction=address("CSMS_TRANSACTION_GRPC_PORT"),
+        auth=address("CSMS_AUTH_GRPC_PORT"),
+    ) as csms:
+        written = await csms.edge.set_variables(
+            STATION,
+            [
+                dm.VariableWrite(
+                    component=component, variable=dm.Variable(name="ResetRetries"), value="5"
+                )
+            ],
+        )
+        assert [r.status for r in written.results] == [dm.ACCEPTED]
+        read = await csms.edge.get_variables(
+            STATION,
+            [dm.VariableRead(component=component, variable=dm.Variable(name="ResetRetries"))],
+        )
+        assert [(r.status, r.value) for r in read.results] == [(dm.ACCEPTED, "5")]
+        with pytest.raises(CsmsError) as refused:
+            await csms.edge.get_variables(STATION, [])
+        assert refused.value.code == grpc.StatusCode.INVALID_ARGUMENT
