@@ -182,7 +182,10 @@ class CoreHandlers(StationV2):
             )
             if status == "Accepted" and key == HEARTBEAT_INTERVAL:
                 self.charger.heartbeat_changed.set()
-            results.append(_result(item, status))
+            reason = None
+            if status == "Rejected":
+                reason = self.state.device_model.refusal(key, item["attribute_value"])
+            results.append(_result(item, status, reason))
         answer = self.results.SetVariables(set_variable_result=results)
         shown = ",".join(r["attribute_status"] for r in results)
         return self.heard("SetVariables", payload, answer, shown)

@@ -176,6 +176,16 @@ class DeviceModel:
         self.adopt(key, value)
         return "Accepted"
 
+    def refusal(self, key: VariableKey, value: str) -> str | None:
+        """Why a SetVariables of ``value`` is Rejected, as a statusInfo reasonCode (Part 2
+        Appendix reason codes): ReadOnly, or InvalidValue for the wrong data type."""
+        variable = self._variables.get(key)
+        if variable is None:
+            return None
+        if variable.read_only:
+            return "ReadOnly"
+        return None if variable.data_type.accepts(value) else "InvalidValue"
+
     def adopt(self, key: VariableKey, value: str) -> None:
         """A value the station itself sets, such as the boot interval (B01.FR.04) or a
         connector's AvailabilityState."""

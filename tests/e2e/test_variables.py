@@ -120,6 +120,8 @@ def test_ten_variables_are_set_in_three_messages_and_stored(system: System, stat
     assert [(r["variable"]["name"], r["status"]) for r in answer["results"]] == [
         (v, status) for _, _, v, _, _, status in TEN
     ]
+    reasons = [answer["results"][i].get("reasonCode") for i in (4, 5)]
+    assert reasons == ["ReadOnly", "InvalidValue"]
     evse = answer["results"][6]["component"]
     assert (evse["name"], evse["evseId"]) == ("EVSE", 1)
     eventually(lambda: len(_calls(system, "SetVariables")) == 3, what="three SetVariables")

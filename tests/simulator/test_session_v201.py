@@ -301,6 +301,7 @@ async def test_variables_past_the_station_limits_are_refused(sim: Staying) -> No
         ],
     )
     assert [r["attribute_status"] for r in written.set_variable_result] == ["Rejected"]
+    assert written.set_variable_result[0]["attribute_status_info"] == {"reason_code": "ReadOnly"}
     long_value = {
         "component": {"name": "ChargingStation"},
         "variable": {"name": "Model"},
