@@ -224,3 +224,36 @@ async def test_the_python_sdk_reads_and_writes_variables(system: System, station
         with pytest.raises(CsmsError) as refused:
             await csms.edge.get_variables(STATION, [])
         assert refused.value.code == grpc.StatusCode.INVALID_ARGUMENT
+
+
+def test_a_2_1_station_is_split_alike(system: System) -> None:
+    sim_log = system.output.parent / "sim-variables-21.log"
+    with sim_log.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "simulator.cli", "DM-21", "2.1", system.ocpp_url),
+                *("--stay", "--interval", "0.2", "--meter-values", "1", "--id-tag", "TAG-DM-21"),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            httpx.post(f"{system.api_gateway}/api/v1/id-tags", json={"idTag": "TAG-DM-21"})
+            eventually(lambda: "staying connected" in sim_log.read_text(), within=60)
+            api = f"{system.api_gateway}/api/v1/charge-points/DM-21"
+            # Its limits come from its device model: until it reports one, the edge does
+            # not know them (and the station answers items past them TooManyElements).
+            asked = httpx.post(f"{api}/report", json={"base": "FULL_INVENTORY"}, timeout=40)
+            assert asked.status_code == 200, asked.text
+            eventually(lambda: "reportedAt" in httpx.get(f"{api}/device-model").json())
+            names = ["HeartbeatInterval", "WebSocketPingInterval", "ResetRetries"]
+            body = {"variables": [_item("OCPPCommCtrlr", 0, n, "ACTUAL") for n in names * 2][:5]}
+            body["variables"][3] = _item("TxCtrlr", 0, "EVConnectionTimeOut", "ACTUAL")
+            body["variables"][4] = _item("AuthCtrlr", 0, "LocalPreAuthorize", "ACTUAL")
+            reply = httpx.post(f"{api}/variables/get", json=body, timeout=40)
+            assert reply.status_code == 200, reply.text
+            assert reply.json()["messages"] == 2
+            assert {r["status"] for r in reply.json()["results"]} == {"ACCEPTED"}
+        finally:
+            process.terminate()
+            process.wait(10)
