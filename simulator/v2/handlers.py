@@ -6,8 +6,15 @@ from simulator.v2.core import CoreHandlers
 from simulator.v2.management import ManagementHandlers
 from simulator.v2.security import SecurityHandlers
 from simulator.v2.tariff import TariffHandlers
+from simulator.v2.triggers import TriggerHandlers
 
 
-class Handlers(CoreHandlers, ManagementHandlers, SecurityHandlers, TariffHandlers):
+class Handlers(
+    CoreHandlers,
+    ManagementHandlers,
+    SecurityHandlers,
+    TariffHandlers,
+    TriggerHandlers,
+):
     """One connection's station, without the library version it speaks: the concrete
     classes in :mod:`simulator.station_v201` and :mod:`simulator.station_v21` add it."""
