@@ -237,7 +237,8 @@ class Dispatcher:
 
     async def _check_size(self, session: Session, action: str, payload: Mapping[str, Any]) -> None:
         """Refuse a CALL larger than the station takes; its device model is read only for
-        the actions it can limit (OCPP 2.x GetReport, GetVariables, SetVariables)."""
+        the actions it can limit (OCPP 2.x GetReport, GetVariables, SetVariables,
+        SetVariableMonitoring, ClearVariableMonitoring)."""
         variables: list[tuple[str, str, str, str]] = []
         if action in message_size.ITEM_LISTS:
             variables = await _device_data_variables(session)
@@ -251,7 +252,8 @@ class Dispatcher:
 
 
 async def _device_data_variables(session: Session) -> list[tuple[str, str, str, str]]:
-    """The station's reported DeviceDataCtrlr Actual values, from chargepoint_svc; none
+    """The station's reported DeviceDataCtrlr and MonitoringCtrlr Actual values, from
+    chargepoint_svc; none
     when it cannot say (the edge then holds the CALL to CSMS_MAX_MESSAGE_BYTES alone)."""
     services = session.services
     try:
@@ -270,7 +272,7 @@ async def _device_data_variables(session: Session) -> list[tuple[str, str, str, 
     return [
         (v.component, v.variable, v.variable_instance, v.value)
         for v in model.variables
-        if v.component == message_size.DEVICE_DATA_CTRLR and v.attribute_type in {"", "Actual"}
+        if v.component in message_size.LIMITING_COMPONENTS and v.attribute_type in {"", "Actual"}
     ]
 
 
