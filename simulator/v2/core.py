@@ -138,11 +138,14 @@ class CoreHandlers(StationV2):
         results = []
         for item in payload["set_variable_data"]:
             key = VariableKey.parse(item["component"], item["variable"])
+            before = self.state.device_model.get(key, None)[1]
             status = self.state.device_model.set(
                 key, item["attribute_value"], item.get("attribute_type")
             )
             if status == "Accepted" and key == HEARTBEAT_INTERVAL:
                 self.charger.heartbeat_changed.set()
+            if status == "Accepted" and before is not None:
+                self.value_changed(key, before, item["attribute_value"])
             results.append(
                 {
                     "attribute_status": status,
