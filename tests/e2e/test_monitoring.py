@@ -184,3 +184,22 @@ def test_bad_queries_are_400(system: System, station: str) -> None:
     assert reply.status_code == 400 and "max_severity" in reply.text, reply.text
     reply = httpx.get(_url(system, "NO-SUCH", "monitors"), timeout=20)
     assert reply.status_code == 404, reply.text
+
+
+def test_more_monitors_than_the_station_takes_are_refused(system: System, station: str) -> None:
+    """csms-sim reports MonitoringCtrlr.ItemsPerMessage[SetVariableMonitoring]=8 in its
+    device model: nine monitors are a 400 naming it, and nothing is sent."""
+    reply = httpx.post(_url(system, station, "report"), json={}, timeout=40)
+    assert reply.status_code == 200, reply.text
+
+    def limit_known() -> bool:
+        model = httpx.get(_url(system, station, "device-model"), timeout=20).json()
+        return any(v["component"] == "MonitoringCtrlr" for v in model.get("variables", []))
+
+    eventually(limit_known, within=20, what="the device model with MonitoringCtrlr")
+    before = _ids(system, station)
+    monitors = [{**THRESHOLD, "value": 100 + i} for i in range(9)]
+    reply = httpx.post(_url(system, station, "monitors"), json={"monitors": monitors}, timeout=40)
+    assert reply.status_code == 400, reply.text
+    assert "MonitoringCtrlr.ItemsPerMessage[SetVariableMonitoring]=8" in reply.text
+    assert _ids(system, station) == before
