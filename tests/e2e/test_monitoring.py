@@ -13,6 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
+from csms.edge.v1 import monitoring_pb2, operations_pb2
+from csms_client import CsmsClient
+from csms_client.monitoring import MonitoredVariable, MonitorSetting
 from tests.support.system import System
 from tests.support.waiting import eventually
 
@@ -203,3 +206,30 @@ def test_more_monitors_than_the_station_takes_are_refused(system: System, statio
     assert reply.status_code == 400, reply.text
     assert "MonitoringCtrlr.ItemsPerMessage[SetVariableMonitoring]=8" in reply.text
     assert _ids(system, station) == before
+
+
+async def test_the_python_client_sets_lists_and_clears(system: System, station: str) -> None:
+    def address(variable: str) -> str:
+        return f"127.0.0.1:{system.port(variable)}"
+
+    async with CsmsClient(
+        edge=address("CSMS_EDGE_GRPC_PORT"), chargepoint=address("CSMS_CHARGEPOINT_GRPC_PORT")
+    ) as csms:
+        setting = MonitorSetting(
+            variable=MonitoredVariable(component="OCPPCommCtrlr", variable="ResetRetries"),
+            type=monitoring_pb2.DELTA,
+            value=1,
+            severity=7,
+        )
+        answer = await csms.monitoring.set_monitors(station, [setting])
+        (result,) = answer.results
+        assert result.status == monitoring_pb2.MonitorSettingResult.ACCEPTED
+        kept = await csms.monitoring.monitors(station, variable="ResetRetries")
+        assert [(m.id, m.type, m.severity) for m in kept.monitors] == [(result.id, "Delta", 7)]
+        level = await csms.monitoring.set_level(station, 9)
+        assert level.status == operations_pb2.OperationStatus.ACCEPTED
+        cleared = await csms.monitoring.clear_monitors(station, [result.id])
+        assert cleared.results[0].status == monitoring_pb2.ClearMonitorResult.ACCEPTED
+        assert (await csms.monitoring.monitors(station, variable="ResetRetries")).monitors == []
+        events = await csms.monitoring.events(station, trigger="Periodic")
+        assert list(events.events) == []
