@@ -6,6 +6,7 @@ which the 2.0.1 request schema refuses before anything is sent. Pure."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -133,6 +134,9 @@ def monitored_variable(item: Mapping[str, Any]) -> monitoring_pb2.MonitoredVaria
 
 
 def _setting(setting: Setting, field: str) -> Kwargs:
+    if not math.isfinite(setting.value):
+        # Proto3 JSON reads "NaN" and "Infinity"; OCPP's JSON has no such numbers.
+        raise InvalidRequest(f"{field}.value must be a finite number, got {setting.value}")
     kwargs: Kwargs = {
         "type": choice(
             setting.type, MONITOR_TYPES, f"{field}.type", monitoring_pb2.MonitorType.DESCRIPTOR
