@@ -93,8 +93,11 @@ class MonitoringHandlers(StationV2):
             self.after_answer("monitoring event", self._notify(key, fired))
 
     async def _notify(self, key: VariableKey, fired: list[Trigger]) -> None:
+        # 2.1's EventDataType carries the monitor's severity; 2.0.1's has no such field.
+        severity = self._reports_kind
         events = [
             {
+                **({"severity": trigger.monitor.severity} if severity else {}),
                 "event_id": next(self.state.monitors.event_ids),
                 "timestamp": now(),
                 "trigger": trigger.trigger,

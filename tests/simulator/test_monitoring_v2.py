@@ -123,7 +123,9 @@ async def test_a_report_of_many_monitors_comes_in_parts(sim: Staying) -> None:
     assert (first["tbc"], len(first["monitor"]), second.get("tbc", False)) == (True, 4, False)
 
 
-async def test_a_crossed_threshold_raises_an_event_and_its_return_clears_it(sim: Staying) -> None:
+async def test_a_crossed_threshold_raises_an_event_and_its_return_clears_it(
+    sim: Staying, protocol: Protocol
+) -> None:
     (result,) = await _set(sim, _monitor("TxCtrlr", "EVConnectionTimeOut", "UpperThreshold", 120))
 
     async def change(value: str) -> None:
@@ -146,6 +148,7 @@ async def test_a_crossed_threshold_raises_an_event_and_its_return_clears_it(sim:
         "300",
     )
     assert (event["cleared"], event["event_notification_type"]) == (False, "CustomMonitor")
+    assert event.get("severity") == (4 if protocol is OCPP21 else None)
     await change("60")
     (back,) = (await sim.inbox.expect("NotifyEvent"))["event_data"]
     assert (back["variable_monitoring_id"], back["cleared"]) == (result["id"], True)
