@@ -19,7 +19,7 @@ from edge.handler_table import on, verbatim
 from edge.operations.errors import OperationError
 from edge.services import AUTH, CHARGEPOINT, TRANSACTION
 from edge.session import Session
-from edge.v201 import certificates, translate
+from edge.v201 import certificates, monitor_reports, translate
 from edge.v201.schemas import SCHEMAS
 from edge.v201.translate import Vocabulary
 
@@ -138,7 +138,7 @@ class SessionV201(Session):
 
     @on(Action.notify_monitoring_report)
     async def on_notify_monitoring_report(self, **payload: Any) -> Any:
-        request = translate.monitoring_report_request(self.id, payload)
+        request = monitor_reports.monitoring_report_request(self.id, payload)
         await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordMonitoringReport, request)
         return self.words.call_result.NotifyMonitoringReport()
 

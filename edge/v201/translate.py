@@ -19,8 +19,11 @@ from typing import Any
 from ocpp.exceptions import InternalError
 
 from csms.auth.v1 import auth_pb2
-from csms.chargepoint.v1 import chargepoint_pb2, monitoring_pb2
+from csms.chargepoint.v1 import chargepoint_pb2
 from csms.transaction.v1 import transaction_pb2
+
+# Re-exported: the translations of what stations send are all found here.
+from edge.v201.monitor_reports import monitoring_report_request  # noqa: F401
 from edge.v201.values import format_timestamp, meter_values, parse_timestamp
 
 Payload = Mapping[str, Any]
@@ -391,44 +394,3 @@ def data_transfer_result(
     if status is None:
         raise InternalError(description="the CSMS gave no data transfer status; retry later")
     return words.call_result.DataTransfer(status=status, data=reply.data or None)
-
-
-# --- monitoring (OCPP 2.0.1 N02) ------------------------------------------------------
-
-
-def monitoring_report_request(
-    charge_point_id: str, payload: Payload
-) -> monitoring_pb2.RecordMonitoringReportRequest:
-    """One NotifyMonitoringReport part; each variableMonitoring is one Monitor. 2.0.1 does
-    not say a monitor's kind (2.1's eventNotificationType): empty then."""
-    return monitoring_pb2.RecordMonitoringReportRequest(
-        charge_point_id=charge_point_id,
-        request_id=payload["request_id"],
-        seq_no=payload["seq_no"],
-        tbc=payload.get("tbc", False),
-        generated_at=parse_timestamp(payload["generated_at"], "generatedAt"),
-        monitors=[monitor for item in payload.get("monitor", []) for monitor in _monitors(item)],
-    )
-
-
-def _monitors(item: Payload) -> list[monitoring_pb2.Monitor]:
-    component = item["component"]
-    evse = component.get("evse") or {}
-    variable = item["variable"]
-    return [
-        monitoring_pb2.Monitor(
-            id=monitor["id"],
-            component=component["name"],
-            component_instance=component.get("instance", ""),
-            evse_id=evse.get("id", 0),
-            connector_id=evse.get("connector_id", 0),
-            variable=variable["name"],
-            variable_instance=variable.get("instance", ""),
-            type=monitor["type"],
-            value=monitor["value"],
-            severity=monitor["severity"],
-            transaction=monitor["transaction"],
-            notification_type=monitor.get("event_notification_type", ""),
-        )
-        for monitor in item["variable_monitoring"]
-    ]
