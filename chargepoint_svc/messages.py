@@ -86,6 +86,9 @@ def event_from_proto(
 ) -> Callable[[ChargePointId, datetime], StationEvent]:
     timestamp = from_timestamp(message.timestamp)
     values = {name: getattr(message, name) for name in _EVENT_FIELDS}
+    # Optional fields: unset is None, not 0 (monitor 0 and severity 0 exist).
+    for name in ("variable_monitoring_id", "severity"):
+        values[name] = getattr(message, name) if message.HasField(name) else None
 
     def draft(cp_id: ChargePointId, now: datetime) -> StationEvent:
         return StationEvent(
@@ -98,6 +101,8 @@ def event_from_proto(
 def event_to_proto(event: StationEvent) -> chargepoint_pb2.StationEvent:
     return chargepoint_pb2.StationEvent(
         timestamp=to_timestamp(event.timestamp),
+        variable_monitoring_id=event.variable_monitoring_id,
+        severity=event.severity,
         **{name: getattr(event, name) for name in _EVENT_FIELDS},
     )
 

@@ -9,7 +9,9 @@ from typing import Protocol
 from chargepoint_svc.domain.charge_point import ChargePoint, ChargePointId, Connector
 from chargepoint_svc.domain.device_model import ReportedVariable
 from chargepoint_svc.domain.journal import JournalEntry, JournalQuery
-from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
+from chargepoint_svc.domain.monitors import Monitor, MonitorQuery
+from chargepoint_svc.domain.station_events import EventFilter, SecurityEvent, StationEvent
+from csms.edge.v1 import monitoring_pb2
 from servicekit import unit_of_work
 
 
@@ -99,13 +101,63 @@ class StationEventRepository(Protocol):
     async def add(self, events: Sequence[StationEvent]) -> None: ...
 
     async def page(
-        self, charge_point_id: ChargePointId, before: int | None, limit: int
+        self,
+        charge_point_id: ChargePointId,
+        before: int | None,
+        limit: int,
+        where: EventFilter | None = None,
     ) -> list[StationEvent]:
-        """As :meth:`SecurityEventRepository.page`."""
+        """As :meth:`SecurityEventRepository.page`, of the events ``where`` matches."""
         ...
 
     async def delete_beyond(self, keep: int, limit: int) -> int:
         """As :meth:`SecurityEventRepository.delete_beyond`."""
+        ...
+
+
+class MonitorRepository(Protocol):
+    async def save(self, monitors: Sequence[Monitor]) -> None:
+        """Insert each monitor, or replace the stored one of its station with its id."""
+        ...
+
+    async def delete(self, charge_point_id: ChargePointId, ids: Sequence[int]) -> None:
+        """Forget the station's monitors of these ids (those it has not are ignored)."""
+        ...
+
+    async def delete_not_in_report(self, charge_point_id: ChargePointId, request_id: int) -> None:
+        """Forget the station's monitors that report ``request_id`` did not list."""
+        ...
+
+    async def severities(
+        self, charge_point_id: ChargePointId, ids: Sequence[int]
+    ) -> dict[int, int]:
+        """The severity of each stored monitor of these ids; unknown ids are absent."""
+        ...
+
+    async def page(self, query: MonitorQuery) -> list[Monitor]:
+        """Up to ``query.limit`` monitors that ``query`` matches, by id."""
+        ...
+
+    async def delete_beyond(self, keep: int, limit: int) -> int:
+        """Delete up to ``limit`` monitors of charge points that have more than ``keep``,
+        the least recently updated first; how many were deleted."""
+        ...
+
+
+class MonitorStations(Protocol):
+    """The stations' monitors, through the edge. The station's answer comes back as the
+    edge gave it (the operator reads it unchanged), with what it means to the store."""
+
+    async def set_monitors(
+        self, request: monitoring_pb2.SetVariableMonitoringRequest, now: datetime
+    ) -> tuple[monitoring_pb2.SetVariableMonitoringResponse, list[Monitor]]:
+        """SetVariableMonitoring; the answer and the monitors the station accepted."""
+        ...
+
+    async def clear_monitors(
+        self, request: monitoring_pb2.ClearVariableMonitoringRequest
+    ) -> tuple[monitoring_pb2.ClearVariableMonitoringResponse, list[int]]:
+        """ClearVariableMonitoring; the answer and the ids the station no longer has."""
         ...
 
 
@@ -148,3 +200,6 @@ class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
 
     @property
     def journal(self) -> JournalRepository: ...
+
+    @property
+    def monitors(self) -> MonitorRepository: ...

@@ -10,6 +10,8 @@ station needs a bound besides the rate. Each record gets one (README "Storage bo
 - security events and NotifyEvent events: each charge point's oldest beyond a row count;
 - the device model: each charge point's least recently reported variable attributes
   beyond a row count (a real full inventory has a few thousand);
+- monitors: each charge point's least recently updated beyond the device model's row
+  count (a monitor watches a variable; real stations keep far fewer than they report);
 - connectors: each charge point's least recently updated beyond
   :data:`CONNECTORS_PER_STATION`, a fixed bound far above any real station, since a
   StatusNotification for every 32-bit connector id would otherwise add a row each.
@@ -56,6 +58,7 @@ class Purged:
     station_events: int = 0
     device_model: int = 0
     connectors: int = 0
+    monitors: int = 0
 
     def __bool__(self) -> bool:
         return any(vars(self).values())
@@ -93,6 +96,9 @@ class StoragePurge:
             ),
             connectors=await self._batched(
                 lambda uow, n: uow.charge_points.delete_connectors_beyond(CONNECTORS_PER_STATION, n)
+            ),
+            monitors=await self._batched(
+                lambda uow, n: uow.monitors.delete_beyond(bounds.device_model, n)
             ),
         )
 

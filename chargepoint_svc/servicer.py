@@ -30,9 +30,20 @@ from chargepoint_svc.messages import (
     security_event_to_proto,
     variable_from_proto,
 )
-from chargepoint_svc.use_cases import ChargePointUseCases, MessageJournal, StationReportUseCases
-from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
+from chargepoint_svc.monitor_messages import (
+    event_filter_from_proto,
+    monitor_to_proto,
+    report_from_proto,
+)
+from chargepoint_svc.use_cases import (
+    ChargePointUseCases,
+    MessageJournal,
+    MonitoringUseCases,
+    StationReportUseCases,
+)
+from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc, monitoring_pb2
 from csms.common.v1 import health_pb2
+from csms.edge.v1 import monitoring_pb2 as edge_monitoring_pb2
 from servicekit.health import database_report
 from servicekit.pagination import PageRequest
 from servicekit.timestamps import from_timestamp, to_timestamp
@@ -48,11 +59,13 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
         reports: StationReportUseCases,
         engine: AsyncEngine,
         journal: MessageJournal,
+        monitoring: MonitoringUseCases,
     ) -> None:
         self._use_cases = use_cases
         self._reports = reports
         self._engine = engine
         self._journal = journal
+        self._monitoring = monitoring
 
     async def GetHealth(
         self, request: health_pb2.GetHealthRequest, context: Context
@@ -177,7 +190,9 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
         self, request: chargepoint_pb2.ListEventsRequest, context: Context
     ) -> chargepoint_pb2.ListEventsResponse:
         page = await self._reports.list_events(
-            request.charge_point_id, PageRequest.parse(request.page_size, request.page_token)
+            request.charge_point_id,
+            PageRequest.parse(request.page_size, request.page_token),
+            event_filter_from_proto(request),
         )
         return chargepoint_pb2.ListEventsResponse(
             events=[event_to_proto(event) for event in page.events],
@@ -206,3 +221,35 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
             messages=[journal_entry_to_proto(entry) for entry in page.messages],
             next_page_token=page.next_page_token,
         )
+
+    # Issue 13: monitoring.
+
+    async def RecordMonitoringReport(
+        self, request: monitoring_pb2.RecordMonitoringReportRequest, context: Context
+    ) -> monitoring_pb2.RecordMonitoringReportResponse:
+        await self._monitoring.record_report(request.charge_point_id, report_from_proto(request))
+        return monitoring_pb2.RecordMonitoringReportResponse()
+
+    async def ListMonitors(
+        self, request: monitoring_pb2.ListMonitorsRequest, context: Context
+    ) -> monitoring_pb2.ListMonitorsResponse:
+        page = await self._monitoring.list_monitors(
+            request.charge_point_id,
+            request.component,
+            request.variable,
+            PageRequest.parse(request.page_size, request.page_token),
+        )
+        return monitoring_pb2.ListMonitorsResponse(
+            monitors=[monitor_to_proto(monitor) for monitor in page.monitors],
+            next_page_token=page.next_page_token,
+        )
+
+    async def SetVariableMonitoring(
+        self, request: edge_monitoring_pb2.SetVariableMonitoringRequest, context: Context
+    ) -> edge_monitoring_pb2.SetVariableMonitoringResponse:
+        return await self._monitoring.set_monitors(request)
+
+    async def ClearVariableMonitoring(
+        self, request: edge_monitoring_pb2.ClearVariableMonitoringRequest, context: Context
+    ) -> edge_monitoring_pb2.ClearVariableMonitoringResponse:
+        return await self._monitoring.clear_monitors(request)

@@ -30,8 +30,8 @@ STORAGE_VARIABLES: dict[str, tuple[str, str]] = {
     ),
     "CSMS_DEVICE_MODEL_MAX": (
         "50000",
-        "Device model variable attributes kept per charge point; the least recently reported"
-        " beyond it are deleted by the purge.",
+        "Device model variable attributes, and monitors, kept per charge point (each); the"
+        " least recently reported beyond it are deleted by the purge.",
     ),
     "CSMS_ORPHAN_REPORTS_MAX": (
         "1000",

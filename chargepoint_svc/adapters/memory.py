@@ -16,7 +16,8 @@ from typing import TypeVar
 from chargepoint_svc.domain.charge_point import ChargePoint, ChargePointId, Connector
 from chargepoint_svc.domain.device_model import ReportedVariable, VariableKey
 from chargepoint_svc.domain.journal import JournalEntry, JournalQuery, newest_first
-from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
+from chargepoint_svc.domain.monitors import Monitor, MonitorQuery
+from chargepoint_svc.domain.station_events import EventFilter, SecurityEvent, StationEvent
 from servicekit import unit_of_work
 from servicekit.row_bounds import indexes_beyond
 
@@ -36,6 +37,7 @@ class MemoryStore(unit_of_work.MemoryStore):
     station_events: list[StationEvent] = field(default_factory=list)
     journal: list[JournalEntry] = field(default_factory=list)
     journal_sequence: int = 0
+    monitors: dict[tuple[str, int], Monitor] = field(default_factory=dict)
 
 
 class MemoryChargePointRepository:
@@ -188,13 +190,18 @@ class MemoryStationEventRepository:
             self._store.station_events.append(dataclasses.replace(event, sequence=sequence))
 
     async def page(
-        self, charge_point_id: ChargePointId, before: int | None, limit: int
+        self,
+        charge_point_id: ChargePointId,
+        before: int | None,
+        limit: int,
+        where: EventFilter | None = None,
     ) -> list[StationEvent]:
         found = [
             event
             for event in reversed(self._store.station_events)
             if event.charge_point_id == charge_point_id
             and (before is None or event.sequence < before)
+            and (where is None or where.matches(event))
         ]
         return found[:limit]
 
@@ -236,6 +243,52 @@ class MemoryJournalRepository:
         return len(gone)
 
 
+class MemoryMonitorRepository:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def save(self, monitors: Sequence[Monitor]) -> None:
+        for monitor in monitors:
+            _require(self._store, monitor.charge_point_id)
+            key = (monitor.charge_point_id, monitor.id)
+            # Re-inserted, so the dict's order stays the order of last update.
+            self._store.monitors.pop(key, None)
+            self._store.monitors[key] = monitor
+
+    async def delete(self, charge_point_id: ChargePointId, ids: Sequence[int]) -> None:
+        for monitor_id in ids:
+            self._store.monitors.pop((charge_point_id, monitor_id), None)
+
+    async def delete_not_in_report(self, charge_point_id: ChargePointId, request_id: int) -> None:
+        self._store.monitors = {
+            key: monitor
+            for key, monitor in self._store.monitors.items()
+            if monitor.charge_point_id != charge_point_id or monitor.report_id == request_id
+        }
+
+    async def severities(
+        self, charge_point_id: ChargePointId, ids: Sequence[int]
+    ) -> dict[int, int]:
+        found = (self._store.monitors.get((charge_point_id, i)) for i in ids)
+        return {monitor.id: monitor.severity for monitor in found if monitor is not None}
+
+    async def page(self, query: MonitorQuery) -> list[Monitor]:
+        found = sorted(
+            (monitor for monitor in self._store.monitors.values() if query.matches(monitor)),
+            key=lambda monitor: monitor.id,
+        )
+        return found[: query.limit]
+
+    async def delete_beyond(self, keep: int, limit: int) -> int:
+        newest = sorted(
+            self._store.monitors, key=lambda key: self._store.monitors[key].updated_at, reverse=True
+        )
+        doomed = indexes_beyond([key[0] for key in newest], keep, limit)
+        for index in doomed:
+            del self._store.monitors[newest[index]]
+        return len(doomed)
+
+
 class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def charge_points(self) -> MemoryChargePointRepository:
@@ -256,3 +309,7 @@ class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def journal(self) -> MemoryJournalRepository:
         return MemoryJournalRepository(self.working)
+
+    @property
+    def monitors(self) -> MemoryMonitorRepository:
+        return MemoryMonitorRepository(self.working)

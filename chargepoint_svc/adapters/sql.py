@@ -15,6 +15,7 @@ from sqlalchemy import Row, Table, bindparam, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chargepoint_svc.adapters.sql_journal import SqlJournalRepository
+from chargepoint_svc.adapters.sql_monitors import SqlMonitorRepository
 from chargepoint_svc.adapters.sql_reports import (
     SqlDeviceModelRepository,
     SqlSecurityEventRepository,
@@ -97,6 +98,10 @@ class SqlUnitOfWork(unit_of_work.SqlUnitOfWork):
     @property
     def journal(self) -> SqlJournalRepository:
         return SqlJournalRepository(self.connection)
+
+    @property
+    def monitors(self) -> SqlMonitorRepository:
+        return SqlMonitorRepository(self.connection)
 
 
 class SqlChargePointRepository:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Delete, Row, Table, literal, select
+from sqlalchemy import ColumnElement, Delete, Row, Select, Table, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chargepoint_svc.adapters.tables import (
@@ -17,7 +17,7 @@ from chargepoint_svc.adapters.tables import (
 )
 from chargepoint_svc.domain.charge_point import ChargePointId
 from chargepoint_svc.domain.device_model import ReportedVariable
-from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
+from chargepoint_svc.domain.station_events import EventFilter, SecurityEvent, StationEvent
 from servicekit.database import DIALECT_INSERTS, Upsert
 from servicekit.row_bounds import beyond_bound
 from servicekit.timestamps import as_utc
@@ -47,6 +47,8 @@ _STATION_EVENT_FIELDS = (
     "variable",
     "notification_type",
     "received_at",
+    "variable_monitoring_id",
+    "severity",
 )
 
 
@@ -167,7 +169,11 @@ class SqlStationEventRepository:
         await self._connection.execute(station_events.insert(), rows)
 
     async def page(
-        self, charge_point_id: ChargePointId, before: int | None, limit: int
+        self,
+        charge_point_id: ChargePointId,
+        before: int | None,
+        limit: int,
+        where: EventFilter | None = None,
     ) -> list[StationEvent]:
         query = (
             select(station_events)
@@ -177,6 +183,8 @@ class SqlStationEventRepository:
         )
         if before is not None:
             query = query.where(station_events.c.id < before)
+        if where is not None:
+            query = _filtered(query, where)
         return [_station_event(row) for row in await self._connection.execute(query)]
 
     async def delete_beyond(self, keep: int, limit: int) -> int:
@@ -206,3 +214,27 @@ def _station_event(row: Row[Any]) -> StationEvent:
     return StationEvent(
         charge_point_id=ChargePointId(row.charge_point_id), sequence=row.id, **values
     )
+
+
+def _filtered(query: Select[Any], where: EventFilter) -> Select[Any]:
+    """``query`` of station events narrowed to what ``where`` asks (its
+    :meth:`~chargepoint_svc.domain.station_events.EventFilter.matches`, in SQL)."""
+    table = station_events
+    conditions: list[ColumnElement[bool]] = []
+    if where.trigger:
+        conditions.append(table.c.trigger == where.trigger)
+    if where.component:
+        conditions.append(table.c.component == where.component)
+    if where.variable:
+        conditions.append(table.c.variable == where.variable)
+    if where.max_severity is not None:
+        conditions.append(table.c.severity <= where.max_severity)
+    if where.cleared is not None:
+        conditions.append(table.c.cleared == where.cleared)
+    if where.variable_monitoring_id is not None:
+        conditions.append(table.c.variable_monitoring_id == where.variable_monitoring_id)
+    if where.since is not None:
+        conditions.append(table.c.timestamp >= where.since)
+    if where.until is not None:
+        conditions.append(table.c.timestamp < where.until)
+    return query.where(*conditions) if conditions else query

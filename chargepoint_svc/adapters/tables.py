@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -25,6 +26,7 @@ from sqlalchemy import (
 from chargepoint_svc.domain.charge_point import CHARGE_POINT_ID_MAX_LENGTH, MAX_LENGTH
 from chargepoint_svc.domain.device_model import VARIABLE_MAX_LENGTH
 from chargepoint_svc.domain.journal import JOURNAL_MAX_LENGTH
+from chargepoint_svc.domain.monitors import MONITOR_MAX_LENGTH
 from chargepoint_svc.domain.station_events import EVENT_MAX_LENGTH
 from servicekit.database import NAMING_CONVENTION
 
@@ -172,7 +174,38 @@ station_events = Table(
     _event_text("variable"),
     _event_text("notification_type"),
     Column("received_at", DateTime(timezone=True), nullable=False),
+    # Issue 13: the monitor that raised the event, and its severity (migration 0005).
+    Column("variable_monitoring_id", Integer, nullable=True),
+    Column("severity", Integer, nullable=True),
     Index("ix_station_events_charge_point_id_id", "charge_point_id", "id"),
+)
+
+
+def _monitor_text(name: str) -> Column[str]:
+    return Column(name, String(MONITOR_MAX_LENGTH[name]), nullable=False)
+
+
+# The monitors a station keeps (chargepoint_svc.domain.monitors); the station's id is
+# unique per station. report_id: the requestId of the report that listed it, NULL when
+# the CSMS set it.
+station_monitors = Table(
+    "station_monitors",
+    metadata,
+    _charge_point_reference(primary_key=True),
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    _monitor_text("component"),
+    _monitor_text("component_instance"),
+    Column("evse_id", Integer, nullable=False),
+    Column("connector_id", Integer, nullable=False),
+    _monitor_text("variable"),
+    _monitor_text("variable_instance"),
+    _monitor_text("type"),
+    Column("value", Float, nullable=False),
+    Column("severity", Integer, nullable=False),
+    Column("transaction", Boolean, nullable=False),
+    _monitor_text("notification_type"),
+    Column("report_id", Integer, nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
 # The message journal (chargepoint_svc.domain.journal). No foreign key to charge_points: the frames

@@ -73,8 +73,21 @@ class StationEvent:
     evse_id: int = 0
     notification_type: str = ""
     sequence: int = 0
+    # The station's id of the monitor that raised it (EventDataType.variableMonitoringId).
+    variable_monitoring_id: int | None = None
+    # As a 2.1 station sends it (EventDataType.severity), else the severity of the monitor
+    # when the CSMS knew it on receipt; None when neither says.
+    severity: int | None = None
 
     def __post_init__(self) -> None:
+        if self.severity is not None and not 0 <= self.severity <= 9:
+            raise InvalidReport(
+                f"severity of event {self.event_id} must be 0 to 9, got {self.severity}"
+            )
+        if self.variable_monitoring_id is not None and self.variable_monitoring_id < 0:
+            raise InvalidReport(
+                f"variable_monitoring_id of event {self.event_id} must be 0 or more"
+            )
         if self.event_id < 0:
             raise InvalidReport(f"event_id must be 0 or more, got {self.event_id}")
         if self.evse_id < 0 or self.cause < 0:
@@ -90,4 +103,44 @@ class StationEvent:
         _check_lengths(
             f"event {self.event_id}",
             {name: getattr(self, name) for name in EVENT_MAX_LENGTH if name != "type"},
+        )
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """What an operator asks of a station's events (OCPP 2.0.1 N07-N08); every field
+    unset or empty matches every event. Times are the station's timestamps:
+    ``since`` inclusive, ``until`` exclusive."""
+
+    trigger: str = ""
+    component: str = ""
+    variable: str = ""
+    max_severity: int | None = None
+    cleared: bool | None = None
+    variable_monitoring_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.max_severity is not None and not 0 <= self.max_severity <= 9:
+            raise InvalidReport(f"max_severity must be 0 to 9, got {self.max_severity}")
+        if self.since is not None and self.until is not None and self.until <= self.since:
+            raise InvalidReport("to_time must be after from_time")
+
+    def matches(self, event: StationEvent) -> bool:
+        return (
+            (not self.trigger or event.trigger == self.trigger)
+            and (not self.component or event.component == self.component)
+            and (not self.variable or event.variable == self.variable)
+            and (
+                self.max_severity is None
+                or (event.severity is not None and event.severity <= self.max_severity)
+            )
+            and (self.cleared is None or event.cleared == self.cleared)
+            and (
+                self.variable_monitoring_id is None
+                or event.variable_monitoring_id == self.variable_monitoring_id
+            )
+            and (self.since is None or event.timestamp >= self.since)
+            and (self.until is None or event.timestamp < self.until)
         )

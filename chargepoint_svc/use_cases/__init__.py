@@ -4,6 +4,7 @@ model, security and monitoring events) and on the message journal."""
 
 from chargepoint_svc.use_cases.charge_points import ChargePointPage, ChargePointUseCases
 from chargepoint_svc.use_cases.message_journal import JournalPage, MessageJournal
+from chargepoint_svc.use_cases.monitoring import MonitoringUseCases, MonitorPage
 from chargepoint_svc.use_cases.station_reports import (
     SecurityEventPage,
     StationEventPage,
@@ -15,6 +16,8 @@ __all__ = [
     "ChargePointUseCases",
     "JournalPage",
     "MessageJournal",
+    "MonitorPage",
+    "MonitoringUseCases",
     "SecurityEventPage",
     "StationEventPage",
     "StationReportUseCases",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from chargepoint_svc.domain.base_report import admits_on_completion
@@ -18,7 +18,7 @@ from chargepoint_svc.domain.device_model import (
     ReportPart,
     merge_values,
 )
-from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
+from chargepoint_svc.domain.station_events import EventFilter, SecurityEvent, StationEvent
 from chargepoint_svc.errors import ChargePointNotFound, InvalidReport
 from chargepoint_svc.ports import UnitOfWork
 from chargepoint_svc.use_cases.charge_points import registered
@@ -54,6 +54,29 @@ def _before(page: PageRequest) -> int | None:
             "page_token is not a token this API gave out; pass next_page_token unchanged"
         )
     return int(page.after)
+
+
+async def _with_monitor_severity(
+    uow: UnitOfWork, cp_id: ChargePointId, events: list[StationEvent]
+) -> list[StationEvent]:
+    """Events raised by a monitor the CSMS knows carry its severity when the station did
+    not send one (2.0.1's EventDataType has none; 2.1's may): operators filter on it."""
+    wanted = [
+        event.variable_monitoring_id
+        for event in events
+        if event.variable_monitoring_id is not None and event.severity is None
+    ]
+    if not wanted:
+        return events
+    severities = await uow.monitors.severities(cp_id, wanted)
+    return [
+        replace(event, severity=severities[event.variable_monitoring_id])
+        if event.severity is None
+        and event.variable_monitoring_id is not None
+        and event.variable_monitoring_id in severities
+        else event
+        for event in events
+    ]
 
 
 class StationReportUseCases:
@@ -129,7 +152,7 @@ class StationReportUseCases:
         events = [draft(cp_id, now) for draft in drafts]
         async with self._unit_of_work() as uow:
             stored = await registered(uow, cp_id, now, self._admission)
-            await uow.station_events.add(events)
+            await uow.station_events.add(await _with_monitor_severity(uow, cp_id, events))
             await uow.charge_points.update(stored.seen(now))
             await uow.commit()
 
@@ -155,13 +178,15 @@ class StationReportUseCases:
         last = str(shown[-1].sequence) if len(rows) > page.size else None
         return SecurityEventPage(shown, next_page_token(last))
 
-    async def list_events(self, charge_point_id: str, page: PageRequest) -> StationEventPage:
-        """Newest (latest received) first."""
+    async def list_events(
+        self, charge_point_id: str, page: PageRequest, where: EventFilter | None = None
+    ) -> StationEventPage:
+        """Newest (latest received) first, of those ``where`` matches."""
         cp_id = ChargePointId(charge_point_id)
         async with self._unit_of_work() as uow:
             if await uow.charge_points.get(cp_id) is None:
                 raise ChargePointNotFound(charge_point_id)
-            rows = await uow.station_events.page(cp_id, _before(page), page.size + 1)
+            rows = await uow.station_events.page(cp_id, _before(page), page.size + 1, where)
         shown = rows[: page.size]
         last = str(shown[-1].sequence) if len(rows) > page.size else None
         return StationEventPage(shown, next_page_token(last))

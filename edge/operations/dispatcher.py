@@ -278,7 +278,8 @@ class Dispatcher:
 
     async def _check_size(self, session: Session, action: str, payload: Mapping[str, Any]) -> None:
         """Refuse a CALL larger than the station takes; its device model is read only for
-        the actions it can limit (OCPP 2.x GetReport, GetVariables, SetVariables)."""
+        the actions it can limit (OCPP 2.x GetReport, GetVariables, SetVariables,
+        SetVariableMonitoring, ClearVariableMonitoring)."""
         variables: list[tuple[str, str, str, str]] = []
         if action in message_size.ITEM_LISTS:
             variables = _device_data_variables(await _device_model(session))
@@ -320,7 +321,7 @@ def _device_data_variables(
     return [
         (v.component, v.variable, v.variable_instance, v.value)
         for v in model.variables
-        if v.component == message_size.DEVICE_DATA_CTRLR and v.attribute_type in {"", "Actual"}
+        if v.component in message_size.LIMITING_COMPONENTS and v.attribute_type in {"", "Actual"}
     ]
 
 

@@ -18,15 +18,29 @@ from typing import Any
 
 from edge.operations.errors import InvalidRequest
 
-# OCPP 2.0.1 Part 2 Appendix (DeviceDataCtrlr): a station says how much one GetReport,
-# GetVariables or SetVariables request it takes, as the variables BytesPerMessage and
-# ItemsPerMessage with the action as their instance. The list each ItemsPerMessage counts:
+# OCPP 2.0.1 Part 2 Appendix (DeviceDataCtrlr, MonitoringCtrlr): a station says how much
+# one GetReport, GetVariables or SetVariables request (DeviceDataCtrlr), and one
+# SetVariableMonitoring or ClearVariableMonitoring request (MonitoringCtrlr), it takes, as
+# the variables BytesPerMessage and ItemsPerMessage with the action as their instance.
+# The list each ItemsPerMessage counts:
 ITEM_LISTS = {
     "GetReport": "componentVariable",
     "GetVariables": "getVariableData",
     "SetVariables": "setVariableData",
+    "SetVariableMonitoring": "setMonitoringData",
+    "ClearVariableMonitoring": "id",
 }
 DEVICE_DATA_CTRLR = "DeviceDataCtrlr"
+MONITORING_CTRLR = "MonitoringCtrlr"
+# The component whose variables limit each action.
+CONTROLLERS = {
+    "GetReport": DEVICE_DATA_CTRLR,
+    "GetVariables": DEVICE_DATA_CTRLR,
+    "SetVariables": DEVICE_DATA_CTRLR,
+    "SetVariableMonitoring": MONITORING_CTRLR,
+    "ClearVariableMonitoring": MONITORING_CTRLR,
+}
+LIMITING_COMPONENTS = frozenset(CONTROLLERS.values())
 # The longest UniqueId the edge sends (a UUID, OCPP-J §4.1.4's 36 characters).
 UNIQUE_ID_LENGTH = 36
 
@@ -52,7 +66,7 @@ def message_limit(
     ignored, as a station that reports none."""
     limit = MessageLimit(max_message_bytes, f"CSMS_MAX_MESSAGE_BYTES={max_message_bytes}")
     for component, variable, instance, value in variables:
-        if component != DEVICE_DATA_CTRLR or instance != action or action not in ITEM_LISTS:
+        if component != CONTROLLERS.get(action) or instance != action:
             continue
         number = int(value) if value.strip().isdigit() else 0
         source = f"{component}.{variable}[{instance}]={number}"

@@ -9,7 +9,7 @@ from typing import Any
 import grpc
 from google.protobuf.message import Message
 
-from csms.edge.v1 import certificates_pb2, device_model_pb2, operations_pb2
+from csms.edge.v1 import certificates_pb2, device_model_pb2, monitoring_pb2, operations_pb2
 from edge.cluster.replica import Replica
 from edge.operations.dispatcher import Dispatcher
 from edge.operations.errors import OperationError, abort
@@ -280,5 +280,54 @@ class TypedOperations:
         """OCPP 2.x SetVariables (B05), in as many messages as the station takes."""
         response: device_model_pb2.SetVariablesResponse = await self._perform(
             "SetVariables", request, context
+        )
+        return response
+
+    # Issue 13: monitoring.
+
+    async def SetVariableMonitoring(
+        self, request: monitoring_pb2.SetVariableMonitoringRequest, context: Context
+    ) -> monitoring_pb2.SetVariableMonitoringResponse:
+        """OCPP 2.x SetVariableMonitoring (N04): one result per monitor, in order, with the
+        id the station gave each it accepted. UNIMPLEMENTED for OCPP 1.6."""
+        response: monitoring_pb2.SetVariableMonitoringResponse = await self._perform(
+            "SetVariableMonitoring", request, context
+        )
+        return response
+
+    async def ClearVariableMonitoring(
+        self, request: monitoring_pb2.ClearVariableMonitoringRequest, context: Context
+    ) -> monitoring_pb2.ClearVariableMonitoringResponse:
+        """OCPP 2.x ClearVariableMonitoring (N06): one result per id."""
+        response: monitoring_pb2.ClearVariableMonitoringResponse = await self._perform(
+            "ClearVariableMonitoring", request, context
+        )
+        return response
+
+    async def SetMonitoringBase(
+        self, request: monitoring_pb2.SetMonitoringBaseRequest, context: Context
+    ) -> monitoring_pb2.SetMonitoringBaseResponse:
+        """OCPP 2.x SetMonitoringBase (N03)."""
+        response: monitoring_pb2.SetMonitoringBaseResponse = await self._perform(
+            "SetMonitoringBase", request, context
+        )
+        return response
+
+    async def SetMonitoringLevel(
+        self, request: monitoring_pb2.SetMonitoringLevelRequest, context: Context
+    ) -> monitoring_pb2.SetMonitoringLevelResponse:
+        """OCPP 2.x SetMonitoringLevel (N05)."""
+        response: monitoring_pb2.SetMonitoringLevelResponse = await self._perform(
+            "SetMonitoringLevel", request, context
+        )
+        return response
+
+    async def GetMonitoringReport(
+        self, request: monitoring_pb2.GetMonitoringReportRequest, context: Context
+    ) -> monitoring_pb2.GetMonitoringReportResponse:
+        """OCPP 2.x GetMonitoringReport (N02); the station sends its monitors as
+        NotifyMonitoringReport parts carrying the answered request_id."""
+        response: monitoring_pb2.GetMonitoringReportResponse = await self._perform(
+            "GetMonitoringReport", request, context
         )
         return response

@@ -20,7 +20,8 @@ Handled and stored (one gRPC call each):
   CA); Accepted when signed, then CertificateSigned with the chain is sent after the
   answer (A02/A03); Rejected (with the reason) when refused, recorded as a
   CertificateSigningRequestRejected security event
-- NotifyEvent -> RecordEvents
+- NotifyEvent -> RecordEvents (with variableMonitoringId)
+- NotifyMonitoringReport -> RecordMonitoringReport (the station's monitors)
 - LogStatusNotification -> RecordDiagnosticsStatus (with requestId)
 - FirmwareStatusNotification -> RecordFirmwareStatus (with requestId)
 - DataTransfer -> RecordDataTransfer (data as text; JSON text when structured)
@@ -28,7 +29,7 @@ Handled and stored (one gRPC call each):
 Answered only (the answer is empty and promises nothing; nothing is stored yet):
 
 - NotifyChargingLimit, ClearedChargingLimit, ReportChargingProfiles,
-  NotifyCustomerInformation, NotifyMonitoringReport, NotifyDisplayMessages,
+  NotifyCustomerInformation, NotifyDisplayMessages,
   ReservationStatusUpdate, PublishFirmwareStatusNotification
 
 NotImplemented (any answer would promise what the CSMS does not do):

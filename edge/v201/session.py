@@ -19,7 +19,7 @@ from edge.handler_table import on, verbatim
 from edge.operations.errors import OperationError
 from edge.services import AUTH, CHARGEPOINT, TRANSACTION
 from edge.session import Session
-from edge.v201 import certificates, translate
+from edge.v201 import certificates, monitor_reports, translate
 from edge.v201.schemas import SCHEMAS
 from edge.v201.translate import Vocabulary
 
@@ -136,6 +136,12 @@ class SessionV201(Session):
         await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordFirmwareStatus, request)
         return self.words.call_result.FirmwareStatusNotification()
 
+    @on(Action.notify_monitoring_report)
+    async def on_notify_monitoring_report(self, **payload: Any) -> Any:
+        request = monitor_reports.monitoring_report_request(self.id, payload)
+        await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordMonitoringReport, request)
+        return self.words.call_result.NotifyMonitoringReport()
+
     @on(Action.data_transfer)
     @verbatim
     async def on_data_transfer(self, **payload: Any) -> Any:
@@ -163,10 +169,6 @@ class SessionV201(Session):
     @on(Action.notify_customer_information)
     async def on_notify_customer_information(self, **_payload: Any) -> Any:
         return self.words.call_result.NotifyCustomerInformation()
-
-    @on(Action.notify_monitoring_report)
-    async def on_notify_monitoring_report(self, **_payload: Any) -> Any:
-        return self.words.call_result.NotifyMonitoringReport()
 
     @on(Action.notify_display_messages)
     async def on_notify_display_messages(self, **_payload: Any) -> Any:

@@ -21,6 +21,9 @@ from ocpp.exceptions import InternalError
 from csms.auth.v1 import auth_pb2
 from csms.chargepoint.v1 import chargepoint_pb2
 from csms.transaction.v1 import transaction_pb2
+
+# Re-exported: the translations of what stations send are all found here.
+from edge.v201.monitor_reports import monitoring_report_request  # noqa: F401
 from edge.v201.values import format_timestamp, meter_values, parse_timestamp
 
 Payload = Mapping[str, Any]
@@ -331,6 +334,9 @@ def events_request(charge_point_id: str, payload: Payload) -> chargepoint_pb2.Re
 def _event(event: Payload, index: int) -> chargepoint_pb2.StationEvent:
     component = event["component"]
     return chargepoint_pb2.StationEvent(
+        # The monitor that raised it (N07), and 2.1's severity; unset when absent.
+        variable_monitoring_id=event.get("variable_monitoring_id"),
+        severity=event.get("severity"),
         event_id=event["event_id"],
         timestamp=parse_timestamp(event["timestamp"], f"eventData[{index}].timestamp"),
         trigger=event["trigger"],

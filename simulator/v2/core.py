@@ -177,11 +177,14 @@ class CoreHandlers(StationV2):
             if not allowed:
                 results.append(_result(item, "Rejected", TOO_MANY))
                 continue
+            before = self.state.device_model.get(key, None)[1]
             status = self.state.device_model.set(
                 key, item["attribute_value"], item.get("attribute_type")
             )
             if status == "Accepted" and key == HEARTBEAT_INTERVAL:
                 self.charger.heartbeat_changed.set()
+            if status == "Accepted" and before is not None:
+                self.value_changed(key, before, item["attribute_value"])
             reason = None
             if status == "Rejected":
                 reason = self.state.device_model.refusal(key, item["attribute_value"])

@@ -127,6 +127,12 @@ def station_variables(evses: int, sample_interval: str) -> list[Variable]:
         Variable(key("DeviceDataCtrlr", "ItemsPerMessage", "SetVariables"), integer, "4", True),
         Variable(key("DeviceDataCtrlr", "BytesPerMessage", "GetVariables"), integer, "4096", True),
         Variable(key("DeviceDataCtrlr", "BytesPerMessage", "SetVariables"), integer, "4096", True),
+        Variable(
+            key("MonitoringCtrlr", "ItemsPerMessage", "SetVariableMonitoring"), integer, "8", True
+        ),
+        Variable(
+            key("MonitoringCtrlr", "ItemsPerMessage", "ClearVariableMonitoring"), integer, "8", True
+        ),
         Variable(key("ChargingStation", "Model"), text, "csms-sim", read_only=True),
         Variable(key("ChargingStation", "VendorName"), text, "CSMS", read_only=True),
         Variable(key("ChargingStation", "AvailabilityState"), text, "Available", True),
@@ -191,6 +197,10 @@ class DeviceModel:
         connector's AvailabilityState."""
         variable = self._variables[key]
         self._variables[key] = Variable(key, variable.data_type, value, variable.read_only)
+
+    def data_type(self, key: VariableKey) -> DataType | None:
+        variable = self._variables.get(key)
+        return None if variable is None else variable.data_type
 
     def value_of(self, key: VariableKey) -> str:
         return self._variables[key].value

@@ -16,6 +16,7 @@ from simulator.certificates import CertificateStore
 from simulator.charging_profiles import ChargingProfiles
 from simulator.local_list import AuthorizationCache, LocalList
 from simulator.v2.device_model import DeviceModel, VariableKey, station_variables
+from simulator.v2.monitors import Monitors
 
 METER_START_WH = 1000
 CONNECTOR = 1
@@ -76,6 +77,7 @@ class StationState:
     accepted: bool = False
     # The BootNotification reason of the next connection (B01, B11: RemoteReset).
     boot_reason: str = "PowerUp"
+    monitors: Monitors = field(default_factory=Monitors)
 
     @classmethod
     def new(cls, evses: int, interval: float) -> StationState:

@@ -69,6 +69,10 @@ class StationV2(ConnectedStation):
         csr = self.state.certificates.signing_request(self.id)
         await self.uplink.sign_certificate(csr, certificate_type)
 
+    def value_changed(self, key: VariableKey, before: str, after: str) -> None:
+        """A variable's Actual value changed (SetVariables): what watches it reacts
+        (:mod:`simulator.v2.monitoring`)."""
+
     async def send_report(self, request_id: int, data: list[dict[str, Any]]) -> None:
         """NotifyReport parts of at most DeviceDataCtrlr.ItemsPerMessage[GetReport]
         variables, ``tbc`` true on all but the last (B07, B08)."""

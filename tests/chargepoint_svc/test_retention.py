@@ -17,6 +17,7 @@ from chargepoint_svc.domain.charge_point import (
 )
 from chargepoint_svc.domain.device_model import ReportedVariable
 from chargepoint_svc.domain.journal import Direction, JournalEntry, MessageType
+from chargepoint_svc.domain.monitors import Monitor
 from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
 from chargepoint_svc.retention import (
     CONNECTORS_PER_STATION,
@@ -68,6 +69,12 @@ async def test_one_run_holds_every_record_to_its_bound_in_batches() -> None:
             await uow.security_events.add(SecurityEvent(CP1, f"T{n}", T0, T0))
             await uow.station_events.add([StationEvent(CP2, n, T0, "Delta", "C", "V", T0)])
         await uow.device_models.save(CP1, [ReportedVariable("C", f"V{n}") for n in range(5)], T0)
+        await uow.monitors.save(
+            [
+                Monitor(CP2, n, "C", "V", "Delta", 1.0, 5, T0 + timedelta(seconds=n))
+                for n in range(4)
+            ]
+        )
         for n in range(CONNECTORS_PER_STATION + 1):
             at = T0 + timedelta(seconds=n)
             await uow.charge_points.save_connector(
@@ -85,6 +92,7 @@ async def test_one_run_holds_every_record_to_its_bound_in_batches() -> None:
         station_events=2,
         device_model=2,
         connectors=1,
+        monitors=1,
     )
     assert [e.message_id for e in store.journal if e.charge_point_id == CP1] == [
         "m3604",
@@ -95,4 +103,5 @@ async def test_one_run_holds_every_record_to_its_bound_in_batches() -> None:
     assert [e.event_id for e in store.station_events] == [2, 3]
     assert [v.variable for v in store.variables.values()] == ["V2", "V3", "V4"]
     assert min(key[2] for key in store.connectors) == 1  # connector 0, the oldest, went
+    assert sorted(monitor_id for _, monitor_id in store.monitors) == [1, 2, 3]
     assert not await StoragePurge(units, journal, bounds, batch=2).run()

@@ -1,5 +1,6 @@
-"""A real gRPC EdgeService that answers ReserveNow, CancelReservation, SendLocalList and
-SetBasicAuthPassword from a script and records every request, for the services that call the edge.
+"""A real gRPC EdgeService that answers ReserveNow, CancelReservation, SendLocalList,
+SetBasicAuthPassword, SetVariableMonitoring and ClearVariableMonitoring from a script and
+records every request, for the services that call the edge.
 
 Each answer is a status name of the operation's response (``"ACCEPTED"``, ``"OCCUPIED"``,
 ...) or a :class:`Failure` the edge's error contract allows (``csms/edge/v1/edge.proto``):
@@ -23,7 +24,7 @@ from google.rpc import (
     status_pb2,
 )
 
-from csms.edge.v1 import edge_pb2_grpc, operations_pb2
+from csms.edge.v1 import edge_pb2_grpc, monitoring_pb2, operations_pb2
 from servicekit.channels import open_channel
 
 Context = grpc.aio.ServicerContext[Any, Any]
@@ -55,6 +56,8 @@ class FakeEdge(edge_pb2_grpc.EdgeServiceServicer):
         self.requests: list[Message] = []
         # When set, calls wait for it before answering (a station that is slow to answer).
         self.hold: asyncio.Event | None = None
+        # The ids SetVariableMonitoring gives the monitors it accepts, as a station does.
+        self.next_monitor_id = 100
 
     def answer(self, rpc: str, *answers: Answer) -> None:
         """Queue answers for ``rpc`` (e.g. ``"ReserveNow"``), given in order."""
@@ -104,6 +107,45 @@ class FakeEdge(edge_pb2_grpc.EdgeServiceServicer):
         status = await self._next("SetBasicAuthPassword", request, context)
         return operations_pb2.ChangeConfigurationResponse(
             status=operations_pb2.ChangeConfigurationResponse.Status.Value(status)
+        )
+
+    async def SetVariableMonitoring(
+        self, request: monitoring_pb2.SetVariableMonitoringRequest, context: Context
+    ) -> monitoring_pb2.SetVariableMonitoringResponse:
+        """The scripted status for every monitor of the request; accepted ones get the
+        next ids (a replaced one keeps its id)."""
+        status = monitoring_pb2.MonitorSettingResult.Status.Value(
+            await self._next("SetVariableMonitoring", request, context)
+        )
+        response = monitoring_pb2.SetVariableMonitoringResponse()
+        for setting in request.monitors:
+            result = monitoring_pb2.MonitorSettingResult(
+                status=status,
+                variable=setting.variable,
+                type=setting.type,
+                severity=setting.severity,
+            )
+            if status == monitoring_pb2.MonitorSettingResult.ACCEPTED:
+                if setting.HasField("id"):
+                    result.id = setting.id
+                else:
+                    result.id = self.next_monitor_id
+                    self.next_monitor_id += 1
+            response.results.append(result)
+        return response
+
+    async def ClearVariableMonitoring(
+        self, request: monitoring_pb2.ClearVariableMonitoringRequest, context: Context
+    ) -> monitoring_pb2.ClearVariableMonitoringResponse:
+        """The scripted status for every id of the request."""
+        status = monitoring_pb2.ClearMonitorResult.Status.Value(
+            await self._next("ClearVariableMonitoring", request, context)
+        )
+        return monitoring_pb2.ClearVariableMonitoringResponse(
+            results=[
+                monitoring_pb2.ClearMonitorResult(id=monitor_id, status=status)
+                for monitor_id in request.ids
+            ]
         )
 
 

@@ -15,7 +15,7 @@ from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from csms.auth.v1 import auth_pb2, auth_pb2_grpc, certificates_pb2, certificates_pb2_grpc
-from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
+from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc, monitoring_pb2
 from csms.common.v1 import health_pb2
 from csms.transaction.v1 import transaction_pb2, transaction_pb2_grpc
 from edge.server import RunningEdge
@@ -151,6 +151,10 @@ class FakeChargePoints(chargepoint_pb2_grpc.ChargePointServiceServicer):
     async def RecordVariableResults(self, request: Any, context: Context) -> Any:
         await self.recorder.record("RecordVariableResults", request, context)
         return chargepoint_pb2.RecordVariableResultsResponse()
+
+    async def RecordMonitoringReport(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordMonitoringReport", request, context)
+        return monitoring_pb2.RecordMonitoringReportResponse()
 
 
 class FakeTransactions(transaction_pb2_grpc.TransactionServiceServicer):

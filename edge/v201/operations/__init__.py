@@ -27,6 +27,7 @@ from edge.v201.operations import (
     device_model,
     firmware,
     local_list,
+    monitoring,
     reservation,
     resolution,
     smart_charging,
@@ -218,6 +219,37 @@ _TRANSLATORS: Mapping[str, tuple[str, Translate, Answer, Resolve | None]] = Mapp
             cost.update_request,
             cost.update_answer,
             resolution.transaction,
+        ),
+        # Issue 13: monitoring (OCPP 2.0.1 N02-N06).
+        "SetVariableMonitoring": (
+            "SetVariableMonitoring",
+            monitoring.set_request,
+            monitoring.set_answer,
+            None,
+        ),
+        "ClearVariableMonitoring": (
+            "ClearVariableMonitoring",
+            monitoring.clear_request,
+            monitoring.clear_answer,
+            None,
+        ),
+        "SetMonitoringBase": (
+            "SetMonitoringBase",
+            monitoring.base_request,
+            monitoring.base_answer,
+            None,
+        ),
+        "SetMonitoringLevel": (
+            "SetMonitoringLevel",
+            monitoring.level_request,
+            monitoring.level_answer,
+            None,
+        ),
+        "GetMonitoringReport": (
+            "GetMonitoringReport",
+            monitoring.report_request,
+            monitoring.report_answer,
+            resolution.request_id,
         ),
     }
 )

@@ -21,6 +21,7 @@ from chargepoint_svc.domain.charge_point import (
 )
 from chargepoint_svc.domain.device_model import ReportedVariable
 from chargepoint_svc.domain.journal import Direction, JournalEntry, JournalQuery, MessageType
+from chargepoint_svc.domain.monitors import Monitor, MonitorQuery
 from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
 from servicekit import migrations
 from servicekit.database import create_engine
@@ -133,3 +134,23 @@ async def test_connectors_keep_the_most_recently_updated(engine: AsyncEngine) ->
     assert kept is not None and other is not None
     assert [c.connector_id for c in kept.connectors] == [2, 3]
     assert len(other.connectors) == 1
+
+
+async def test_monitors_keep_the_most_recently_updated(engine: AsyncEngine) -> None:
+    def monitor(cp_id: ChargePointId, monitor_id: int, seconds: int) -> Monitor:
+        at = T0 + timedelta(seconds=seconds)
+        return Monitor(cp_id, monitor_id, "EVSE", "Power", "Delta", 1.0, 5, at)
+
+    async with SqlUnitOfWork(engine) as uow:
+        await uow.monitors.save([monitor(CP1, n, 10 - n) for n in range(4)])
+        await uow.monitors.save([monitor(CP2, 0, 0)])
+        await uow.commit()
+    async with SqlUnitOfWork(engine) as uow:
+        assert await uow.monitors.delete_beyond(2, 1) == 1
+        assert await uow.monitors.delete_beyond(2, 100) == 1
+        assert await uow.monitors.delete_beyond(2, 100) == 0
+        await uow.commit()
+    async with SqlUnitOfWork(engine) as uow:
+        kept = await uow.monitors.page(MonitorQuery(CP1, 10))
+        assert len(await uow.monitors.page(MonitorQuery(CP2, 10))) == 1
+    assert [m.id for m in kept] == [0, 1]

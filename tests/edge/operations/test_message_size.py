@@ -40,6 +40,22 @@ def test_the_frame_is_measured_as_the_library_sends_it() -> None:
         ("GetReport", [(DEVICE_DATA, "BytesPerMessage", "GetReport", "99999")], (4096, "", None)),
         ("GetReport", [(DEVICE_DATA, "ItemsPerMessage", "GetReport", "many")], (4096, "", None)),
         ("GetVariables", [(DEVICE_DATA, "ItemsPerMessage", "GetVariables", "0")], (4096, "", None)),
+        # Monitoring requests are limited by MonitoringCtrlr's variables, not DeviceDataCtrlr's.
+        (
+            "SetVariableMonitoring",
+            [
+                (DEVICE_DATA, "ItemsPerMessage", "SetVariableMonitoring", "1"),
+                ("MonitoringCtrlr", "ItemsPerMessage", "SetVariableMonitoring", "4"),
+                ("MonitoringCtrlr", "BytesPerMessage", "SetVariableMonitoring", "2000"),
+                ("MonitoringCtrlr", "ItemsPerMessage", "ClearVariableMonitoring", "2"),
+            ],
+            (2000, "MonitoringCtrlr.BytesPerMessage[SetVariableMonitoring]=2000", 4),
+        ),
+        (
+            "ClearVariableMonitoring",
+            [("MonitoringCtrlr", "ItemsPerMessage", "ClearVariableMonitoring", "2")],
+            (4096, "", 2),
+        ),
         # DataTransfer is not limited by the device model.
         (
             "DataTransfer",
@@ -64,3 +80,16 @@ def test_a_call_over_the_limit_is_refused_naming_it() -> None:
         message_size.check_message_size(limit, "CP", "SetVariables", {"setVariableData": [{}, {}]})
     with pytest.raises(InvalidRequest, match=r"at most 100 bytes .*CSMS_MAX_MESSAGE_BYTES=100"):
         message_size.check_message_size(limit, "CP", "DataTransfer", {"data": "x" * 100})
+
+
+def test_a_clear_of_more_ids_than_the_station_takes_is_refused() -> None:
+    limit = message_size.message_limit(
+        "ClearVariableMonitoring",
+        [("MonitoringCtrlr", "ItemsPerMessage", "ClearVariableMonitoring", "2")],
+        4096,
+    )
+    message_size.check_message_size(limit, "CP", "ClearVariableMonitoring", {"id": [1, 2]})
+    with pytest.raises(
+        InvalidRequest, match=r"3 id items; .*ItemsPerMessage\[ClearVariableMonitoring\]=2"
+    ):
+        message_size.check_message_size(limit, "CP", "ClearVariableMonitoring", {"id": [1, 2, 3]})

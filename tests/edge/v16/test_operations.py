@@ -114,6 +114,12 @@ NOT_IN_1_6 = frozenset(
         "UpdateCost",
         "GetVariables",
         "SetVariables",
+        # Monitoring (OCPP 2.0.1 N02-N06).
+        "SetVariableMonitoring",
+        "ClearVariableMonitoring",
+        "SetMonitoringBase",
+        "SetMonitoringLevel",
+        "GetMonitoringReport",
     }
 )
 

@@ -14,6 +14,7 @@ from csms.chargepoint.v1 import chargepoint_pb2
 from csms.chargepoint.v1.chargepoint_pb2 import ChargePoint
 from csms.edge.v1 import operations_pb2
 from edge.server import RunningEdge
+from tests.edge.support.v2_monitoring import check_monitoring, send_monitoring
 from tests.edge.support.v2_station import (
     ANSWERED_ONLY_V201,
     BOOT,
@@ -107,3 +108,11 @@ async def test_a_station_that_leaves_before_answering_the_report_request(
     async with station(edge) as cp:
         assert (await cp.result("BootNotification", BOOT))["status"] == "Pending"
         await cp.still_works()
+
+
+async def test_monitoring_reports_and_events_reach_chargepoint_svc(
+    edge: RunningEdge, fakes: Fakes
+) -> None:
+    async with station(edge) as cp:
+        await send_monitoring(cp, "2.0.1")
+    check_monitoring(fakes, "2.0.1")

@@ -60,6 +60,7 @@ ACTIONS = {
     "log_status": "LogStatusNotification",
     "firmware_status": "FirmwareStatusNotification",
     "data_transfer": "DataTransfer",
+    "monitoring_report": "NotifyMonitoringReport",
 }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from edge.server import RunningEdge
+from tests.edge.support.v2_monitoring import check_monitoring, send_monitoring
 from tests.edge.support.v2_station import (
     ANSWERED_ONLY_V201,
     BOOT,
@@ -140,3 +141,11 @@ async def test_201_still_answers_type_5_as_unsupported(edge: RunningEdge) -> Non
     async with station(edge) as cp:
         reply = await cp.raw('[5, "r1", "GenericError", "x", {}]')
         assert reply[:3] == [4, "r1", "MessageTypeNotSupported"]
+
+
+async def test_monitoring_reports_and_events_reach_chargepoint_svc(
+    edge: RunningEdge, fakes: Fakes
+) -> None:
+    async with station(edge, V21) as cp:
+        await send_monitoring(cp, "2.1")
+    check_monitoring(fakes, "2.1")

@@ -174,6 +174,16 @@ class CentralSystem(ChargePoint):  # type: ignore[misc]
         self._record("DataTransfer", payload)
         return self._call_result.DataTransfer(status="Accepted")
 
+    @on("NotifyMonitoringReport")
+    def on_notify_monitoring_report(self, **payload: Any) -> Any:
+        self._record("NotifyMonitoringReport", payload)
+        return self._call_result.NotifyMonitoringReport()
+
+    @on("NotifyEvent")
+    def on_notify_event(self, **payload: Any) -> Any:
+        self._record("NotifyEvent", payload)
+        return self._call_result.NotifyEvent()
+
 
 class CentralSystemV201(CentralSystem):
     _call = v201.call
