@@ -111,10 +111,16 @@ class StationState:
                 return evse
         return None
 
-    def change_availability(self, evse_id: int | None, operative: bool) -> tuple[str, list[Evse]]:
-        """ChangeAvailability (G03): no EVSE means the whole station. Scheduled while a
-        transaction runs; returns the answer and the EVSEs whose status changes now."""
+    def change_availability(
+        self, evse_id: int | None, operative: bool, connector_id: int | None = None
+    ) -> tuple[str, list[Evse]]:
+        """ChangeAvailability (G03, G04): no EVSE means the whole station; a connector of
+        an EVSE is that EVSE here, whose only connector is 1 (Rejected for another).
+        Scheduled while a transaction runs; returns the answer and the EVSEs whose status
+        changes now."""
         if evse_id is not None and evse_id not in self.evses:
+            return "Rejected", []
+        if connector_id not in (None, CONNECTOR):
             return "Rejected", []
         targets = [e for e in self.evses.values() if evse_id in (None, e.id)]
         changed: list[Evse] = []

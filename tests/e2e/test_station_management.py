@@ -1,0 +1,158 @@
+"""Issue 13, station management, as an operator drives it: REST through Envoy -> gRPC ->
+edge -> ``csms-sim --stay`` (OCPP 1.6, 2.0.1 and 2.1) -> and back. Resetting one EVSE and
+changing one connector's availability (OCPP 2.0.1 B11/B12, G03/G04), with what the
+station reports afterwards, and the errors an OCPP 1.6 station's operator gets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.support.stations import StayingStation, staying_station
+from tests.support.system import System
+from tests.support.waiting import eventually
+
+pytestmark = pytest.mark.e2e
+
+VERSIONS = ("2.0.1", "2.1")
+
+
+@pytest.fixture(scope="module", params=VERSIONS)
+def station2(system: System, request: pytest.FixtureRequest) -> Iterator[StayingStation]:
+    version = str(request.param)
+    name = "MGT-" + version.replace(".", "")
+    with staying_station(
+        system, name, version, "--interval", "0.2", "--connectors", "2"
+    ) as station:
+        yield station
+
+
+@pytest.fixture(scope="module")
+def station16(system: System) -> Iterator[StayingStation]:
+    with staying_station(system, "MGT-16", "1.6", "--interval", "0.2") as station:
+        yield station
+
+
+def _op(
+    system: System, station: StayingStation, method: str, path: str, **kwargs: Any
+) -> httpx.Response:
+    url = f"{system.api_gateway}/api/v1/charge-points/{station.charge_point_id}/{path}"
+    return httpx.request(method, url, timeout=40, **kwargs)
+
+
+def _connector_status(system: System, station: StayingStation, evse_id: int) -> str | None:
+    cp = httpx.get(f"{system.api}/charge-points/{station.charge_point_id}").json()
+    statuses = {(c["evseId"], c["connectorId"]): c["status"] for c in cp.get("connectors", [])}
+    return statuses.get((evse_id, 1))
+
+
+def _active(system: System, station: StayingStation) -> list[dict[str, Any]]:
+    reply = httpx.get(
+        f"{system.api}/transactions",
+        params={"chargePointId": station.charge_point_id, "status": "ACTIVE"},
+    )
+    return list(reply.json()["transactions"])
+
+
+def test_an_evse_reset_makes_it_unavailable_then_available(
+    system: System, station2: StayingStation
+) -> None:
+    before = station2.log().count("evseId=1 connectorId=1 Unavailable")
+    reply = _op(system, station2, "POST", "reset", json={"type": "HARD", "evseId": 1})
+    assert reply.status_code == 200, reply.text
+    assert reply.json() == {"status": "ACCEPTED"}
+    # The station restarts only that EVSE: Unavailable, then Available again; it does not
+    # reconnect (a whole-station reset would).
+    eventually(
+        lambda: station2.log().count("evseId=1 connectorId=1 Unavailable") > before,
+        what="EVSE 1 to report Unavailable while it restarts",
+    )
+    eventually(
+        lambda: _connector_status(system, station2, 1) == "AVAILABLE",
+        what="EVSE 1 to be Available again",
+    )
+    assert station2.settled_count() == 1, station2.log()
+
+
+def test_an_evse_reset_while_charging_is_scheduled(
+    system: System, station2: StayingStation
+) -> None:
+    started = _op(
+        system, station2, "POST", "remote-start", json={"idTag": "DEMO-TAG-001", "evseId": 2}
+    )
+    assert started.json()["status"] == "ACCEPTED", started.text
+    (active,) = eventually(lambda: _active(system, station2), what="the remote start")
+
+    reply = _op(system, station2, "POST", "reset", json={"type": "SOFT", "evseId": 2})
+    assert reply.json() == {"status": "SCHEDULED"}, reply.text
+    # An EVSE other than the charging one is reset at once.
+    other = _op(system, station2, "POST", "reset", json={"type": "SOFT", "evseId": 1})
+    assert other.json() == {"status": "ACCEPTED"}, other.text
+
+    stopped = _op(system, station2, "POST", "remote-stop", json={"transactionId": active["id"]})
+    assert stopped.json()["status"] == "ACCEPTED", stopped.text
+    # Once the transaction has ended, the scheduled reset restarts EVSE 2.
+    eventually(
+        lambda: "evseId=2 connectorId=1 Unavailable" in station2.log(),
+        what="EVSE 2 to restart once its transaction ended",
+    )
+    eventually(lambda: _connector_status(system, station2, 2) == "AVAILABLE", what="EVSE 2")
+
+
+def test_an_evse_the_station_does_not_have_is_rejected(
+    system: System, station2: StayingStation
+) -> None:
+    reply = _op(system, station2, "POST", "reset", json={"type": "SOFT", "evseId": 9})
+    assert reply.json() == {"status": "REJECTED"}, reply.text
+
+
+def test_one_connector_out_of_service_and_back(system: System, station2: StayingStation) -> None:
+    off = {"evseId": 1, "connectorId": 1, "operative": False}
+    reply = _op(system, station2, "POST", "availability", json=off)
+    assert reply.json() == {"status": "ACCEPTED"}, reply.text
+    eventually(
+        lambda: _connector_status(system, station2, 1) == "UNAVAILABLE",
+        what="connector 1 of EVSE 1 to report Unavailable",
+    )
+    on = {"evseId": 1, "connectorId": 1, "operative": True}
+    assert _op(system, station2, "POST", "availability", json=on).json()["status"] == "ACCEPTED"
+    eventually(lambda: _connector_status(system, station2, 1) == "AVAILABLE", what="in service")
+    # csms-sim's EVSEs have one connector each.
+    other = {"evseId": 1, "connectorId": 2, "operative": False}
+    assert _op(system, station2, "POST", "availability", json=other).json() == {
+        "status": "REJECTED"
+    }
+
+
+def test_a_connector_needs_its_evse(system: System, station2: StayingStation) -> None:
+    reply = _op(
+        system, station2, "POST", "availability", json={"connectorId": 1, "operative": False}
+    )
+    assert reply.status_code == 400, reply.text
+    assert "connector_id needs an evse_id" in reply.json()["message"]
+
+
+def test_a_16_station_resets_as_a_whole(system: System, station16: StayingStation) -> None:
+    reply = _op(system, station16, "POST", "reset", json={"type": "SOFT", "evseId": 1})
+    assert reply.status_code == 400, reply.text
+    body = reply.json()
+    assert body["code"] == 3
+    assert "OCPP 1.6 resets the whole charge point" in body["message"]
+    assert station16.settled_count() == 1  # nothing was sent: the station did not reboot
+
+
+def test_a_16_connector_is_its_evse(system: System, station16: StayingStation) -> None:
+    one = {"evseId": 1, "connectorId": 1, "operative": False}
+    assert _op(system, station16, "POST", "availability", json=one).json() == {
+        "status": "ACCEPTED"
+    }
+    assert _op(
+        system, station16, "POST", "availability", json={"evseId": 1, "operative": True}
+    ).json() == {"status": "ACCEPTED"}
+    two = {"evseId": 1, "connectorId": 2, "operative": False}
+    reply = _op(system, station16, "POST", "availability", json=two)
+    assert reply.status_code == 400, reply.text
+    assert "an OCPP 1.6 EVSE has one connector" in reply.json()["message"]
