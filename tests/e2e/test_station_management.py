@@ -146,9 +146,7 @@ def test_a_16_station_resets_as_a_whole(system: System, station16: StayingStatio
 
 def test_a_16_connector_is_its_evse(system: System, station16: StayingStation) -> None:
     one = {"evseId": 1, "connectorId": 1, "operative": False}
-    assert _op(system, station16, "POST", "availability", json=one).json() == {
-        "status": "ACCEPTED"
-    }
+    assert _op(system, station16, "POST", "availability", json=one).json() == {"status": "ACCEPTED"}
     assert _op(
         system, station16, "POST", "availability", json={"evseId": 1, "operative": True}
     ).json() == {"status": "ACCEPTED"}
