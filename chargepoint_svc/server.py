@@ -11,16 +11,20 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import grpc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from chargepoint_svc.adapters.edge_client import EdgeStations
 from chargepoint_svc.adapters.sql import SqlUnitOfWork
 from chargepoint_svc.domain.charge_point import Admission
 from chargepoint_svc.retention import Retention, StoragePurge
 from chargepoint_svc.servicer import ChargePointServicer
 from chargepoint_svc.use_cases import ChargePointUseCases
 from chargepoint_svc.use_cases.message_journal import MessageJournal
+from chargepoint_svc.use_cases.registration import RegistrationUseCases
 from chargepoint_svc.use_cases.station_reports import StationReportUseCases
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
+from servicekit.channels import open_channel
 from servicekit.charge_point_policy import ChargePointPolicy
 from servicekit.clock import SystemClock
 from servicekit.database import create_engine
@@ -41,6 +45,8 @@ class RunningService:
     engine: AsyncEngine
     # Holds every per-station record to its bounds; owned here, cancelled by stop().
     purge: asyncio.Task[None] = field(repr=False)
+    # To the edge, for the calls an operator's change makes (ChangeRegistration).
+    edge_channel: grpc.aio.Channel = field(repr=False)
 
     async def stop(self) -> None:
         self.purge.cancel()
@@ -49,7 +55,10 @@ class RunningService:
         try:
             await self.server.stop(grace=2.0)
         finally:
-            await self.engine.dispose()
+            try:
+                await self.edge_channel.close(None)
+            finally:
+                await self.engine.dispose()
 
 
 async def start(
@@ -75,11 +84,14 @@ async def start(
     clock = SystemClock()
     retention = timedelta(hours=storage.journal_retention_hours)
     journal = MessageJournal(lambda: SqlUnitOfWork(engine), clock, retention)
+    edge_channel = open_channel(network.edge_address)
+    stations = EdgeStations(edge_channel, network.grpc_timeout)
     servicer = ChargePointServicer(
         ChargePointUseCases(lambda: SqlUnitOfWork(engine), clock, admission),
         StationReportUseCases(lambda: SqlUnitOfWork(engine), clock, admission),
         engine,
         journal,
+        RegistrationUseCases(lambda: SqlUnitOfWork(engine), clock, stations),
     )
     try:
         server = await start_server(
@@ -94,6 +106,7 @@ async def start(
             network.chargepoint_grpc_port if port is None else port,
         )
     except BaseException:
+        await edge_channel.close(None)
         await engine.dispose()
         raise
     bounds = Retention(
@@ -105,4 +118,6 @@ async def start(
     purge = asyncio.create_task(
         purge_periodically(StoragePurge(lambda: SqlUnitOfWork(engine), journal, bounds), interval)
     )
-    return RunningService(port=server.port, server=server, engine=engine, purge=purge)
+    return RunningService(
+        port=server.port, server=server, engine=engine, purge=purge, edge_channel=edge_channel
+    )

@@ -24,12 +24,14 @@ from chargepoint_svc.messages import (
     event_to_proto,
     journal_entry_from_proto,
     journal_entry_to_proto,
+    registration_change_to_proto,
     registration_status_from_proto,
     report_part_from_proto,
     security_event_from_proto,
     security_event_to_proto,
 )
 from chargepoint_svc.use_cases import ChargePointUseCases, MessageJournal, StationReportUseCases
+from chargepoint_svc.use_cases.registration import RegistrationUseCases
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
 from csms.common.v1 import health_pb2
 from servicekit.health import database_report
@@ -47,7 +49,9 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
         reports: StationReportUseCases,
         engine: AsyncEngine,
         journal: MessageJournal,
+        registration: RegistrationUseCases,
     ) -> None:
+        self._registration = registration
         self._use_cases = use_cases
         self._reports = reports
         self._engine = engine
@@ -198,3 +202,11 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
             messages=[journal_entry_to_proto(entry) for entry in page.messages],
             next_page_token=page.next_page_token,
         )
+
+    async def ChangeRegistration(
+        self, request: chargepoint_pb2.ChangeRegistrationRequest, context: Context
+    ) -> chargepoint_pb2.ChangeRegistrationResponse:
+        change = await self._registration.change_registration(
+            request.charge_point_id, registration_status_from_proto(request.status, "status")
+        )
+        return registration_change_to_proto(change)

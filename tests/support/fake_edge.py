@@ -1,5 +1,5 @@
-"""A real gRPC EdgeService that answers ReserveNow, CancelReservation, SendLocalList and
-SetBasicAuthPassword from a script and records every request, for the services that call the edge.
+"""A real gRPC EdgeService that answers ReserveNow, CancelReservation, SendLocalList,
+SetBasicAuthPassword and TriggerMessage from a script and records every request, for the services that call the edge.
 
 Each answer is a status name of the operation's response (``"ACCEPTED"``, ``"OCCUPIED"``,
 ...) or a :class:`Failure` the edge's error contract allows (``csms/edge/v1/edge.proto``):
@@ -104,6 +104,14 @@ class FakeEdge(edge_pb2_grpc.EdgeServiceServicer):
         status = await self._next("SetBasicAuthPassword", request, context)
         return operations_pb2.ChangeConfigurationResponse(
             status=operations_pb2.ChangeConfigurationResponse.Status.Value(status)
+        )
+
+    async def TriggerMessage(
+        self, request: operations_pb2.TriggerMessageRequest, context: Context
+    ) -> operations_pb2.TriggerMessageResponse:
+        status = await self._next("TriggerMessage", request, context)
+        return operations_pb2.TriggerMessageResponse(
+            status=operations_pb2.TriggerMessageResponse.Status.Value(status)
         )
 
 
