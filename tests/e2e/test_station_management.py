@@ -1,23 +1,38 @@
 """Issue 13, station management, as an operator drives it: REST through Envoy -> gRPC ->
 edge -> ``csms-sim --stay`` (OCPP 1.6, 2.0.1 and 2.1) -> and back. Resetting one EVSE and
 changing one connector's availability (OCPP 2.0.1 B11/B12, G03/G04), with what the
-station reports afterwards, and the errors an OCPP 1.6 station's operator gets."""
+station reports afterwards, and the errors an OCPP 1.6 station's operator gets; an
+operator's change of a station's registration (Pending -> Accepted at once, Rejected at
+its next boot).
+
+The system runs with ``CSMS_BASE_REPORT=never``: a Pending 2.x station waits for an
+operator instead of being accepted after its base report."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.support.stations import StayingStation, staying_station
-from tests.support.system import System
+from tests.support.stations import SETTLED, StayingStation, staying_station
+from tests.support.system import System, running_system
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 
 VERSIONS = ("2.0.1", "2.1")
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
+    with running_system(
+        tmp_path_factory.mktemp("station-management"), CSMS_BASE_REPORT="never"
+    ) as running:
+        yield running
 
 
 @pytest.fixture(scope="module", params=VERSIONS)
@@ -154,3 +169,90 @@ def test_a_16_connector_is_its_evse(system: System, station16: StayingStation) -
     reply = _op(system, station16, "POST", "availability", json=two)
     assert reply.status_code == 400, reply.text
     assert "an OCPP 1.6 EVSE has one connector" in reply.json()["message"]
+
+
+# --- registration (issue 13, item 13) ------------------------------------------------------
+
+
+def _register(system: System, charge_point_id: str, status: str) -> None:
+    reply = httpx.post(
+        f"{system.api_gateway}/api/v1/charge-points",
+        json={"id": charge_point_id, "registrationStatus": status},
+    )
+    assert reply.status_code == 200, reply.text
+
+
+def _registration(system: System, charge_point_id: str, body: Any) -> httpx.Response:
+    return httpx.post(
+        f"{system.api_gateway}/api/v1/charge-points/{charge_point_id}/registration",
+        json=body,
+        timeout=40,
+    )
+
+
+def _status(system: System, charge_point_id: str) -> str:
+    cp = httpx.get(f"{system.api}/charge-points/{charge_point_id}").json()
+    return str(cp["registrationStatus"])
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_accepting_a_pending_station_makes_it_boot_now(system: System, version: str) -> None:
+    cp_id = "REG-" + version.replace(".", "")
+    _register(system, cp_id, "PENDING")
+    log = system.output.parent / f"sim-{cp_id}.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "simulator.cli", cp_id, version, system.ocpp_url, "--stay"],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        eventually(lambda: "pending: booting again" in log.read_text(), what="a Pending boot")
+        reply = _registration(system, cp_id, {"status": "ACCEPTED"})
+        assert reply.status_code == 200, reply.text
+        body = reply.json()
+        assert body["previousStatus"] == "PENDING"
+        assert body["boot"] == "TRIGGERED"
+        assert body["chargePoint"]["registrationStatus"] == "ACCEPTED"
+        # Booted again at once, not after the Pending answer's interval, and Accepted.
+        eventually(lambda: SETTLED in log.read_text(), within=20, what=f"{cp_id} accepted")
+        assert "reason=Triggered" in log.read_text()
+        assert _status(system, cp_id) == "ACCEPTED"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def test_rejecting_a_connected_station_takes_effect_at_its_next_boot(system: System) -> None:
+    cp_id = "REG-REJ"
+    _register(system, cp_id, "ACCEPTED")
+    with staying_station(system, cp_id, "2.0.1", "--interval", "0.2") as station:
+        reply = _registration(system, cp_id, {"status": "REJECTED"})
+        assert reply.json()["boot"] == "AT_NEXT_BOOT", reply.text
+        assert _status(system, cp_id) == "REJECTED"
+        # Its live connection is served meanwhile (a running transaction keeps its records).
+        trigger = {"requestedMessage": "HEARTBEAT"}
+        assert _op(system, station, "POST", "trigger", json=trigger).json() == {
+            "status": "ACCEPTED"
+        }
+        # Its next boot is answered Rejected (the station, staying, tries again later).
+        assert _op(system, station, "POST", "reset", json={"type": "HARD"}).status_code in (
+            200,
+            409,  # it may close its socket before its answer leaves
+        )
+        eventually(
+            lambda: "the CSMS rejected charging station" in station.log(),
+            what="the next boot to be answered Rejected",
+        )
+
+
+def test_registration_errors(system: System) -> None:
+    missing = _registration(system, "REG-NONE", {"status": "ACCEPTED"})
+    assert missing.status_code == 404, missing.text
+    assert "does not exist" in missing.json()["message"]
+    _register(system, "REG-BAD", "PENDING")
+    no_status = _registration(system, "REG-BAD", {})
+    assert no_status.status_code == 400, no_status.text
+    assert "status is required" in no_status.json()["message"]
+    wrong = _registration(system, "REG-BAD", {"status": "MAYBE"})
+    assert wrong.status_code == 400, wrong.text
