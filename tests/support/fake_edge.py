@@ -1,5 +1,6 @@
 """A real gRPC EdgeService that answers ReserveNow, CancelReservation, SendLocalList,
-SetBasicAuthPassword and TriggerMessage from a script and records every request, for the services that call the edge.
+SetBasicAuthPassword and TriggerMessage from a script and records every request, for the
+services that call the edge.
 
 Each answer is a status name of the operation's response (``"ACCEPTED"``, ``"OCCUPIED"``,
 ...) or a :class:`Failure` the edge's error contract allows (``csms/edge/v1/edge.proto``):
