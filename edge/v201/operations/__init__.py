@@ -23,6 +23,7 @@ from edge.v201.operations import (
     device_model,
     firmware,
     local_list,
+    network_profiles,
     reservation,
     resolution,
     smart_charging,
@@ -204,6 +205,13 @@ _TRANSLATORS: Mapping[str, tuple[str, Translate, Answer, Resolve | None]] = Mapp
             "SetVariables",
             basic_auth.password_request,
             device_model.set_variables_answer,
+            None,
+        ),
+        # Issue 13: network profiles.
+        "SetNetworkProfile": (
+            "SetNetworkProfile",
+            network_profiles.set_request,
+            network_profiles.set_answer,
             None,
         ),
     }
