@@ -4,6 +4,7 @@ B09, A05)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -52,10 +53,11 @@ def test_offers_the_csms_refuses(
 
 
 def test_secrets_are_not_recorded() -> None:
-    connection = {
+    vpn = {"server": "v", "user": "u", "password": "pw", "key": "k", "type": "IPSec"}
+    connection: dict[str, Any] = {
         "ocppCsmsUrl": "wss://csms/ocpp",
         "securityProfile": 2,
-        "vpn": {"server": "v", "user": "u", "password": "pw", "key": "k", "type": "IPSec"},
+        "vpn": vpn,
         "apn": {"apn": "a", "apnPassword": "secret", "apnAuthentication": "AUTO"},
     }
     offer = NetworkOffer(2, P.TLS_BASIC_AUTH, connection)
@@ -67,7 +69,7 @@ def test_secrets_are_not_recorded() -> None:
         "apn": {"apn": "a", "apnAuthentication": "AUTO"},
     }
     assert (profile.configuration_slot, profile.status) == (2, ProfileStatus.ACCEPTED)
-    assert connection["vpn"]["password"] == "pw"  # the offer itself is left as it was
+    assert vpn["password"] == "pw"  # the offer itself is left as it was
 
 
 def test_an_accepted_higher_profile_is_pending_until_used() -> None:
