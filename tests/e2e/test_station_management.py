@@ -10,6 +10,7 @@ operator instead of being accepted after its base report."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,6 +18,9 @@ from typing import Any
 
 import httpx
 import pytest
+import websockets
+from websockets.exceptions import InvalidStatus
+from websockets.typing import Subprotocol
 
 from tests.support.stations import SETTLED, StayingStation, staying_station
 from tests.support.system import System, running_system
@@ -256,3 +260,110 @@ def test_registration_errors(system: System) -> None:
     assert "status is required" in no_status.json()["message"]
     wrong = _registration(system, "REG-BAD", {"status": "MAYBE"})
     assert wrong.status_code == 400, wrong.text
+
+
+# --- network profiles and the security profile upgrade (issue 13, item 3) ------------------
+
+PASSWORD = "station-password-0001"
+
+
+def _credentials(system: System, cp_id: str) -> dict[str, Any]:
+    reply = httpx.get(f"{system.api_gateway}/api/v1/charge-points/{cp_id}/credentials")
+    return dict(reply.json())
+
+
+async def _handshake_status(system: System, cp_id: str) -> int:
+    """The HTTP status of a handshake without credentials (101 when admitted)."""
+    try:
+        async with websockets.connect(
+            f"{system.ocpp_url}/{cp_id}", subprotocols=[Subprotocol("ocpp2.0.1")]
+        ):
+            return 101
+    except InvalidStatus as refused:
+        return refused.response.status_code
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_security_profile_upgrade_applies_once_the_station_reconnects_with_it(
+    system: System, version: str
+) -> None:
+    cp_id = "NET-" + version.replace(".", "")
+    with staying_station(system, cp_id, version, "--interval", "0.2") as station:
+        api = f"{system.api_gateway}/api/v1/charge-points/{cp_id}"
+        # A05 step 0: the station gets a Basic auth password (A01), the CSMS stores it.
+        changed = httpx.post(f"{api}/credentials/password", json={"password": PASSWORD}, timeout=40)
+        assert changed.status_code == 200, changed.text
+        # Step 1: a profile 1 connection in slot 2 (B09).
+        offer = {
+            "configurationSlot": 2,
+            "connectionData": {
+                "ocppCsmsUrl": system.ocpp_url,
+                "messageTimeout": 30,
+                "securityProfile": 1,
+                "ocppInterface": "Wired0",
+            },
+        }
+        reply = httpx.post(f"{api}/network-profiles", json=offer, timeout=40)
+        assert reply.status_code == 200, reply.text
+        body = reply.json()
+        assert body["profile"]["status"] == "ACCEPTED"
+        assert body["credentials"] == {
+            "securityProfile": 0,
+            "effectiveSecurityProfile": 0,
+            "pendingSecurityProfile": 1,
+        }, body
+        listed = httpx.get(f"{api}/network-profiles").json()["profiles"]
+        assert [
+            (p["configurationSlot"], p["connectionData"]["securityProfile"]) for p in listed
+        ] == [(2, 1)]
+        # Until it reconnects with it, the old profile is in force.
+        shown = _credentials(system, cp_id)
+        assert (shown["securityProfile"], shown["pendingSecurityProfile"]) == (0, 1), shown
+        assert asyncio.run(_handshake_status(system, cp_id)) == 101
+        station.wait_settled(2)  # that handshake took over its connection; it came back
+
+        # Step 2: the slot first (NetworkConfigurationPriority), step 3: a reset.
+        key = "OCPPCommCtrlr.NetworkConfigurationPriority"
+        priority = _op(system, station, "PUT", f"configuration/{key}", json={"value": "2"})
+        assert priority.json() == {"status": "ACCEPTED"}, priority.text
+        settled = station.settled_count()
+        _op(system, station, "POST", "reset", json={"type": "HARD"})
+        station.wait_settled(settled + 1)
+
+        # It reconnected with Basic auth: profile 1 is its profile, and none is refused.
+        shown = _credentials(system, cp_id)
+        assert shown["securityProfile"] == 1, shown
+        assert shown["pendingSecurityProfile"] == 0, shown
+        assert asyncio.run(_handshake_status(system, cp_id)) == 401
+
+
+def test_network_profile_errors(
+    system: System, station2: StayingStation, station16: StayingStation
+) -> None:
+    def offer(station: StayingStation, slot: int, profile: int) -> httpx.Response:
+        body = {
+            "configurationSlot": slot,
+            "connectionData": {
+                "ocppCsmsUrl": "wss://csms.example.com/ocpp",
+                "messageTimeout": 30,
+                "securityProfile": profile,
+                "ocppInterface": "Wired0",
+            },
+        }
+        url = f"{system.api_gateway}/api/v1/charge-points/{station.charge_point_id}"
+        return httpx.post(f"{url}/network-profiles", json=body, timeout=40)
+
+    # A slot the station does not have: it says Rejected, and the CSMS records that.
+    rejected = offer(station2, 9, 3)
+    assert rejected.status_code == 200, rejected.text
+    assert rejected.json()["profile"]["status"] == "REJECTED"
+    # The CSMS's own checks, before anything is sent.
+    no_password = offer(station2, 1, 2)
+    assert no_password.status_code == 400
+    assert "set it first" in no_password.json()["message"]
+    bad_slot = offer(station2, 0, 3)
+    assert bad_slot.status_code == 400
+    assert "configuration_slot must be 1 or more" in bad_slot.json()["message"]
+    # OCPP 1.6 has no network profiles.
+    unsupported = offer(station16, 1, 3)
+    assert unsupported.status_code == 501, unsupported.text
