@@ -16,12 +16,18 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+import grpc
 import httpx
 import pytest
 import websockets
 from websockets.exceptions import InvalidStatus
 from websockets.typing import Subprotocol
 
+from csms.auth.v1.network_profiles_pb2 import NetworkProfile as NetworkProfileMessage
+from csms.chargepoint.v1 import chargepoint_pb2
+from csms.edge.v1 import operations_pb2
+from csms_client import CsmsClient, CsmsError
+from csms_client.network_profiles import NetworkConnectionProfile
 from tests.support.stations import SETTLED, StayingStation, staying_station
 from tests.support.system import System, running_system
 from tests.support.waiting import eventually
@@ -367,3 +373,46 @@ def test_network_profile_errors(
     # OCPP 1.6 has no network profiles.
     unsupported = offer(station16, 1, 3)
     assert unsupported.status_code == 501, unsupported.text
+
+
+# --- the Python SDK's methods of issue 13 ---------------------------------------------------
+
+
+async def test_the_sdk_methods(system: System, station2: StayingStation) -> None:
+    def address(variable: str) -> str:
+        return f"127.0.0.1:{system.port(variable)}"
+
+    cp_id = station2.charge_point_id
+    async with CsmsClient(
+        edge=address("CSMS_EDGE_GRPC_PORT"),
+        chargepoint=address("CSMS_CHARGEPOINT_GRPC_PORT"),
+        transaction=address("CSMS_TRANSACTION_GRPC_PORT"),
+        auth=address("CSMS_AUTH_GRPC_PORT"),
+        timeout=40,
+    ) as csms:
+        reset = await csms.edge.reset(cp_id, evse_id=2)
+        assert reset.status == operations_pb2.OperationStatus.ACCEPTED
+        availability = await csms.edge.change_availability(cp_id, 1, operative=True, connector_id=1)
+        assert availability.status == operations_pb2.OperationStatus.ACCEPTED
+        offered = await csms.network_profiles.offer(
+            cp_id,
+            9,
+            NetworkConnectionProfile(
+                ocpp_csms_url="wss://csms.example.com/ocpp",
+                message_timeout=30,
+                security_profile=3,
+                ocpp_interface="Wired0",
+            ),
+        )
+        assert offered.profile.status == NetworkProfileMessage.REJECTED  # no slot 9
+        listed = await csms.network_profiles.list(cp_id)
+        assert 9 in [p.configuration_slot for p in listed.profiles]
+        change = await csms.charge_points.change_registration(
+            cp_id, chargepoint_pb2.ChargePoint.ACCEPTED
+        )
+        assert change.boot == chargepoint_pb2.ChangeRegistrationResponse.AT_NEXT_BOOT
+        with pytest.raises(CsmsError) as missing:
+            await csms.charge_points.change_registration(
+                "NOBODY", chargepoint_pb2.ChargePoint.ACCEPTED
+            )
+        assert missing.value.code == grpc.StatusCode.NOT_FOUND
