@@ -33,6 +33,7 @@ def credentials_to_proto(view: CredentialView) -> auth_pb2.ChargePointCredential
         password_set=view.password_set,
         password_change_pending=view.password_change_pending,
         updated_at=to_timestamp(view.updated_at),
+        pending_security_profile=int(view.pending_security_profile or 0),
     )
 
 

@@ -7,13 +7,14 @@ for storage, :mod:`auth_svc.adapters.transaction_client` for transaction_svc,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from auth_svc.domain.credentials import Credentials, PasswordChangeStatus
 from auth_svc.domain.id_tag import IdTag
 from auth_svc.domain.local_list import ListEntry, Member, UpdateEntry, UpdateStatus, UpdateType
+from auth_svc.domain.network_profiles import NetworkProfile, ProfileStatus
 from servicekit import unit_of_work
 
 
@@ -84,6 +85,18 @@ class CredentialRepository(Protocol):
         ...
 
 
+class NetworkProfileRepository(Protocol):
+    """The last profile offered in each slot of each charge point."""
+
+    async def put(self, profile: NetworkProfile) -> None:
+        """Store it, replacing the one of the same charge point and slot."""
+        ...
+
+    async def list(self, charge_point_id: str) -> list[NetworkProfile]:
+        """The charge point's profiles by slot."""
+        ...
+
+
 class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
     """One database transaction. Leaving the block without :meth:`commit` rolls it back."""
 
@@ -98,6 +111,9 @@ class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
 
     @property
     def credentials(self) -> CredentialRepository: ...
+
+    @property
+    def network_profiles(self) -> NetworkProfileRepository: ...
 
 
 class ActiveTransactions(Protocol):
@@ -134,4 +150,11 @@ class Stations(Protocol):
     ) -> PasswordChangeStatus:
         """Send the station its new Basic auth password (EdgeService.SetBasicAuthPassword);
         its answer."""
+        ...
+
+    async def set_network_profile(
+        self, charge_point_id: str, slot: int, connection: Mapping[str, Any]
+    ) -> ProfileStatus:
+        """Send SetNetworkProfile (EdgeService.SetNetworkProfile, OCPP 2.x B09) with the
+        connection data (camelCase JSON); the station's answer."""
         ...

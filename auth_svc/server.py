@@ -22,6 +22,7 @@ from auth_svc.adapters.transaction_client import TransactionServiceClient
 from auth_svc.domain.certificate_signing import CertificateSigning
 from auth_svc.servicer import AuthServicer, CertificateAuthorityServicer
 from auth_svc.use_cases import CredentialUseCases, IdTagUseCases, LocalListUseCases
+from auth_svc.use_cases.network_profiles import NetworkProfileUseCases
 from csms.auth.v1 import auth_pb2, auth_pb2_grpc, certificates_pb2, certificates_pb2_grpc
 from servicekit.channels import open_channel
 from servicekit.clock import SystemClock
@@ -92,7 +93,15 @@ async def start(
         stations,
         minimum_profile=security.min_security_profile,
     )
-    servicer = AuthServicer(use_cases, local_list, credentials, engine)
+    network_profiles = NetworkProfileUseCases(unit_of_work, clock, stations)
+    servicer = AuthServicer(
+        use_cases,
+        local_list,
+        credentials,
+        engine,
+        network_profiles=network_profiles,
+        minimum_profile=security.min_security_profile,
+    )
     try:
         server = await start_server(
             [

@@ -28,8 +28,16 @@ from auth_svc.messages import (
     update_type_from_proto,
     use_from_proto,
 )
+from auth_svc.network_profile_messages import offer_from_proto, profile_to_proto, summary_to_proto
 from auth_svc.use_cases import CredentialUseCases, IdTagUseCases, LocalListUseCases
-from csms.auth.v1 import auth_pb2, auth_pb2_grpc, certificates_pb2, certificates_pb2_grpc
+from auth_svc.use_cases.network_profiles import NetworkProfileUseCases
+from csms.auth.v1 import (
+    auth_pb2,
+    auth_pb2_grpc,
+    certificates_pb2,
+    certificates_pb2_grpc,
+    network_profiles_pb2,
+)
 from csms.common.v1 import health_pb2
 from servicekit.health import database_report
 from servicekit.pagination import PageRequest, next_page_token
@@ -46,7 +54,12 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
         local_list: LocalListUseCases,
         credentials: CredentialUseCases,
         engine: AsyncEngine,
+        *,
+        network_profiles: NetworkProfileUseCases,
+        minimum_profile: int,
     ) -> None:
+        self._network_profiles = network_profiles
+        self._minimum_profile = minimum_profile
         self._use_cases = use_cases
         self._local_list = local_list
         self._credentials = credentials
@@ -140,6 +153,26 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
     ) -> auth_pb2.AuthenticateChargePointResponse:
         decision = await self._credentials.authenticate(presented_from_proto(request))
         return decision_to_proto(decision)
+
+    # Issue 13: network profiles.
+    async def SetNetworkProfile(
+        self, request: network_profiles_pb2.SetNetworkProfileRequest, context: Context
+    ) -> network_profiles_pb2.SetNetworkProfileResponse:
+        outcome = await self._network_profiles.offer(
+            request.charge_point_id, offer_from_proto(request)
+        )
+        return network_profiles_pb2.SetNetworkProfileResponse(
+            profile=profile_to_proto(outcome.profile),
+            credentials=summary_to_proto(outcome.credentials, self._minimum_profile),
+        )
+
+    async def ListNetworkProfiles(
+        self, request: network_profiles_pb2.ListNetworkProfilesRequest, context: Context
+    ) -> network_profiles_pb2.ListNetworkProfilesResponse:
+        profiles = await self._network_profiles.list(request.charge_point_id)
+        return network_profiles_pb2.ListNetworkProfilesResponse(
+            profiles=[profile_to_proto(profile) for profile in profiles]
+        )
 
 
 class CertificateAuthorityServicer(certificates_pb2_grpc.CertificateAuthorityServiceServicer):

@@ -33,6 +33,7 @@ from chargepoint_svc.domain.device_model import (
     ReportPart,
 )
 from chargepoint_svc.domain.journal import Direction, JournalEntry, MessageType
+from chargepoint_svc.domain.registration import RegistrationChange
 from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
 from chargepoint_svc.errors import InvalidReport
 from csms.chargepoint.v1 import chargepoint_pb2
@@ -286,6 +287,7 @@ def connector_to_proto(connector: Connector) -> chargepoint_pb2.Connector:
 
 def registration_status_from_proto(
     value: chargepoint_pb2.ChargePoint.RegistrationStatus.ValueType,
+    field: str = "registration_status",
 ) -> RegistrationStatus | None:
     """None for unspecified. Proto3 enums are open: JSON may carry any number
     (``"registrationStatus": 99``), which is the caller's mistake, not the service's."""
@@ -295,4 +297,14 @@ def registration_status_from_proto(
         return RegistrationStatus(_RegistrationPb.Name(value))
     except ValueError:
         names = ", ".join(status.name for status in RegistrationStatus)
-        raise InvalidReport(f"registration_status {value} is not one of {names}") from None
+        raise InvalidReport(f"{field} {value} is not one of {names}") from None
+
+
+def registration_change_to_proto(
+    change: RegistrationChange,
+) -> chargepoint_pb2.ChangeRegistrationResponse:
+    return chargepoint_pb2.ChangeRegistrationResponse(
+        charge_point=charge_point_to_proto(change.charge_point),
+        previous_status=_RegistrationPb.Value(change.previous.name),
+        boot=chargepoint_pb2.ChangeRegistrationResponse.Boot.Value(change.boot.name),
+    )

@@ -10,6 +10,7 @@ from chargepoint_svc.domain.charge_point import ChargePoint, ChargePointId, Conn
 from chargepoint_svc.domain.device_model import ReportedVariable
 from chargepoint_svc.domain.journal import JournalEntry, JournalQuery
 from chargepoint_svc.domain.monitors import Monitor, MonitorQuery
+from chargepoint_svc.domain.registration import BootOutcome
 from chargepoint_svc.domain.station_events import EventFilter, SecurityEvent, StationEvent
 from csms.edge.v1 import monitoring_pb2
 from servicekit import unit_of_work
@@ -203,3 +204,13 @@ class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
 
     @property
     def monitors(self) -> MonitorRepository: ...
+
+
+class Stations(Protocol):
+    """The charge points themselves, through the edge (ADR 0005)."""
+
+    async def trigger_boot(self, charge_point_id: str) -> BootOutcome:
+        """TriggerMessage BootNotification: TRIGGERED when the station agreed,
+        NOT_CONNECTED when it is not connected, NOT_TRIGGERED when it refused or did not
+        answer in time."""
+        ...

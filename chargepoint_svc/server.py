@@ -14,7 +14,8 @@ from datetime import timedelta
 import grpc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from chargepoint_svc.adapters.edge_client import EdgeMonitors
+from chargepoint_svc.adapters.edge_monitors import EdgeMonitors
+from chargepoint_svc.adapters.edge_stations import EdgeStations
 from chargepoint_svc.adapters.sql import SqlUnitOfWork
 from chargepoint_svc.domain.charge_point import Admission
 from chargepoint_svc.retention import Retention, StoragePurge
@@ -22,6 +23,7 @@ from chargepoint_svc.servicer import ChargePointServicer
 from chargepoint_svc.use_cases import ChargePointUseCases
 from chargepoint_svc.use_cases.message_journal import MessageJournal
 from chargepoint_svc.use_cases.monitoring import MonitoringUseCases
+from chargepoint_svc.use_cases.registration import RegistrationUseCases
 from chargepoint_svc.use_cases.station_reports import StationReportUseCases
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
 from servicekit.channels import open_channel
@@ -45,7 +47,8 @@ class RunningService:
     engine: AsyncEngine
     # Holds every per-station record to its bounds; owned here, cancelled by stop().
     purge: asyncio.Task[None] = field(repr=False)
-    # To the edge, for the monitoring operations (ADR 0005); closed by stop().
+    # To the edge, for the calls an operator's change makes (monitors, ChangeRegistration;
+    # ADR 0005); closed by stop().
     edge_channel: grpc.aio.Channel | None = field(default=None, repr=False)
 
     async def stop(self) -> None:
@@ -83,7 +86,7 @@ async def start(
     clock = SystemClock()
     retention = timedelta(hours=storage.journal_retention_hours)
     journal = MessageJournal(lambda: SqlUnitOfWork(engine), clock, retention)
-    # Lazy: nothing connects until an operator sets or clears a monitor.
+    # Lazy: nothing connects until an operator's change needs the edge.
     edge_channel = open_channel(network.edge_address)
     monitoring = MonitoringUseCases(
         lambda: SqlUnitOfWork(engine),
@@ -91,12 +94,14 @@ async def start(
         admission,
         EdgeMonitors(edge_channel, network.grpc_timeout),
     )
+    stations = EdgeStations(edge_channel, network.grpc_timeout)
     servicer = ChargePointServicer(
         ChargePointUseCases(lambda: SqlUnitOfWork(engine), clock, admission),
         StationReportUseCases(lambda: SqlUnitOfWork(engine), clock, admission),
         engine,
         journal,
-        monitoring,
+        monitoring=monitoring,
+        registration=RegistrationUseCases(lambda: SqlUnitOfWork(engine), clock, stations),
     )
     try:
         server = await start_server(

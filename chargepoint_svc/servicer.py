@@ -24,6 +24,7 @@ from chargepoint_svc.messages import (
     event_to_proto,
     journal_entry_from_proto,
     journal_entry_to_proto,
+    registration_change_to_proto,
     registration_status_from_proto,
     report_part_from_proto,
     security_event_from_proto,
@@ -41,6 +42,7 @@ from chargepoint_svc.use_cases import (
     MonitoringUseCases,
     StationReportUseCases,
 )
+from chargepoint_svc.use_cases.registration import RegistrationUseCases
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc, monitoring_pb2
 from csms.common.v1 import health_pb2
 from csms.edge.v1 import monitoring_pb2 as edge_monitoring_pb2
@@ -59,8 +61,11 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
         reports: StationReportUseCases,
         engine: AsyncEngine,
         journal: MessageJournal,
+        *,
         monitoring: MonitoringUseCases,
+        registration: RegistrationUseCases,
     ) -> None:
+        self._registration = registration
         self._use_cases = use_cases
         self._reports = reports
         self._engine = engine
@@ -253,3 +258,11 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
         self, request: edge_monitoring_pb2.ClearVariableMonitoringRequest, context: Context
     ) -> edge_monitoring_pb2.ClearVariableMonitoringResponse:
         return await self._monitoring.clear_monitors(request)
+
+    async def ChangeRegistration(
+        self, request: chargepoint_pb2.ChangeRegistrationRequest, context: Context
+    ) -> chargepoint_pb2.ChangeRegistrationResponse:
+        change = await self._registration.change_registration(
+            request.charge_point_id, registration_status_from_proto(request.status, "status")
+        )
+        return registration_change_to_proto(change)

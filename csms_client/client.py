@@ -12,6 +12,7 @@ from csms.edge.v1 import edge_pb2_grpc
 from csms.transaction.v1 import transaction_pb2_grpc
 from csms_client.edge import Edge
 from csms_client.monitoring import Monitoring
+from csms_client.network_profiles import NetworkProfiles
 from csms_client.records import ChargePoints, IdTags, OrphanReports, Transactions
 
 DEFAULT_TIMEOUT = 10.0
@@ -45,6 +46,10 @@ class CsmsClient:
         self.transactions = Transactions(transaction_stub, timeout)
         self.orphan_reports = OrphanReports(transaction_stub, timeout)
         self.id_tags = IdTags(auth_pb2_grpc.AuthServiceStub(auth_channel), timeout)
+        # Issue 13: network profiles.
+        self.network_profiles = NetworkProfiles(
+            auth_pb2_grpc.AuthServiceStub(auth_channel), timeout
+        )
 
     async def close(self) -> None:
         for channel in self._channels:

@@ -101,16 +101,23 @@ class Edge:
         )
         return await invoke(self.stub.UnlockConnector, request, self._timeout)
 
-    async def reset(self, charge_point_id: str, *, hard: bool = False) -> ops.ResetResponse:
+    async def reset(
+        self, charge_point_id: str, *, hard: bool = False, evse_id: int = 0
+    ) -> ops.ResetResponse:
+        """The whole station, or (OCPP 2.x) the EVSE ``evse_id`` alone."""
         kind = ops.ResetRequest.HARD if hard else ops.ResetRequest.SOFT
-        request = ops.ResetRequest(charge_point_id=charge_point_id, type=kind)
+        request = ops.ResetRequest(charge_point_id=charge_point_id, type=kind, evse_id=evse_id)
         return await invoke(self.stub.Reset, request, self._timeout)
 
     async def change_availability(
-        self, charge_point_id: str, evse_id: int, *, operative: bool
+        self, charge_point_id: str, evse_id: int, *, operative: bool, connector_id: int = 0
     ) -> ops.ChangeAvailabilityResponse:
+        """The station (``evse_id`` 0), one EVSE, or one connector of it."""
         request = ops.ChangeAvailabilityRequest(
-            charge_point_id=charge_point_id, evse_id=evse_id, operative=operative
+            charge_point_id=charge_point_id,
+            evse_id=evse_id,
+            operative=operative,
+            connector_id=connector_id,
         )
         return await invoke(self.stub.ChangeAvailability, request, self._timeout)
 

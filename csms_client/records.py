@@ -50,6 +50,18 @@ class ChargePoints:
         )
         return await invoke(self.stub.ListChargePoints, request, self._timeout)
 
+    # Issue 13: station registration.
+    async def change_registration(
+        self, charge_point_id: str, status: RegistrationStatus.ValueType
+    ) -> chargepoint_pb2.ChangeRegistrationResponse:
+        """An operator's decision: ACCEPTED makes a connected Pending or Rejected station
+        boot now (``boot`` of the answer says whether it agreed); PENDING and REJECTED
+        take effect at its next boot."""
+        request = chargepoint_pb2.ChangeRegistrationRequest(
+            charge_point_id=charge_point_id, status=status
+        )
+        return await invoke(self.stub.ChangeRegistration, request, self._timeout)
+
 
 class Transactions:
     """transaction_svc: charging sessions and their energy."""

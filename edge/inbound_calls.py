@@ -34,13 +34,14 @@ from ocpp.charge_point import (
     serialize_as_dict,
     snake_to_camel_case,
 )
-from ocpp.exceptions import InternalError, NotImplementedError, OCPPError
+from ocpp.exceptions import InternalError, NotImplementedError, OCPPError, SecurityError
 from ocpp.messages import Call, CallResult
 from websockets.exceptions import ConnectionClosed
 
 from edge import framing
 from edge.handler_table import is_verbatim
 from edge.inbound_frames import UNKNOWN_ACTION
+from edge.registration import BOOT_NOTIFICATION
 
 if TYPE_CHECKING:
     from edge.session import Session
@@ -108,6 +109,11 @@ class InboundCalls:
         """Validate, run the handler, validate and send its answer, then start the
         follow-ups it asked for."""
         self._due = None
+        # B02.FR.09, B03.FR.07, OCPP 1.6 §4.2: before anything else, so that a station not
+        # Accepted learns only that (see edge.registration).
+        refusal = session.registration_refusal(call.action)
+        if refusal is not None:
+            raise SecurityError(description=refusal)
         handler = session.handlers.get(call.action)
         if handler is None:
             raise NotImplementedError(description=_not_implemented(session, call.action))
@@ -132,6 +138,8 @@ class InboundCalls:
                 mistake.description,
             )
             raise InternalError(description=f"the edge built an invalid {call.action} answer")
+        if call.action == BOOT_NOTIFICATION:
+            session.boot_answered(str(payload.get("status", "")))
         await session.send(result.to_json())
         self._start_follow_ups()
 

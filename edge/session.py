@@ -65,6 +65,7 @@ from edge.operations.errors import (
 from edge.outbound_calls import Answered, OutboundCalls
 from edge.payload_schema import CompiledSchemas, SchemaSet
 from edge.rate_limit import RateLimit
+from edge.registration import ACCEPTED, Registration
 from edge.services import Services
 from edge.statistics import TrafficStatistics
 from servicekit import log_context
@@ -149,6 +150,9 @@ class Session:
         # The CALLs of the CSMS in line or outstanding, made by the first and dropped
         # when none is left.
         self._calls: OutboundCalls | None = None
+        # Made by the first BootNotification answer that is not Accepted: what a Pending
+        # or Rejected station may send (edge.registration).
+        self._registration: Registration | None = None
 
     async def start(self) -> None:
         """Answer the station until its socket closes (``ConnectionClosed`` is raised),
@@ -178,6 +182,20 @@ class Session:
         waits for the station's answer, which that loop must be free to read.
         """
         self._inbound.after_answer(follow_up)
+
+    def boot_answered(self, status: str) -> None:
+        """The station is told ``status`` in answer to its BootNotification."""
+        if self._registration is not None:
+            self._registration.booted(status)
+        elif status != ACCEPTED:
+            self._registration = Registration(status)
+
+    def registration_refusal(self, action: str) -> str | None:
+        """Why the station may not send ``action`` now, being Pending or Rejected; None
+        when it may (Accepted, or not booted on this connection)."""
+        if self._registration is None:
+            return None
+        return self._registration.refusal(action)
 
     async def invoke(
         self,
@@ -244,6 +262,10 @@ class Session:
         unique_id = str(uuid.uuid4())
         body = remove_nones(snake_to_camel_case(serialize_as_dict(payload)))
         frame = Call(unique_id, action, body).to_json()
+        if self._registration is not None:
+            # Before it is sent: the station may send what it was asked for right after
+            # its answer, before the caller's task has seen that answer.
+            self._registration.asked(action, body)
         calls = self._calls
         if calls is None:
             calls = self._calls = OutboundCalls(self.id, self._send_call, self.clock)

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Protocol, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from ocpp.charge_point import ChargePoint, snake_to_camel_case
 from websockets.asyncio.client import ClientConnection, connect
@@ -68,6 +68,7 @@ async def keep_connected(
     *,
     stay: bool,
     interval: float,
+    relink: Callable[[Link], Link] | None = None,
     out: Output,
 ) -> Summary:
     """Connect and run ``session(connection, first)`` (the scenario on the first
@@ -77,13 +78,16 @@ async def keep_connected(
     Raises :class:`ScenarioFailed` with a message for a person when the CSMS cannot be
     reached, refuses the connection, answers with a CALLERROR, or says no.
     """
-    target = link.target
     summary: Summary | None = None
     first = True
     while True:
         try:
-            async with await open_connection(link, ping()) as connection:
-                out(f"connected to {target} as {link.charge_point_id} (OCPP {link.version})")
+            # ``relink``: where this connection goes, when the station chooses (OCPP 2.x
+            # network profiles, B10).
+            current = link if relink is None else relink(link)
+            async with await open_connection(current, ping()) as connection:
+                shown = _without_password(current.target)
+                out(f"connected to {shown} as {link.charge_point_id} (OCPP {link.version})")
                 outcome = await session(connection, first)
         except ScenarioFailed as failure:
             # A station that stays reconnects when it loses its socket (OCPP-J 1.6 §3.1 leaves
@@ -104,6 +108,11 @@ async def keep_connected(
         if summary is None:
             raise ScenarioFailed("the CSMS reset the station before the charging session ended")
         return summary
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 async def open_connection(link: Link, ping: float) -> ClientConnection:

@@ -7,13 +7,16 @@ auth_svc's: the requests built from its domain, and what each answer means to it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import grpc
+from google.protobuf import json_format
 
 from auth_svc.domain.credentials import PasswordChangeStatus
 from auth_svc.domain.local_list import UpdateEntry, UpdateStatus, UpdateType
-from csms.edge.v1 import operations_pb2
+from auth_svc.domain.network_profiles import ProfileStatus
+from csms.edge.v1 import network_profiles_pb2, operations_pb2
 from servicekit.station_calls import StationCalls, answer
 from servicekit.timestamps import to_timestamp
 
@@ -78,3 +81,19 @@ class EdgeStations:
         )
         response = await self._calls.call(self._calls.edge.SetBasicAuthPassword, request)
         return password_status_from_proto(response.status)
+
+    # Issue 13: network profiles.
+    async def set_network_profile(
+        self, charge_point_id: str, slot: int, connection: Mapping[str, Any]
+    ) -> ProfileStatus:
+        request = network_profiles_pb2.SetNetworkProfileRequest(
+            charge_point_id=charge_point_id,
+            configuration_slot=slot,
+            connection_data=json_format.ParseDict(
+                dict(connection), network_profiles_pb2.NetworkConnectionProfile()
+            ),
+        )
+        response = await self._calls.call(self._calls.edge.SetNetworkProfile, request)
+        values = network_profiles_pb2.SetNetworkProfileResponse.Status
+        # An answer this service does not know (a newer edge) is not an acceptance.
+        return answer(values, response.status, ProfileStatus, otherwise=ProfileStatus.FAILED)

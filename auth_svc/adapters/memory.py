@@ -12,6 +12,7 @@ from datetime import datetime
 from auth_svc.domain.credentials import Credentials
 from auth_svc.domain.id_tag import IdTag
 from auth_svc.domain.local_list import ListEntry, Member
+from auth_svc.domain.network_profiles import NetworkProfile
 from auth_svc.errors import DuplicateIdTag
 from servicekit import unit_of_work
 
@@ -93,6 +94,17 @@ class MemoryCredentialRepository:
         self._rows[credentials.charge_point_id] = credentials
 
 
+class MemoryNetworkProfileRepository:
+    def __init__(self, rows: dict[tuple[str, int], NetworkProfile]) -> None:
+        self._rows = rows
+
+    async def put(self, profile: NetworkProfile) -> None:
+        self._rows[(profile.charge_point_id, profile.configuration_slot)] = profile
+
+    async def list(self, charge_point_id: str) -> list[NetworkProfile]:
+        return [self._rows[key] for key in sorted(self._rows) if key[0] == charge_point_id]
+
+
 @dataclass
 class MemoryStore(unit_of_work.MemoryStore):
     """The committed state; :meth:`unit_of_work` is the factory the use cases take."""
@@ -103,6 +115,8 @@ class MemoryStore(unit_of_work.MemoryStore):
     # charge_point_id -> (version it accepted, when).
     accepted_lists: dict[str, tuple[int, datetime]] = field(default_factory=dict)
     credentials: dict[str, Credentials] = field(default_factory=dict)
+    # (charge_point_id, configuration_slot) -> the last profile offered there.
+    network_profiles: dict[tuple[str, int], NetworkProfile] = field(default_factory=dict)
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self)
@@ -124,3 +138,7 @@ class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def credentials(self) -> MemoryCredentialRepository:
         return MemoryCredentialRepository(self.working.credentials)
+
+    @property
+    def network_profiles(self) -> MemoryNetworkProfileRepository:
+        return MemoryNetworkProfileRepository(self.working.network_profiles)

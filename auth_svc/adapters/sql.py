@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from auth_svc.adapters.sql_credentials import SqlCredentialRepository
 from auth_svc.adapters.sql_local_list import SqlLocalListRepository, SqlStationListRepository
+from auth_svc.adapters.sql_network_profiles import SqlNetworkProfileRepository
 from auth_svc.adapters.tables import id_tags
 from auth_svc.domain.id_tag import AuthorizationStatus, IdTag
 from auth_svc.errors import DuplicateIdTag
@@ -69,6 +70,10 @@ class SqlUnitOfWork(unit_of_work.SqlUnitOfWork):
     @property
     def credentials(self) -> SqlCredentialRepository:
         return SqlCredentialRepository(self.connection)
+
+    @property
+    def network_profiles(self) -> SqlNetworkProfileRepository:
+        return SqlNetworkProfileRepository(self.connection)
 
 
 def _to_row(tag: IdTag) -> dict[str, Any]:

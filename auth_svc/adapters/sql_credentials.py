@@ -49,6 +49,9 @@ def _to_row(credentials: Credentials) -> dict[str, Any]:
         "password_hash": credentials.password_hash,
         "pending_password_hash": credentials.pending_password_hash,
         "updated_at": as_utc(credentials.updated_at),
+        "pending_security_profile": None
+        if credentials.pending_security_profile is None
+        else int(credentials.pending_security_profile),
     }
 
 
@@ -59,4 +62,7 @@ def _to_domain(row: RowMapping) -> Credentials:
         password_hash=row["password_hash"],
         pending_password_hash=row["pending_password_hash"],
         updated_at=as_utc(row["updated_at"]),
+        pending_security_profile=None
+        if row["pending_security_profile"] is None
+        else SecurityProfile(row["pending_security_profile"]),
     )

@@ -12,6 +12,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
 )
 
 from servicekit.database import NAMING_CONVENTION
@@ -76,5 +77,21 @@ charge_point_credentials = Table(
     Column("password_hash", String(200), nullable=True),
     Column("pending_password_hash", String(200), nullable=True),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # Issue 13: an accepted higher profile, in force once the station connects with it.
+    Column("pending_security_profile", Integer, nullable=True),
     CheckConstraint("security_profile BETWEEN 0 AND 3", name="security_profile_range"),
+)
+
+# Issue 13: the last network connection profile offered in each slot of a charge point
+# (OCPP 2.0.1 B09), with the station's answer. ``connection`` is the connection data as
+# JSON, without its secrets (VPN password and key, APN password).
+network_profiles = Table(
+    "network_profiles",
+    metadata,
+    Column("charge_point_id", String(48), primary_key=True),
+    Column("configuration_slot", Integer, primary_key=True),
+    Column("security_profile", Integer, nullable=False),
+    Column("connection", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("offered_at", DateTime(timezone=True), nullable=False),
 )

@@ -68,6 +68,9 @@ class Credentials:
     password_hash: str | None
     pending_password_hash: str | None
     updated_at: datetime
+    # A higher profile the station accepted in a network profile (OCPP 2.0.1 A05), in force
+    # from the first connection that meets it (see auth_svc.domain.network_profiles).
+    pending_security_profile: SecurityProfile | None = None
 
     def with_pending(self, password_hash: str, at: datetime) -> Credentials:
         return replace(self, pending_password_hash=password_hash, updated_at=at)
@@ -85,6 +88,21 @@ class Credentials:
 
     def without_pending(self, at: datetime) -> Credentials:
         return replace(self, pending_password_hash=None, updated_at=at)
+
+    def upgrading_to(self, profile: SecurityProfile, at: datetime) -> Credentials:
+        return replace(self, pending_security_profile=profile, updated_at=at)
+
+    def upgraded(self, at: datetime) -> Credentials:
+        """The pending security profile becomes the profile (A05: the station connected
+        with it); the lower one no longer opens a connection."""
+        if self.pending_security_profile is None:
+            return self
+        return replace(
+            self,
+            security_profile=self.pending_security_profile,
+            pending_security_profile=None,
+            updated_at=at,
+        )
 
 
 class PasswordChangeStatus(enum.Enum):

@@ -44,6 +44,8 @@ class CredentialView:
     password_set: bool
     password_change_pending: bool
     updated_at: datetime | None
+    # An accepted higher profile not yet in force (A05); None: none.
+    pending_security_profile: SecurityProfile | None = None
 
 
 class CredentialUseCases:
@@ -165,6 +167,14 @@ class CredentialUseCases:
         profile = effective_profile(stored, self._minimum)
         check = await asyncio.to_thread(_check_password, presented, stored)
         decision = authenticate(presented, profile, check)
+        upgrade = stored.pending_security_profile if stored else None
+        if upgrade is not None and decision.outcome is Outcome.ADMITTED:
+            # OCPP 2.0.1 A05: the pending profile is in force once the station connects
+            # with it; until then the old one (just checked) admits it.
+            raised = SecurityProfile(max(upgrade, self._minimum))
+            if authenticate(presented, raised, check).outcome is Outcome.ADMITTED:
+                await self._upgrade(presented.charge_point_id, upgrade)
+                decision = Decision(Outcome.ADMITTED, raised)
         pending = stored.pending_password_hash if stored else None
         if decision.outcome is Outcome.ADMITTED and check is PasswordCheck.PENDING and pending:
             await self._settle(presented.charge_point_id, pending, confirm=True)
@@ -180,6 +190,20 @@ class CredentialUseCases:
             )
         return decision
 
+    async def _upgrade(self, charge_point_id: str, profile: SecurityProfile) -> None:
+        """Make the pending profile the profile, unless another change replaced it."""
+        async with self._unit_of_work() as uow:
+            stored = await uow.credentials.get(charge_point_id)
+            if stored is None or stored.pending_security_profile != profile:
+                return
+            await uow.credentials.put(stored.upgraded(self._clock.now()))
+            await uow.commit()
+        LOG.info(
+            "charge_point_id=%s connected with security profile %d: it is now its profile",
+            charge_point_id,
+            profile,
+        )
+
     def _view(self, charge_point_id: str, stored: Credentials | None) -> CredentialView:
         return CredentialView(
             charge_point_id=charge_point_id,
@@ -188,6 +212,7 @@ class CredentialUseCases:
             password_set=bool(stored and stored.password_hash),
             password_change_pending=bool(stored and stored.pending_password_hash),
             updated_at=stored.updated_at if stored else None,
+            pending_security_profile=stored.pending_security_profile if stored else None,
         )
 
 

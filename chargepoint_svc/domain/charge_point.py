@@ -215,6 +215,10 @@ class ChargePoint:
     def with_diagnostics_status(self, status: str, at: datetime) -> ChargePoint:
         return dataclasses.replace(self.seen(at), diagnostics_status=status)
 
+    def registered_as(self, status: RegistrationStatus, at: datetime) -> ChargePoint:
+        """An operator's decision on the registration (Accepted, Pending, Rejected)."""
+        return dataclasses.replace(self, registration_status=status, updated_at=at)
+
     def owing_base_report(self) -> ChargePoint:
         return dataclasses.replace(self, base_report_owed=True)
 

@@ -9,7 +9,13 @@ from typing import Any
 import grpc
 from google.protobuf.message import Message
 
-from csms.edge.v1 import certificates_pb2, device_model_pb2, monitoring_pb2, operations_pb2
+from csms.edge.v1 import (
+    certificates_pb2,
+    device_model_pb2,
+    monitoring_pb2,
+    network_profiles_pb2,
+    operations_pb2,
+)
 from edge.cluster.replica import Replica
 from edge.operations.dispatcher import Dispatcher
 from edge.operations.errors import OperationError, abort
@@ -329,5 +335,15 @@ class TypedOperations:
         NotifyMonitoringReport parts carrying the answered request_id."""
         response: monitoring_pb2.GetMonitoringReportResponse = await self._perform(
             "GetMonitoringReport", request, context
+        )
+        return response
+
+    # Issue 13: network profiles.
+    async def SetNetworkProfile(
+        self, request: network_profiles_pb2.SetNetworkProfileRequest, context: Context
+    ) -> network_profiles_pb2.SetNetworkProfileResponse:
+        """OCPP 2.x SetNetworkProfile (B09); UNIMPLEMENTED for OCPP 1.6."""
+        response: network_profiles_pb2.SetNetworkProfileResponse = await self._perform(
+            "SetNetworkProfile", request, context
         )
         return response

@@ -157,6 +157,13 @@ class Charger:
         """Wait until no transaction runs (Reset OnIdle, B11 and B12)."""
         await self.sessions.idle()
 
+    async def evse_idle(self, evse_id: int) -> None:
+        """Wait until no transaction runs on one EVSE (an EVSE's Reset OnIdle, B11)."""
+        control = self.sessions.get(evse_id)
+        while control is not None:
+            await control.finished.wait()
+            control = self.sessions.get(evse_id)
+
     async def heartbeats(self) -> None:
         """Heartbeat every OCPPCommCtrlr.HeartbeatInterval seconds (G02); a change restarts
         the wait with the new period; zero means none."""

@@ -13,7 +13,7 @@ from ocpp.exceptions import FormatViolationError
 from simulator.station import on
 from simulator.v2.charger import Start
 from simulator.v2.device_model import VariableKey
-from simulator.v2.state import Evse
+from simulator.v2.state import UNAVAILABLE, Evse
 from simulator.v2.station import HEARTBEAT_INTERVAL, StationV2
 
 VENDOR_ID = "csms-sim"
@@ -88,10 +88,13 @@ class CoreHandlers(StationV2):
     @on("Reset")
     def on_reset(self, **payload: Any) -> Any:
         """B11/B12: Immediate ends transactions (stoppedReason ImmediateReset) and reboots;
-        OnIdle reboots once they have ended (Scheduled while one runs). Resetting a single
-        EVSE is not supported by this station."""
-        if payload.get("evse_id") is not None:
-            status = "Rejected"
+        OnIdle reboots once they have ended (Scheduled while one runs). With an evseId only
+        that EVSE resets (Rejected for one this station does not have): it is Unavailable
+        while it restarts, then back to its resting status; its transaction is ended first
+        (Immediate), or awaited (OnIdle, Scheduled)."""
+        evse_id = payload.get("evse_id")
+        if evse_id is not None:
+            status = self._reset_evse(evse_id, payload["type"] == "Immediate")
         elif payload["type"] == "Immediate":
             status = "Accepted"
             self.after_answer("reset", self._reset("ImmediateReset"))
@@ -100,6 +103,24 @@ class CoreHandlers(StationV2):
             self.after_answer("reset", self._reset_when_idle())
         answer = self.results.Reset(status=status)
         return self.heard("Reset", payload, answer, status)
+
+    def _reset_evse(self, evse_id: int, immediate: bool) -> str:
+        evse = self.state.evses.get(evse_id)
+        if evse is None:
+            return "Rejected"
+        busy = evse.id in self.state.transactions or self.charger.sessions.get(evse.id)
+        if immediate and busy:
+            self.charger.request_stop(evse.id, "ImmediateReset")
+        self.after_answer(f"reset of EVSE {evse.id}", self._restart_evse(evse))
+        return "Scheduled" if busy and not immediate else "Accepted"
+
+    async def _restart_evse(self, evse: Evse) -> None:
+        """The EVSE restarts once its transaction (if any) has ended and told the CSMS."""
+        await self.charger.evse_idle(evse.id)
+        self.state.set_status(evse, UNAVAILABLE)
+        await self.uplink.status(evse.id, evse.status)
+        self.state.set_status(evse, self.state.resting_status(evse))
+        await self.uplink.status(evse.id, evse.status)
 
     async def _reset(self, reason: str) -> None:
         self.state.boot_reason = "RemoteReset"
@@ -125,11 +146,14 @@ class CoreHandlers(StationV2):
 
     @on("ChangeAvailability")
     def on_change_availability(self, **payload: Any) -> Any:
-        """G03/G04: no EVSE (or EVSE 0) means the station; Scheduled while a transaction
-        runs; each EVSE whose status changes now gets a StatusNotification."""
-        evse_id = (payload.get("evse") or {}).get("id") or None
+        """G03/G04: no EVSE (or EVSE 0) means the station, an EVSE with a connectorId one
+        connector; Scheduled while a transaction runs; each connector whose status changes
+        now gets a StatusNotification."""
+        target = payload.get("evse") or {}
         operative = payload["operational_status"] == "Operative"
-        status, changed = self.state.change_availability(evse_id, operative)
+        status, changed = self.state.change_availability(
+            target.get("id") or None, operative, target.get("connector_id")
+        )
         if changed:
             self.after_answer("availability", self._report_status(changed))
         answer = self.results.ChangeAvailability(status=status)

@@ -136,6 +136,11 @@ def station_variables(evses: int, sample_interval: str) -> list[Variable]:
         Variable(key("ChargingStation", "Model"), text, "csms-sim", read_only=True),
         Variable(key("ChargingStation", "VendorName"), text, "CSMS", read_only=True),
         Variable(key("ChargingStation", "AvailabilityState"), text, "Available", True),
+        # B09/B10, A00/A01: the slots tried in order (empty: as started), the Basic auth
+        # password and the profile of the current connection (simulator.v2.network).
+        Variable(key("OCPPCommCtrlr", "NetworkConfigurationPriority"), text, ""),
+        Variable(key("SecurityCtrlr", "BasicAuthPassword"), text, ""),
+        Variable(key("SecurityCtrlr", "SecurityProfile"), integer, "0", read_only=True),
     ]
     for evse in range(1, evses + 1):
         variables += [

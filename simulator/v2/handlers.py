@@ -5,6 +5,7 @@ from __future__ import annotations
 from simulator.v2.core import CoreHandlers
 from simulator.v2.management import ManagementHandlers
 from simulator.v2.monitoring import MonitoringHandlers
+from simulator.v2.network import NetworkHandlers
 from simulator.v2.security import SecurityHandlers
 from simulator.v2.tariff import TariffHandlers
 from simulator.v2.triggers import TriggerHandlers
@@ -17,6 +18,7 @@ class Handlers(
     TariffHandlers,
     TriggerHandlers,
     MonitoringHandlers,
+    NetworkHandlers,
 ):
     """One connection's station, without the library version it speaks: the concrete
     classes in :mod:`simulator.station_v201` and :mod:`simulator.station_v21` add it."""

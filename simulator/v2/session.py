@@ -18,6 +18,7 @@ from simulator.uplink import Output
 from simulator.v2.charger import Start
 from simulator.v2.handlers import Handlers
 from simulator.v2.management import known_status
+from simulator.v2.network import active_link
 from simulator.v2.state import StationState
 
 EVSE = 1
@@ -137,4 +138,5 @@ async def run(
         stay=options.stay,
         interval=options.interval,
         out=out,
+        relink=lambda started: active_link(state, started),
     )

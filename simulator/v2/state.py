@@ -11,6 +11,7 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from simulator.certificates import CertificateStore
 from simulator.charging_profiles import ChargingProfiles
@@ -78,6 +79,8 @@ class StationState:
     # The BootNotification reason of the next connection (B01, B11: RemoteReset).
     boot_reason: str = "PowerUp"
     monitors: Monitors = field(default_factory=Monitors)
+    # SetNetworkProfile's connection data by configurationSlot (B09; simulator.v2.network).
+    network_profiles: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def new(cls, evses: int, interval: float) -> StationState:
@@ -116,10 +119,16 @@ class StationState:
                 return evse
         return None
 
-    def change_availability(self, evse_id: int | None, operative: bool) -> tuple[str, list[Evse]]:
-        """ChangeAvailability (G03): no EVSE means the whole station. Scheduled while a
-        transaction runs; returns the answer and the EVSEs whose status changes now."""
+    def change_availability(
+        self, evse_id: int | None, operative: bool, connector_id: int | None = None
+    ) -> tuple[str, list[Evse]]:
+        """ChangeAvailability (G03, G04): no EVSE means the whole station; a connector of
+        an EVSE is that EVSE here, whose only connector is 1 (Rejected for another).
+        Scheduled while a transaction runs; returns the answer and the EVSEs whose status
+        changes now."""
         if evse_id is not None and evse_id not in self.evses:
+            return "Rejected", []
+        if connector_id not in (None, CONNECTOR):
             return "Rejected", []
         targets = [e for e in self.evses.values() if evse_id in (None, e.id)]
         changed: list[Evse] = []

@@ -48,6 +48,7 @@ async def test_head_matches_the_tables_and_downgrades_to_nothing(migrated_url: s
             "local_list_entries",
             "local_list_state",
             "local_list_versions",
+            "network_profiles",
         }
         if schema is not None:
             async with engine.connect() as connection:

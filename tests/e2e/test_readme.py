@@ -136,7 +136,7 @@ class Shell:
         self.shown.append(reply)
         if not reply.is_success:
             raise PipelineFailed(f"{method} {url} answered {reply.status_code}: {reply.text}")
-        if self.station and any(method == verb and part in url for verb, part in RECONNECTING):
+        if self.station and _reconnects(method, url, body):
             self.station.wait_settled(settled + 1)
         return reply.text
 
@@ -185,6 +185,14 @@ class Shell:
 
 class PipelineFailed(AssertionError):
     """A stage of a README command failed (non-2xx answer, or a Python error)."""
+
+
+def _reconnects(method: str, url: str, body: str | None) -> bool:
+    """Whether the command makes the station reconnect; a reset of one EVSE (OCPP 2.x
+    B11/B12 evseId) restarts only that EVSE."""
+    if body is not None and '"evseId"' in body and url.endswith("/reset"):
+        return False
+    return any(method == verb and part in url for verb, part in RECONNECTING)
 
 
 def _method(stage: list[str]) -> str:

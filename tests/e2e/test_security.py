@@ -181,6 +181,7 @@ async def test_profile_1(system: System) -> None:
         "passwordSet": True,
         "passwordChangePending": False,
         "updatedAt": shown["updatedAt"],
+        "pendingSecurityProfile": 0,
     }
     url = f"{system.ocpp_url}/SEC-P1"
     async with station(url, basic("SEC-P1", PASSWORD)) as ws:

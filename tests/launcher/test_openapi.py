@@ -91,7 +91,7 @@ def test_path_and_query_parameters(gateway: dict[str, Any]) -> None:
     # body "*": the request less its path fields.
     reset = ops["POST", "/api/v1/charge-points/{chargePointId}/reset"]
     properties = reset["requestBody"]["content"]["application/json"]["schema"]["properties"]
-    assert set(properties) == {"type"}
+    assert set(properties) == {"type", "evseId"}
     assert "parameters" in reset and "requestBody" not in ops["GET", "/api/v1/charge-points"]
 
 

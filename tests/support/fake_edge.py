@@ -1,6 +1,7 @@
 """A real gRPC EdgeService that answers ReserveNow, CancelReservation, SendLocalList,
-SetBasicAuthPassword, SetVariableMonitoring and ClearVariableMonitoring from a script and
-records every request, for the services that call the edge.
+SetBasicAuthPassword, SetVariableMonitoring, ClearVariableMonitoring, TriggerMessage and
+SetNetworkProfile from a script and records every request, for the services that call the
+edge.
 
 Each answer is a status name of the operation's response (``"ACCEPTED"``, ``"OCCUPIED"``,
 ...) or a :class:`Failure` the edge's error contract allows (``csms/edge/v1/edge.proto``):
@@ -24,7 +25,7 @@ from google.rpc import (
     status_pb2,
 )
 
-from csms.edge.v1 import edge_pb2_grpc, monitoring_pb2, operations_pb2
+from csms.edge.v1 import edge_pb2_grpc, monitoring_pb2, network_profiles_pb2, operations_pb2
 from servicekit.channels import open_channel
 
 Context = grpc.aio.ServicerContext[Any, Any]
@@ -146,6 +147,22 @@ class FakeEdge(edge_pb2_grpc.EdgeServiceServicer):
                 monitoring_pb2.ClearMonitorResult(id=monitor_id, status=status)
                 for monitor_id in request.ids
             ]
+        )
+
+    async def TriggerMessage(
+        self, request: operations_pb2.TriggerMessageRequest, context: Context
+    ) -> operations_pb2.TriggerMessageResponse:
+        status = await self._next("TriggerMessage", request, context)
+        return operations_pb2.TriggerMessageResponse(
+            status=operations_pb2.TriggerMessageResponse.Status.Value(status)
+        )
+
+    async def SetNetworkProfile(
+        self, request: network_profiles_pb2.SetNetworkProfileRequest, context: Context
+    ) -> network_profiles_pb2.SetNetworkProfileResponse:
+        status = await self._next("SetNetworkProfile", request, context)
+        return network_profiles_pb2.SetNetworkProfileResponse(
+            status=network_profiles_pb2.SetNetworkProfileResponse.Status.Value(status)
         )
 
 

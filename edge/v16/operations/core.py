@@ -98,6 +98,13 @@ def unlock_answer(answer: Any) -> operations_pb2.UnlockConnectorResponse:
 
 
 def reset_request(request: operations_pb2.ResetRequest) -> call.Reset:
+    """OCPP 1.6 §5.14 resets the whole charge point: Reset.req has no connectorId."""
+    if request.evse_id != 0:
+        raise InvalidRequest(
+            f"evse_id must be 0 for an OCPP 1.6 charge point, got {request.evse_id}: "
+            "OCPP 1.6 resets the whole charge point (Reset.req has no connectorId); "
+            "resetting one EVSE needs OCPP 2.0.1 or 2.1"
+        )
     return call.Reset(
         type=choice(request.type, _RESET, "type", operations_pb2.ResetRequest.Type.DESCRIPTOR)
     )
@@ -110,6 +117,17 @@ def reset_answer(answer: Any) -> operations_pb2.ResetResponse:
 def availability_request(
     request: operations_pb2.ChangeAvailabilityRequest,
 ) -> call.ChangeAvailability:
+    """OCPP 1.6 §5.2: connectorId is the EVSE number; an EVSE has one connector, so a
+    connector within it can only be connector 1 (the EVSE itself)."""
+    if request.connector_id not in (0, 1):
+        raise InvalidRequest(
+            f"connector_id must be 0 or 1: an OCPP 1.6 EVSE has one connector, "
+            f"got {request.connector_id}"
+        )
+    if request.connector_id and request.evse_id <= 0:
+        raise InvalidRequest(
+            "connector_id needs an evse_id of 1 or more: a connector belongs to one EVSE"
+        )
     return call.ChangeAvailability(
         connector_id=connector(request.evse_id),
         type="Operative" if request.operative else "Inoperative",

@@ -28,6 +28,7 @@ from edge.v201.operations import (
     firmware,
     local_list,
     monitoring,
+    network_profiles,
     reservation,
     resolution,
     smart_charging,
@@ -250,6 +251,13 @@ _TRANSLATORS: Mapping[str, tuple[str, Translate, Answer, Resolve | None]] = Mapp
             monitoring.report_request,
             monitoring.report_answer,
             resolution.request_id,
+        ),
+        # Issue 13: network profiles.
+        "SetNetworkProfile": (
+            "SetNetworkProfile",
+            network_profiles.set_request,
+            network_profiles.set_answer,
+            None,
         ),
     }
 )

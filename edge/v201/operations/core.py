@@ -156,9 +156,11 @@ def unlock_answer(answer: Any) -> operations_pb2.UnlockConnectorResponse:
 
 
 def reset_request(request: operations_pb2.ResetRequest) -> Kwargs:
-    """B11/B12: the whole station (evseId omitted; the API resets stations only)."""
+    """B11/B12: the whole station, or one EVSE when ``evse_id`` names it (evseId; B11.FR.08:
+    a station that cannot reset one EVSE answers Rejected)."""
     return {
-        "type": choice(request.type, _RESET, "type", operations_pb2.ResetRequest.Type.DESCRIPTOR)
+        "type": choice(request.type, _RESET, "type", operations_pb2.ResetRequest.Type.DESCRIPTOR),
+        "evse_id": non_negative(request.evse_id, "evse_id", "the whole station") or None,
     }
 
 
@@ -167,9 +169,20 @@ def reset_answer(answer: Any) -> operations_pb2.ResetResponse:
 
 
 def availability_request(request: operations_pb2.ChangeAvailabilityRequest) -> Kwargs:
+    """G03/G04: the station (no evse), one EVSE, or one connector of an EVSE
+    (EVSEType.connectorId, which needs the EVSE's id)."""
+    target = evse(request.evse_id)
+    connector = non_negative(request.connector_id, "connector_id", "the whole EVSE")
+    if connector:
+        if target is None:
+            raise InvalidRequest(
+                "connector_id needs an evse_id of 1 or more: a connector belongs to one EVSE "
+                "(OCPP 2.0.1 G03)"
+            )
+        target["connector_id"] = connector
     return {
         "operational_status": "Operative" if request.operative else "Inoperative",
-        "evse": evse(request.evse_id),
+        "evse": target,
     }
 
 

@@ -17,7 +17,8 @@ import pytest
 from auth_svc.adapters.edge_client import EdgeStations, status_from_proto
 from auth_svc.domain.id_tag import AuthorizationStatus
 from auth_svc.domain.local_list import LocalAuthorization, UpdateEntry, UpdateStatus, UpdateType
-from csms.edge.v1 import operations_pb2
+from auth_svc.domain.network_profiles import ProfileStatus
+from csms.edge.v1 import network_profiles_pb2, operations_pb2
 from servicekit.channels import open_channel
 from servicekit.edge_errors import (
     EdgeUnavailable,
@@ -134,3 +135,23 @@ async def test_an_unreachable_edge_is_unavailable() -> None:
             await stations.send_local_list("CP-1", 1, UpdateType.FULL, [])
     finally:
         await channel.close(grace=None)
+
+
+# Issue 13: network profiles.
+
+
+async def test_a_network_profile_is_sent_as_the_edge_expects(edge: Edge) -> None:
+    edge.fake.answer("SetNetworkProfile", "ACCEPTED", "FAILED")
+    connection = {
+        "ocppCsmsUrl": "wss://csms/ocpp",
+        "messageTimeout": 30,
+        "securityProfile": 2,
+        "ocppInterface": "Wired0",
+        "vpn": {"server": "v", "user": "u", "password": "p", "key": "k", "type": "IPSec"},
+    }
+    assert await edge.stations.set_network_profile("CP-1", 2, connection) is ProfileStatus.ACCEPTED
+    assert await edge.stations.set_network_profile("CP-1", 3, connection) is ProfileStatus.FAILED
+    first, _second = edge.fake.requests_of(network_profiles_pb2.SetNetworkProfileRequest)
+    assert (first.charge_point_id, first.configuration_slot) == ("CP-1", 2)
+    assert first.connection_data.security_profile == 2
+    assert first.connection_data.vpn.password == "p"

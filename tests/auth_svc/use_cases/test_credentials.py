@@ -3,9 +3,10 @@ them, authenticating handshakes, and changing the password on the station too.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -18,6 +19,7 @@ from auth_svc.domain.credentials import (
     SecurityProfile,
 )
 from auth_svc.domain.local_list import UpdateEntry, UpdateStatus, UpdateType
+from auth_svc.domain.network_profiles import ProfileStatus
 from auth_svc.errors import InvalidRequest, PasswordNotAccepted
 from auth_svc.use_cases.credentials import CredentialUseCases
 from servicekit.clock import FixedClock
@@ -60,6 +62,11 @@ class ScriptedStations:
         if isinstance(answer, ServiceError):
             raise answer
         return answer
+
+    async def set_network_profile(
+        self, charge_point_id: str, slot: int, connection: Mapping[str, Any]
+    ) -> ProfileStatus:
+        raise AssertionError("not under test")
 
 
 @dataclass

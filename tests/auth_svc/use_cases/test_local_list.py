@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -17,6 +18,7 @@ from auth_svc.domain.local_list import (
     UpdateStatus,
     UpdateType,
 )
+from auth_svc.domain.network_profiles import ProfileStatus
 from auth_svc.errors import (
     InvalidRequest,
     NotInLocalList,
@@ -61,6 +63,11 @@ class ScriptedStations:
         if isinstance(answer, ServiceError):
             raise answer
         return answer
+
+    async def set_network_profile(
+        self, charge_point_id: str, slot: int, connection: Mapping[str, Any]
+    ) -> ProfileStatus:
+        raise AssertionError("not under test")
 
 
 class NoTransactions:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chargepoint_svc.adapters.edge_client import accepted_monitors, gone_ids
+from chargepoint_svc.adapters.edge_monitors import accepted_monitors, gone_ids
 from chargepoint_svc.adapters.memory import MemoryStore, MemoryUnitOfWork
 from chargepoint_svc.domain.charge_point import (
     Admission,

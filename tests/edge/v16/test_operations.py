@@ -120,6 +120,7 @@ NOT_IN_1_6 = frozenset(
         "SetMonitoringBase",
         "SetMonitoringLevel",
         "GetMonitoringReport",
+        "SetNetworkProfile",
     }
 )
 

@@ -82,7 +82,8 @@ async def test_a_station_that_refuses_the_report_keeps_its_session(
         assert (await cp.result("BootNotification", BOOT))["status"] == "Pending"
         get_report = await cp.csms_call()
         await cp.connection.send(json.dumps([4, get_report[1], "NotSupported", "no", {}]))
-        await cp.still_works()
+        # The session still answers; still Pending, a Heartbeat is refused (B02.FR.09).
+        assert (await cp.call("Heartbeat", {}))[2] == "SecurityError"
 
 
 @pytest.mark.parametrize(("action", "payload"), ANSWERED_ONLY_V201)
@@ -107,7 +108,9 @@ async def test_a_station_that_leaves_before_answering_the_report_request(
     fakes.recorder.request_base_report = False
     async with station(edge) as cp:
         assert (await cp.result("BootNotification", BOOT))["status"] == "Pending"
-        await cp.still_works()
+        # Still Pending: only a boot is answered normally (B02.FR.09).
+        assert (await cp.call("Heartbeat", {}))[2] == "SecurityError"
+        assert (await cp.result("BootNotification", BOOT))["status"] == "Pending"
 
 
 async def test_monitoring_reports_and_events_reach_chargepoint_svc(
