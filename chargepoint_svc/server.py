@@ -11,16 +11,21 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import grpc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from chargepoint_svc.adapters.edge_client import EdgeStations
 from chargepoint_svc.adapters.sql import SqlUnitOfWork
 from chargepoint_svc.domain.charge_point import Admission
 from chargepoint_svc.retention import Retention, StoragePurge
 from chargepoint_svc.servicer import ChargePointServicer
 from chargepoint_svc.use_cases import ChargePointUseCases
+from chargepoint_svc.use_cases.display_messages import DisplayMessageUseCases
 from chargepoint_svc.use_cases.message_journal import MessageJournal
 from chargepoint_svc.use_cases.station_reports import StationReportUseCases
+from chargepoint_svc.use_cases.station_requests import StationRequestUseCases
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
+from servicekit.channels import open_channel
 from servicekit.charge_point_policy import ChargePointPolicy
 from servicekit.clock import SystemClock
 from servicekit.database import create_engine
@@ -39,6 +44,8 @@ class RunningService:
     port: int
     server: RunningServer
     engine: AsyncEngine
+    # To the edge, for the operations this service sends stations (ADR 0005).
+    edge_channel: grpc.aio.Channel
     # Holds every per-station record to its bounds; owned here, cancelled by stop().
     purge: asyncio.Task[None] = field(repr=False)
 
@@ -49,7 +56,10 @@ class RunningService:
         try:
             await self.server.stop(grace=2.0)
         finally:
-            await self.engine.dispose()
+            try:
+                await self.edge_channel.close(grace=None)
+            finally:
+                await self.engine.dispose()
 
 
 async def start(
@@ -75,11 +85,16 @@ async def start(
     clock = SystemClock()
     retention = timedelta(hours=storage.journal_retention_hours)
     journal = MessageJournal(lambda: SqlUnitOfWork(engine), clock, retention)
+    edge_channel = open_channel(network.edge_address)
+    stations = EdgeStations(edge_channel, network.grpc_timeout)
+    requests = StationRequestUseCases(lambda: SqlUnitOfWork(engine), clock, stations)
     servicer = ChargePointServicer(
         ChargePointUseCases(lambda: SqlUnitOfWork(engine), clock, admission),
         StationReportUseCases(lambda: SqlUnitOfWork(engine), clock, admission),
         engine,
         journal,
+        requests=requests,
+        display=DisplayMessageUseCases(lambda: SqlUnitOfWork(engine), stations, requests),
     )
     try:
         server = await start_server(
@@ -94,6 +109,7 @@ async def start(
             network.chargepoint_grpc_port if port is None else port,
         )
     except BaseException:
+        await edge_channel.close(grace=None)
         await engine.dispose()
         raise
     bounds = Retention(
@@ -105,4 +121,6 @@ async def start(
     purge = asyncio.create_task(
         purge_periodically(StoragePurge(lambda: SqlUnitOfWork(engine), journal, bounds), interval)
     )
-    return RunningService(port=server.port, server=server, engine=engine, purge=purge)
+    return RunningService(
+        port=server.port, server=server, engine=engine, edge_channel=edge_channel, purge=purge
+    )

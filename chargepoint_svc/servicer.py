@@ -29,7 +29,10 @@ from chargepoint_svc.messages import (
     security_event_from_proto,
     security_event_to_proto,
 )
+from chargepoint_svc.request_servicer import StationRequestRpcs
 from chargepoint_svc.use_cases import ChargePointUseCases, MessageJournal, StationReportUseCases
+from chargepoint_svc.use_cases.display_messages import DisplayMessageUseCases
+from chargepoint_svc.use_cases.station_requests import StationRequestUseCases
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
 from csms.common.v1 import health_pb2
 from servicekit.health import database_report
@@ -40,18 +43,23 @@ from servicekit.timestamps import from_timestamp, to_timestamp
 Context = grpc.aio.ServicerContext[Any, Any]
 
 
-class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
+class ChargePointServicer(StationRequestRpcs, chargepoint_pb2_grpc.ChargePointServiceServicer):
     def __init__(
         self,
         use_cases: ChargePointUseCases,
         reports: StationReportUseCases,
         engine: AsyncEngine,
         journal: MessageJournal,
+        *,
+        requests: StationRequestUseCases,
+        display: DisplayMessageUseCases,
     ) -> None:
         self._use_cases = use_cases
         self._reports = reports
         self._engine = engine
         self._journal = journal
+        self.requests = requests
+        self.display = display
 
     async def GetHealth(
         self, request: health_pb2.GetHealthRequest, context: Context
@@ -118,6 +126,9 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
         self, request: chargepoint_pb2.RecordDiagnosticsStatusRequest, context: Context
     ) -> chargepoint_pb2.RecordDiagnosticsStatusResponse:
         await self._use_cases.record_diagnostics_status(request.charge_point_id, request.status)
+        await self.requests.record_log_status(
+            request.charge_point_id, request.request_id, request.status
+        )
         return chargepoint_pb2.RecordDiagnosticsStatusResponse()
 
     async def RecordDataTransfer(

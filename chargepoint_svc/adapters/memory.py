@@ -13,10 +13,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
+from chargepoint_svc.adapters.memory_requests import (
+    MemoryDisplayMessageRepository,
+    MemoryStationRequestRepository,
+    RequestKey,
+)
 from chargepoint_svc.domain.charge_point import ChargePoint, ChargePointId, Connector
 from chargepoint_svc.domain.device_model import ReportedVariable, VariableKey
+from chargepoint_svc.domain.display_messages import DisplayMessage
 from chargepoint_svc.domain.journal import JournalEntry, JournalQuery, newest_first
 from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
+from chargepoint_svc.domain.station_requests import RequestReport, StationRequest
 from servicekit import unit_of_work
 from servicekit.row_bounds import indexes_beyond
 
@@ -36,6 +43,9 @@ class MemoryStore(unit_of_work.MemoryStore):
     station_events: list[StationEvent] = field(default_factory=list)
     journal: list[JournalEntry] = field(default_factory=list)
     journal_sequence: int = 0
+    station_requests: dict[RequestKey, StationRequest] = field(default_factory=dict)
+    request_reports: dict[RequestKey, list[RequestReport]] = field(default_factory=dict)
+    display_messages: dict[tuple[str, int], DisplayMessage] = field(default_factory=dict)
 
 
 class MemoryChargePointRepository:
@@ -256,3 +266,11 @@ class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def journal(self) -> MemoryJournalRepository:
         return MemoryJournalRepository(self.working)
+
+    @property
+    def station_requests(self) -> MemoryStationRequestRepository:
+        return MemoryStationRequestRepository(self.working)
+
+    @property
+    def display_messages(self) -> MemoryDisplayMessageRepository:
+        return MemoryDisplayMessageRepository(self.working)
