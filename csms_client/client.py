@@ -12,6 +12,7 @@ from csms.edge.v1 import edge_pb2_grpc
 from csms.transaction.v1 import transaction_pb2_grpc
 from csms_client.edge import Edge
 from csms_client.records import ChargePoints, IdTags, OrphanReports, Transactions
+from csms_client.station_requests import StationRequests
 
 DEFAULT_TIMEOUT = 10.0
 
@@ -37,6 +38,10 @@ class CsmsClient:
         edge_channel, chargepoint_channel, transaction_channel, auth_channel = self._channels
         self.edge = Edge(edge_pb2_grpc.EdgeServiceStub(edge_channel), timeout)
         self.charge_points = ChargePoints(
+            chargepoint_pb2_grpc.ChargePointServiceStub(chargepoint_channel), timeout
+        )
+        # Issue 13: logs, customer information and display messages.
+        self.station_requests = StationRequests(
             chargepoint_pb2_grpc.ChargePointServiceStub(chargepoint_channel), timeout
         )
         transaction_stub = transaction_pb2_grpc.TransactionServiceStub(transaction_channel)

@@ -9,7 +9,7 @@ from typing import Any
 import grpc
 from google.protobuf.message import Message
 
-from csms.edge.v1 import certificates_pb2, operations_pb2
+from csms.edge.v1 import certificates_pb2, logs_and_display_pb2, operations_pb2
 from edge.cluster.replica import Replica
 from edge.operations.dispatcher import Dispatcher
 from edge.operations.errors import OperationError, abort
@@ -251,5 +251,39 @@ class TypedOperations:
         AuthorizationKey (hex), 2.x SetVariables of SecurityCtrlr.BasicAuthPassword."""
         response: operations_pb2.ChangeConfigurationResponse = await self._perform(
             "SetBasicAuthPassword", request, context
+        )
+        return response
+
+    # Issue 13: logs and display messages.
+
+    async def CustomerInformation(
+        self, request: logs_and_display_pb2.CustomerInformationRequest, context: Context
+    ) -> logs_and_display_pb2.CustomerInformationResponse:
+        response: logs_and_display_pb2.CustomerInformationResponse = await self._perform(
+            "CustomerInformation", request, context
+        )
+        return response
+
+    async def SetDisplayMessage(
+        self, request: logs_and_display_pb2.SetDisplayMessageRequest, context: Context
+    ) -> logs_and_display_pb2.SetDisplayMessageResponse:
+        response: logs_and_display_pb2.SetDisplayMessageResponse = await self._perform(
+            "SetDisplayMessage", request, context
+        )
+        return response
+
+    async def GetDisplayMessages(
+        self, request: logs_and_display_pb2.GetDisplayMessagesRequest, context: Context
+    ) -> logs_and_display_pb2.GetDisplayMessagesResponse:
+        response: logs_and_display_pb2.GetDisplayMessagesResponse = await self._perform(
+            "GetDisplayMessages", request, context
+        )
+        return response
+
+    async def ClearDisplayMessage(
+        self, request: logs_and_display_pb2.ClearDisplayMessageRequest, context: Context
+    ) -> logs_and_display_pb2.ClearDisplayMessageResponse:
+        response: logs_and_display_pb2.ClearDisplayMessageResponse = await self._perform(
+            "ClearDisplayMessage", request, context
         )
         return response

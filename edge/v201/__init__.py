@@ -21,15 +21,18 @@ Handled and stored (one gRPC call each):
   answer (A02/A03); Rejected (with the reason) when refused, recorded as a
   CertificateSigningRequestRejected security event
 - NotifyEvent -> RecordEvents
-- LogStatusNotification -> RecordDiagnosticsStatus (with requestId)
+- LogStatusNotification -> RecordDiagnosticsStatus (with requestId; kept in the history
+  of that log request)
+- NotifyCustomerInformation -> RecordCustomerInformation (a part of the report of a
+  CustomerInformation request)
+- NotifyDisplayMessages -> RecordDisplayMessages (the messages the station shows)
 - FirmwareStatusNotification -> RecordFirmwareStatus (with requestId)
 - DataTransfer -> RecordDataTransfer (data as text; JSON text when structured)
 
 Answered only (the answer is empty and promises nothing; nothing is stored yet):
 
 - NotifyChargingLimit, ClearedChargingLimit, ReportChargingProfiles,
-  NotifyCustomerInformation, NotifyMonitoringReport, NotifyDisplayMessages,
-  ReservationStatusUpdate, PublishFirmwareStatusNotification
+  NotifyMonitoringReport, ReservationStatusUpdate, PublishFirmwareStatusNotification
 
 NotImplemented (any answer would promise what the CSMS does not do):
 

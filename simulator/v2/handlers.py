@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from simulator.v2.core import CoreHandlers
+from simulator.v2.customers import CustomerHandlers
+from simulator.v2.display import DisplayHandlers
 from simulator.v2.management import ManagementHandlers
 from simulator.v2.security import SecurityHandlers
 
 
-class Handlers(CoreHandlers, ManagementHandlers, SecurityHandlers):
+class Handlers(
+    CoreHandlers, ManagementHandlers, SecurityHandlers, CustomerHandlers, DisplayHandlers
+):
     """One connection's station, without the library version it speaks: the concrete
     classes in :mod:`simulator.station_v201` and :mod:`simulator.station_v21` add it."""

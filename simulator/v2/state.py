@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from simulator.certificates import CertificateStore
 from simulator.charging_profiles import ChargingProfiles
@@ -73,6 +74,8 @@ class StationState:
     accepted: bool = False
     # The BootNotification reason of the next connection (B01, B11: RemoteReset).
     boot_reason: str = "PowerUp"
+    # The messages it shows drivers (O01-O06), by id, as MessageInfoType (snake_case).
+    display_messages: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def new(cls, evses: int, interval: float) -> StationState:

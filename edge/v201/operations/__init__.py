@@ -23,6 +23,7 @@ from edge.v201.operations import (
     device_model,
     firmware,
     local_list,
+    logs_and_display,
     reservation,
     resolution,
     smart_charging,
@@ -204,6 +205,31 @@ _TRANSLATORS: Mapping[str, tuple[str, Translate, Answer, Resolve | None]] = Mapp
             "SetVariables",
             basic_auth.password_request,
             device_model.set_variables_answer,
+            None,
+        ),
+        # Issue 13: logs and display messages.
+        "CustomerInformation": (
+            "CustomerInformation",
+            logs_and_display.customer_information_request,
+            logs_and_display.customer_information_answer,
+            resolution.request_id,
+        ),
+        "SetDisplayMessage": (
+            "SetDisplayMessage",
+            logs_and_display.set_message_request,
+            logs_and_display.set_message_answer,
+            None,
+        ),
+        "GetDisplayMessages": (
+            "GetDisplayMessages",
+            logs_and_display.get_messages_request,
+            logs_and_display.get_messages_answer,
+            resolution.request_id,
+        ),
+        "ClearDisplayMessage": (
+            "ClearDisplayMessage",
+            logs_and_display.clear_message_request,
+            logs_and_display.clear_message_answer,
             None,
         ),
     }
