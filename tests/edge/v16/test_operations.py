@@ -112,6 +112,8 @@ def test_every_typed_rpc_has_a_1_6_operation_with_fixtures() -> None:
         {method.name for method in SERVICE.methods}
         - GENERIC
         - {"GetReport", "GetTransactionStatus"}
+        # Issue 13: customer information and display messages are OCPP 2.x only.
+        - {"CustomerInformation", "SetDisplayMessage", "GetDisplayMessages", "ClearDisplayMessage"}
     )
     assert set(OPERATIONS.typed) == typed
     for name in typed:
