@@ -1,6 +1,6 @@
 """Customer information of the simulated OCPP 2.x station (N09-N10): what it holds about
 one id token (its authorization cache and local list entries, its running transactions),
-reported in two NotifyCustomerInformation parts and cleared on request."""
+reported in two NotifyCustomerInformation parts, and its cache entry cleared on request."""
 
 from __future__ import annotations
 
@@ -25,11 +25,15 @@ class CustomerHandlers(StationV2):
         status = "Accepted" if len(named) == 1 else "Invalid"
         if status == "Accepted":
             token = (payload.get("id_token") or {}).get("id_token")
+            # The report says what the station held when asked; the clearing (N10) then
+            # forgets it at once, so a later request already finds nothing.
             parts = self._about(token, payload) if payload["report"] else []
-            self.after_answer(
-                "customer information",
-                self._report_and_clear(payload["request_id"], parts, token, payload["clear"]),
-            )
+            if payload["clear"] and token is not None:
+                self.state.cache.entries.pop(token, None)
+            if parts:
+                self.after_answer(
+                    "customer information", self._customer_report(payload["request_id"], parts)
+                )
         answer = self.results.CustomerInformation(status=status)
         return self.heard("CustomerInformation", payload, answer, status)
 
@@ -52,9 +56,7 @@ class CustomerHandlers(StationV2):
             f"transactions: {', '.join(running) or 'none'}",
         ]
 
-    async def _report_and_clear(
-        self, request_id: int, parts: list[str], token: str | None, clear: bool
-    ) -> None:
+    async def _customer_report(self, request_id: int, parts: list[str]) -> None:
         generated_at = now()
         for seq_no, data in enumerate(parts):
             tbc = seq_no < len(parts) - 1
@@ -64,6 +66,3 @@ class CustomerHandlers(StationV2):
             await self.uplink.link.send(
                 request, f"requestId={request_id} seqNo={seq_no} tbc={tbc}", lambda _: "ok"
             )
-        if clear and token is not None:
-            # N10: the station forgets what it held about the customer.
-            self.state.cache.entries.pop(token, None)

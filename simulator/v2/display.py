@@ -9,9 +9,9 @@ from typing import Any
 from simulator.station import on
 from simulator.v2.station import StationV2
 
-# Messages per NotifyDisplayMessages part: small, so a report of a few messages already
-# comes in several parts (O04.FR.xx: tbc on every part but the last).
-MESSAGES_PER_PART = 2
+# Messages per NotifyDisplayMessages part: one, so a report of two messages already comes
+# in several parts (tbc on every part but the last), as a CSMS must be ready for.
+MESSAGES_PER_PART = 1
 
 
 def matches(
@@ -53,11 +53,13 @@ class DisplayHandlers(StationV2):
         ]
         status = "Accepted" if found else "Unknown"
         if found:
-            self.after_answer("display messages", self._report(payload["request_id"], found))
+            self.after_answer(
+                "display messages", self._display_report(payload["request_id"], found)
+            )
         answer = self.results.GetDisplayMessages(status=status)
         return self.heard("GetDisplayMessages", payload, answer, f"{status} ({len(found)})")
 
-    async def _report(self, request_id: int, messages: list[dict[str, Any]]) -> None:
+    async def _display_report(self, request_id: int, messages: list[dict[str, Any]]) -> None:
         parts = [
             messages[start : start + MESSAGES_PER_PART]
             for start in range(0, len(messages), MESSAGES_PER_PART)

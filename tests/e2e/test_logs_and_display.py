@@ -132,8 +132,25 @@ def test_display_messages_set_reported_and_cleared(system: System, station: str)
     assert refused.json()["status"] == "UnknownTransaction"
     assert [m["id"] for m in _messages(system, station)] == [1]
 
-    asked = _call(system, station, "POST", "display-messages/report", json={"ids": [1]}).json()
+    # A message set around the store (the generic Send) appears once the station reports it.
+    direct = {"id": 5, "priority": "NormalCycle", "message": {"format": "UTF8", "content": "Hi"}}
+    sent = httpx.post(
+        f"{system.gateway}/connections/{station}/send",
+        json={"action": "SetDisplayMessage", "payload": {"message": direct}},
+        timeout=40,
+    )
+    assert sent.json()["result"]["status"] == "Accepted", sent.text
+    assert [m["id"] for m in _messages(system, station)] == [1]
+    asked = _call(system, station, "POST", "display-messages/report", json={}).json()
     assert asked["status"] == "Accepted" and asked["requestId"] > 0
+    reported = eventually(
+        lambda: [m["id"] for m in _messages(system, station)] == [1, 5] or None,
+        what="the NotifyDisplayMessages parts",
+    )
+    assert reported
+    (five,) = [m for m in _messages(system, station) if m["id"] == 5]
+    assert (five["priority"], five["message"]["content"]) == ("NORMAL_CYCLE", "Hi")
+    assert _call(system, station, "DELETE", "display-messages/5").json()["status"] == "Accepted"
     cleared = _call(system, station, "DELETE", "display-messages/1")
     assert cleared.json()["status"] == "Accepted"
     assert _messages(system, station) == []
