@@ -7,8 +7,9 @@
      │    ├── InvalidChargePointId      the identity is empty, too long or has other characters
      │    └── InvalidReport             a station event or request field is out of range
      ├── NotFound
-     │    └── ChargePointNotFound       no charge point has that id
-     │         └── ChargePointNotRegistered   an event from an unknown one under strict admission
+     │    ├── ChargePointNotFound       no charge point has that id
+     │    │    └── ChargePointNotRegistered   an event from an unknown one under strict admission
+     │    └── StationRequestNotFound    no log or customer information request has that id
      ├── AlreadyExists
      │    └── ChargePointAlreadyExists  CreateChargePoint for an id that is taken
      └── Unavailable

@@ -15,6 +15,9 @@ CONTENT_MAX_LENGTH = 512
 LANGUAGE_MAX_LENGTH = 8
 TRANSACTION_ID_MAX_LENGTH = 36
 COMPONENT_MAX_LENGTH = 50
+# Messages kept per station (ADR 0013): far above what a display cycles through; a report of
+# further new ids is not kept beyond it.
+MESSAGES_PER_STATION = 256
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,10 @@ REQUESTED_BY_MAX_LENGTH = 255
 # OCPP 2.0.1 LogParametersType.remoteLocation, CustomerInformationRequest.customerIdentifier.
 LOCATION_MAX_LENGTH = 512
 CUSTOMER_IDENTIFIER_MAX_LENGTH = 64
+# Reports kept per request (ADR 0013: what one station can make the CSMS keep): a log upload
+# has a handful of statuses, a customer report a few parts; beyond this a station is
+# flooding, and its further reports are not kept.
+REPORTS_PER_REQUEST = 256
 
 
 class RequestKind(enum.StrEnum):

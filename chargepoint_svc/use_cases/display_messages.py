@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Sequence
 
 from chargepoint_svc.domain.charge_point import parse_charge_point_id
-from chargepoint_svc.domain.display_messages import DisplayMessage
+from chargepoint_svc.domain.display_messages import MESSAGES_PER_STATION, DisplayMessage
 from chargepoint_svc.errors import ChargePointNotFound, InvalidReport
 from chargepoint_svc.ports import Stations, UnitOfWork
 from chargepoint_svc.use_cases.station_requests import StationRequestUseCases
@@ -84,7 +84,22 @@ class DisplayMessageUseCases:
         async with self._unit_of_work() as uow:
             if await uow.charge_points.get(cp_id) is None:
                 raise ChargePointNotFound(cp_id)
-            await uow.display_messages.save(cp_id, list(messages))
+            held = {message.id for message in await uow.display_messages.messages(cp_id)}
+            room = MESSAGES_PER_STATION - len(held)
+            kept: list[DisplayMessage] = []
+            for message in messages:
+                if message.id in held or room > 0:
+                    room -= message.id not in held
+                    held.add(message.id)
+                    kept.append(message)
+            if len(kept) < len(messages):
+                LOG.warning(
+                    "charge_point_id=%s reported more than %d display messages; %d not kept",
+                    cp_id,
+                    MESSAGES_PER_STATION,
+                    len(messages) - len(kept),
+                )
+            await uow.display_messages.save(cp_id, kept)
             await uow.commit()
         LOG.info(
             "charge_point_id=%s reported %d display messages (request %d)",

@@ -18,6 +18,7 @@ from typing import Any
 
 from chargepoint_svc.domain.charge_point import ChargePointId, parse_charge_point_id
 from chargepoint_svc.domain.station_requests import (
+    REPORTS_PER_REQUEST,
     STATUS_MAX_LENGTH,
     AssembledReport,
     RequestKind,
@@ -217,6 +218,16 @@ class StationRequestUseCases:
                     cp_id,
                     kind.value,
                     request_id,
+                )
+                return False
+            kept = await uow.station_requests.reports(cp_id, kind, found.request_id)
+            if len(kept) >= REPORTS_PER_REQUEST:
+                LOG.warning(
+                    "charge_point_id=%s %s request %d has %d reports already; not kept",
+                    cp_id,
+                    kind.value,
+                    found.request_id,
+                    len(kept),
                 )
                 return False
             await uow.station_requests.add_report(cp_id, kind, found.request_id, made)

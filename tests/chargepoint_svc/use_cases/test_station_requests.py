@@ -133,3 +133,19 @@ async def test_the_display_store_follows_the_station(harness: Harness) -> None:
     stations.answers["get_display_messages"] = ["Unknown"]
     assert await display.request_report(CP, [], "", "") == ("Unknown", 1)
     assert await display.messages(CP) == []
+
+
+async def test_what_a_station_reports_is_bounded(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ADR 0013: a flood of reports or of new display message ids is not all kept."""
+    requests, display, _ = harness
+    monkeypatch.setattr("chargepoint_svc.use_cases.station_requests.REPORTS_PER_REQUEST", 2)
+    monkeypatch.setattr("chargepoint_svc.use_cases.display_messages.MESSAGES_PER_STATION", 2)
+    await requests.request_log(CP, {"location": "ftp://x/"}, "")
+    kept = [await requests.record_log_status(CP, 1, status) for status in ("A", "B", "C")]
+    assert kept == [True, True, False]
+    flood = [DisplayMessage(id=i, priority="IN_FRONT", content="x") for i in range(4)]
+    await display.record_report(CP, 1, flood)
+    await display.record_report(CP, 2, [DisplayMessage(id=1, priority="IN_FRONT", content="new")])
+    assert [(m.id, m.content) for m in await display.messages(CP)] == [(0, "x"), (1, "new")]
