@@ -20,7 +20,15 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module", params=["2.0.1", "2.1"])
 def station(request: pytest.FixtureRequest, system: System) -> Iterator[str]:
-    version: str = request.param
+    yield from _staying(system, request.param)
+
+
+@pytest.fixture(scope="module")
+def station_16(system: System) -> Iterator[str]:
+    yield from _staying(system, "1.6")
+
+
+def _staying(system: System, version: str) -> Iterator[str]:
     name = "LOGS-" + version.replace(".", "")
     sim_log = system.output.parent / f"sim-{name}.log"
     log = sim_log.open("wb")
@@ -72,6 +80,27 @@ def test_a_log_request_and_its_upload_statuses(system: System, station: str) -> 
     listed = _call(system, station, "GET", "log-requests").json()["logRequests"]
     assert [entry["requestId"] for entry in listed][:2] == [failed, sent["requestId"]]
     assert listed[1]["requestedBy"] == "e2e" and listed[1]["logType"] == "SECURITY"
+
+
+def test_a_1_6_diagnostics_request_gets_the_statuses_without_request_id(
+    system: System, station_16: str
+) -> None:
+    """OCPP 1.6 DiagnosticsStatusNotification has no requestId: its statuses count against
+    the station's latest log request."""
+    reply = _call(system, station_16, "POST", "log-requests", json={"location": "ftp://x/"})
+    assert reply.status_code == 200, reply.text
+    sent = reply.json()
+    assert sent["answer"] == "Accepted" and sent["fileName"].startswith("diagnostics-")
+    statuses = eventually(lambda: _statuses(system, station_16, sent["requestId"]))
+    assert statuses == ["Uploading", "Uploaded"]
+    security = _call(
+        system,
+        station_16,
+        "POST",
+        "log-requests",
+        json={"location": "ftp://x/", "logType": "SECURITY"},
+    )
+    assert security.status_code == 400, security.text
 
 
 def test_bad_log_requests_get_a_clear_error(system: System, station: str) -> None:
