@@ -1,6 +1,8 @@
 """Log requests, customer information and display messages as an operator drives them:
 REST through Envoy (port 3000) -> chargepoint_svc -> edge -> a staying `csms-sim` 2.0.1 or
-2.1 station -> and the reports it sends afterwards, kept and read back over REST."""
+2.1 station (and a 1.6 one for its diagnostics) -> and the reports it sends afterwards, kept
+and read back over REST. On both topologies (tests/e2e/conftest.py): with three edge
+replicas chargepoint_svc's call may reach one that forwards it."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import pytest
 from tests.support.system import System
 from tests.support.waiting import eventually
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.topologies]
 
 
 @pytest.fixture(scope="module", params=["2.0.1", "2.1"])
