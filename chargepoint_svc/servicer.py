@@ -28,6 +28,7 @@ from chargepoint_svc.messages import (
     report_part_from_proto,
     security_event_from_proto,
     security_event_to_proto,
+    variable_from_proto,
 )
 from chargepoint_svc.request_servicer import StationRequestRpcs
 from chargepoint_svc.use_cases import ChargePointUseCases, MessageJournal, StationReportUseCases
@@ -145,6 +146,13 @@ class ChargePointServicer(StationRequestRpcs, chargepoint_pb2_grpc.ChargePointSe
         part = report_part_from_proto(request)
         admit_now = await self._reports.record_report(request.charge_point_id, part)
         return chargepoint_pb2.RecordReportResponse(admit_now=admit_now)
+
+    async def RecordVariableResults(
+        self, request: chargepoint_pb2.RecordVariableResultsRequest, context: Context
+    ) -> chargepoint_pb2.RecordVariableResultsResponse:
+        answered = [variable_from_proto(message) for message in request.variables]
+        await self._reports.record_variable_results(request.charge_point_id, answered)
+        return chargepoint_pb2.RecordVariableResultsResponse()
 
     async def RecordSecurityEvent(
         self, request: chargepoint_pb2.RecordSecurityEventRequest, context: Context

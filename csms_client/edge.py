@@ -16,7 +16,7 @@ import grpc
 from google.protobuf import json_format, struct_pb2
 
 from csms.common.v1 import health_pb2
-from csms.edge.v1 import edge_pb2, operations_pb2, smart_charging_pb2
+from csms.edge.v1 import device_model_pb2, edge_pb2, operations_pb2, smart_charging_pb2
 from csms_client.errors import OCPP_CALL_ERROR, CsmsError, ErrorDetail, invoke
 from csms_client.moments import to_timestamp
 
@@ -153,9 +153,16 @@ class Edge:
         charge_point_id: str,
         message: ops.TriggerMessageRequest.Message.ValueType,
         evse_id: int = 0,
+        connector_id: int = 0,
+        custom_trigger: str = "",
     ) -> ops.TriggerMessageResponse:
+        """F06; ``custom_trigger`` with CUSTOM_TRIGGER (OCPP 2.1)."""
         request = ops.TriggerMessageRequest(
-            charge_point_id=charge_point_id, requested_message=message, evse_id=evse_id
+            charge_point_id=charge_point_id,
+            requested_message=message,
+            evse_id=evse_id,
+            connector_id=connector_id,
+            custom_trigger=custom_trigger,
         )
         return await invoke(self.stub.TriggerMessage, request, self._timeout)
 
@@ -234,3 +241,35 @@ class Edge:
             rate_unit=rate_unit,
         )
         return await invoke(self.stub.GetCompositeSchedule, request, self._timeout)
+
+    async def update_cost(
+        self, charge_point_id: str, transaction_id: int, total_cost: str
+    ) -> ops.UpdateCostResponse:
+        """Shows the driver the running total cost of a transaction, a decimal string such
+        as "12.34" (OCPP 2.x CostUpdated, I03; not in OCPP 1.6)."""
+        request = ops.UpdateCostRequest(
+            charge_point_id=charge_point_id, transaction_id=transaction_id, total_cost=total_cost
+        )
+        return await invoke(self.stub.UpdateCost, request, self._timeout)
+
+    # Issue 13: device model.
+
+    async def get_variables(
+        self, charge_point_id: str, variables: Iterable[device_model_pb2.VariableRead]
+    ) -> device_model_pb2.GetVariablesResponse:
+        """OCPP 2.x GetVariables (B06): results in request order; the edge sends as many
+        messages as the station takes."""
+        request = device_model_pb2.GetVariablesRequest(
+            charge_point_id=charge_point_id, variables=list(variables)
+        )
+        return await invoke(self.stub.GetVariables, request, self._timeout)
+
+    async def set_variables(
+        self, charge_point_id: str, variables: Iterable[device_model_pb2.VariableWrite]
+    ) -> device_model_pb2.SetVariablesResponse:
+        """OCPP 2.x SetVariables (B05); values the station took are stored in its device
+        model."""
+        request = device_model_pb2.SetVariablesRequest(
+            charge_point_id=charge_point_id, variables=list(variables)
+        )
+        return await invoke(self.stub.SetVariables, request, self._timeout)

@@ -7,7 +7,8 @@ variable in place: its identity is :attr:`ReportedVariable.key`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from chargepoint_svc.domain.charge_point import ChargePointId
@@ -125,3 +126,18 @@ class DeviceModel:
     charge_point_id: ChargePointId
     reported_at: datetime | None
     variables: tuple[ReportedVariable, ...]
+
+
+def merge_values(
+    stored: Iterable[ReportedVariable], answered: Sequence[ReportedVariable]
+) -> tuple[ReportedVariable, ...]:
+    """What a GetVariables (B06) or SetVariables (B05) answer changes in a device model:
+    each answered variable with its new value. A stored one keeps its mutability and
+    characteristics (an answer carries only the value); one the station never reported is
+    added as answered. A later answer of the same variable wins."""
+    known = {variable.key: variable for variable in stored}
+    merged: dict[VariableKey, ReportedVariable] = {}
+    for variable in answered:
+        before = known.get(variable.key)
+        merged[variable.key] = variable if before is None else replace(before, value=variable.value)
+    return tuple(merged.values())

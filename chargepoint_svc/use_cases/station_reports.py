@@ -12,7 +12,12 @@ from datetime import datetime
 
 from chargepoint_svc.domain.base_report import admits_on_completion
 from chargepoint_svc.domain.charge_point import Admission, ChargePointId, parse_charge_point_id
-from chargepoint_svc.domain.device_model import DeviceModel, ReportPart
+from chargepoint_svc.domain.device_model import (
+    DeviceModel,
+    ReportedVariable,
+    ReportPart,
+    merge_values,
+)
 from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
 from chargepoint_svc.errors import ChargePointNotFound, InvalidReport
 from chargepoint_svc.ports import UnitOfWork
@@ -87,6 +92,20 @@ class StationReportUseCases:
                 part.request_id,
             )
         return admit
+
+    async def record_variable_results(
+        self, charge_point_id: str, answered: Sequence[ReportedVariable]
+    ) -> None:
+        """Values a station read (GetVariables, B06) or took (SetVariables, B05) are its
+        device model's values from now on; what it reported about them otherwise stays."""
+        cp_id = parse_charge_point_id(charge_point_id)
+        now = self._clock.now()
+        async with self._unit_of_work() as uow:
+            stored = await registered(uow, cp_id, now, self._admission)
+            known = await uow.device_models.variables(cp_id)
+            await uow.device_models.save(cp_id, merge_values(known, answered), now)
+            await uow.charge_points.update(stored.seen(now))
+            await uow.commit()
 
     async def record_security_event(self, charge_point_id: str, draft: SecurityEventDraft) -> None:
         """A SecurityEventNotification (OCPP 2.0.1 A04): kept for operators."""

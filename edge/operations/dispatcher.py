@@ -9,6 +9,7 @@ raised as :mod:`edge.operations.errors`, which the servicer maps to gRPC status 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +27,8 @@ from csms.chargepoint.v1 import chargepoint_pb2
 from csms.transaction.v1 import transaction_pb2
 from edge import payload_schema
 from edge.ocpp_version import OcppVersion
-from edge.operations import message_size
+from edge.operations import batches, message_size
+from edge.operations.batches import BatchedOperation
 from edge.operations.errors import (
     InvalidAnswer,
     InvalidRequest,
@@ -189,6 +191,8 @@ class Dispatcher:
         operation = None if table is None else table.typed.get(name)
         if operation is None:
             raise Unsupported(session.version.name, name)
+        if isinstance(operation, BatchedOperation):
+            return await self._perform_batched(session, operation, request, remaining)
         given: Any = request
         if isinstance(operation, ResolvingOperation):
             given = await operation.resolve(request, Lookups(session, self._request_ids))
@@ -235,12 +239,49 @@ class Dispatcher:
             return refusal
         return SendResult(as_json(answer))
 
+    async def _perform_batched(
+        self,
+        session: Session,
+        operation: BatchedOperation,
+        request: Message,
+        remaining: float | None,
+    ) -> Any:
+        """The request's items in as many CALLs as the station's device model allows
+        (OCPP 2.0.1 B05/B06, DeviceDataCtrlr.ItemsPerMessage and BytesPerMessage), one
+        after the other within the caller's one deadline; the answers merged in request
+        order, and what the station read or took stored in its device model."""
+        started = time.monotonic()
+        action = operation.action
+        model = await _device_model(session)
+        # Only a complete report (reported_at set) names every component and variable.
+        known = model.variables if model is not None and model.HasField("reported_at") else None
+        items = operation.items(request, known)
+        limit = message_size.message_limit(
+            action, _device_data_variables(model), self._max_message_bytes
+        )
+
+        def size(batch: Any) -> int:
+            return message_size.frame_bytes(action, as_json(operation.request(batch)))
+
+        pairs = []
+        for batch in batches.split(items, limit, size, "variables"):
+            payload = operation.request(batch)
+            check_request(session.schemas, session.version, action, as_json(payload))
+            left = None if remaining is None else remaining - (time.monotonic() - started)
+            pairs.append((batch, await session.request(payload, wait_budget(left, self._cap))))
+        try:
+            response = operation.answer(pairs)
+        except AnswerFault as fault:
+            raise InvalidAnswer(session.id, action, str(fault)) from None
+        await _record_variables(session, operation.record(response))
+        return response
+
     async def _check_size(self, session: Session, action: str, payload: Mapping[str, Any]) -> None:
         """Refuse a CALL larger than the station takes; its device model is read only for
         the actions it can limit (OCPP 2.x GetReport, GetVariables, SetVariables)."""
         variables: list[tuple[str, str, str, str]] = []
         if action in message_size.ITEM_LISTS:
-            variables = await _device_data_variables(session)
+            variables = _device_data_variables(await _device_model(session))
         limit = message_size.message_limit(action, variables, self._max_message_bytes)
         message_size.check_message_size(limit, session.id, action, payload)
 
@@ -250,12 +291,12 @@ class Dispatcher:
         await session.close(DISCONNECT_CODE, DISCONNECT_REASON)
 
 
-async def _device_data_variables(session: Session) -> list[tuple[str, str, str, str]]:
-    """The station's reported DeviceDataCtrlr Actual values, from chargepoint_svc; none
-    when it cannot say (the edge then holds the CALL to CSMS_MAX_MESSAGE_BYTES alone)."""
+async def _device_model(session: Session) -> chargepoint_pb2.DeviceModel | None:
+    """The station's reported device model, from chargepoint_svc; None when it cannot say
+    (the edge then holds a CALL to CSMS_MAX_MESSAGE_BYTES alone and checks no names)."""
     services = session.services
     try:
-        model = await services.chargepoint.GetDeviceModel(
+        model: chargepoint_pb2.DeviceModel = await services.chargepoint.GetDeviceModel(
             chargepoint_pb2.GetDeviceModelRequest(charge_point_id=session.id),
             timeout=services.timeout,
         )
@@ -266,12 +307,48 @@ async def _device_data_variables(session: Session) -> list[tuple[str, str, str, 
             session.id,
             error.code().name,
         )
+        return None
+    return model
+
+
+def _device_data_variables(
+    model: chargepoint_pb2.DeviceModel | None,
+) -> list[tuple[str, str, str, str]]:
+    """The station's reported DeviceDataCtrlr Actual values."""
+    if model is None:
         return []
     return [
         (v.component, v.variable, v.variable_instance, v.value)
         for v in model.variables
         if v.component == message_size.DEVICE_DATA_CTRLR and v.attribute_type in {"", "Actual"}
     ]
+
+
+async def _record_variables(
+    session: Session, variables: list[chargepoint_pb2.ReportedVariable]
+) -> None:
+    """Stores what the station read or took. The station has already acted, so a
+    chargepoint_svc that cannot store it does not turn its answer into an error (an
+    operator retrying would set the values again); the device model catches up at the
+    next report."""
+    if not variables:
+        return
+    services = session.services
+    try:
+        await services.chargepoint.RecordVariableResults(
+            chargepoint_pb2.RecordVariableResultsRequest(
+                charge_point_id=session.id, variables=variables
+            ),
+            timeout=services.timeout,
+        )
+    except grpc.aio.AioRpcError as error:
+        LOG.warning(
+            "charge_point=%s %d variable results not stored in the device model (%s: %s)",
+            session.id,
+            len(variables),
+            error.code().name,
+            error.details(),
+        )
 
 
 def check_request(

@@ -5,7 +5,8 @@ and passes its values in.
 
 A station answers a frame larger than it takes by closing its socket (RFC 6455 §7.4.1,
 1009 "message too big") or not at all; the operator is better served by a 400 that names
-the limit, before anything leaves.
+the limit, before anything leaves. The typed GetVariables and SetVariables split their
+items into CALLs within these limits instead (:mod:`edge.operations.batches`).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from typing import Any
 import grpc
 from google.protobuf.message import Message
 
-from csms.edge.v1 import certificates_pb2, logs_and_display_pb2, operations_pb2
+from csms.edge.v1 import certificates_pb2, device_model_pb2, logs_and_display_pb2, operations_pb2
 from edge.cluster.replica import Replica
 from edge.operations.dispatcher import Dispatcher
 from edge.operations.errors import OperationError, abort
@@ -251,6 +251,35 @@ class TypedOperations:
         AuthorizationKey (hex), 2.x SetVariables of SecurityCtrlr.BasicAuthPassword."""
         response: operations_pb2.ChangeConfigurationResponse = await self._perform(
             "SetBasicAuthPassword", request, context
+        )
+        return response
+
+    async def UpdateCost(
+        self, request: operations_pb2.UpdateCostRequest, context: Context
+    ) -> operations_pb2.UpdateCostResponse:
+        """OCPP 2.x CostUpdated (I03); OCPP 1.6 has none."""
+        response: operations_pb2.UpdateCostResponse = await self._perform(
+            "UpdateCost", request, context
+        )
+        return response
+
+    # Issue 13: device model.
+
+    async def GetVariables(
+        self, request: device_model_pb2.GetVariablesRequest, context: Context
+    ) -> device_model_pb2.GetVariablesResponse:
+        """OCPP 2.x GetVariables (B06), in as many messages as the station takes."""
+        response: device_model_pb2.GetVariablesResponse = await self._perform(
+            "GetVariables", request, context
+        )
+        return response
+
+    async def SetVariables(
+        self, request: device_model_pb2.SetVariablesRequest, context: Context
+    ) -> device_model_pb2.SetVariablesResponse:
+        """OCPP 2.x SetVariables (B05), in as many messages as the station takes."""
+        response: device_model_pb2.SetVariablesResponse = await self._perform(
+            "SetVariables", request, context
         )
         return response
 

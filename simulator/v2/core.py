@@ -4,7 +4,11 @@ action; the same for 2.0.1 and 2.1, built from the version's ``call_result`` mod
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+from ocpp.charge_point import snake_to_camel_case
+from ocpp.exceptions import FormatViolationError
 
 from simulator.station import on
 from simulator.v2.charger import Start
@@ -13,6 +17,35 @@ from simulator.v2.state import Evse
 from simulator.v2.station import HEARTBEAT_INTERVAL, StationV2
 
 VENDOR_ID = "csms-sim"
+DEVICE_DATA = "DeviceDataCtrlr"
+# The UniqueId length a CSMS's frame is measured with (a UUID), as the edge does.
+UNIQUE_ID_LENGTH = 36
+
+
+def frame_bytes(action: str, payload: dict[str, Any]) -> int:
+    """The size of the CALL frame ``payload`` came in, compact as the ``ocpp`` library
+    sends it."""
+    frame = [2, "u" * UNIQUE_ID_LENGTH, action, payload]
+    return len(json.dumps(frame, separators=(",", ":")).encode())
+
+
+def _result(item: dict[str, Any], status: str, reason: str | None = None) -> dict[str, Any]:
+    """A Get/SetVariableResultType naming the variable as asked; ``reason`` its
+    statusInfo reasonCode."""
+    result: dict[str, Any] = {
+        "attribute_status": status,
+        "component": item["component"],
+        "variable": item["variable"],
+    }
+    if item.get("attribute_type"):
+        result["attribute_type"] = item["attribute_type"]
+    if reason is not None:
+        result["attribute_status_info"] = {"reason_code": reason}
+    return result
+
+
+# The statusInfo reasonCode of an item past ItemsPerMessage (Part 2 Appendix, reason codes).
+TOO_MANY = "TooManyElements"
 
 
 class CoreHandlers(StationV2):
@@ -115,16 +148,17 @@ class CoreHandlers(StationV2):
 
     @on("GetVariables")
     def on_get_variables(self, **payload: Any) -> Any:
-        """B06: one result per requested variable, in the order asked."""
+        """B06: one result per requested variable, in the order asked; past the station's
+        ItemsPerMessage, Rejected (B06.FR.05)."""
+        items = self._within_limits("GetVariables", payload, "get_variable_data")
         results = []
-        for item in payload["get_variable_data"]:
+        for item, allowed in items:
             key = VariableKey.parse(item["component"], item["variable"])
-            status, value = self.state.device_model.get(key, item.get("attribute_type"))
-            result: dict[str, Any] = {
-                "attribute_status": status,
-                "component": item["component"],
-                "variable": item["variable"],
-            }
+            if allowed:
+                status, value = self.state.device_model.get(key, item.get("attribute_type"))
+                result = _result(item, status)
+            else:
+                value, result = None, _result(item, "Rejected", TOO_MANY)
             if value is not None:
                 result["attribute_value"] = value
             results.append(result)
@@ -134,25 +168,46 @@ class CoreHandlers(StationV2):
 
     @on("SetVariables")
     def on_set_variables(self, **payload: Any) -> Any:
-        """B05: Accepted values apply at once; a new HeartbeatInterval restarts the wait."""
+        """B05: Accepted values apply at once; a new HeartbeatInterval restarts the wait.
+        ReadOnly variables and values of the wrong type are Rejected; so is every item
+        past the station's ItemsPerMessage, as for GetVariables (B06.FR.05)."""
         results = []
-        for item in payload["set_variable_data"]:
+        for item, allowed in self._within_limits("SetVariables", payload, "set_variable_data"):
             key = VariableKey.parse(item["component"], item["variable"])
+            if not allowed:
+                results.append(_result(item, "Rejected", TOO_MANY))
+                continue
             status = self.state.device_model.set(
                 key, item["attribute_value"], item.get("attribute_type")
             )
             if status == "Accepted" and key == HEARTBEAT_INTERVAL:
                 self.charger.heartbeat_changed.set()
-            results.append(
-                {
-                    "attribute_status": status,
-                    "component": item["component"],
-                    "variable": item["variable"],
-                }
-            )
+            reason = None
+            if status == "Rejected":
+                reason = self.state.device_model.refusal(key, item["attribute_value"])
+            results.append(_result(item, status, reason))
         answer = self.results.SetVariables(set_variable_result=results)
         shown = ",".join(r["attribute_status"] for r in results)
         return self.heard("SetVariables", payload, answer, shown)
+
+    def _within_limits(
+        self, action: str, payload: dict[str, Any], field: str
+    ) -> list[tuple[dict[str, Any], bool]]:
+        """Each item with whether it is within DeviceDataCtrlr.ItemsPerMessage[action].
+        A request larger than BytesPerMessage[action] is a FormatViolation CALLERROR, as
+        a station that cannot take the frame."""
+        model = self.state.device_model
+        most_bytes = int(
+            model.value_of(VariableKey(DEVICE_DATA, "BytesPerMessage", None, None, action))
+        )
+        size = frame_bytes(action, snake_to_camel_case(payload))
+        if size > most_bytes:
+            raise FormatViolationError(
+                description=f"{action} of {size} bytes; BytesPerMessage is {most_bytes}"
+            )
+        most = int(model.value_of(VariableKey(DEVICE_DATA, "ItemsPerMessage", None, None, action)))
+        items: list[dict[str, Any]] = payload[field]
+        return [(item, index < most) for index, item in enumerate(items)]
 
     @on("GetBaseReport")
     def on_get_base_report(self, **payload: Any) -> Any:

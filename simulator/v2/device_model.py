@@ -122,8 +122,11 @@ def station_variables(evses: int, sample_interval: str) -> list[Variable]:
         Variable(key("SmartChargingCtrlr", "ProfileStackLevel"), integer, "8", read_only=True),
         Variable(key("SmartChargingCtrlr", "PeriodsPerSchedule"), integer, "24", read_only=True),
         Variable(key("DeviceDataCtrlr", "ItemsPerMessage", "GetReport"), integer, "8", True),
-        Variable(key("DeviceDataCtrlr", "ItemsPerMessage", "GetVariables"), integer, "20", True),
-        Variable(key("DeviceDataCtrlr", "ItemsPerMessage", "SetVariables"), integer, "20", True),
+        # Few, as small stations have, so that a CSMS must split its requests (B05, B06).
+        Variable(key("DeviceDataCtrlr", "ItemsPerMessage", "GetVariables"), integer, "4", True),
+        Variable(key("DeviceDataCtrlr", "ItemsPerMessage", "SetVariables"), integer, "4", True),
+        Variable(key("DeviceDataCtrlr", "BytesPerMessage", "GetVariables"), integer, "4096", True),
+        Variable(key("DeviceDataCtrlr", "BytesPerMessage", "SetVariables"), integer, "4096", True),
         Variable(key("ChargingStation", "Model"), text, "csms-sim", read_only=True),
         Variable(key("ChargingStation", "VendorName"), text, "CSMS", read_only=True),
         Variable(key("ChargingStation", "AvailabilityState"), text, "Available", True),
@@ -172,6 +175,16 @@ class DeviceModel:
             return "Rejected"
         self.adopt(key, value)
         return "Accepted"
+
+    def refusal(self, key: VariableKey, value: str) -> str | None:
+        """Why a SetVariables of ``value`` is Rejected, as a statusInfo reasonCode (Part 2
+        Appendix reason codes): ReadOnly, or InvalidValue for the wrong data type."""
+        variable = self._variables.get(key)
+        if variable is None:
+            return None
+        if variable.read_only:
+            return "ReadOnly"
+        return None if variable.data_type.accepts(value) else "InvalidValue"
 
     def adopt(self, key: VariableKey, value: str) -> None:
         """A value the station itself sets, such as the boot interval (B01.FR.04) or a

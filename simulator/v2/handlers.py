@@ -7,10 +7,18 @@ from simulator.v2.customers import CustomerHandlers
 from simulator.v2.display import DisplayHandlers
 from simulator.v2.management import ManagementHandlers
 from simulator.v2.security import SecurityHandlers
+from simulator.v2.tariff import TariffHandlers
+from simulator.v2.triggers import TriggerHandlers
 
 
 class Handlers(
-    CoreHandlers, ManagementHandlers, SecurityHandlers, CustomerHandlers, DisplayHandlers
+    CoreHandlers,
+    ManagementHandlers,
+    SecurityHandlers,
+    TariffHandlers,
+    TriggerHandlers,
+    CustomerHandlers,
+    DisplayHandlers,
 ):
     """One connection's station, without the library version it speaks: the concrete
     classes in :mod:`simulator.station_v201` and :mod:`simulator.station_v21` add it."""

@@ -1,11 +1,10 @@
 """Answers to OCPP 2.x blocks D (local authorization list), H (reservation), K (smart
-charging), L (firmware), N (diagnostics log), E (transaction status) and F06 (trigger
-message), one per action; the same for 2.0.1 and 2.1."""
+charging), L (firmware), N (diagnostics log) and E (transaction status), one per action;
+the same for 2.0.1 and 2.1. F06 (trigger message) is :mod:`simulator.v2.triggers`."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -222,51 +221,6 @@ class ManagementHandlers(StationV2):
         done = "Uploaded" if urlsplit(location).scheme in TRANSFER_SCHEMES else "UploadFailure"
         self.state.log = "Idle"
         await self.uplink.log_status(done, request_id)
-
-    @on("TriggerMessage")
-    def on_trigger_message(self, **payload: Any) -> Any:
-        """F06: Accepted, then the requested message (SignChargingStationCertificate: a
-        SignCertificate, A03). BootNotification only while the
-        CSMS has not accepted the station (F06.FR.17: Rejected after an Accepted boot);
-        NotImplemented for a message this station cannot send."""
-        requested = payload["requested_message"]
-        evse_id = (payload.get("evse") or {}).get("id")
-        senders: dict[str, Callable[[], Coroutine[Any, Any, None]]] = {
-            "Heartbeat": self.uplink.heartbeat,
-            "StatusNotification": lambda: self._statuses(evse_id),
-            "TransactionEvent": lambda: self._transaction_events(evse_id),
-            "FirmwareStatusNotification": lambda: self.uplink.firmware_status(
-                self.state.firmware, None
-            ),
-            "LogStatusNotification": lambda: self.uplink.log_status(self.state.log, None),
-            "SignChargingStationCertificate": self.request_certificate,
-        }
-        sender = senders.get(requested)
-        if requested == "BootNotification":
-            status = "Rejected" if self.state.accepted else "Accepted"
-            if status == "Accepted":
-                self.state.boot_reason = "Triggered"
-                self.boot_requested.set()
-        elif sender is None:
-            status = "NotImplemented"
-        elif evse_id is not None and evse_id not in self.state.evses:
-            status = "Rejected"
-        else:
-            status = "Accepted"
-            self.after_answer(f"triggered {requested}", sender())
-        answer = self.results.TriggerMessage(status=status)
-        return self.heard("TriggerMessage", payload, answer, status)
-
-    async def _statuses(self, evse_id: int | None) -> None:
-        for evse in self.state.evses.values():
-            if evse_id in (None, evse.id):
-                await self.uplink.status(evse.id, evse.status)
-
-    async def _transaction_events(self, evse_id: int | None) -> None:
-        for transaction in list(self.state.transactions.values()):
-            if evse_id in (None, transaction.evse_id):
-                register = self.state.evses[transaction.evse_id].register_wh
-                await self.uplink.transaction_event("Updated", "Trigger", transaction, register)
 
 
 def known_status(status: str) -> str:

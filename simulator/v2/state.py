@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from simulator.certificates import CertificateStore
@@ -49,6 +50,8 @@ class Transaction:
     remote_start_id: int | None = None
     reservation_id: int | None = None
     seq_no: itertools.count[int] = field(default_factory=itertools.count)
+    # The running total cost the CSMS last sent (CostUpdated, I03), as shown to the driver.
+    total_cost: Decimal | None = None
 
 
 @dataclass(frozen=True)

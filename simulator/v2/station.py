@@ -62,9 +62,12 @@ class StationV2(ConnectedStation):
             self.charger.heartbeat_changed.set()
         return result
 
-    async def request_certificate(self) -> None:
+    async def request_certificate(
+        self, certificate_type: str | None = "ChargingStationCertificate"
+    ) -> None:
         """A new key, then SignCertificate with its request (A02, A03)."""
-        await self.uplink.sign_certificate(self.state.certificates.signing_request(self.id))
+        csr = self.state.certificates.signing_request(self.id)
+        await self.uplink.sign_certificate(csr, certificate_type)
 
     async def send_report(self, request_id: int, data: list[dict[str, Any]]) -> None:
         """NotifyReport parts of at most DeviceDataCtrlr.ItemsPerMessage[GetReport]

@@ -142,8 +142,26 @@ class UplinkV2:
         request = self.calls.LogStatusNotification(status=status, request_id=request_id)
         await self.link.send(request, status, lambda _: "ok")
 
-    async def sign_certificate(self, csr: str) -> None:
-        """SignCertificate for a charging station certificate (A02, A03): the CSMS's
-        CertificateSigned follows an Accepted."""
-        request = self.calls.SignCertificate(csr=csr, certificate_type="ChargingStationCertificate")
+    async def sign_certificate(
+        self, csr: str, certificate_type: str | None = "ChargingStationCertificate"
+    ) -> None:
+        """SignCertificate for a charging station certificate (A02, A03), a V2G one, or
+        (``certificate_type`` None) one for both uses: the CSMS's CertificateSigned
+        follows an Accepted."""
+        request = self.calls.SignCertificate(csr=csr, certificate_type=certificate_type)
         await self.link.send(request, f"csr=({len(csr)} characters)", lambda r: r.status)
+
+    async def meter_values(self, evse_id: int, register_wh: int) -> None:
+        """MeterValues of one EVSE's energy register, as triggered (F06: context Trigger)."""
+        request = self.calls.MeterValues(
+            evse_id=evse_id, meter_value=[meter_value(register_wh, "Trigger", power=False)]
+        )
+        await self.link.send(request, f"evseId={evse_id} energy={register_wh}Wh", lambda _: "ok")
+
+    async def publish_firmware_status(self, status: str) -> None:
+        request = self.calls.PublishFirmwareStatusNotification(status=status)
+        await self.link.send(request, status, lambda _: "ok")
+
+    async def data_transfer(self, vendor_id: str, message_id: str) -> None:
+        request = self.calls.DataTransfer(vendor_id=vendor_id, message_id=message_id)
+        await self.link.send(request, f"{vendor_id} {message_id}", lambda r: r.status)

@@ -286,3 +286,42 @@ async def test_errors_have_their_status_and_a_useful_message(serve: StartService
         assert expected in message
     model = await stub.GetDeviceModel(pb.GetDeviceModelRequest(charge_point_id="CP1"))
     assert (list(model.variables), model.HasField("reported_at")) == ([], False)
+
+
+async def test_variable_results_update_the_device_model_in_place(serve: StartService) -> None:
+    stub = await serve(AdmissionPolicy.OPEN)
+    interval = pb.ReportedVariable(
+        component="OCPPCommCtrlr",
+        variable="HeartbeatInterval",
+        value="300",
+        mutability="ReadWrite",
+        data_type="integer",
+    )
+    await stub.RecordReport(_report(0, False, interval))
+    answered = [
+        pb.ReportedVariable(component="OCPPCommCtrlr", variable="HeartbeatInterval", value="60"),
+        pb.ReportedVariable(
+            component="EVSE", evse_id=1, variable="Power", attribute_type="MaxSet", value="7"
+        ),
+    ]
+    await stub.RecordVariableResults(
+        pb.RecordVariableResultsRequest(charge_point_id="CP1", variables=answered)
+    )
+    model = await stub.GetDeviceModel(pb.GetDeviceModelRequest(charge_point_id="CP1"))
+    by_name = {(v.component, v.variable, v.attribute_type): v for v in model.variables}
+    kept = by_name[("OCPPCommCtrlr", "HeartbeatInterval", "Actual")]
+    assert (kept.value, kept.mutability, kept.data_type) == ("60", "ReadWrite", "integer")
+    added = by_name[("EVSE", "Power", "MaxSet")]
+    assert (added.value, added.evse_id, added.mutability) == ("7", 1, "")
+    assert len(model.variables) == 2
+
+    code, details = await _status_of(
+        stub.RecordVariableResults(
+            pb.RecordVariableResultsRequest(
+                charge_point_id="CP1",
+                variables=[pb.ReportedVariable(component="EVSE", variable="")],
+            )
+        )
+    )
+    assert code == grpc.StatusCode.INVALID_ARGUMENT
+    assert "variable is required" in details

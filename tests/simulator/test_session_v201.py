@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from ocpp.exceptions import FormatViolationError
 
 from simulator import cli
 from simulator.errors import ScenarioFailed
@@ -275,6 +276,42 @@ async def test_variables_are_read_and_written(sim: Staying) -> None:
     assert (results[0]["attribute_value"], results[2]["attribute_value"]) == ("30", "Available")
 
 
+async def test_variables_past_the_station_limits_are_refused(sim: Staying) -> None:
+    names = ["HeartbeatInterval", "WebSocketPingInterval", "ResetRetries"]
+    items = [{"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": n}} for n in names]
+    items += [
+        {"component": {"name": "AuthCtrlr"}, "variable": {"name": n}}
+        for n in ("AuthorizeRemoteStart", "LocalPreAuthorize")
+    ]
+    read = await sim.call("GetVariables", get_variable_data=items)
+    statuses = [r["attribute_status"] for r in read.get_variable_result]
+    # DeviceDataCtrlr.ItemsPerMessage[GetVariables] is 4: the fifth is Rejected (B06.FR.05).
+    assert statuses == ["Accepted"] * 4 + ["Rejected"]
+    assert read.get_variable_result[4]["attribute_status_info"] == {
+        "reason_code": "TooManyElements"
+    }
+    written = await sim.call(
+        "SetVariables",
+        set_variable_data=[
+            {
+                "component": {"name": "ChargingStation"},
+                "variable": {"name": "Model"},
+                "attribute_value": "x",
+            }
+        ],
+    )
+    assert [r["attribute_status"] for r in written.set_variable_result] == ["Rejected"]
+    assert written.set_variable_result[0]["attribute_status_info"] == {"reason_code": "ReadOnly"}
+    long_value = {
+        "component": {"name": "ChargingStation"},
+        "variable": {"name": "Model"},
+        "attribute_value": "x" * 1000,
+    }
+    # BytesPerMessage[SetVariables] is 4096: a larger frame is refused as a whole.
+    with pytest.raises(FormatViolationError, match="BytesPerMessage is 4096"):
+        await sim.call("SetVariables", set_variable_data=[long_value] * 5)
+
+
 async def test_a_reset_reconnects_and_boots_again(sim: Staying) -> None:
     answer = await sim.call("Reset", type="Immediate")
     assert answer.status == "Accepted"
@@ -364,6 +401,29 @@ async def test_the_other_operations_are_answered(sim: Staying) -> None:
     echoed = await sim.call("DataTransfer", vendor_id="csms-sim", data="ping")
     assert (echoed.status, echoed.data) == ("Accepted", "ping")
     assert (await sim.call("DataTransfer", vendor_id="other")).status == "UnknownVendorId"
+
+
+async def test_triggered_messages_are_sent_for_the_evse_asked(sim: Staying) -> None:
+    async def trigger(requested: str, **fields: Any) -> str:
+        answer = await sim.call("TriggerMessage", requested_message=requested, **fields)
+        return str(answer.status)
+
+    assert await trigger("MeterValues", evse={"id": 2}) == "Accepted"
+    meter = await sim.inbox.expect("MeterValues", evse_id=2)
+    assert meter["meter_value"][0]["sampled_value"][0]["context"] == "Trigger"
+    assert await trigger("StatusNotification", evse={"id": 2, "connector_id": 1}) == "Accepted"
+    await sim.inbox.expect("StatusNotification", evse_id=2, connector_id=1)
+    assert await trigger("PublishFirmwareStatusNotification") == "Accepted"
+    await sim.inbox.expect("PublishFirmwareStatusNotification", status="Idle")
+    assert await trigger("SignV2GCertificate") == "Accepted"
+    await sim.inbox.expect("SignCertificate", certificate_type="V2GCertificate")
+    assert await trigger("SignCombinedCertificate") == "Accepted"
+    combined = await sim.inbox.expect("SignCertificate")
+    assert "certificate_type" not in combined  # for both uses (A03)
+    # No transaction, no such connector, no such EVSE.
+    assert await trigger("TransactionEvent") == "Rejected"
+    assert await trigger("StatusNotification", evse={"id": 1, "connector_id": 2}) == "Rejected"
+    assert await trigger("MeterValues", evse={"id": 7}) == "Rejected"
 
 
 async def test_a_report_selects_variables(sim: Staying) -> None:

@@ -57,6 +57,8 @@ class Recorder:
         chargepoint_pb2.RecordDataTransferResponse.UNKNOWN_VENDOR_ID,
         "",
     )
+    # GetDeviceModel's answer; None: NOT_FOUND, as for a station that never reported.
+    device_model: chargepoint_pb2.DeviceModel | None = None
 
     async def record(self, method: str, request: Message, context: Context) -> None:
         self.calls.append((method, request))
@@ -139,6 +141,16 @@ class FakeChargePoints(chargepoint_pb2_grpc.ChargePointServiceServicer):
     async def RecordEvents(self, request: Any, context: Context) -> Any:
         await self.recorder.record("RecordEvents", request, context)
         return chargepoint_pb2.RecordEventsResponse()
+
+    async def GetDeviceModel(self, request: Any, context: Context) -> Any:
+        # Not recorded: the edge reads it before the CALLs that the station may limit.
+        if self.recorder.device_model is None:
+            await context.abort(grpc.StatusCode.NOT_FOUND, "no device model")
+        return self.recorder.device_model
+
+    async def RecordVariableResults(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordVariableResults", request, context)
+        return chargepoint_pb2.RecordVariableResultsResponse()
 
     # Issue 13: logs and display messages.
 

@@ -8,18 +8,22 @@ either version from the same translators and that version's call classes."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from functools import partial
 from types import MappingProxyType, ModuleType
 from typing import Any
 
 from google.protobuf.message import Message
 from ocpp.v201 import call
+from ocpp.v201.enums import MessageTriggerEnumType
 
+from edge.operations.batches import BatchedOperation
 from edge.operations.dispatcher import Lookups, Resolved, ResolvingOperation
 from edge.operations.translators import Operation, VersionOperations
 from edge.v201.operations import (
     basic_auth,
     certificates,
     core,
+    cost,
     device_model,
     firmware,
     local_list,
@@ -27,6 +31,7 @@ from edge.v201.operations import (
     reservation,
     resolution,
     smart_charging,
+    variables,
 )
 from edge.v201.operations.fields import Kwargs
 
@@ -75,6 +80,9 @@ OUTGOING_ACTIONS = frozenset(
     }
 )
 
+# OCPP 2.0.1 MessageTriggerEnumType (F06).
+TRIGGERS = frozenset(trigger.value for trigger in MessageTriggerEnumType)
+
 Translate = Callable[[Any], Kwargs]
 Answer = Callable[[Any], Message]
 Resolve = Callable[[Any, Lookups], Awaitable[Resolved]]
@@ -115,7 +123,6 @@ _TRANSLATORS: Mapping[str, tuple[str, Translate, Answer, Resolve | None]] = Mapp
             core.data_transfer_answer,
             None,
         ),
-        "TriggerMessage": ("TriggerMessage", core.trigger_request, core.trigger_answer, None),
         "GetConfiguration": (
             "GetVariables",
             device_model.get_variables_request,
@@ -207,6 +214,12 @@ _TRANSLATORS: Mapping[str, tuple[str, Translate, Answer, Resolve | None]] = Mapp
             device_model.set_variables_answer,
             None,
         ),
+        "UpdateCost": (
+            "CostUpdated",
+            cost.update_request,
+            cost.update_answer,
+            resolution.transaction,
+        ),
         # Issue 13: logs and display messages.
         "CustomerInformation": (
             "CustomerInformation",
@@ -259,8 +272,14 @@ def _report_builder(calls: ModuleType) -> Callable[[Any], Any]:
     return build
 
 
-def version_operations(calls: ModuleType, outgoing_actions: frozenset[str]) -> VersionOperations:
-    """The operations of an OCPP 2.x version whose call classes are ``calls``."""
+def version_operations(
+    calls: ModuleType,
+    outgoing_actions: frozenset[str],
+    version: str = "2.0.1",
+    triggers: frozenset[str] = TRIGGERS,
+) -> VersionOperations:
+    """The operations of an OCPP 2.x version whose call classes are ``calls``; ``triggers``
+    its MessageTriggerEnumType values."""
     typed: dict[str, Operation] = {}
     for name, (action, translate, answer, resolve) in _TRANSLATORS.items():
         build = (
@@ -270,6 +289,31 @@ def version_operations(calls: ModuleType, outgoing_actions: frozenset[str]) -> V
             typed[name] = Operation(action, build, answer)
         else:
             typed[name] = ResolvingOperation(action, build, answer, resolve)
+    # F06: the values a TriggerMessage may ask for differ between versions.
+    typed["TriggerMessage"] = Operation(
+        "TriggerMessage",
+        _builder(
+            calls,
+            "TriggerMessage",
+            partial(core.trigger_request, version=version, triggers=triggers),
+        ),
+        core.trigger_answer,
+    )
+    # Issue 13: device model. GetVariables / SetVariables of many variables, batched.
+    typed["GetVariables"] = BatchedOperation(
+        "GetVariables",
+        _builder(calls, "GetVariables", variables.read_request),
+        variables.read_answer,
+        variables.read_items,
+        variables.recorded,
+    )
+    typed["SetVariables"] = BatchedOperation(
+        "SetVariables",
+        _builder(calls, "SetVariables", variables.write_request),
+        variables.write_answer,
+        variables.write_items,
+        variables.recorded,
+    )
     return VersionOperations(
         typed=MappingProxyType(typed), outgoing_actions=outgoing_actions, calls=calls
     )

@@ -67,9 +67,18 @@ _TRIGGER = {
     Trigger.METER_VALUES: "MeterValues",
     Trigger.STATUS_NOTIFICATION: "StatusNotification",
     Trigger.TRANSACTION_EVENT: "TransactionEvent",
-    # A03: the station sends SignCertificate for a new charging station certificate.
+    # A03: the station sends SignCertificate for a new charging station certificate, a V2G
+    # one, or one used for both (certificateType omitted).
     Trigger.SIGN_CHARGE_POINT_CERTIFICATE: "SignChargingStationCertificate",
+    Trigger.SIGN_V2G_CERTIFICATE: "SignV2GCertificate",
+    Trigger.SIGN_COMBINED_CERTIFICATE: "SignCombinedCertificate",
+    # L03: the status of the firmware the station publishes to its local controllers.
+    Trigger.PUBLISH_FIRMWARE_STATUS_NOTIFICATION: "PublishFirmwareStatusNotification",
+    # OCPP 2.1 only.
+    Trigger.SIGN_V2G20_CERTIFICATE: "SignV2G20Certificate",
+    Trigger.CUSTOM_TRIGGER: "CustomTrigger",
 }
+CUSTOM_TRIGGER_LENGTH = 50
 
 _TRIGGER_STATUS = {
     "Accepted": operations_pb2.TriggerMessageResponse.ACCEPTED,
@@ -205,21 +214,44 @@ def data_transfer_answer(answer: Any) -> operations_pb2.DataTransferResponse:
     )
 
 
-def trigger_request(request: Trigger) -> Kwargs:
-    """F06: ``evse`` when the message is about one EVSE (``evse_id`` > 0). A
-    StatusNotification is about one connector, connector 1 of the EVSE."""
+def trigger_request(request: Trigger, version: str, triggers: frozenset[str]) -> Kwargs:
+    """F06: ``evse`` when the message is about one EVSE (``evse_id`` > 0), with its
+    connector when ``connector_id`` > 0. A StatusNotification is about one connector,
+    connector 1 of the EVSE unless named. ``triggers``: the version's
+    MessageTriggerEnumType; a value it lacks is refused naming the version."""
     message = choice(
         request.requested_message, _TRIGGER, "requested_message", Trigger.Message.DESCRIPTOR
     )
+    if message not in triggers:
+        name = Trigger.Message.Name(request.requested_message)
+        raise InvalidRequest(f"requested_message {name} is not in OCPP {version}")
     target = evse(request.evse_id)
+    connector_id = non_negative(request.connector_id, "connector_id", "none")
+    if connector_id:
+        if target is None:
+            raise InvalidRequest(
+                "connector_id needs evse_id: a connector is numbered within its EVSE (F06)"
+            )
+        target["connector_id"] = connector_id
     if message == "StatusNotification":
         if target is None:
             raise InvalidRequest(
                 "evse_id is required for STATUS_NOTIFICATION: OCPP 2.x triggers it for one "
                 "connector (F06)"
             )
-        target["connector_id"] = 1
-    return {"requested_message": message, "evse": target}
+        target.setdefault("connector_id", 1)
+    kwargs: Kwargs = {"requested_message": message, "evse": target}
+    if message == "CustomTrigger":
+        # 2.1 F06: the station sends the message customTrigger names, if it supports it.
+        kwargs["custom_trigger"] = required(request.custom_trigger, "custom_trigger")
+        if len(request.custom_trigger) > CUSTOM_TRIGGER_LENGTH:
+            raise InvalidRequest(
+                f"custom_trigger is {len(request.custom_trigger)} characters long; OCPP "
+                f"{version} allows at most {CUSTOM_TRIGGER_LENGTH}"
+            )
+    elif request.custom_trigger:
+        raise InvalidRequest("custom_trigger is only for requested_message CUSTOM_TRIGGER")
+    return kwargs
 
 
 def trigger_answer(answer: Any) -> operations_pb2.TriggerMessageResponse:

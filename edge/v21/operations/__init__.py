@@ -5,6 +5,7 @@ those 2.1 added) for the generic Send."""
 from __future__ import annotations
 
 from ocpp.v21 import call
+from ocpp.v21.enums import MessageTriggerEnumType
 
 from edge.v201.operations import OUTGOING_ACTIONS as OUTGOING_ACTIONS_V201
 from edge.v201.operations import version_operations
@@ -29,4 +30,7 @@ OUTGOING_ACTIONS = OUTGOING_ACTIONS_V201 | frozenset(
     }
 )
 
-OPERATIONS = version_operations(call, OUTGOING_ACTIONS)
+# OCPP 2.1 MessageTriggerEnumType: 2.0.1's, SignV2G20Certificate and CustomTrigger.
+TRIGGERS = frozenset(trigger.value for trigger in MessageTriggerEnumType)
+
+OPERATIONS = version_operations(call, OUTGOING_ACTIONS, "2.1", TRIGGERS)

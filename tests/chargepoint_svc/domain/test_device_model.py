@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from chargepoint_svc.domain.charge_point import ChargePointId
-from chargepoint_svc.domain.device_model import ReportedVariable, ReportPart
+from chargepoint_svc.domain.device_model import ReportedVariable, ReportPart, merge_values
 from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
 from chargepoint_svc.errors import InvalidReport
 
@@ -81,3 +81,20 @@ def test_station_events_are_validated(fields: dict[str, object], message: str) -
     }
     with pytest.raises(InvalidReport, match=message):
         StationEvent(charge_point_id=CP1, timestamp=T0, received_at=T0, **values)  # type: ignore[arg-type]
+
+
+def test_an_answered_value_keeps_what_the_station_reported_about_the_variable() -> None:
+    stored = ReportedVariable(
+        "OCPPCommCtrlr", "HeartbeatInterval", value="300", mutability="ReadWrite"
+    )
+    other = ReportedVariable("AuthCtrlr", "Enabled", value="true")
+    answered = [
+        ReportedVariable("OCPPCommCtrlr", "HeartbeatInterval", value="60"),
+        ReportedVariable("EVSE", "Power", evse_id=1, value="7000"),
+        ReportedVariable("OCPPCommCtrlr", "HeartbeatInterval", value="90"),
+    ]
+    merged = merge_values([stored, other], answered)
+    assert merged == (
+        ReportedVariable("OCPPCommCtrlr", "HeartbeatInterval", value="90", mutability="ReadWrite"),
+        ReportedVariable("EVSE", "Power", evse_id=1, value="7000"),
+    )

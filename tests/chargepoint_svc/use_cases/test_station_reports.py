@@ -267,3 +267,30 @@ async def test_station_events_page_newest_first_and_refuse_foreign_tokens() -> N
     foreign = PageRequest(size=2, after="not-a-number")
     with pytest.raises(InvalidArgument, match="page_token is not a token"):
         await harness.reports.list_events("CP1", foreign)
+
+
+async def test_variable_results_are_merged_into_the_device_model() -> None:
+    harness = Harness(AdmissionPolicy.OPEN)
+    stored = ReportedVariable("OCPPCommCtrlr", "ResetRetries", value="1", mutability="ReadWrite")
+    await harness.reports.record_report("CP1", ReportPart(1, 0, False, (stored,)))
+    harness.later(10)
+    await harness.reports.record_variable_results(
+        "CP1",
+        [
+            ReportedVariable("OCPPCommCtrlr", "ResetRetries", value="3"),
+            ReportedVariable("EVSE", "Power", evse_id=1, attribute_type="MaxSet", value="7"),
+        ],
+    )
+    model = await harness.reports.get_device_model("CP1")
+    assert model.variables == (
+        ReportedVariable("EVSE", "Power", evse_id=1, attribute_type="MaxSet", value="7"),
+        ReportedVariable("OCPPCommCtrlr", "ResetRetries", value="3", mutability="ReadWrite"),
+    )
+
+
+async def test_variable_results_of_an_unknown_station_under_strict_admission_are_refused() -> None:
+    harness = Harness(AdmissionPolicy.STRICT)
+    with pytest.raises(ChargePointNotRegistered):
+        await harness.reports.record_variable_results(
+            "CP-NEW", [ReportedVariable("AuthCtrlr", "Enabled", value="true")]
+        )

@@ -19,8 +19,10 @@ from google.protobuf import json_format, symbol_database
 from ocpp.charge_point import camel_to_snake_case
 from ocpp.messages import Call, CallResult, validate_payload
 
+from csms.chargepoint.v1 import chargepoint_pb2
 from csms.edge.v1 import edge_pb2
 from edge.ocpp_version import OcppVersion
+from edge.operations.batches import BatchedOperation
 from edge.operations.dispatcher import Reply, Resolved, ResolvingOperation, as_json, check_request
 from edge.operations.errors import InvalidRequest
 from edge.operations.translators import AnswerFault, VersionOperations
@@ -77,6 +79,13 @@ def resolved(request: Any, fields: dict[str, Any]) -> Resolved:
     )
 
 
+def known_variables(case: dict[str, Any]) -> list[chargepoint_pb2.ReportedVariable] | None:
+    """The station's complete device model a case gives ("known"), or None."""
+    if "known" not in case:
+        return None
+    return [json_format.ParseDict(v, chargepoint_pb2.ReportedVariable()) for v in case["known"]]
+
+
 def translate_request(version: Version, case: dict[str, Any]) -> dict[str, Any]:
     """What the dispatcher does before sending: resolve (here from the fixture),
     translate, then check the schema."""
@@ -85,6 +94,9 @@ def translate_request(version: Version, case: dict[str, Any]) -> dict[str, Any]:
     assert isinstance(operation, ResolvingOperation) == ("resolved" in case), case["name"]
     if "resolved" in case:
         given = resolved(given, case["resolved"])
+    if isinstance(operation, BatchedOperation):
+        # One batch of every item: the split is tested in tests/edge/operations.
+        given = operation.items(given, known_variables(case))
     payload = operation.request(given)
     # The action sent: the operation's own, unless the case says the request selects
     # another (GetReport's filters select GetReport over GetBaseReport).
@@ -117,6 +129,10 @@ async def check_answer_case(version: Version, case: dict[str, Any]) -> None:
     answer: Any = getattr(version.results, operation.action)(**camel_to_snake_case(case["answer"]))
     if isinstance(operation, ResolvingOperation):
         answer = Reply(answer, resolved(None, case.get("resolved", {})))
+    if isinstance(operation, BatchedOperation):
+        # The request the answer is to ("asked": a case with "request" is a request case).
+        items = operation.items(request_message(case["operation"], case["asked"]), None)
+        answer = [(items, answer)]
     if "answer_error" in case:
         with pytest.raises(AnswerFault) as raised:
             operation.answer(answer)

@@ -153,6 +153,27 @@ class CentralSystem(ChargePoint):  # type: ignore[misc]
         self._record("LogStatusNotification", payload)
         return self._call_result.LogStatusNotification()
 
+    @on("MeterValues")
+    def on_meter_values(self, **payload: Any) -> Any:
+        self._record("MeterValues", payload)
+        return self._call_result.MeterValues()
+
+    @on("PublishFirmwareStatusNotification")
+    def on_publish_firmware_status(self, **payload: Any) -> Any:
+        self._record("PublishFirmwareStatusNotification", payload)
+        return self._call_result.PublishFirmwareStatusNotification()
+
+    @on("SignCertificate")
+    def on_sign_certificate(self, **payload: Any) -> Any:
+        # Rejected: this CSMS signs nothing, so no CertificateSigned follows.
+        self._record("SignCertificate", payload)
+        return self._call_result.SignCertificate(status="Rejected")
+
+    @on("DataTransfer")
+    def on_data_transfer(self, **payload: Any) -> Any:
+        self._record("DataTransfer", payload)
+        return self._call_result.DataTransfer(status="Accepted")
+
     # Issue 13: logs and display messages.
 
     @on("NotifyCustomerInformation")
