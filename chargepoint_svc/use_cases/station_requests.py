@@ -35,6 +35,10 @@ from servicekit.errors import ServiceError
 
 LOG = logging.getLogger(__name__)
 
+# The log status of a station that uploads nothing (1.6 DiagnosticsStatus, 2.0.1
+# UploadLogStatusEnumType).
+IDLE = "Idle"
+
 
 @dataclass(frozen=True)
 class RequestWithReports:
@@ -175,7 +179,13 @@ class StationRequestUseCases:
         the notification was triggered (F06): it counts against the station's latest log
         request. False, and nothing kept, when there is no such request (one sent around
         this service, e.g. through EdgeService): the charge point's latest status is kept
-        by the caller anyway."""
+        by the caller anyway.
+
+        An Idle status without requestId is the answer to a TriggerMessage (OCPP 1.6 §4.4,
+        2.0.1 F06/N01: Idle is sent only when triggered, and no upload is in progress): it
+        says nothing about a request and is not added to one."""
+        if request_id <= 0 and status == IDLE:
+            return False
         return await self._record(
             charge_point_id,
             RequestKind.LOG,

@@ -86,6 +86,8 @@ async def test_log_statuses_follow_their_request_or_the_latest(harness: Harness)
     assert await requests.record_log_status(CP, 1, "Uploaded")
     assert await requests.record_log_status(CP, 0, "Uploading")  # 1.6: the latest, 2
     assert not await requests.record_log_status(CP, 9, "Uploaded")
+    # A triggered Idle describes the station, not its latest request.
+    assert not await requests.record_log_status(CP, 0, "Idle")
     assert [r.status for r in (await requests.get(CP, RequestKind.LOG, 1)).reports] == ["Uploaded"]
     assert [r.status for r in (await requests.get(CP, RequestKind.LOG, 2)).reports] == ["Uploading"]
     newest = await requests.page(CP, RequestKind.LOG, None, 10)
