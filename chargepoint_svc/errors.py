@@ -7,8 +7,9 @@
      │    ├── InvalidChargePointId      the identity is empty, too long or has other characters
      │    └── InvalidReport             a station event or request field is out of range
      ├── NotFound
-     │    └── ChargePointNotFound       no charge point has that id
-     │         └── ChargePointNotRegistered   an event from an unknown one under strict admission
+     │    ├── ChargePointNotFound       no charge point has that id
+     │    │    └── ChargePointNotRegistered   an event from an unknown one under strict admission
+     │    └── StationRequestNotFound    no log or customer information request has that id
      ├── AlreadyExists
      │    └── ChargePointAlreadyExists  CreateChargePoint for an id that is taken
      └── Unavailable
@@ -63,3 +64,19 @@ class ChargePointAlreadyExists(errors.AlreadyExists):
 
 class ConcurrentChange(errors.Unavailable):
     """Another call changed the same charge point in a way this one cannot build on."""
+
+
+class StationRequestNotFound(errors.NotFound):
+    """No request of that kind and requestId was sent to the charge point."""
+
+    def __init__(self, charge_point_id: str, kind: str, request_id: int) -> None:
+        path = {
+            "LOG": "log-requests",
+            "CUSTOMER_INFORMATION": "customer-information",
+        }.get(kind, kind.lower())
+        super().__init__(
+            f"charge point {charge_point_id} has no {path} request {request_id}; "
+            f"GET /api/v1/charge-points/{charge_point_id}/{path} lists them"
+            if kind == "LOG"
+            else f"charge point {charge_point_id} has no {path} request {request_id}"
+        )

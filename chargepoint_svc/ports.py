@@ -8,10 +8,12 @@ from typing import Protocol
 
 from chargepoint_svc.domain.charge_point import ChargePoint, ChargePointId, Connector
 from chargepoint_svc.domain.device_model import ReportedVariable
+from chargepoint_svc.domain.display_messages import DisplayMessage
 from chargepoint_svc.domain.journal import JournalEntry, JournalQuery
 from chargepoint_svc.domain.monitors import Monitor, MonitorQuery
 from chargepoint_svc.domain.registration import BootOutcome
 from chargepoint_svc.domain.station_events import EventFilter, SecurityEvent, StationEvent
+from chargepoint_svc.domain.station_requests import RequestKind, RequestReport, StationRequest
 from csms.edge.v1 import monitoring_pb2
 from servicekit import unit_of_work
 
@@ -182,6 +184,88 @@ class JournalRepository(Protocol):
         ...
 
 
+class StationRequestRepository(Protocol):
+    async def highest_request_id(self, charge_point_id: ChargePointId) -> int | None:
+        """The highest requestId of any kind the charge point was given; None before any."""
+        ...
+
+    async def add(self, request: StationRequest) -> None: ...
+
+    async def save(self, request: StationRequest) -> None:
+        """Store the request's answer, file name and error."""
+        ...
+
+    async def get(
+        self, charge_point_id: ChargePointId, kind: RequestKind, request_id: int
+    ) -> StationRequest | None: ...
+
+    async def latest(
+        self, charge_point_id: ChargePointId, kind: RequestKind
+    ) -> StationRequest | None:
+        """The request of that kind with the highest requestId."""
+        ...
+
+    async def page(
+        self, charge_point_id: ChargePointId, kind: RequestKind, before: int | None, limit: int
+    ) -> list[StationRequest]:
+        """Up to ``limit`` requests with a requestId below ``before`` (all when None),
+        newest (highest requestId) first."""
+        ...
+
+    async def add_report(
+        self,
+        charge_point_id: ChargePointId,
+        kind: RequestKind,
+        request_id: int,
+        report: RequestReport,
+    ) -> None: ...
+
+    async def reports(
+        self, charge_point_id: ChargePointId, kind: RequestKind, request_id: int
+    ) -> list[RequestReport]:
+        """Every report of the request, in order of arrival."""
+        ...
+
+
+class DisplayMessageRepository(Protocol):
+    async def save(
+        self, charge_point_id: ChargePointId, messages: Sequence[DisplayMessage]
+    ) -> None:
+        """Insert each message, or replace the stored one with the same id."""
+        ...
+
+    async def delete(self, charge_point_id: ChargePointId, message_id: int | None) -> None:
+        """Forget the message with that id; every message of the station when None."""
+        ...
+
+    async def messages(self, charge_point_id: ChargePointId) -> list[DisplayMessage]:
+        """Every stored message of the station, by id."""
+        ...
+
+
+class StationRequestCalls(Protocol):
+    """The calls behind the station requests this service keeps (logs, customer
+    information, display messages), through the edge. Each returns the station's answer
+    as sent ("Accepted", ...) and raises the :mod:`servicekit.edge_errors` error when it
+    could not get one."""
+
+    async def get_log(self, request: StationRequest) -> tuple[str, str]:
+        """GetLog (1.6 GetDiagnostics): the answer and the file name."""
+        ...
+
+    async def customer_information(self, request: StationRequest) -> str: ...
+
+    async def set_display_message(
+        self, charge_point_id: ChargePointId, message: DisplayMessage
+    ) -> str: ...
+
+    async def get_display_messages(self, request: StationRequest) -> str: ...
+
+    async def clear_display_message(
+        self, charge_point_id: ChargePointId, message_id: int
+    ) -> str: ...
+
+
 class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
     """One atomic change: everything done through its repositories is stored by
     :meth:`commit`, or nothing is (leaving the ``async with`` block without a commit
@@ -204,6 +288,12 @@ class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
 
     @property
     def monitors(self) -> MonitorRepository: ...
+
+    @property
+    def station_requests(self) -> StationRequestRepository: ...
+
+    @property
+    def display_messages(self) -> DisplayMessageRepository: ...
 
 
 class Stations(Protocol):

@@ -15,16 +15,19 @@ import grpc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from chargepoint_svc.adapters.edge_monitors import EdgeMonitors
+from chargepoint_svc.adapters.edge_requests import EdgeRequests
 from chargepoint_svc.adapters.edge_stations import EdgeStations
 from chargepoint_svc.adapters.sql import SqlUnitOfWork
 from chargepoint_svc.domain.charge_point import Admission
 from chargepoint_svc.retention import Retention, StoragePurge
 from chargepoint_svc.servicer import ChargePointServicer
 from chargepoint_svc.use_cases import ChargePointUseCases
+from chargepoint_svc.use_cases.display_messages import DisplayMessageUseCases
 from chargepoint_svc.use_cases.message_journal import MessageJournal
 from chargepoint_svc.use_cases.monitoring import MonitoringUseCases
 from chargepoint_svc.use_cases.registration import RegistrationUseCases
 from chargepoint_svc.use_cases.station_reports import StationReportUseCases
+from chargepoint_svc.use_cases.station_requests import StationRequestUseCases
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
 from servicekit.channels import open_channel
 from servicekit.charge_point_policy import ChargePointPolicy
@@ -47,8 +50,8 @@ class RunningService:
     engine: AsyncEngine
     # Holds every per-station record to its bounds; owned here, cancelled by stop().
     purge: asyncio.Task[None] = field(repr=False)
-    # To the edge, for the calls an operator's change makes (monitors, ChangeRegistration;
-    # ADR 0005); closed by stop().
+    # To the edge, for the operations this service sends stations (monitors, registration,
+    # station requests; ADR 0005); closed by stop().
     edge_channel: grpc.aio.Channel | None = field(default=None, repr=False)
 
     async def stop(self) -> None:
@@ -95,6 +98,8 @@ async def start(
         EdgeMonitors(edge_channel, network.grpc_timeout),
     )
     stations = EdgeStations(edge_channel, network.grpc_timeout)
+    request_calls = EdgeRequests(edge_channel, network.grpc_timeout)
+    requests = StationRequestUseCases(lambda: SqlUnitOfWork(engine), clock, request_calls)
     servicer = ChargePointServicer(
         ChargePointUseCases(lambda: SqlUnitOfWork(engine), clock, admission),
         StationReportUseCases(lambda: SqlUnitOfWork(engine), clock, admission),
@@ -102,6 +107,8 @@ async def start(
         journal,
         monitoring=monitoring,
         registration=RegistrationUseCases(lambda: SqlUnitOfWork(engine), clock, stations),
+        requests=requests,
+        display=DisplayMessageUseCases(lambda: SqlUnitOfWork(engine), request_calls, requests),
     )
     try:
         server = await start_server(

@@ -36,13 +36,16 @@ from chargepoint_svc.monitor_messages import (
     monitor_to_proto,
     report_from_proto,
 )
+from chargepoint_svc.request_servicer import StationRequestRpcs
 from chargepoint_svc.use_cases import (
     ChargePointUseCases,
     MessageJournal,
     MonitoringUseCases,
     StationReportUseCases,
 )
+from chargepoint_svc.use_cases.display_messages import DisplayMessageUseCases
 from chargepoint_svc.use_cases.registration import RegistrationUseCases
+from chargepoint_svc.use_cases.station_requests import StationRequestUseCases
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc, monitoring_pb2
 from csms.common.v1 import health_pb2
 from csms.edge.v1 import monitoring_pb2 as edge_monitoring_pb2
@@ -54,7 +57,7 @@ from servicekit.timestamps import from_timestamp, to_timestamp
 Context = grpc.aio.ServicerContext[Any, Any]
 
 
-class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
+class ChargePointServicer(StationRequestRpcs, chargepoint_pb2_grpc.ChargePointServiceServicer):
     def __init__(
         self,
         use_cases: ChargePointUseCases,
@@ -64,6 +67,8 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
         *,
         monitoring: MonitoringUseCases,
         registration: RegistrationUseCases,
+        requests: StationRequestUseCases,
+        display: DisplayMessageUseCases,
     ) -> None:
         self._registration = registration
         self._use_cases = use_cases
@@ -71,6 +76,8 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
         self._engine = engine
         self._journal = journal
         self._monitoring = monitoring
+        self.requests = requests
+        self.display = display
 
     async def GetHealth(
         self, request: health_pb2.GetHealthRequest, context: Context
@@ -137,6 +144,9 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
         self, request: chargepoint_pb2.RecordDiagnosticsStatusRequest, context: Context
     ) -> chargepoint_pb2.RecordDiagnosticsStatusResponse:
         await self._use_cases.record_diagnostics_status(request.charge_point_id, request.status)
+        await self.requests.record_log_status(
+            request.charge_point_id, request.request_id, request.status
+        )
         return chargepoint_pb2.RecordDiagnosticsStatusResponse()
 
     async def RecordDataTransfer(

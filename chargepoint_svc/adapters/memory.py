@@ -13,11 +13,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
+from chargepoint_svc.adapters.memory_requests import (
+    MemoryDisplayMessageRepository,
+    MemoryStationRequestRepository,
+    RequestKey,
+)
 from chargepoint_svc.domain.charge_point import ChargePoint, ChargePointId, Connector
 from chargepoint_svc.domain.device_model import ReportedVariable, VariableKey
+from chargepoint_svc.domain.display_messages import DisplayMessage
 from chargepoint_svc.domain.journal import JournalEntry, JournalQuery, newest_first
 from chargepoint_svc.domain.monitors import Monitor, MonitorQuery
 from chargepoint_svc.domain.station_events import EventFilter, SecurityEvent, StationEvent
+from chargepoint_svc.domain.station_requests import RequestReport, StationRequest
 from servicekit import unit_of_work
 from servicekit.row_bounds import indexes_beyond
 
@@ -38,6 +45,9 @@ class MemoryStore(unit_of_work.MemoryStore):
     journal: list[JournalEntry] = field(default_factory=list)
     journal_sequence: int = 0
     monitors: dict[tuple[str, int], Monitor] = field(default_factory=dict)
+    station_requests: dict[RequestKey, StationRequest] = field(default_factory=dict)
+    request_reports: dict[RequestKey, list[RequestReport]] = field(default_factory=dict)
+    display_messages: dict[tuple[str, int], DisplayMessage] = field(default_factory=dict)
 
 
 class MemoryChargePointRepository:
@@ -313,3 +323,11 @@ class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def monitors(self) -> MemoryMonitorRepository:
         return MemoryMonitorRepository(self.working)
+
+    @property
+    def station_requests(self) -> MemoryStationRequestRepository:
+        return MemoryStationRequestRepository(self.working)
+
+    @property
+    def display_messages(self) -> MemoryDisplayMessageRepository:
+        return MemoryDisplayMessageRepository(self.working)

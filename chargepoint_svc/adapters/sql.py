@@ -22,6 +22,10 @@ from chargepoint_svc.adapters.sql_reports import (
     SqlStationEventRepository,
     dialect_insert,
 )
+from chargepoint_svc.adapters.sql_requests import (
+    SqlDisplayMessageRepository,
+    SqlStationRequestRepository,
+)
 from chargepoint_svc.adapters.tables import charge_points, connectors
 from chargepoint_svc.domain.charge_point import (
     BootData,
@@ -102,6 +106,14 @@ class SqlUnitOfWork(unit_of_work.SqlUnitOfWork):
     @property
     def monitors(self) -> SqlMonitorRepository:
         return SqlMonitorRepository(self.connection)
+
+    @property
+    def station_requests(self) -> SqlStationRequestRepository:
+        return SqlStationRequestRepository(self.connection)
+
+    @property
+    def display_messages(self) -> SqlDisplayMessageRepository:
+        return SqlDisplayMessageRepository(self.connection)
 
 
 class SqlChargePointRepository:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -229,4 +230,57 @@ journal_entries = Table(
     Index("ix_journal_entries_charge_point_id_at", "charge_point_id", "at"),
     # The retention purge deletes by age across every charge point.
     Index("ix_journal_entries_at", "at"),
+)
+
+# Requests sent to stations that they report on later (chargepoint_svc.domain.station_requests),
+# by the requestId the CSMS gave them. ``details`` is the request's parameters as JSON text.
+station_requests = Table(
+    "station_requests",
+    metadata,
+    _charge_point_reference(primary_key=True),
+    Column("kind", String(24), primary_key=True),
+    Column("request_id", Integer, primary_key=True, autoincrement=False),
+    Column("details", Text, nullable=False),
+    Column("requested_by", String(255), nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("answer", String(32), nullable=False),
+    Column("file_name", String(255), nullable=False),
+    Column("error", Text, nullable=False),
+)
+
+# What stations reported about them: log upload statuses, parts of multi-part reports.
+request_reports = Table(
+    "request_reports",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("charge_point_id", String(CHARGE_POINT_ID_MAX_LENGTH), nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("request_id", Integer, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("seq_no", Integer, nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("tbc", Boolean, nullable=False),
+    Column("generated_at", DateTime(timezone=True), nullable=True),
+    ForeignKeyConstraint(
+        ["charge_point_id", "kind", "request_id"],
+        [
+            station_requests.c.charge_point_id,
+            station_requests.c.kind,
+            station_requests.c.request_id,
+        ],
+        ondelete="CASCADE",
+    ),
+    Index("ix_request_reports_request", "charge_point_id", "kind", "request_id", "id"),
+)
+
+# The messages each station shows (chargepoint_svc.domain.display_messages); ``body`` is the
+# message's fields as JSON text.
+display_messages = Table(
+    "display_messages",
+    metadata,
+    _charge_point_reference(primary_key=True),
+    Column("message_id", Integer, primary_key=True, autoincrement=False),
+    Column("body", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )

@@ -12,6 +12,7 @@ from google.protobuf.message import Message
 from csms.edge.v1 import (
     certificates_pb2,
     device_model_pb2,
+    logs_and_display_pb2,
     monitoring_pb2,
     network_profiles_pb2,
     operations_pb2,
@@ -345,5 +346,39 @@ class TypedOperations:
         """OCPP 2.x SetNetworkProfile (B09); UNIMPLEMENTED for OCPP 1.6."""
         response: network_profiles_pb2.SetNetworkProfileResponse = await self._perform(
             "SetNetworkProfile", request, context
+        )
+        return response
+
+    # Issue 13: logs and display messages.
+
+    async def CustomerInformation(
+        self, request: logs_and_display_pb2.CustomerInformationRequest, context: Context
+    ) -> logs_and_display_pb2.CustomerInformationResponse:
+        response: logs_and_display_pb2.CustomerInformationResponse = await self._perform(
+            "CustomerInformation", request, context
+        )
+        return response
+
+    async def SetDisplayMessage(
+        self, request: logs_and_display_pb2.SetDisplayMessageRequest, context: Context
+    ) -> logs_and_display_pb2.SetDisplayMessageResponse:
+        response: logs_and_display_pb2.SetDisplayMessageResponse = await self._perform(
+            "SetDisplayMessage", request, context
+        )
+        return response
+
+    async def GetDisplayMessages(
+        self, request: logs_and_display_pb2.GetDisplayMessagesRequest, context: Context
+    ) -> logs_and_display_pb2.GetDisplayMessagesResponse:
+        response: logs_and_display_pb2.GetDisplayMessagesResponse = await self._perform(
+            "GetDisplayMessages", request, context
+        )
+        return response
+
+    async def ClearDisplayMessage(
+        self, request: logs_and_display_pb2.ClearDisplayMessageRequest, context: Context
+    ) -> logs_and_display_pb2.ClearDisplayMessageResponse:
+        response: logs_and_display_pb2.ClearDisplayMessageResponse = await self._perform(
+            "ClearDisplayMessage", request, context
         )
         return response

@@ -22,14 +22,17 @@ Handled and stored (one gRPC call each):
   CertificateSigningRequestRejected security event
 - NotifyEvent -> RecordEvents (with variableMonitoringId)
 - NotifyMonitoringReport -> RecordMonitoringReport (the station's monitors)
-- LogStatusNotification -> RecordDiagnosticsStatus (with requestId)
+- LogStatusNotification -> RecordDiagnosticsStatus (with requestId; kept in the history
+  of that log request)
+- NotifyCustomerInformation -> RecordCustomerInformation (a part of the report of a
+  CustomerInformation request)
+- NotifyDisplayMessages -> RecordDisplayMessages (the messages the station shows)
 - FirmwareStatusNotification -> RecordFirmwareStatus (with requestId)
 - DataTransfer -> RecordDataTransfer (data as text; JSON text when structured)
 
 Answered only (the answer is empty and promises nothing; nothing is stored yet):
 
 - NotifyChargingLimit, ClearedChargingLimit, ReportChargingProfiles,
-  NotifyCustomerInformation, NotifyDisplayMessages,
   ReservationStatusUpdate, PublishFirmwareStatusNotification
 
 NotImplemented (any answer would promise what the CSMS does not do):

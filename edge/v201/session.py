@@ -19,7 +19,7 @@ from edge.handler_table import on, verbatim
 from edge.operations.errors import OperationError
 from edge.services import AUTH, CHARGEPOINT, TRANSACTION
 from edge.session import Session
-from edge.v201 import certificates, monitor_reports, translate
+from edge.v201 import certificates, display_messages, monitor_reports, translate
 from edge.v201.schemas import SCHEMAS
 from edge.v201.translate import Vocabulary
 
@@ -151,6 +151,18 @@ class SessionV201(Session):
         )
         return translate.data_transfer_result(reply, self.words)
 
+    @on(Action.notify_customer_information)
+    async def on_notify_customer_information(self, **payload: Any) -> Any:
+        request = display_messages.customer_information_request(self.id, payload)
+        await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordCustomerInformation, request)
+        return self.words.call_result.NotifyCustomerInformation()
+
+    @on(Action.notify_display_messages)
+    async def on_notify_display_messages(self, **payload: Any) -> Any:
+        request = display_messages.display_messages_request(self.id, payload)
+        await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordDisplayMessages, request)
+        return self.words.call_result.NotifyDisplayMessages()
+
     # Answered only: the answer is empty and promises nothing; the CSMS keeps nothing of
     # these yet (OCPP 2.0.1 K, O, H, L, M).
 
@@ -165,14 +177,6 @@ class SessionV201(Session):
     @on(Action.report_charging_profiles)
     async def on_report_charging_profiles(self, **_payload: Any) -> Any:
         return self.words.call_result.ReportChargingProfiles()
-
-    @on(Action.notify_customer_information)
-    async def on_notify_customer_information(self, **_payload: Any) -> Any:
-        return self.words.call_result.NotifyCustomerInformation()
-
-    @on(Action.notify_display_messages)
-    async def on_notify_display_messages(self, **_payload: Any) -> Any:
-        return self.words.call_result.NotifyDisplayMessages()
 
     @on(Action.reservation_status_update)
     async def on_reservation_status_update(self, **_payload: Any) -> Any:

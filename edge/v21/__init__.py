@@ -9,7 +9,8 @@ its session is the 2.0.1 session plus the actions 2.1 added. Status of every act
 Handled and stored: as in 2.0.1 (see ``edge.v201``): BootNotification, Heartbeat,
 StatusNotification, Authorize, TransactionEvent, MeterValues, NotifyReport,
 SecurityEventNotification, NotifyEvent, NotifyMonitoringReport, LogStatusNotification,
-FirmwareStatusNotification, DataTransfer, SignCertificate (its requestId is repeated in
+FirmwareStatusNotification, DataTransfer, NotifyCustomerInformation,
+NotifyDisplayMessages, SignCertificate (its requestId is repeated in
 CertificateSigned). 2.1's added optional fields of these (e.g.
 TransactionEvent transactionLimit, costDetails) are not kept (NotifyEvent severity and
 monitors' eventNotificationType are); the
@@ -18,7 +19,6 @@ stop reason ReqEnergyTransferRejected is stored as OTHER.
 Answered only (empty answer, nothing stored yet):
 
 - as in 2.0.1: NotifyChargingLimit, ClearedChargingLimit, ReportChargingProfiles,
-  NotifyCustomerInformation, NotifyDisplayMessages,
   ReservationStatusUpdate, PublishFirmwareStatusNotification
 - added in 2.1: BatterySwap, ClosePeriodicEventStream, NotifyDERAlarm,
   NotifyDERStartStop, NotifyPriorityCharging, NotifySettlement (the settlement is not

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from simulator.v2.core import CoreHandlers
+from simulator.v2.customers import CustomerHandlers
+from simulator.v2.display import DisplayHandlers
 from simulator.v2.management import ManagementHandlers
 from simulator.v2.monitoring import MonitoringHandlers
 from simulator.v2.network import NetworkHandlers
@@ -19,6 +21,8 @@ class Handlers(
     TriggerHandlers,
     MonitoringHandlers,
     NetworkHandlers,
+    CustomerHandlers,
+    DisplayHandlers,
 ):
     """One connection's station, without the library version it speaks: the concrete
     classes in :mod:`simulator.station_v201` and :mod:`simulator.station_v21` add it."""

@@ -81,6 +81,8 @@ class StationState:
     monitors: Monitors = field(default_factory=Monitors)
     # SetNetworkProfile's connection data by configurationSlot (B09; simulator.v2.network).
     network_profiles: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # The messages it shows drivers (O01-O06), by id, as MessageInfoType (snake_case).
+    display_messages: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def new(cls, evses: int, interval: float) -> StationState:

@@ -54,6 +54,9 @@ async def test_upgrade_matches_the_tables_and_downgrade_removes_them(database_ur
         "station_events",
         "journal_entries",
         "station_monitors",
+        "station_requests",
+        "request_reports",
+        "display_messages",
     }
     assert await _on_service_schema(database_url, _differences) == []
 

@@ -25,7 +25,13 @@ from google.rpc import (
     status_pb2,
 )
 
-from csms.edge.v1 import edge_pb2_grpc, monitoring_pb2, network_profiles_pb2, operations_pb2
+from csms.edge.v1 import (
+    edge_pb2_grpc,
+    logs_and_display_pb2,
+    monitoring_pb2,
+    network_profiles_pb2,
+    operations_pb2,
+)
 from servicekit.channels import open_channel
 
 Context = grpc.aio.ServicerContext[Any, Any]
@@ -164,6 +170,48 @@ class FakeEdge(edge_pb2_grpc.EdgeServiceServicer):
         return network_profiles_pb2.SetNetworkProfileResponse(
             status=network_profiles_pb2.SetNetworkProfileResponse.Status.Value(status)
         )
+
+    # Issue 13: logs and display messages. Their answers are the station's words as sent;
+    # an unscripted call is "Accepted".
+
+    async def _word(self, rpc: str, request: Message, context: Context) -> str:
+        answer = await self._next(rpc, request, context)
+        return "Accepted" if answer == "ACCEPTED" else answer
+
+    async def GetDiagnostics(
+        self, request: operations_pb2.GetDiagnosticsRequest, context: Context
+    ) -> operations_pb2.GetDiagnosticsResponse:
+        status = await self._word("GetDiagnostics", request, context)
+        name = f"log-{request.request_id}.txt" if status == "Accepted" else ""
+        return operations_pb2.GetDiagnosticsResponse(status=status, file_name=name)
+
+    async def CustomerInformation(
+        self, request: logs_and_display_pb2.CustomerInformationRequest, context: Context
+    ) -> logs_and_display_pb2.CustomerInformationResponse:
+        status = await self._word("CustomerInformation", request, context)
+        return logs_and_display_pb2.CustomerInformationResponse(
+            status=status, request_id=request.request_id
+        )
+
+    async def SetDisplayMessage(
+        self, request: logs_and_display_pb2.SetDisplayMessageRequest, context: Context
+    ) -> logs_and_display_pb2.SetDisplayMessageResponse:
+        status = await self._word("SetDisplayMessage", request, context)
+        return logs_and_display_pb2.SetDisplayMessageResponse(status=status)
+
+    async def GetDisplayMessages(
+        self, request: logs_and_display_pb2.GetDisplayMessagesRequest, context: Context
+    ) -> logs_and_display_pb2.GetDisplayMessagesResponse:
+        status = await self._word("GetDisplayMessages", request, context)
+        return logs_and_display_pb2.GetDisplayMessagesResponse(
+            status=status, request_id=request.request_id
+        )
+
+    async def ClearDisplayMessage(
+        self, request: logs_and_display_pb2.ClearDisplayMessageRequest, context: Context
+    ) -> logs_and_display_pb2.ClearDisplayMessageResponse:
+        status = await self._word("ClearDisplayMessage", request, context)
+        return logs_and_display_pb2.ClearDisplayMessageResponse(status=status)
 
 
 async def _abort(context: Context, failure: Failure) -> None:

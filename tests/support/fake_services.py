@@ -15,7 +15,12 @@ from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from csms.auth.v1 import auth_pb2, auth_pb2_grpc, certificates_pb2, certificates_pb2_grpc
-from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc, monitoring_pb2
+from csms.chargepoint.v1 import (
+    chargepoint_pb2,
+    chargepoint_pb2_grpc,
+    logs_and_display_pb2,
+    monitoring_pb2,
+)
 from csms.common.v1 import health_pb2
 from csms.transaction.v1 import transaction_pb2, transaction_pb2_grpc
 from edge.server import RunningEdge
@@ -155,6 +160,16 @@ class FakeChargePoints(chargepoint_pb2_grpc.ChargePointServiceServicer):
     async def RecordMonitoringReport(self, request: Any, context: Context) -> Any:
         await self.recorder.record("RecordMonitoringReport", request, context)
         return monitoring_pb2.RecordMonitoringReportResponse()
+
+    # Issue 13: logs and display messages.
+
+    async def RecordCustomerInformation(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordCustomerInformation", request, context)
+        return logs_and_display_pb2.RecordCustomerInformationResponse()
+
+    async def RecordDisplayMessages(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordDisplayMessages", request, context)
+        return logs_and_display_pb2.RecordDisplayMessagesResponse()
 
 
 class FakeTransactions(transaction_pb2_grpc.TransactionServiceServicer):

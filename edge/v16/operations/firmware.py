@@ -8,6 +8,7 @@ from typing import Any
 from ocpp.v16 import call
 
 from csms.edge.v1 import operations_pb2
+from edge.operations.errors import InvalidRequest
 from edge.v16.operations.fields import moment, optional_count, required, required_moment
 
 
@@ -26,6 +27,13 @@ def update_answer(_answer: Any) -> operations_pb2.UpdateFirmwareResponse:
 
 
 def diagnostics_request(request: operations_pb2.GetDiagnosticsRequest) -> call.GetDiagnostics:
+    """OCPP 1.6 §5.9 uploads the diagnostics log; a security log is OCPP 2.x GetLog (N01),
+    refused here rather than answered with the diagnostics instead."""
+    if request.log_type == operations_pb2.GetDiagnosticsRequest.SECURITY:
+        raise InvalidRequest(
+            "log_type SECURITY needs an OCPP 2.x station; OCPP 1.6 GetDiagnostics uploads "
+            "the diagnostics log only"
+        )
     return call.GetDiagnostics(
         location=required(request.location, "location"),
         retries=optional_count(request.retries, "retries"),

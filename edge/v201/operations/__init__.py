@@ -27,6 +27,7 @@ from edge.v201.operations import (
     device_model,
     firmware,
     local_list,
+    logs_and_display,
     monitoring,
     network_profiles,
     reservation,
@@ -257,6 +258,31 @@ _TRANSLATORS: Mapping[str, tuple[str, Translate, Answer, Resolve | None]] = Mapp
             "SetNetworkProfile",
             network_profiles.set_request,
             network_profiles.set_answer,
+            None,
+        ),
+        # Issue 13: logs and display messages.
+        "CustomerInformation": (
+            "CustomerInformation",
+            logs_and_display.customer_information_request,
+            logs_and_display.customer_information_answer,
+            resolution.request_id,
+        ),
+        "SetDisplayMessage": (
+            "SetDisplayMessage",
+            logs_and_display.set_message_request,
+            logs_and_display.set_message_answer,
+            None,
+        ),
+        "GetDisplayMessages": (
+            "GetDisplayMessages",
+            logs_and_display.get_messages_request,
+            logs_and_display.get_messages_answer,
+            resolution.request_id,
+        ),
+        "ClearDisplayMessage": (
+            "ClearDisplayMessage",
+            logs_and_display.clear_message_request,
+            logs_and_display.clear_message_answer,
             None,
         ),
     }

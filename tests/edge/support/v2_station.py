@@ -249,8 +249,6 @@ ANSWERED_ONLY_V201: list[tuple[str, dict[str, Any]]] = [
             ],
         },
     ),
-    ("NotifyCustomerInformation", {"data": "x", "seqNo": 0, "generatedAt": NOW, "requestId": 1}),
-    ("NotifyDisplayMessages", {"requestId": 1}),
     ("ReservationStatusUpdate", {"reservationId": 1, "reservationUpdateStatus": "Expired"}),
     ("PublishFirmwareStatusNotification", {"status": "Published", "requestId": 1}),
 ]

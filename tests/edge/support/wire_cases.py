@@ -293,6 +293,50 @@ WIRE_CASES: list[
         {"status": "Accepted"},
         {"status": "ACCEPTED"},
     ),
+    # Issue 13: logs and display messages.
+    (
+        "CustomerInformation",
+        {"requestId": 12, "report": True, "idToken": "TAG-1"},
+        "CustomerInformation",
+        {
+            "requestId": 12,
+            "report": True,
+            "clear": False,
+            "idToken": {"idToken": "TAG-1", "type": "ISO14443"},
+        },
+        {"status": "Accepted"},
+        {"status": "Accepted", "requestId": 12},
+    ),
+    (
+        "SetDisplayMessage",
+        {"message": {"id": 2, "priority": "IN_FRONT", "message": {"content": "Hello"}}},
+        "SetDisplayMessage",
+        {
+            "message": {
+                "id": 2,
+                "priority": "InFront",
+                "message": {"format": "UTF8", "content": "Hello"},
+            }
+        },
+        {"status": "Accepted"},
+        {"status": "Accepted"},
+    ),
+    (
+        "GetDisplayMessages",
+        {"requestId": 13, "ids": [2]},
+        "GetDisplayMessages",
+        {"requestId": 13, "id": [2]},
+        {"status": "Unknown"},
+        {"status": "Unknown", "requestId": 13},
+    ),
+    (
+        "ClearDisplayMessage",
+        {"id": 2},
+        "ClearDisplayMessage",
+        {"id": 2},
+        {"status": "Accepted"},
+        {"status": "Accepted"},
+    ),
 ]
 
 STARTED = {

@@ -12,6 +12,7 @@ import pytest
 
 from csms.chargepoint.v1 import chargepoint_pb2
 from csms.chargepoint.v1.chargepoint_pb2 import ChargePoint
+from csms.common.v1.display_message_pb2 import DisplayMessage as Message
 from csms.edge.v1 import operations_pb2
 from edge.server import RunningEdge
 from tests.edge.support.v2_monitoring import check_monitoring, send_monitoring
@@ -119,3 +120,51 @@ async def test_monitoring_reports_and_events_reach_chargepoint_svc(
     async with station(edge) as cp:
         await send_monitoring(cp, "2.0.1")
     check_monitoring(fakes, "2.0.1")
+
+
+# Issue 13: logs and display messages.
+
+
+@pytest.mark.parametrize("subprotocol", ["ocpp2.0.1", "ocpp2.1"])
+async def test_customer_information_and_display_message_reports_reach_chargepoint_svc(
+    edge: RunningEdge, fakes: Fakes, subprotocol: str
+) -> None:
+    part = {
+        "data": "idToken TAG-1: cache Accepted",
+        "seqNo": 0,
+        "tbc": True,
+        "generatedAt": "2024-05-01T12:00:00Z",
+        "requestId": 4,
+    }
+    shown = {
+        "requestId": 5,
+        "tbc": False,
+        "messageInfo": [
+            {
+                "id": 2,
+                "priority": "InFront",
+                "state": "Idle",
+                "startDateTime": "2024-05-01T00:00:00Z",
+                "message": {"format": "UTF8", "language": "en", "content": "Hello"},
+                "display": {"name": "Display", "instance": "front"},
+            }
+        ],
+    }
+    async with station(edge, subprotocol=subprotocol) as cp:
+        assert await cp.result("NotifyCustomerInformation", part) == {}
+        assert await cp.result("NotifyDisplayMessages", shown) == {}
+    (recorded,) = fakes.recorder.requests("RecordCustomerInformation")
+    assert (recorded.request_id, recorded.seq_no, recorded.tbc, recorded.data) == (
+        4,
+        0,
+        True,
+        "idToken TAG-1: cache Accepted",
+    )
+    assert recorded.generated_at.ToJsonString() == "2024-05-01T12:00:00Z"
+    (reported,) = fakes.recorder.requests("RecordDisplayMessages")
+    (message,) = reported.messages
+    assert (reported.request_id, reported.tbc) == (5, False)
+    assert (message.id, message.priority, message.state) == (2, Message.IN_FRONT, Message.IDLE)
+    assert (message.message.content, message.message.language) == ("Hello", "en")
+    assert (message.display_component, message.display_component_instance) == ("Display", "front")
+    assert message.start_time.ToJsonString() == "2024-05-01T00:00:00Z"

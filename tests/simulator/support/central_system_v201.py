@@ -184,6 +184,18 @@ class CentralSystem(ChargePoint):  # type: ignore[misc]
         self._record("NotifyEvent", payload)
         return self._call_result.NotifyEvent()
 
+    # Issue 13: logs and display messages.
+
+    @on("NotifyCustomerInformation")
+    def on_notify_customer_information(self, **payload: Any) -> Any:
+        self._record("NotifyCustomerInformation", payload)
+        return self._call_result.NotifyCustomerInformation()
+
+    @on("NotifyDisplayMessages")
+    def on_notify_display_messages(self, **payload: Any) -> Any:
+        self._record("NotifyDisplayMessages", payload)
+        return self._call_result.NotifyDisplayMessages()
+
 
 class CentralSystemV201(CentralSystem):
     _call = v201.call
