@@ -9,6 +9,7 @@ from typing import Protocol
 from chargepoint_svc.domain.charge_point import ChargePoint, ChargePointId, Connector
 from chargepoint_svc.domain.device_model import ReportedVariable
 from chargepoint_svc.domain.journal import JournalEntry, JournalQuery
+from chargepoint_svc.domain.smart_charging import ChargingLimit, HeldProfile, NeedsRecord
 from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
 from servicekit import unit_of_work
 
@@ -129,6 +130,38 @@ class JournalRepository(Protocol):
         ...
 
 
+class SmartChargingRepository(Protocol):
+    async def save_profiles(self, profiles: Sequence[HeldProfile]) -> None:
+        """Insert each profile, or replace the stored one of the same station, EVSE and id."""
+        ...
+
+    async def profiles(self, charge_point_id: ChargePointId) -> list[HeldProfile]:
+        """Every profile the station holds, ordered by EVSE then profile id."""
+        ...
+
+    async def save_limit(self, limit: ChargingLimit) -> None:
+        """Insert the limit, or replace the one of the same station, EVSE and source."""
+        ...
+
+    async def clear_limits(
+        self, charge_point_id: ChargePointId, source: str, evse_id: int | None
+    ) -> None:
+        """Delete the limits of ``source`` on ``evse_id`` (None: on every EVSE)."""
+        ...
+
+    async def limits(self, charge_point_id: ChargePointId) -> list[ChargingLimit]:
+        """Every limit in force, ordered by EVSE then source."""
+        ...
+
+    async def save_needs(self, needs: NeedsRecord) -> None:
+        """Insert the record, or replace the one of the same station and EVSE."""
+        ...
+
+    async def needs(self, charge_point_id: ChargePointId) -> list[NeedsRecord]:
+        """Every EVSE's last needs, ordered by EVSE."""
+        ...
+
+
 class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
     """One atomic change: everything done through its repositories is stored by
     :meth:`commit`, or nothing is (leaving the ``async with`` block without a commit
@@ -148,3 +181,6 @@ class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
 
     @property
     def journal(self) -> JournalRepository: ...
+
+    @property
+    def smart_charging(self) -> SmartChargingRepository: ...

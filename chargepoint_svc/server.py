@@ -19,6 +19,7 @@ from chargepoint_svc.retention import Retention, StoragePurge
 from chargepoint_svc.servicer import ChargePointServicer
 from chargepoint_svc.use_cases import ChargePointUseCases
 from chargepoint_svc.use_cases.message_journal import MessageJournal
+from chargepoint_svc.use_cases.smart_charging import SmartChargingUseCases
 from chargepoint_svc.use_cases.station_reports import StationReportUseCases
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
 from servicekit.charge_point_policy import ChargePointPolicy
@@ -80,6 +81,9 @@ async def start(
         StationReportUseCases(lambda: SqlUnitOfWork(engine), clock, admission),
         engine,
         journal,
+        SmartChargingUseCases(
+            lambda: SqlUnitOfWork(engine), clock, admission, charge_points.site_limit_w
+        ),
     )
     try:
         server = await start_server(

@@ -12,6 +12,17 @@ from typing import Any
 import grpc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from chargepoint_svc.charging_messages import (
+    ev_schedule_from_proto,
+    held_profile_to_proto,
+    limit_from_proto,
+    limit_to_proto,
+    needs_from_proto,
+    needs_to_proto,
+    profiles_from_proto,
+    schedule_to_proto,
+    source_from_proto,
+)
 from chargepoint_svc.messages import (
     admission_to_proto,
     boot_answer_to_proto,
@@ -30,7 +41,9 @@ from chargepoint_svc.messages import (
     security_event_to_proto,
 )
 from chargepoint_svc.use_cases import ChargePointUseCases, MessageJournal, StationReportUseCases
+from chargepoint_svc.use_cases.smart_charging import SmartChargingUseCases
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
+from csms.chargepoint.v1 import smart_charging_pb2 as charging_pb2
 from csms.common.v1 import health_pb2
 from servicekit.health import database_report
 from servicekit.pagination import PageRequest
@@ -47,11 +60,13 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
         reports: StationReportUseCases,
         engine: AsyncEngine,
         journal: MessageJournal,
+        smart_charging: SmartChargingUseCases,
     ) -> None:
         self._use_cases = use_cases
         self._reports = reports
         self._engine = engine
         self._journal = journal
+        self._charging = smart_charging
 
     async def GetHealth(
         self, request: health_pb2.GetHealthRequest, context: Context
@@ -197,4 +212,66 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
         return chargepoint_pb2.ListMessagesResponse(
             messages=[journal_entry_to_proto(entry) for entry in page.messages],
             next_page_token=page.next_page_token,
+        )
+
+    # Issue 13: smart charging.
+
+    async def RecordChargingProfiles(
+        self, request: charging_pb2.RecordChargingProfilesRequest, context: Context
+    ) -> charging_pb2.RecordChargingProfilesResponse:
+        drafts = profiles_from_proto(request)
+        await self._charging.record_profiles(request.charge_point_id, drafts)
+        return charging_pb2.RecordChargingProfilesResponse()
+
+    async def RecordChargingLimit(
+        self, request: charging_pb2.RecordChargingLimitRequest, context: Context
+    ) -> charging_pb2.RecordChargingLimitResponse:
+        await self._charging.record_limit(request.charge_point_id, limit_from_proto(request))
+        return charging_pb2.RecordChargingLimitResponse()
+
+    async def RecordClearedChargingLimit(
+        self, request: charging_pb2.RecordClearedChargingLimitRequest, context: Context
+    ) -> charging_pb2.RecordClearedChargingLimitResponse:
+        source = source_from_proto(request.source)
+        evse_id = request.evse_id if request.evse_id > 0 else None
+        await self._charging.record_cleared_limit(request.charge_point_id, source, evse_id)
+        return charging_pb2.RecordClearedChargingLimitResponse()
+
+    async def RecordEVChargingNeeds(
+        self, request: charging_pb2.RecordEVChargingNeedsRequest, context: Context
+    ) -> charging_pb2.RecordEVChargingNeedsResponse:
+        schedule = await self._charging.record_needs(
+            request.charge_point_id, needs_from_proto(request)
+        )
+        return charging_pb2.RecordEVChargingNeedsResponse(schedule=schedule_to_proto(schedule))
+
+    async def RecordEVChargingSchedule(
+        self, request: charging_pb2.RecordEVChargingScheduleRequest, context: Context
+    ) -> charging_pb2.RecordEVChargingScheduleResponse:
+        schedule = ev_schedule_from_proto(request, self._charging.now())
+        accepted = await self._charging.record_ev_schedule(request.charge_point_id, schedule)
+        return charging_pb2.RecordEVChargingScheduleResponse(accepted=accepted)
+
+    async def ListStationChargingProfiles(
+        self, request: charging_pb2.ListStationChargingProfilesRequest, context: Context
+    ) -> charging_pb2.ListStationChargingProfilesResponse:
+        held = await self._charging.profiles(request.charge_point_id)
+        return charging_pb2.ListStationChargingProfilesResponse(
+            profiles=[held_profile_to_proto(profile) for profile in held]
+        )
+
+    async def ListChargingLimits(
+        self, request: charging_pb2.ListChargingLimitsRequest, context: Context
+    ) -> charging_pb2.ListChargingLimitsResponse:
+        limits = await self._charging.limits(request.charge_point_id)
+        return charging_pb2.ListChargingLimitsResponse(
+            limits=[limit_to_proto(limit) for limit in limits]
+        )
+
+    async def ListEVChargingNeeds(
+        self, request: charging_pb2.ListEVChargingNeedsRequest, context: Context
+    ) -> charging_pb2.ListEVChargingNeedsResponse:
+        records = await self._charging.needs(request.charge_point_id)
+        return charging_pb2.ListEVChargingNeedsResponse(
+            needs=[needs_to_proto(record) for record in records]
         )

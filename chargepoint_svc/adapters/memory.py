@@ -16,6 +16,7 @@ from typing import TypeVar
 from chargepoint_svc.domain.charge_point import ChargePoint, ChargePointId, Connector
 from chargepoint_svc.domain.device_model import ReportedVariable, VariableKey
 from chargepoint_svc.domain.journal import JournalEntry, JournalQuery, newest_first
+from chargepoint_svc.domain.smart_charging import ChargingLimit, HeldProfile, NeedsRecord
 from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
 from servicekit import unit_of_work
 from servicekit.row_bounds import indexes_beyond
@@ -36,6 +37,9 @@ class MemoryStore(unit_of_work.MemoryStore):
     station_events: list[StationEvent] = field(default_factory=list)
     journal: list[JournalEntry] = field(default_factory=list)
     journal_sequence: int = 0
+    held_profiles: dict[tuple[str, int, int], HeldProfile] = field(default_factory=dict)
+    charging_limits: dict[tuple[str, int, str], ChargingLimit] = field(default_factory=dict)
+    ev_needs: dict[tuple[str, int], NeedsRecord] = field(default_factory=dict)
 
 
 class MemoryChargePointRepository:
@@ -236,6 +240,47 @@ class MemoryJournalRepository:
         return len(gone)
 
 
+class MemorySmartChargingRepository:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def save_profiles(self, profiles: Sequence[HeldProfile]) -> None:
+        for profile in profiles:
+            _require(self._store, profile.charge_point_id)
+            key = (profile.charge_point_id, profile.evse_id, profile.profile_id)
+            self._store.held_profiles[key] = profile
+
+    async def profiles(self, charge_point_id: ChargePointId) -> list[HeldProfile]:
+        held = self._store.held_profiles
+        return [held[key] for key in sorted(held) if key[0] == charge_point_id]
+
+    async def save_limit(self, limit: ChargingLimit) -> None:
+        _require(self._store, limit.charge_point_id)
+        key = (limit.charge_point_id, limit.evse_id, limit.source)
+        self._store.charging_limits[key] = limit
+
+    async def clear_limits(
+        self, charge_point_id: ChargePointId, source: str, evse_id: int | None
+    ) -> None:
+        self._store.charging_limits = {
+            key: limit
+            for key, limit in self._store.charging_limits.items()
+            if not (key[0] == charge_point_id and key[2] == source and evse_id in (None, key[1]))
+        }
+
+    async def limits(self, charge_point_id: ChargePointId) -> list[ChargingLimit]:
+        limits = self._store.charging_limits
+        return [limits[key] for key in sorted(limits) if key[0] == charge_point_id]
+
+    async def save_needs(self, needs: NeedsRecord) -> None:
+        _require(self._store, needs.charge_point_id)
+        self._store.ev_needs[(needs.charge_point_id, needs.evse_id)] = needs
+
+    async def needs(self, charge_point_id: ChargePointId) -> list[NeedsRecord]:
+        stored = self._store.ev_needs
+        return [stored[key] for key in sorted(stored) if key[0] == charge_point_id]
+
+
 class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def charge_points(self) -> MemoryChargePointRepository:
@@ -256,3 +301,7 @@ class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def journal(self) -> MemoryJournalRepository:
         return MemoryJournalRepository(self.working)
+
+    @property
+    def smart_charging(self) -> MemorySmartChargingRepository:
+        return MemorySmartChargingRepository(self.working)

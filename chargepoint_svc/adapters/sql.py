@@ -21,6 +21,7 @@ from chargepoint_svc.adapters.sql_reports import (
     SqlStationEventRepository,
     dialect_insert,
 )
+from chargepoint_svc.adapters.sql_smart_charging import SqlSmartChargingRepository
 from chargepoint_svc.adapters.tables import charge_points, connectors
 from chargepoint_svc.domain.charge_point import (
     BootData,
@@ -97,6 +98,10 @@ class SqlUnitOfWork(unit_of_work.SqlUnitOfWork):
     @property
     def journal(self) -> SqlJournalRepository:
         return SqlJournalRepository(self.connection)
+
+    @property
+    def smart_charging(self) -> SqlSmartChargingRepository:
+        return SqlSmartChargingRepository(self.connection)
 
 
 class SqlChargePointRepository:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -196,4 +197,44 @@ journal_entries = Table(
     Index("ix_journal_entries_charge_point_id_at", "charge_point_id", "at"),
     # The retention purge deletes by age across every charge point.
     Index("ix_journal_entries_at", "at"),
+)
+
+# Smart charging as stations report it (chargepoint_svc.domain.smart_charging). Profiles
+# and schedules are the API's JSON documents; the key columns are what the CSMS decides on.
+station_charging_profiles = Table(
+    "station_charging_profiles",
+    metadata,
+    _charge_point_reference(primary_key=True),
+    Column("evse_id", Integer, primary_key=True),
+    Column("profile_id", Integer, primary_key=True),
+    Column("source", String(8), nullable=False),
+    Column("document", Text, nullable=False),
+    Column("reported_at", DateTime(timezone=True), nullable=False),
+)
+
+charging_limits = Table(
+    "charging_limits",
+    metadata,
+    _charge_point_reference(primary_key=True),
+    Column("evse_id", Integer, primary_key=True),
+    Column("source", String(8), primary_key=True),
+    Column("grid_critical", Boolean, nullable=False),
+    Column("limit_w", Float, nullable=True),
+    Column("schedule", Text, nullable=False),
+    Column("reported_at", DateTime(timezone=True), nullable=False),
+)
+
+ev_charging_needs = Table(
+    "ev_charging_needs",
+    metadata,
+    _charge_point_reference(primary_key=True),
+    Column("evse_id", Integer, primary_key=True),
+    Column("energy_transfer", String(20), nullable=False),
+    Column("energy_wh", Float, nullable=True),
+    Column("max_power_w", Float, nullable=False),
+    Column("departure", DateTime(timezone=True), nullable=True),
+    Column("reported_at", DateTime(timezone=True), nullable=False),
+    Column("offered", Text, nullable=False),
+    Column("ev_schedule", Text, nullable=False),
+    Column("ev_schedule_accepted", Boolean, nullable=False),
 )
