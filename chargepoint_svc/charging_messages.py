@@ -13,7 +13,12 @@ from datetime import datetime
 from google.protobuf import json_format
 
 from chargepoint_svc.domain.charge_point import ChargePointId
-from chargepoint_svc.domain.charging_needs import ChargingNeeds, Schedule
+from chargepoint_svc.domain.charging_needs import (
+    ChargingNeeds,
+    Schedule,
+    ac_max_power,
+    dc_max_power,
+)
 from chargepoint_svc.domain.smart_charging import (
     ChargingLimit,
     HeldProfile,
@@ -129,9 +134,14 @@ def limit_to_proto(limit: ChargingLimit) -> charging_pb2.ChargingLimit:
 
 def needs_from_proto(request: charging_pb2.RecordEVChargingNeedsRequest) -> NeedsDraft:
     needs = request.needs
-    if needs.max_power_w <= 0:
+    if needs.energy_transfer.startswith("AC"):
+        max_power = ac_max_power(needs.max_current_a, needs.max_voltage_v)
+    else:
+        max_power = dc_max_power(needs.max_power_w, needs.max_current_a, needs.max_voltage_v)
+    if max_power <= 0:
         raise InvalidReport(
-            "needs.max_power_w must be more than 0 (the EV's maximum current times voltage)"
+            "needs.max_power_w, or needs.max_current_a and needs.max_voltage_v, must give the"
+            " EV's maximum power (more than 0 W)"
         )
     if needs.energy_wh < 0:
         raise InvalidReport(
@@ -141,7 +151,7 @@ def needs_from_proto(request: charging_pb2.RecordEVChargingNeedsRequest) -> Need
         evse_id=_evse(needs.evse_id),
         energy_transfer=needs.energy_transfer,
         needs=ChargingNeeds(
-            max_power_w=needs.max_power_w,
+            max_power_w=max_power,
             energy_wh=needs.energy_wh or None,
             departure=from_timestamp(needs.departure),
         ),

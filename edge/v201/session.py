@@ -11,19 +11,26 @@ from __future__ import annotations
 import logging
 from typing import Any, ClassVar
 
+from ocpp.exceptions import OCPPError
 from ocpp.v201 import call, call_result, datatypes
 from ocpp.v201.enums import Action
 
+from csms.edge.v1 import smart_charging_pb2
+from csms.transaction.v1 import transaction_pb2
 from edge import certificate_signing
 from edge.handler_table import on, verbatim
 from edge.operations.errors import OperationError
 from edge.services import AUTH, CHARGEPOINT, TRANSACTION
 from edge.session import Session
-from edge.v201 import certificates, translate
+from edge.v201 import certificates, smart_charging, translate
 from edge.v201.schemas import SCHEMAS
 from edge.v201.translate import Vocabulary
 
 LOG = logging.getLogger(__name__)
+
+# The id of the TxProfile offered to an EV's needs (K15) is this plus the EVSE id: a new
+# offer on an EVSE replaces the last one (K01.FR.05), never a profile an operator set.
+EV_OFFER_PROFILE_ID = 900_000_000
 
 
 class SessionV201(Session):
@@ -145,20 +152,82 @@ class SessionV201(Session):
         )
         return translate.data_transfer_result(reply, self.words)
 
-    # Answered only: the answer is empty and promises nothing; the CSMS keeps nothing of
-    # these yet (OCPP 2.0.1 K, O, H, L, M).
+    # Issue 13: smart charging (OCPP 2.0.1 K).
+
+    @on(Action.report_charging_profiles)
+    async def on_report_charging_profiles(self, **payload: Any) -> Any:
+        request = smart_charging.profiles_request(self.id, payload)
+        await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordChargingProfiles, request)
+        return self.words.call_result.ReportChargingProfiles()
 
     @on(Action.notify_charging_limit)
-    async def on_notify_charging_limit(self, **_payload: Any) -> Any:
+    async def on_notify_charging_limit(self, **payload: Any) -> Any:
+        request = smart_charging.limit_request(self.id, payload)
+        await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordChargingLimit, request)
         return self.words.call_result.NotifyChargingLimit()
 
     @on(Action.cleared_charging_limit)
-    async def on_cleared_charging_limit(self, **_payload: Any) -> Any:
+    async def on_cleared_charging_limit(self, **payload: Any) -> Any:
+        request = smart_charging.cleared_limit_request(self.id, payload)
+        await self.invoke(
+            CHARGEPOINT, self.services.chargepoint.RecordClearedChargingLimit, request
+        )
         return self.words.call_result.ClearedChargingLimit()
 
-    @on(Action.report_charging_profiles)
-    async def on_report_charging_profiles(self, **_payload: Any) -> Any:
-        return self.words.call_result.ReportChargingProfiles()
+    @on(Action.notify_ev_charging_needs)
+    async def on_notify_ev_charging_needs(self, **payload: Any) -> Any:
+        """K15: Accepted, then the TxProfile of the schedule the service computed."""
+        request = smart_charging.needs_request(self.id, payload)
+        reply = await self.invoke(
+            CHARGEPOINT, self.services.chargepoint.RecordEVChargingNeeds, request
+        )
+        evse_id = request.needs.evse_id
+        self.after_answer(lambda: self._offer_schedule(reply.schedule, evse_id))
+        return smart_charging.needs_result(self.words)
+
+    @on(Action.notify_ev_charging_schedule)
+    async def on_notify_ev_charging_schedule(self, **payload: Any) -> Any:
+        request = smart_charging.ev_schedule_request(self.id, payload)
+        reply = await self.invoke(
+            CHARGEPOINT, self.services.chargepoint.RecordEVChargingSchedule, request
+        )
+        return smart_charging.ev_schedule_result(reply, self.words)
+
+    async def _offer_schedule(
+        self, offered: smart_charging_pb2.ChargingSchedule, evse_id: int
+    ) -> None:
+        """A TxProfile names the station's transaction (K01.FR.03): the one active on
+        the EV's EVSE, as transaction_svc knows it."""
+        try:
+            found = await self.invoke(
+                TRANSACTION,
+                self.services.transaction.ListTransactions,
+                transaction_pb2.ListTransactionsRequest(
+                    charge_point_id=self.id, status=transaction_pb2.Transaction.ACTIVE
+                ),
+            )
+        except OCPPError as error:
+            LOG.warning("charge_point=%s no TxProfile for EV needs: %s", self.id, error)
+            return
+        active = [
+            transaction.station_transaction_id
+            for transaction in found.transactions
+            if transaction.evse_id == evse_id and transaction.station_transaction_id
+        ]
+        if not active:
+            LOG.warning(
+                "charge_point=%s evse=%d EV needs without an active transaction: no TxProfile",
+                self.id,
+                evse_id,
+            )
+            return
+        profile_id = EV_OFFER_PROFILE_ID + evse_id
+        await self._follow_up(
+            smart_charging.tx_profile_call(offered, evse_id, profile_id, active[0], self.words)
+        )
+
+    # Answered only: the answer is empty and promises nothing; the CSMS keeps nothing of
+    # these yet (OCPP 2.0.1 O, H, L, M).
 
     @on(Action.notify_customer_information)
     async def on_notify_customer_information(self, **_payload: Any) -> Any:

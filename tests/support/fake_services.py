@@ -16,6 +16,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from csms.auth.v1 import auth_pb2, auth_pb2_grpc, certificates_pb2, certificates_pb2_grpc
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
+from csms.chargepoint.v1 import smart_charging_pb2 as charging_pb2
 from csms.common.v1 import health_pb2
 from csms.transaction.v1 import transaction_pb2, transaction_pb2_grpc
 from edge.server import RunningEdge
@@ -57,6 +58,10 @@ class Recorder:
         chargepoint_pb2.RecordDataTransferResponse.UNKNOWN_VENDOR_ID,
         "",
     )
+    # Smart charging: the schedule RecordEVChargingNeeds offers, RecordEVChargingSchedule's
+    # verdict.
+    ev_offer: Any = None
+    ev_schedule_accepted: bool = True
 
     async def record(self, method: str, request: Message, context: Context) -> None:
         self.calls.append((method, request))
@@ -140,6 +145,30 @@ class FakeChargePoints(chargepoint_pb2_grpc.ChargePointServiceServicer):
         await self.recorder.record("RecordEvents", request, context)
         return chargepoint_pb2.RecordEventsResponse()
 
+    # Issue 13: smart charging.
+
+    async def RecordChargingProfiles(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordChargingProfiles", request, context)
+        return charging_pb2.RecordChargingProfilesResponse()
+
+    async def RecordChargingLimit(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordChargingLimit", request, context)
+        return charging_pb2.RecordChargingLimitResponse()
+
+    async def RecordClearedChargingLimit(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordClearedChargingLimit", request, context)
+        return charging_pb2.RecordClearedChargingLimitResponse()
+
+    async def RecordEVChargingNeeds(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordEVChargingNeeds", request, context)
+        return charging_pb2.RecordEVChargingNeedsResponse(schedule=self.recorder.ev_offer)
+
+    async def RecordEVChargingSchedule(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordEVChargingSchedule", request, context)
+        return charging_pb2.RecordEVChargingScheduleResponse(
+            accepted=self.recorder.ev_schedule_accepted
+        )
+
 
 class FakeTransactions(transaction_pb2_grpc.TransactionServiceServicer):
     def __init__(self, recorder: Recorder) -> None:
@@ -195,6 +224,28 @@ class FakeTransactions(transaction_pb2_grpc.TransactionServiceServicer):
                 id=request.id, charge_point_id=start.charge_point_id, ocpp_version="1.6"
             )
         await context.abort(grpc.StatusCode.NOT_FOUND, f"no transaction {request.id}")
+
+    async def ListTransactions(self, request: Any, context: Context) -> Any:
+        """The 2.x transactions RecordTransactionEvent saw started, on their EVSE (issue 13:
+        the TxProfile offered to an EV's needs names the one active on its EVSE)."""
+        await self.recorder.record("ListTransactions", request, context)
+        started = [
+            event
+            for event in self.recorder.requests("RecordTransactionEvent")
+            if event.event_type == transaction_pb2.RecordTransactionEventRequest.STARTED
+        ]
+        return transaction_pb2.ListTransactionsResponse(
+            transactions=[
+                transaction_pb2.Transaction(
+                    id=7,
+                    charge_point_id=event.charge_point_id,
+                    evse_id=event.evse_id,
+                    station_transaction_id=event.station_transaction_id,
+                    status=transaction_pb2.Transaction.ACTIVE,
+                )
+                for event in started
+            ]
+        )
 
     async def RecordTransactionEvent(self, request: Any, context: Context) -> Any:
         await self.recorder.record("RecordTransactionEvent", request, context)
