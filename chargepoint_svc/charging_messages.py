@@ -38,21 +38,21 @@ from csms.chargepoint.v1 import smart_charging_pb2 as charging_pb2
 from csms.edge.v1 import smart_charging_pb2 as edge_charging_pb2
 from servicekit.timestamps import from_timestamp, to_timestamp
 
-_SOURCES: dict[charging_pb2.LimitSource.ValueType, str] = {
-    charging_pb2.CSO: "CSO",
-    charging_pb2.EMS: "EMS",
-    charging_pb2.SO: "SO",
-    charging_pb2.OTHER: "OTHER",
+_SOURCES: dict[edge_charging_pb2.LimitSource.ValueType, str] = {
+    edge_charging_pb2.CSO: "CSO",
+    edge_charging_pb2.EMS: "EMS",
+    edge_charging_pb2.SO: "SO",
+    edge_charging_pb2.OTHER: "OTHER",
 }
 _SOURCE_NUMBERS = {name: number for number, name in _SOURCES.items()}
 _Schedule = edge_charging_pb2.ChargingSchedule
 _UNITS = {_Schedule.W: "W", _Schedule.A: "A"}
 
 
-def source_from_proto(number: charging_pb2.LimitSource.ValueType) -> str:
+def source_from_proto(number: edge_charging_pb2.LimitSource.ValueType) -> str:
     """The limit source; unspecified is the CSMS itself (CSO), as a station that sets no
     source means (2.0.1 ChargingLimitSourceEnumType)."""
-    if number == charging_pb2.LIMIT_SOURCE_UNSPECIFIED:
+    if number == edge_charging_pb2.LIMIT_SOURCE_UNSPECIFIED:
         return "CSO"
     try:
         return _SOURCES[number]

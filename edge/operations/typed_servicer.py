@@ -9,7 +9,7 @@ from typing import Any
 import grpc
 from google.protobuf.message import Message
 
-from csms.edge.v1 import certificates_pb2, operations_pb2
+from csms.edge.v1 import certificates_pb2, operations_pb2, smart_charging_pb2
 from edge.cluster.replica import Replica
 from edge.operations.dispatcher import Dispatcher
 from edge.operations.errors import OperationError, abort
@@ -251,5 +251,18 @@ class TypedOperations:
         AuthorizationKey (hex), 2.x SetVariables of SecurityCtrlr.BasicAuthPassword."""
         response: operations_pb2.ChangeConfigurationResponse = await self._perform(
             "SetBasicAuthPassword", request, context
+        )
+        return response
+
+    # Issue 13: smart charging.
+
+    async def GetChargingProfiles(
+        self, request: smart_charging_pb2.GetChargingProfilesRequest, context: Context
+    ) -> smart_charging_pb2.GetChargingProfilesResponse:
+        """OCPP 2.x GetChargingProfiles (K09); the station reports the profiles in
+        ReportChargingProfiles parts carrying the answered request_id (kept by
+        chargepoint_svc). UNIMPLEMENTED for OCPP 1.6."""
+        response: smart_charging_pb2.GetChargingProfilesResponse = await self._perform(
+            "GetChargingProfiles", request, context
         )
         return response

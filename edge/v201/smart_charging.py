@@ -20,10 +20,10 @@ Schedule = edge_pb2.ChargingSchedule
 
 # 2.0.1 ChargingLimitSourceEnumType.
 SOURCE = {
-    "CSO": charging_pb2.CSO,
-    "EMS": charging_pb2.EMS,
-    "SO": charging_pb2.SO,
-    "Other": charging_pb2.OTHER,
+    "CSO": edge_pb2.CSO,
+    "EMS": edge_pb2.EMS,
+    "SO": edge_pb2.SO,
+    "Other": edge_pb2.OTHER,
 }
 PURPOSE = {
     "ChargingStationMaxProfile": Profile.CHARGE_POINT_MAX_PROFILE,

@@ -99,7 +99,7 @@ async def test_reported_profiles_are_held_per_evse_and_replaced_by_id(serve: Sta
             charge_point_id="CP1",
             request_id=7,
             evse_id=1,
-            source=pb.CSO,
+            source=edge_pb.CSO,
             profiles=[_profile(1, 16), _profile(2, 10)],
             tbc=True,
         ),
@@ -107,14 +107,14 @@ async def test_reported_profiles_are_held_per_evse_and_replaced_by_id(serve: Sta
             charge_point_id="CP1",
             request_id=7,
             evse_id=0,
-            source=pb.EMS,
+            source=edge_pb.EMS,
             profiles=[_profile(3, 32)],
         ),
         pb.RecordChargingProfilesRequest(
             charge_point_id="CP1",
             request_id=8,
             evse_id=1,
-            source=pb.CSO,
+            source=edge_pb.CSO,
             profiles=[_profile(2, 6)],
         ),
     ):
@@ -124,9 +124,9 @@ async def test_reported_profiles_are_held_per_evse_and_replaced_by_id(serve: Sta
         pb.ListStationChargingProfilesRequest(charge_point_id="CP1")
     )
     assert [(p.evse_id, p.source, p.profile.id) for p in held.profiles] == [
-        (0, pb.EMS, 3),
-        (1, pb.CSO, 1),
-        (1, pb.CSO, 2),
+        (0, edge_pb.EMS, 3),
+        (1, edge_pb.CSO, 1),
+        (1, edge_pb.CSO, 2),
     ]
     assert held.profiles[2].profile.schedule.periods[0].limit == 6
     assert held.profiles[0].profile.purpose == edge_pb.ChargingProfile.TX_DEFAULT_PROFILE
@@ -134,34 +134,34 @@ async def test_reported_profiles_are_held_per_evse_and_replaced_by_id(serve: Sta
 
 async def test_limits_are_in_force_until_cleared(serve: StartService) -> None:
     stub = await serve(None)
-    await stub.RecordChargingLimit(_limit(0, pb.SO, 32, A))
-    await stub.RecordChargingLimit(_limit(1, pb.EMS, 7000))
-    await stub.RecordChargingLimit(_limit(2, pb.EMS, 5000))
+    await stub.RecordChargingLimit(_limit(0, edge_pb.SO, 32, A))
+    await stub.RecordChargingLimit(_limit(1, edge_pb.EMS, 7000))
+    await stub.RecordChargingLimit(_limit(2, edge_pb.EMS, 5000))
 
     limits = await stub.ListChargingLimits(pb.ListChargingLimitsRequest(charge_point_id="CP1"))
     assert [(lim.evse_id, lim.source, lim.limit_w) for lim in limits.limits] == [
-        (0, pb.SO, 32 * 230 * 3),
-        (1, pb.EMS, 7000),
-        (2, pb.EMS, 5000),
+        (0, edge_pb.SO, 32 * 230 * 3),
+        (1, edge_pb.EMS, 7000),
+        (2, edge_pb.EMS, 5000),
     ]
     assert limits.limits[0].grid_critical
 
     await stub.RecordClearedChargingLimit(
-        pb.RecordClearedChargingLimitRequest(charge_point_id="CP1", source=pb.EMS, evse_id=2)
+        pb.RecordClearedChargingLimitRequest(charge_point_id="CP1", source=edge_pb.EMS, evse_id=2)
     )
     left = await stub.ListChargingLimits(pb.ListChargingLimitsRequest(charge_point_id="CP1"))
-    assert [(lim.evse_id, lim.source) for lim in left.limits] == [(0, pb.SO), (1, pb.EMS)]
+    assert [(lim.evse_id, lim.source) for lim in left.limits] == [(0, edge_pb.SO), (1, edge_pb.EMS)]
     # No EVSE named: every limit of that source ends.
     await stub.RecordClearedChargingLimit(
-        pb.RecordClearedChargingLimitRequest(charge_point_id="CP1", source=pb.SO)
+        pb.RecordClearedChargingLimitRequest(charge_point_id="CP1", source=edge_pb.SO)
     )
     left = await stub.ListChargingLimits(pb.ListChargingLimitsRequest(charge_point_id="CP1"))
-    assert [(lim.evse_id, lim.source) for lim in left.limits] == [(1, pb.EMS)]
+    assert [(lim.evse_id, lim.source) for lim in left.limits] == [(1, edge_pb.EMS)]
 
 
 async def test_ev_needs_get_a_schedule_within_the_lowest_limit(serve: StartService) -> None:
     stub = await serve(22_000)
-    await stub.RecordChargingLimit(_limit(1, pb.EMS, 7_000))
+    await stub.RecordChargingLimit(_limit(1, edge_pb.EMS, 7_000))
     departure = datetime.now(UTC) + timedelta(hours=10)
     needs = pb.EVChargingNeeds(
         evse_id=1,
@@ -230,7 +230,7 @@ async def test_bad_input_is_refused_with_the_field(serve: StartService) -> None:
         )
     )
     assert code is grpc.StatusCode.INVALID_ARGUMENT and "needs.max_power_w" in message
-    code, message = await _status_of(stub.RecordChargingLimit(_limit(-1, pb.EMS, 1000)))
+    code, message = await _status_of(stub.RecordChargingLimit(_limit(-1, edge_pb.EMS, 1000)))
     assert code is grpc.StatusCode.INVALID_ARGUMENT and "evse_id" in message
     code, message = await _status_of(
         stub.RecordChargingProfiles(

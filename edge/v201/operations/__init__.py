@@ -19,6 +19,7 @@ from edge.operations.translators import Operation, VersionOperations
 from edge.v201.operations import (
     basic_auth,
     certificates,
+    charging_profiles,
     core,
     device_model,
     firmware,
@@ -205,6 +206,13 @@ _TRANSLATORS: Mapping[str, tuple[str, Translate, Answer, Resolve | None]] = Mapp
             basic_auth.password_request,
             device_model.set_variables_answer,
             None,
+        ),
+        # Issue 13: smart charging.
+        "GetChargingProfiles": (
+            "GetChargingProfiles",
+            charging_profiles.get_request,
+            charging_profiles.get_answer,
+            resolution.request_id,
         ),
     }
 )
