@@ -136,7 +136,9 @@ class SmartChargingUseCases:
             stored = await registered(uow, cp_id, now, self._admission)
             limits = await uow.smart_charging.limits(cp_id)
             site = lowest_limit(station_limit(limits, draft.evse_id), self._site_limit_w)
-            schedule = plan(draft.needs, site, now)
+            # From a whole second: stations carry times to the millisecond at best, and the
+            # EV's schedule (K17) is compared against this start.
+            schedule = plan(draft.needs, site, now.replace(microsecond=0))
             record = NeedsRecord(
                 charge_point_id=cp_id,
                 evse_id=draft.evse_id,

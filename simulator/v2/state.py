@@ -73,6 +73,9 @@ class StationState:
     accepted: bool = False
     # The BootNotification reason of the next connection (B01, B11: RemoteReset).
     boot_reason: str = "PowerUp"
+    # ``--iso15118``: an ISO 15118 EV states its needs at transaction start (K15) and its
+    # schedule once the CSMS gave it a TxProfile (K17).
+    iso15118: bool = False
 
     @classmethod
     def new(cls, evses: int, interval: float) -> StationState:
