@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from csms.auth.v1 import auth_pb2
-from csms.chargepoint.v1 import chargepoint_pb2
+from csms.chargepoint.v1 import chargepoint_pb2, smart_charging_pb2
 from csms.transaction.v1 import transaction_pb2
 from csms_client.errors import invoke
 from csms_client.moments import to_timestamp
@@ -49,6 +50,36 @@ class ChargePoints:
             page_size=page_size, page_token=page_token
         )
         return await invoke(self.stub.ListChargePoints, request, self._timeout)
+
+    # Issue 13: smart charging.
+
+    async def charging_profiles(
+        self, charge_point_id: str
+    ) -> Sequence[smart_charging_pb2.HeldChargingProfile]:
+        """The profiles the station holds, as it last reported them (OCPP 2.x K09; ask
+        it with :meth:`csms_client.edge.Edge.get_charging_profiles`)."""
+        request = smart_charging_pb2.ListStationChargingProfilesRequest(
+            charge_point_id=charge_point_id
+        )
+        reply = await invoke(self.stub.ListStationChargingProfiles, request, self._timeout)
+        return list(reply.profiles)
+
+    async def charging_limits(
+        self, charge_point_id: str
+    ) -> Sequence[smart_charging_pb2.ChargingLimit]:
+        """The external limits in force on the station (K12, until K13 clears them)."""
+        request = smart_charging_pb2.ListChargingLimitsRequest(charge_point_id=charge_point_id)
+        reply = await invoke(self.stub.ListChargingLimits, request, self._timeout)
+        return list(reply.limits)
+
+    async def ev_charging_needs(
+        self, charge_point_id: str
+    ) -> Sequence[smart_charging_pb2.EVChargingNeeds]:
+        """What ISO 15118 EVs asked for, per EVSE, with the schedule the CSMS offered and
+        the EV's answer (K15, K17)."""
+        request = smart_charging_pb2.ListEVChargingNeedsRequest(charge_point_id=charge_point_id)
+        reply = await invoke(self.stub.ListEVChargingNeeds, request, self._timeout)
+        return list(reply.needs)
 
 
 class Transactions:
