@@ -22,6 +22,7 @@ from chargepoint_svc.domain.charging_needs import (
 from chargepoint_svc.domain.smart_charging import (
     ChargingLimit,
     HeldProfile,
+    LibraryProfile,
     NeedsRecord,
     PeriodLimit,
     watts,
@@ -215,3 +216,33 @@ def needs_to_proto(record: NeedsRecord) -> charging_pb2.EVChargingNeeds:
     if record.ev_schedule:
         json_format.Parse(record.ev_schedule, message.ev_schedule)
     return message
+
+
+def library_profile_from_proto(
+    request: charging_pb2.CreateLibraryChargingProfileRequest,
+) -> tuple[int, str]:
+    """The profile's OCPP id and its document. The edge checks every OCPP rule when the
+    profile is applied; here only what makes it a profile at all."""
+    if not request.HasField("profile"):
+        raise InvalidReport("profile is required")
+    profile = request.profile
+    if profile.id <= 0:
+        raise InvalidReport(f"profile.id must be a positive OCPP profile id, got {profile.id}")
+    if profile.stack_level < 0:
+        raise InvalidReport(f"profile.stack_level must be 0 or more, got {profile.stack_level}")
+    if not profile.schedule.periods:
+        raise InvalidReport("profile.schedule.periods must hold at least one period")
+    if profile.purpose == edge_charging_pb2.ChargingProfile.CHARGING_STATION_EXTERNAL_CONSTRAINTS:
+        # OCPP 2.0.1 K01.FR.22: the CSMS never sets these; stations report them.
+        raise InvalidReport(
+            "profile.purpose CHARGING_STATION_EXTERNAL_CONSTRAINTS is set by stations only"
+        )
+    return profile.id, json_format.MessageToJson(profile, indent=None)
+
+
+def library_profile_to_proto(profile: LibraryProfile) -> charging_pb2.LibraryChargingProfile:
+    return charging_pb2.LibraryChargingProfile(
+        name=profile.name,
+        profile=json_format.Parse(profile.document, edge_charging_pb2.ChargingProfile()),
+        created_at=to_timestamp(profile.created_at),
+    )

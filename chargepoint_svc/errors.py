@@ -7,10 +7,12 @@
      │    ├── InvalidChargePointId      the identity is empty, too long or has other characters
      │    └── InvalidReport             a station event or request field is out of range
      ├── NotFound
-     │    └── ChargePointNotFound       no charge point has that id
-     │         └── ChargePointNotRegistered   an event from an unknown one under strict admission
+     │    ├── ChargePointNotFound       no charge point has that id
+     │    │    └── ChargePointNotRegistered   an event from an unknown one under strict admission
+     │    └── LibraryProfileNotFound    no library charging profile has that name
      ├── AlreadyExists
-     │    └── ChargePointAlreadyExists  CreateChargePoint for an id that is taken
+     │    ├── ChargePointAlreadyExists  CreateChargePoint for an id that is taken
+     │    └── LibraryProfileExists      a library charging profile of that name exists
      └── Unavailable
           └── ConcurrentChange          the row changed under us; the caller may retry
 
@@ -63,3 +65,19 @@ class ChargePointAlreadyExists(errors.AlreadyExists):
 
 class ConcurrentChange(errors.Unavailable):
     """Another call changed the same charge point in a way this one cannot build on."""
+
+
+class LibraryProfileNotFound(errors.NotFound):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"no charging profile named {name!r} in the library; "
+            "GET /api/v1/charging-profiles lists them"
+        )
+
+
+class LibraryProfileExists(errors.AlreadyExists):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"a charging profile named {name!r} is in the library already; delete it "
+            "(DELETE /api/v1/charging-profiles/{name}) or choose another name"
+        )

@@ -9,7 +9,12 @@ from typing import Protocol
 from chargepoint_svc.domain.charge_point import ChargePoint, ChargePointId, Connector
 from chargepoint_svc.domain.device_model import ReportedVariable
 from chargepoint_svc.domain.journal import JournalEntry, JournalQuery
-from chargepoint_svc.domain.smart_charging import ChargingLimit, HeldProfile, NeedsRecord
+from chargepoint_svc.domain.smart_charging import (
+    ChargingLimit,
+    HeldProfile,
+    LibraryProfile,
+    NeedsRecord,
+)
 from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
 from servicekit import unit_of_work
 
@@ -159,6 +164,32 @@ class SmartChargingRepository(Protocol):
 
     async def needs(self, charge_point_id: ChargePointId) -> list[NeedsRecord]:
         """Every EVSE's last needs, ordered by EVSE."""
+        ...
+
+    async def add_library_profile(self, profile: LibraryProfile) -> bool:
+        """Insert it; False, and nothing changed, when the name is taken."""
+        ...
+
+    async def library_profile(self, name: str) -> LibraryProfile | None: ...
+
+    async def library_page(self, after: str | None, limit: int) -> list[LibraryProfile]:
+        """Up to ``limit`` library profiles with names greater than ``after``, by name."""
+        ...
+
+    async def delete_library_profile(self, name: str) -> bool:
+        """False when there was none of that name."""
+        ...
+
+
+class StationProfiles(Protocol):
+    """Sending a profile to a station, through the edge (ADR 0005)."""
+
+    async def set_charging_profile(
+        self, charge_point_id: str, evse_id: int, document: str, transaction_id: int
+    ) -> str:
+        """SetChargingProfile with the profile ``document`` (``transaction_id`` > 0: the
+        CSMS transaction of a TxProfile); the station's answer: "ACCEPTED" or "REJECTED".
+        The edge's errors (not connected, no answer, CALLERROR) propagate."""
         ...
 
 

@@ -11,17 +11,21 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import grpc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from chargepoint_svc.adapters.edge_client import EdgeStationProfiles
 from chargepoint_svc.adapters.sql import SqlUnitOfWork
 from chargepoint_svc.domain.charge_point import Admission
 from chargepoint_svc.retention import Retention, StoragePurge
 from chargepoint_svc.servicer import ChargePointServicer
 from chargepoint_svc.use_cases import ChargePointUseCases
 from chargepoint_svc.use_cases.message_journal import MessageJournal
+from chargepoint_svc.use_cases.profile_library import ProfileLibrary
 from chargepoint_svc.use_cases.smart_charging import SmartChargingUseCases
 from chargepoint_svc.use_cases.station_reports import StationReportUseCases
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
+from servicekit.channels import open_channel
 from servicekit.charge_point_policy import ChargePointPolicy
 from servicekit.clock import SystemClock
 from servicekit.database import create_engine
@@ -42,6 +46,8 @@ class RunningService:
     engine: AsyncEngine
     # Holds every per-station record to its bounds; owned here, cancelled by stop().
     purge: asyncio.Task[None] = field(repr=False)
+    # To the edge, for the library profiles applied to stations (ADR 0005).
+    edge_channel: grpc.aio.Channel = field(repr=False)
 
     async def stop(self) -> None:
         self.purge.cancel()
@@ -50,6 +56,7 @@ class RunningService:
         try:
             await self.server.stop(grace=2.0)
         finally:
+            await self.edge_channel.close(None)
             await self.engine.dispose()
 
 
@@ -74,6 +81,7 @@ async def start(
         base_report=charge_points.base_report,
     )
     clock = SystemClock()
+    edge_channel = open_channel(network.edge_address)
     retention = timedelta(hours=storage.journal_retention_hours)
     journal = MessageJournal(lambda: SqlUnitOfWork(engine), clock, retention)
     servicer = ChargePointServicer(
@@ -81,8 +89,13 @@ async def start(
         StationReportUseCases(lambda: SqlUnitOfWork(engine), clock, admission),
         engine,
         journal,
-        SmartChargingUseCases(
+        smart_charging=SmartChargingUseCases(
             lambda: SqlUnitOfWork(engine), clock, admission, charge_points.site_limit_w
+        ),
+        library=ProfileLibrary(
+            lambda: SqlUnitOfWork(engine),
+            clock,
+            EdgeStationProfiles(edge_channel, network.grpc_timeout),
         ),
     )
     try:
@@ -98,6 +111,7 @@ async def start(
             network.chargepoint_grpc_port if port is None else port,
         )
     except BaseException:
+        await edge_channel.close(None)
         await engine.dispose()
         raise
     bounds = Retention(
@@ -109,4 +123,6 @@ async def start(
     purge = asyncio.create_task(
         purge_periodically(StoragePurge(lambda: SqlUnitOfWork(engine), journal, bounds), interval)
     )
-    return RunningService(port=server.port, server=server, engine=engine, purge=purge)
+    return RunningService(
+        port=server.port, server=server, engine=engine, purge=purge, edge_channel=edge_channel
+    )

@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from chargepoint_svc.charging_messages import (
     ev_schedule_from_proto,
     held_profile_to_proto,
+    library_profile_from_proto,
+    library_profile_to_proto,
     limit_from_proto,
     limit_to_proto,
     needs_from_proto,
@@ -41,6 +43,7 @@ from chargepoint_svc.messages import (
     security_event_to_proto,
 )
 from chargepoint_svc.use_cases import ChargePointUseCases, MessageJournal, StationReportUseCases
+from chargepoint_svc.use_cases.profile_library import ProfileLibrary
 from chargepoint_svc.use_cases.smart_charging import SmartChargingUseCases
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
 from csms.chargepoint.v1 import smart_charging_pb2 as charging_pb2
@@ -60,13 +63,16 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
         reports: StationReportUseCases,
         engine: AsyncEngine,
         journal: MessageJournal,
+        *,
         smart_charging: SmartChargingUseCases,
+        library: ProfileLibrary,
     ) -> None:
         self._use_cases = use_cases
         self._reports = reports
         self._engine = engine
         self._journal = journal
         self._charging = smart_charging
+        self._library = library
 
     async def GetHealth(
         self, request: health_pb2.GetHealthRequest, context: Context
@@ -274,4 +280,41 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
         records = await self._charging.needs(request.charge_point_id)
         return charging_pb2.ListEVChargingNeedsResponse(
             needs=[needs_to_proto(record) for record in records]
+        )
+
+    async def CreateLibraryChargingProfile(
+        self, request: charging_pb2.CreateLibraryChargingProfileRequest, context: Context
+    ) -> charging_pb2.LibraryChargingProfile:
+        profile_id, document = library_profile_from_proto(request)
+        created = await self._library.create(request.name, profile_id, document)
+        return library_profile_to_proto(created)
+
+    async def GetLibraryChargingProfile(
+        self, request: charging_pb2.GetLibraryChargingProfileRequest, context: Context
+    ) -> charging_pb2.LibraryChargingProfile:
+        return library_profile_to_proto(await self._library.get(request.name))
+
+    async def ListLibraryChargingProfiles(
+        self, request: charging_pb2.ListLibraryChargingProfilesRequest, context: Context
+    ) -> charging_pb2.ListLibraryChargingProfilesResponse:
+        page = await self._library.list(PageRequest.parse(request.page_size, request.page_token))
+        return charging_pb2.ListLibraryChargingProfilesResponse(
+            profiles=[library_profile_to_proto(profile) for profile in page.profiles],
+            next_page_token=page.next_page_token,
+        )
+
+    async def DeleteLibraryChargingProfile(
+        self, request: charging_pb2.DeleteLibraryChargingProfileRequest, context: Context
+    ) -> charging_pb2.DeleteLibraryChargingProfileResponse:
+        await self._library.delete(request.name)
+        return charging_pb2.DeleteLibraryChargingProfileResponse()
+
+    async def ApplyChargingProfile(
+        self, request: charging_pb2.ApplyChargingProfileRequest, context: Context
+    ) -> charging_pb2.ApplyChargingProfileResponse:
+        status = await self._library.apply(
+            request.charge_point_id, request.name, request.evse_id, request.transaction_id
+        )
+        return charging_pb2.ApplyChargingProfileResponse(
+            status=charging_pb2.ApplyChargingProfileResponse.Status.Value(status)
         )

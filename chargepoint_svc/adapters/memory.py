@@ -16,7 +16,12 @@ from typing import TypeVar
 from chargepoint_svc.domain.charge_point import ChargePoint, ChargePointId, Connector
 from chargepoint_svc.domain.device_model import ReportedVariable, VariableKey
 from chargepoint_svc.domain.journal import JournalEntry, JournalQuery, newest_first
-from chargepoint_svc.domain.smart_charging import ChargingLimit, HeldProfile, NeedsRecord
+from chargepoint_svc.domain.smart_charging import (
+    ChargingLimit,
+    HeldProfile,
+    LibraryProfile,
+    NeedsRecord,
+)
 from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
 from servicekit import unit_of_work
 from servicekit.row_bounds import indexes_beyond
@@ -40,6 +45,7 @@ class MemoryStore(unit_of_work.MemoryStore):
     held_profiles: dict[tuple[str, int, int], HeldProfile] = field(default_factory=dict)
     charging_limits: dict[tuple[str, int, str], ChargingLimit] = field(default_factory=dict)
     ev_needs: dict[tuple[str, int], NeedsRecord] = field(default_factory=dict)
+    library: dict[str, LibraryProfile] = field(default_factory=dict)
 
 
 class MemoryChargePointRepository:
@@ -279,6 +285,22 @@ class MemorySmartChargingRepository:
     async def needs(self, charge_point_id: ChargePointId) -> list[NeedsRecord]:
         stored = self._store.ev_needs
         return [stored[key] for key in sorted(stored) if key[0] == charge_point_id]
+
+    async def add_library_profile(self, profile: LibraryProfile) -> bool:
+        if profile.name in self._store.library:
+            return False
+        self._store.library[profile.name] = profile
+        return True
+
+    async def library_profile(self, name: str) -> LibraryProfile | None:
+        return self._store.library.get(name)
+
+    async def library_page(self, after: str | None, limit: int) -> list[LibraryProfile]:
+        names = sorted(name for name in self._store.library if after is None or name > after)
+        return [self._store.library[name] for name in names[:limit]]
+
+    async def delete_library_profile(self, name: str) -> bool:
+        return self._store.library.pop(name, None) is not None
 
 
 class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):

@@ -13,11 +13,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from chargepoint_svc.adapters.sql_reports import dialect_insert
 from chargepoint_svc.adapters.tables import (
     charging_limits,
+    charging_profile_library,
     ev_charging_needs,
     station_charging_profiles,
 )
 from chargepoint_svc.domain.charge_point import ChargePointId
-from chargepoint_svc.domain.smart_charging import ChargingLimit, HeldProfile, NeedsRecord
+from chargepoint_svc.domain.smart_charging import (
+    ChargingLimit,
+    HeldProfile,
+    LibraryProfile,
+    NeedsRecord,
+)
 from servicekit.timestamps import as_utc
 
 _PROFILE_KEY = ("charge_point_id", "evse_id", "profile_id")
@@ -94,6 +100,31 @@ class SqlSmartChargingRepository:
             for row in await self._connection.execute(query)
         ]
 
+    async def add_library_profile(self, profile: LibraryProfile) -> bool:
+        statement = dialect_insert(self._connection, charging_profile_library)
+        statement = statement.on_conflict_do_nothing(
+            index_elements=[charging_profile_library.c.name]
+        )
+        result = await self._connection.execute(statement, [dataclasses.asdict(profile)])
+        return bool(result.rowcount)
+
+    async def library_profile(self, name: str) -> LibraryProfile | None:
+        table = charging_profile_library
+        row = (await self._connection.execute(select(table).where(table.c.name == name))).first()
+        return None if row is None else _library(row)
+
+    async def library_page(self, after: str | None, limit: int) -> list[LibraryProfile]:
+        table = charging_profile_library
+        query = select(table).order_by(table.c.name).limit(limit)
+        if after is not None:
+            query = query.where(table.c.name > after)
+        return [_library(row) for row in await self._connection.execute(query)]
+
+    async def delete_library_profile(self, name: str) -> bool:
+        table = charging_profile_library
+        result = await self._connection.execute(delete(table).where(table.c.name == name))
+        return bool(result.rowcount)
+
     async def _upsert(self, table: Table, key: Sequence[str], records: Sequence[Any]) -> None:
         rows = [dataclasses.asdict(record) for record in records]
         statement = dialect_insert(self._connection, table)
@@ -102,3 +133,12 @@ class SqlSmartChargingRepository:
             set_={name: statement.excluded[name] for name in rows[0] if name not in key},
         )
         await self._connection.execute(statement, rows)
+
+
+def _library(row: Any) -> LibraryProfile:
+    return LibraryProfile(
+        name=row.name,
+        profile_id=row.profile_id,
+        document=row.document,
+        created_at=as_utc(row.created_at),
+    )

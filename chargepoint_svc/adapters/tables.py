@@ -238,3 +238,13 @@ ev_charging_needs = Table(
     Column("ev_schedule", Text, nullable=False),
     Column("ev_schedule_accepted", Boolean, nullable=False),
 )
+
+# The operator's library of charging profiles (chargepoint_svc.domain.smart_charging).
+charging_profile_library = Table(
+    "charging_profile_library",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("profile_id", Integer, nullable=False),
+    Column("document", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

@@ -10,6 +10,7 @@ back as reported.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -64,6 +65,28 @@ class NeedsRecord:
     offered: str = ""
     ev_schedule: str = ""
     ev_schedule_accepted: bool = False
+
+
+@dataclass(frozen=True)
+class LibraryProfile:
+    """A profile an operator keeps under ``name`` to apply to stations: ``document`` is
+    the profile (its OCPP id ``profile_id`` included) as the API gives it."""
+
+    name: str
+    profile_id: int
+    document: str
+    created_at: datetime
+
+
+# A library name goes in URLs: letters, digits, '.', '_', '-', 1 to 64 of them.
+LIBRARY_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def library_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a library profile, or None."""
+    if LIBRARY_NAME.fullmatch(name):
+        return None
+    return f"name {name!r} must be 1 to 64 letters, digits, '.', '_' or '-' (it goes in the URL)"
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ async def test_upgrade_matches_the_tables_and_downgrade_removes_them(database_ur
         "station_charging_profiles",
         "charging_limits",
         "ev_charging_needs",
+        "charging_profile_library",
     }
     assert await _on_service_schema(database_url, _differences) == []
 

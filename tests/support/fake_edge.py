@@ -1,5 +1,6 @@
-"""A real gRPC EdgeService that answers ReserveNow, CancelReservation, SendLocalList and
-SetBasicAuthPassword from a script and records every request, for the services that call the edge.
+"""A real gRPC EdgeService that answers ReserveNow, CancelReservation, SendLocalList,
+SetBasicAuthPassword and SetChargingProfile from a script and records every request, for
+the services that call the edge.
 
 Each answer is a status name of the operation's response (``"ACCEPTED"``, ``"OCCUPIED"``,
 ...) or a :class:`Failure` the edge's error contract allows (``csms/edge/v1/edge.proto``):
@@ -104,6 +105,16 @@ class FakeEdge(edge_pb2_grpc.EdgeServiceServicer):
         status = await self._next("SetBasicAuthPassword", request, context)
         return operations_pb2.ChangeConfigurationResponse(
             status=operations_pb2.ChangeConfigurationResponse.Status.Value(status)
+        )
+
+    # Issue 13: smart charging (chargepoint_svc's library profiles).
+
+    async def SetChargingProfile(
+        self, request: operations_pb2.SetChargingProfileRequest, context: Context
+    ) -> operations_pb2.SetChargingProfileResponse:
+        status = await self._next("SetChargingProfile", request, context)
+        return operations_pb2.SetChargingProfileResponse(
+            status=operations_pb2.SetChargingProfileResponse.Status.Value(status)
         )
 
 

@@ -1,5 +1,6 @@
 """Smart charging as stations report it: the profiles each station holds, the external
-limits in force, and what ISO 15118 EVs asked for (OCPP 2.0.1 K09, K12/K13, K15/K17).
+limits in force, and what ISO 15118 EVs asked for (OCPP 2.0.1 K09, K12/K13, K15/K17); and
+the operator's library of charging profiles.
 
 Revision ID: 0007_charging_profiles
 Revises: 0003_message_journal
@@ -74,8 +75,18 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("charge_point_id", "evse_id", name="pk_ev_charging_needs"),
     )
 
+    op.create_table(
+        "charging_profile_library",
+        sa.Column("name", sa.String(64), nullable=False),
+        sa.Column("profile_id", sa.Integer(), nullable=False),
+        sa.Column("document", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("name", name="pk_charging_profile_library"),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("charging_profile_library")
     op.drop_table("ev_charging_needs")
     op.drop_table("charging_limits")
     op.drop_table("station_charging_profiles")
