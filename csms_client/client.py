@@ -11,7 +11,13 @@ from csms.chargepoint.v1 import chargepoint_pb2_grpc
 from csms.edge.v1 import edge_pb2_grpc
 from csms.transaction.v1 import transaction_pb2_grpc
 from csms_client.edge import Edge
-from csms_client.records import ChargePoints, IdTags, OrphanReports, Transactions
+from csms_client.records import (
+    ChargePoints,
+    ChargingProfileLibrary,
+    IdTags,
+    OrphanReports,
+    Transactions,
+)
 
 DEFAULT_TIMEOUT = 10.0
 
@@ -36,9 +42,9 @@ class CsmsClient:
         ]
         edge_channel, chargepoint_channel, transaction_channel, auth_channel = self._channels
         self.edge = Edge(edge_pb2_grpc.EdgeServiceStub(edge_channel), timeout)
-        self.charge_points = ChargePoints(
-            chargepoint_pb2_grpc.ChargePointServiceStub(chargepoint_channel), timeout
-        )
+        chargepoint_stub = chargepoint_pb2_grpc.ChargePointServiceStub(chargepoint_channel)
+        self.charge_points = ChargePoints(chargepoint_stub, timeout)
+        self.charging_profiles = ChargingProfileLibrary(chargepoint_stub, timeout)
         transaction_stub = transaction_pb2_grpc.TransactionServiceStub(transaction_channel)
         self.transactions = Transactions(transaction_stub, timeout)
         self.orphan_reports = OrphanReports(transaction_stub, timeout)

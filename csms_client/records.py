@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from csms.auth.v1 import auth_pb2
 from csms.chargepoint.v1 import chargepoint_pb2, smart_charging_pb2
+from csms.edge.v1 import smart_charging_pb2 as edge_charging_pb2
 from csms.transaction.v1 import transaction_pb2
 from csms_client.errors import invoke
 from csms_client.moments import to_timestamp
@@ -80,6 +81,49 @@ class ChargePoints:
         request = smart_charging_pb2.ListEVChargingNeedsRequest(charge_point_id=charge_point_id)
         reply = await invoke(self.stub.ListEVChargingNeeds, request, self._timeout)
         return list(reply.needs)
+
+
+class ChargingProfileLibrary:
+    """chargepoint_svc: the operator's named charging profiles, applied to stations."""
+
+    def __init__(self, stub: ChargePointServiceAsyncStub, timeout: float) -> None:
+        self.stub, self._timeout = stub, timeout
+
+    async def create(
+        self, name: str, profile: edge_charging_pb2.ChargingProfile
+    ) -> smart_charging_pb2.LibraryChargingProfile:
+        request = smart_charging_pb2.CreateLibraryChargingProfileRequest(name=name, profile=profile)
+        return await invoke(self.stub.CreateLibraryChargingProfile, request, self._timeout)
+
+    async def get(self, name: str) -> smart_charging_pb2.LibraryChargingProfile:
+        request = smart_charging_pb2.GetLibraryChargingProfileRequest(name=name)
+        return await invoke(self.stub.GetLibraryChargingProfile, request, self._timeout)
+
+    async def list(
+        self, page_size: int = 0, page_token: str = ""
+    ) -> smart_charging_pb2.ListLibraryChargingProfilesResponse:
+        """One page, by name; ``next_page_token`` of the answer asks for the next."""
+        request = smart_charging_pb2.ListLibraryChargingProfilesRequest(
+            page_size=page_size, page_token=page_token
+        )
+        return await invoke(self.stub.ListLibraryChargingProfiles, request, self._timeout)
+
+    async def delete(self, name: str) -> None:
+        request = smart_charging_pb2.DeleteLibraryChargingProfileRequest(name=name)
+        await invoke(self.stub.DeleteLibraryChargingProfile, request, self._timeout)
+
+    async def apply(
+        self, charge_point_id: str, name: str, evse_id: int = 0, transaction_id: int = 0
+    ) -> smart_charging_pb2.ApplyChargingProfileResponse:
+        """SetChargingProfile with the profile ``name``; accepted, the station holds it
+        (:meth:`ChargePoints.charging_profiles`)."""
+        request = smart_charging_pb2.ApplyChargingProfileRequest(
+            charge_point_id=charge_point_id,
+            name=name,
+            evse_id=evse_id,
+            transaction_id=transaction_id,
+        )
+        return await invoke(self.stub.ApplyChargingProfile, request, self._timeout)
 
 
 class Transactions:

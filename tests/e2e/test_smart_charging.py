@@ -153,3 +153,42 @@ def test_bad_requests_say_what_is_wrong(system: System, station: Path) -> None:
     assert reply.status_code == 400 and "profile_ids" in reply.text
     reply = _api(system, "GET", "NOPE/charging-profiles")
     assert reply.status_code == 404 and "NOPE" in reply.text
+
+
+def test_a_library_profile_applied_is_held_by_the_station(system: System, station: Path) -> None:
+    library = f"{system.api_gateway}/api/v1/charging-profiles"
+    profile = {
+        "id": 12,
+        "stackLevel": 3,
+        "purpose": "TX_DEFAULT_PROFILE",
+        "kind": "RELATIVE",
+        "schedule": {"rateUnit": "W", "periods": [{"limit": 7400}]},
+    }
+    created = httpx.post(library, json={"name": "evening-7kW", "profile": profile}, timeout=40)
+    assert created.status_code == 200, created.text
+    assert httpx.get(f"{library}/evening-7kW").json()["profile"]["id"] == 12
+    assert "evening-7kW" in [p["name"] for p in httpx.get(library).json()["profiles"]]
+
+    reply = _api(
+        system,
+        "POST",
+        f"{STATION}/charging-profiles/apply",
+        json={"name": "evening-7kW", "evseId": 1},
+    )
+    assert reply.json() == {"status": "ACCEPTED"}, reply.text
+    held = _api(system, "GET", f"{STATION}/charging-profiles").json()["profiles"]
+    assert (1, 12) in [(p["evseId"], p["profile"]["id"]) for p in held]
+    assert "<- SetChargingProfile evseId=1 chargingProfile={'id': 12" in station.read_text()
+
+    # The station holds it: its own report says so too.
+    report = _api(system, "POST", f"{STATION}/charging-profiles/report", json={"profileIds": [12]})
+    assert report.json()["status"] == "ACCEPTED", report.text
+
+    taken = httpx.post(library, json={"name": "evening-7kW", "profile": profile}, timeout=40)
+    assert taken.status_code == 409 and "evening-7kW" in taken.text
+    bad = httpx.post(library, json={"name": "no spaces", "profile": profile}, timeout=40)
+    assert bad.status_code == 400 and "name 'no spaces'" in bad.text
+    unknown = _api(system, "POST", f"{STATION}/charging-profiles/apply", json={"name": "nope"})
+    assert unknown.status_code == 404 and "nope" in unknown.text
+    assert httpx.delete(f"{library}/evening-7kW").status_code == 200
+    assert httpx.get(f"{library}/evening-7kW").status_code == 404

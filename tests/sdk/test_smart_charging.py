@@ -16,7 +16,7 @@ from chargepoint_svc.server import start
 from csms.chargepoint.v1 import smart_charging_pb2 as pb
 from csms.edge.v1 import edge_pb2_grpc
 from csms.edge.v1 import smart_charging_pb2 as edge_pb
-from csms_client import CsmsClient
+from csms_client import CsmsClient, CsmsError
 from servicekit import migrations
 from servicekit.settings import Settings
 from tests.support.databases import sqlite_url
@@ -93,3 +93,32 @@ async def test_the_stored_views_come_from_the_charge_point_service(tmp_path: Pat
     assert [(lim.evse_id, lim.source) for lim in limits] == [(1, edge_pb.SO)]
     assert [n.offered.periods[0].limit for n in offered] == [9000]
     assert held == []
+
+
+async def test_the_library_reaches_the_charge_point_service(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path, "chargepoint")
+    await asyncio.to_thread(migrations.upgrade, "chargepoint", url)
+    settings = Settings.from_env(
+        {"CSMS_DATA_DIR": str(tmp_path), "CSMS_CHARGEPOINT_DATABASE_URL": url}
+    )
+    service = await start(settings.network, settings.storage, settings.charge_points, port=0)
+    profile = edge_pb.ChargingProfile(
+        id=3,
+        purpose=edge_pb.ChargingProfile.TX_DEFAULT_PROFILE,
+        kind=edge_pb.ChargingProfile.RELATIVE,
+        schedule=edge_pb.ChargingSchedule(
+            rate_unit=edge_pb.ChargingSchedule.W, periods=[edge_pb.ChargingSchedulePeriod(limit=1)]
+        ),
+    )
+    try:
+        async with CsmsClient(chargepoint=f"127.0.0.1:{service.port}", timeout=5) as csms:
+            await csms.charging_profiles.create("one", profile)
+            listed = await csms.charging_profiles.list()
+            got = await csms.charging_profiles.get("one")
+            await csms.charging_profiles.delete("one")
+            with pytest.raises(CsmsError) as missing:
+                await csms.charging_profiles.apply("CP-1", "one")
+    finally:
+        await service.stop()
+    assert [p.name for p in listed.profiles] == ["one"] and got.profile == profile
+    assert missing.value.code == grpc.StatusCode.NOT_FOUND
