@@ -180,6 +180,14 @@ class SmartChargingRepository(Protocol):
         """False when there was none of that name."""
         ...
 
+    async def set_site_limit(
+        self, charge_point_id: ChargePointId, max_power_w: float | None
+    ) -> None:
+        """Set the station's power limit; None removes it."""
+        ...
+
+    async def site_limit(self, charge_point_id: ChargePointId) -> float | None: ...
+
 
 class StationProfiles(Protocol):
     """Sending a profile to a station, through the edge (ADR 0005)."""

@@ -318,3 +318,19 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
         return charging_pb2.ApplyChargingProfileResponse(
             status=charging_pb2.ApplyChargingProfileResponse.Status.Value(status)
         )
+
+    async def SetStationSiteLimit(
+        self, request: charging_pb2.StationSiteLimit, context: Context
+    ) -> charging_pb2.StationSiteLimit:
+        limit = await self._charging.set_site_limit(request.charge_point_id, request.max_power_w)
+        return charging_pb2.StationSiteLimit(
+            charge_point_id=request.charge_point_id, max_power_w=limit or 0.0
+        )
+
+    async def GetStationSiteLimit(
+        self, request: charging_pb2.GetStationSiteLimitRequest, context: Context
+    ) -> charging_pb2.StationSiteLimit:
+        limit = await self._charging.site_limit(request.charge_point_id)
+        return charging_pb2.StationSiteLimit(
+            charge_point_id=request.charge_point_id, max_power_w=limit or 0.0
+        )

@@ -82,6 +82,21 @@ class ChargePoints:
         reply = await invoke(self.stub.ListEVChargingNeeds, request, self._timeout)
         return list(reply.needs)
 
+    async def set_site_limit(self, charge_point_id: str, max_power_w: float) -> float:
+        """The most power (W) the station may draw in the schedules offered to EVs; 0
+        removes the station's own limit. The limit now set (0: none)."""
+        request = smart_charging_pb2.StationSiteLimit(
+            charge_point_id=charge_point_id, max_power_w=max_power_w
+        )
+        reply = await invoke(self.stub.SetStationSiteLimit, request, self._timeout)
+        return reply.max_power_w
+
+    async def site_limit(self, charge_point_id: str) -> float:
+        """The station's own power limit, W; 0: none set."""
+        request = smart_charging_pb2.GetStationSiteLimitRequest(charge_point_id=charge_point_id)
+        reply = await invoke(self.stub.GetStationSiteLimit, request, self._timeout)
+        return reply.max_power_w
+
 
 class ChargingProfileLibrary:
     """chargepoint_svc: the operator's named charging profiles, applied to stations."""

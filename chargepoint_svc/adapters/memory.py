@@ -46,6 +46,7 @@ class MemoryStore(unit_of_work.MemoryStore):
     charging_limits: dict[tuple[str, int, str], ChargingLimit] = field(default_factory=dict)
     ev_needs: dict[tuple[str, int], NeedsRecord] = field(default_factory=dict)
     library: dict[str, LibraryProfile] = field(default_factory=dict)
+    site_limits: dict[str, float] = field(default_factory=dict)
 
 
 class MemoryChargePointRepository:
@@ -301,6 +302,18 @@ class MemorySmartChargingRepository:
 
     async def delete_library_profile(self, name: str) -> bool:
         return self._store.library.pop(name, None) is not None
+
+    async def set_site_limit(
+        self, charge_point_id: ChargePointId, max_power_w: float | None
+    ) -> None:
+        _require(self._store, charge_point_id)
+        if max_power_w is None:
+            self._store.site_limits.pop(charge_point_id, None)
+        else:
+            self._store.site_limits[charge_point_id] = max_power_w
+
+    async def site_limit(self, charge_point_id: ChargePointId) -> float | None:
+        return self._store.site_limits.get(charge_point_id)
 
 
 class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):

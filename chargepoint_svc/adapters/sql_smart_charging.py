@@ -16,6 +16,7 @@ from chargepoint_svc.adapters.tables import (
     charging_profile_library,
     ev_charging_needs,
     station_charging_profiles,
+    station_site_limits,
 )
 from chargepoint_svc.domain.charge_point import ChargePointId
 from chargepoint_svc.domain.smart_charging import (
@@ -124,6 +125,24 @@ class SqlSmartChargingRepository:
         table = charging_profile_library
         result = await self._connection.execute(delete(table).where(table.c.name == name))
         return bool(result.rowcount)
+
+    async def set_site_limit(
+        self, charge_point_id: ChargePointId, max_power_w: float | None
+    ) -> None:
+        table = station_site_limits
+        await self._connection.execute(
+            delete(table).where(table.c.charge_point_id == charge_point_id)
+        )
+        if max_power_w is not None:
+            await self._connection.execute(
+                table.insert().values(charge_point_id=charge_point_id, max_power_w=max_power_w)
+            )
+
+    async def site_limit(self, charge_point_id: ChargePointId) -> float | None:
+        table = station_site_limits
+        query = select(table.c.max_power_w).where(table.c.charge_point_id == charge_point_id)
+        found = (await self._connection.execute(query)).scalar_one_or_none()
+        return None if found is None else float(found)
 
     async def _upsert(self, table: Table, key: Sequence[str], records: Sequence[Any]) -> None:
         rows = [dataclasses.asdict(record) for record in records]

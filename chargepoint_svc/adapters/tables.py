@@ -248,3 +248,11 @@ charging_profile_library = Table(
     Column("document", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+# The operator's power limit per station, for the schedules offered to EVs (K15).
+station_site_limits = Table(
+    "station_site_limits",
+    metadata,
+    _charge_point_reference(primary_key=True),
+    Column("max_power_w", Float, nullable=False),
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -20,7 +21,7 @@ from chargepoint_svc.domain.smart_charging import (
     station_limit,
     within_offer,
 )
-from chargepoint_svc.errors import ChargePointNotFound
+from chargepoint_svc.errors import ChargePointNotFound, InvalidReport
 from chargepoint_svc.ports import UnitOfWork
 from chargepoint_svc.use_cases.charge_points import registered
 from servicekit.clock import Clock
@@ -129,13 +130,18 @@ class SmartChargingUseCases:
     async def record_needs(self, charge_point_id: str, draft: NeedsDraft) -> Schedule:
         """NotifyEVChargingNeeds (K15): kept, and the schedule the transaction's TxProfile
         gets (K15.FR.03), within the EV's limits and the lowest site limit: the station's
-        external limits in force on that EVSE and CSMS_SITE_LIMIT_W."""
+        external limits in force on that EVSE, the operator's limit of the station, and
+        CSMS_SITE_LIMIT_W."""
         cp_id = parse_charge_point_id(charge_point_id)
         now = self._clock.now()
         async with self._unit_of_work() as uow:
             stored = await registered(uow, cp_id, now, self._admission)
             limits = await uow.smart_charging.limits(cp_id)
-            site = lowest_limit(station_limit(limits, draft.evse_id), self._site_limit_w)
+            site = lowest_limit(
+                station_limit(limits, draft.evse_id),
+                await uow.smart_charging.site_limit(cp_id),
+                self._site_limit_w,
+            )
             # From a whole second: stations carry times to the millisecond at best, and the
             # EV's schedule (K17) is compared against this start.
             schedule = plan(draft.needs, site, now.replace(microsecond=0))
@@ -180,6 +186,25 @@ class SmartChargingUseCases:
             await uow.charge_points.update(stored.seen(now))
             await uow.commit()
         return accepted
+
+    async def set_site_limit(self, charge_point_id: str, max_power_w: float) -> float | None:
+        """The operator's power limit of a station; 0 removes it. The limit now in force."""
+        if not math.isfinite(max_power_w) or max_power_w < 0:
+            raise InvalidReport(
+                "max_power_w must be 0 (no limit of the station's own) or more watts, "
+                f"got {max_power_w}"
+            )
+        cp_id = ChargePointId(charge_point_id)
+        async with self._unit_of_work() as uow:
+            await _known(uow, charge_point_id)
+            await uow.smart_charging.set_site_limit(cp_id, max_power_w or None)
+            await uow.commit()
+        return max_power_w or None
+
+    async def site_limit(self, charge_point_id: str) -> float | None:
+        async with self._unit_of_work() as uow:
+            await _known(uow, charge_point_id)
+            return await uow.smart_charging.site_limit(ChargePointId(charge_point_id))
 
     async def profiles(self, charge_point_id: str) -> list[HeldProfile]:
         async with self._unit_of_work() as uow:

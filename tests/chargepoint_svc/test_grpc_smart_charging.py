@@ -16,6 +16,7 @@ import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from chargepoint_svc.server import start
+from csms.chargepoint.v1 import chargepoint_pb2 as cp_pb
 from csms.chargepoint.v1 import chargepoint_pb2_grpc
 from csms.chargepoint.v1 import smart_charging_pb2 as pb
 from csms.edge.v1 import smart_charging_pb2 as edge_pb
@@ -244,3 +245,36 @@ async def test_bad_input_is_refused_with_the_field(serve: StartService) -> None:
         )
     )
     assert code is grpc.StatusCode.NOT_FOUND and "NOPE" in message
+
+
+async def test_the_operators_site_limit_bounds_the_offer(serve: StartService) -> None:
+    stub = await serve(22_000)
+    await stub.RecordHeartbeat(cp_pb.RecordHeartbeatRequest(charge_point_id="CP1"))
+    limit = await stub.SetStationSiteLimit(
+        pb.StationSiteLimit(charge_point_id="CP1", max_power_w=7400)
+    )
+    assert limit.max_power_w == 7400
+    got = await stub.GetStationSiteLimit(pb.GetStationSiteLimitRequest(charge_point_id="CP1"))
+    assert got.max_power_w == 7400
+    needs = pb.EVChargingNeeds(
+        evse_id=1, energy_transfer="AC_three_phase", max_current_a=32, max_voltage_v=230
+    )
+    reply = await stub.RecordEVChargingNeeds(
+        pb.RecordEVChargingNeedsRequest(charge_point_id="CP1", needs=needs)
+    )
+    assert reply.schedule.periods[0].limit == 7400  # below the EV's 22080 W and the site's 22 kW
+
+    await stub.SetStationSiteLimit(pb.StationSiteLimit(charge_point_id="CP1"))
+    reply = await stub.RecordEVChargingNeeds(
+        pb.RecordEVChargingNeedsRequest(charge_point_id="CP1", needs=needs)
+    )
+    assert reply.schedule.periods[0].limit == 22_000
+
+    code, message = await _status_of(
+        stub.SetStationSiteLimit(pb.StationSiteLimit(charge_point_id="CP1", max_power_w=-5))
+    )
+    assert code is grpc.StatusCode.INVALID_ARGUMENT and "max_power_w" in message
+    code, _ = await _status_of(
+        stub.GetStationSiteLimit(pb.GetStationSiteLimitRequest(charge_point_id="NOPE"))
+    )
+    assert code is grpc.StatusCode.NOT_FOUND

@@ -57,6 +57,7 @@ async def test_upgrade_matches_the_tables_and_downgrade_removes_them(database_ur
         "charging_limits",
         "ev_charging_needs",
         "charging_profile_library",
+        "station_site_limits",
     }
     assert await _on_service_schema(database_url, _differences) == []
 

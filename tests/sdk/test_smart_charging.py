@@ -88,6 +88,8 @@ async def test_the_stored_views_come_from_the_charge_point_service(tmp_path: Pat
             limits = await csms.charge_points.charging_limits("CP-1")
             offered = await csms.charge_points.ev_charging_needs("CP-1")
             held = await csms.charge_points.charging_profiles("CP-1")
+            assert await csms.charge_points.set_site_limit("CP-1", 7400) == 7400
+            assert await csms.charge_points.site_limit("CP-1") == 7400
     finally:
         await service.stop()
     assert [(lim.evse_id, lim.source) for lim in limits] == [(1, edge_pb.SO)]

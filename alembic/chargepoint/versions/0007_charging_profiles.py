@@ -1,6 +1,6 @@
 """Smart charging as stations report it: the profiles each station holds, the external
 limits in force, and what ISO 15118 EVs asked for (OCPP 2.0.1 K09, K12/K13, K15/K17); and
-the operator's library of charging profiles.
+the operator's library of charging profiles and power limit per station.
 
 Revision ID: 0007_charging_profiles
 Revises: 0003_message_journal
@@ -83,9 +83,17 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("name", name="pk_charging_profile_library"),
     )
+    op.create_table(
+        "station_site_limits",
+        _charge_point_id(),
+        sa.Column("max_power_w", sa.Float(), nullable=False),
+        _charge_point_key("station_site_limits"),
+        sa.PrimaryKeyConstraint("charge_point_id", name="pk_station_site_limits"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("station_site_limits")
     op.drop_table("charging_profile_library")
     op.drop_table("ev_charging_needs")
     op.drop_table("charging_limits")
