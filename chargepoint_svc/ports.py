@@ -144,6 +144,10 @@ class SmartChargingRepository(Protocol):
         """Every profile the station holds, ordered by EVSE then profile id."""
         ...
 
+    async def delete_profiles(self, charge_point_id: ChargePointId, profile_id: int) -> None:
+        """Forget the profile of that id on every EVSE of the station."""
+        ...
+
     async def save_limit(self, limit: ChargingLimit) -> None:
         """Insert the limit, or replace the one of the same station, EVSE and source."""
         ...
@@ -198,6 +202,10 @@ class StationProfiles(Protocol):
         """SetChargingProfile with the profile ``document`` (``transaction_id`` > 0: the
         CSMS transaction of a TxProfile); the station's answer: "ACCEPTED" or "REJECTED".
         The edge's errors (not connected, no answer, CALLERROR) propagate."""
+        ...
+
+    async def clear_charging_profile(self, charge_point_id: str, profile_id: int) -> str:
+        """ClearChargingProfile of that profile id; "ACCEPTED" or "UNKNOWN"."""
         ...
 
 

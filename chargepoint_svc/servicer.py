@@ -334,3 +334,11 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
         return charging_pb2.StationSiteLimit(
             charge_point_id=request.charge_point_id, max_power_w=limit or 0.0
         )
+
+    async def ClearStationChargingProfile(
+        self, request: charging_pb2.ClearStationChargingProfileRequest, context: Context
+    ) -> charging_pb2.ClearStationChargingProfileResponse:
+        status = await self._library.clear(request.charge_point_id, request.profile_id)
+        return charging_pb2.ClearStationChargingProfileResponse(
+            status=charging_pb2.ClearStationChargingProfileResponse.Status.Value(status)
+        )

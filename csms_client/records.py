@@ -250,3 +250,12 @@ def _id_tag(
     return auth_pb2.IdTag(
         id_tag=id_tag, status=status, expires_at=to_timestamp(expires_at), parent_id_tag=parent
     )
+
+    async def clear(
+        self, charge_point_id: str, profile_id: int
+    ) -> smart_charging_pb2.ClearStationChargingProfileResponse:
+        """ClearChargingProfile of one profile by id; the station holds it no longer."""
+        request = smart_charging_pb2.ClearStationChargingProfileRequest(
+            charge_point_id=charge_point_id, profile_id=profile_id
+        )
+        return await invoke(self.stub.ClearStationChargingProfile, request, self._timeout)

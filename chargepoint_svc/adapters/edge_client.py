@@ -15,8 +15,9 @@ _Response = operations_pb2.SetChargingProfileResponse
 
 
 class EdgeStationProfiles:
-    """Sends SetChargingProfile through EdgeService with a deadline. The channel belongs
-    to the caller (the composition root opens and closes it)."""
+    """Sends SetChargingProfile and ClearChargingProfile through EdgeService with a
+    deadline. The channel belongs to the caller (the composition root opens and closes
+    it)."""
 
     def __init__(self, channel: grpc.aio.Channel, timeout: float) -> None:
         self._calls = StationCalls(channel, timeout)
@@ -33,3 +34,12 @@ class EdgeStationProfiles:
         response = await self._calls.call(self._calls.edge.SetChargingProfile, request)
         # An answer this service's protos do not name (a newer edge) is no acceptance.
         return answer_name(_Response.Status, response.status) or "REJECTED"
+
+    async def clear_charging_profile(self, charge_point_id: str, profile_id: int) -> str:
+        request = operations_pb2.ClearChargingProfileRequest(
+            charge_point_id=charge_point_id, charging_profile_id=profile_id
+        )
+        response = await self._calls.call(self._calls.edge.ClearChargingProfile, request)
+        # An answer this service's protos do not name is not a clearing.
+        names = operations_pb2.ClearChargingProfileResponse.Status
+        return answer_name(names, response.status) or "UNKNOWN"

@@ -261,6 +261,13 @@ class MemorySmartChargingRepository:
         held = self._store.held_profiles
         return [held[key] for key in sorted(held) if key[0] == charge_point_id]
 
+    async def delete_profiles(self, charge_point_id: ChargePointId, profile_id: int) -> None:
+        self._store.held_profiles = {
+            key: held
+            for key, held in self._store.held_profiles.items()
+            if not (key[0] == charge_point_id and key[2] == profile_id)
+        }
+
     async def save_limit(self, limit: ChargingLimit) -> None:
         _require(self._store, limit.charge_point_id)
         key = (limit.charge_point_id, limit.evse_id, limit.source)

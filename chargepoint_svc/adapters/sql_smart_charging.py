@@ -52,6 +52,14 @@ class SqlSmartChargingRepository:
             for row in await self._connection.execute(query)
         ]
 
+    async def delete_profiles(self, charge_point_id: ChargePointId, profile_id: int) -> None:
+        table = station_charging_profiles
+        await self._connection.execute(
+            delete(table).where(
+                table.c.charge_point_id == charge_point_id, table.c.profile_id == profile_id
+            )
+        )
+
     async def save_limit(self, limit: ChargingLimit) -> None:
         await self._upsert(charging_limits, _LIMIT_KEY, [limit])
 

@@ -105,3 +105,19 @@ class ProfileLibrary:
                 await uow.smart_charging.save_profiles([held])
                 await uow.commit()
         return status
+
+    async def clear(self, charge_point_id: str, profile_id: int) -> str:
+        """ClearChargingProfile of ``profile_id``; the station's answer ("ACCEPTED" or
+        "UNKNOWN"). Either way the station does not hold it afterwards (Unknown: it held
+        none of that id), so the CSMS forgets it."""
+        if profile_id <= 0:
+            raise InvalidReport(f"profile_id must be a positive profile id, got {profile_id}")
+        cp_id = ChargePointId(charge_point_id)
+        async with self._unit_of_work() as uow:
+            if await uow.charge_points.get(cp_id) is None:
+                raise ChargePointNotFound(charge_point_id)
+        status = await self._stations.clear_charging_profile(charge_point_id, profile_id)
+        async with self._unit_of_work() as uow:
+            await uow.smart_charging.delete_profiles(cp_id, profile_id)
+            await uow.commit()
+        return status

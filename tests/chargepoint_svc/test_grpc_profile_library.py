@@ -207,3 +207,36 @@ async def test_conflicts_and_unknowns_are_named(served: Served) -> None:
     )
     assert code is grpc.StatusCode.INVALID_ARGUMENT and "evse_id" in message
     assert edge.requests == []
+
+
+async def test_a_cleared_profile_is_no_longer_held(served: Served) -> None:
+    stub, edge = served
+    await _register(stub)
+    await stub.CreateLibraryChargingProfile(
+        pb.CreateLibraryChargingProfileRequest(name="p", profile=_profile(9))
+    )
+    for evse_id in (1, 2):
+        await stub.ApplyChargingProfile(
+            pb.ApplyChargingProfileRequest(charge_point_id="CP1", name="p", evse_id=evse_id)
+        )
+    edge.answer("ClearChargingProfile", "ACCEPTED", "UNKNOWN")
+    reply = await stub.ClearStationChargingProfile(
+        pb.ClearStationChargingProfileRequest(charge_point_id="CP1", profile_id=9)
+    )
+    assert reply.status == pb.ClearStationChargingProfileResponse.ACCEPTED
+    (sent,) = edge.requests_of(operations_pb2.ClearChargingProfileRequest)
+    assert (sent.charge_point_id, sent.charging_profile_id) == ("CP1", 9)
+    held = await stub.ListStationChargingProfiles(
+        pb.ListStationChargingProfilesRequest(charge_point_id="CP1")
+    )
+    assert list(held.profiles) == []
+    again = await stub.ClearStationChargingProfile(
+        pb.ClearStationChargingProfileRequest(charge_point_id="CP1", profile_id=9)
+    )
+    assert again.status == pb.ClearStationChargingProfileResponse.UNKNOWN
+    code, message = await _status_of(
+        stub.ClearStationChargingProfile(
+            pb.ClearStationChargingProfileRequest(charge_point_id="CP1", profile_id=0)
+        )
+    )
+    assert code is grpc.StatusCode.INVALID_ARGUMENT and "profile_id" in message

@@ -184,6 +184,12 @@ def test_a_library_profile_applied_is_held_by_the_station(system: System, statio
     report = _api(system, "POST", f"{STATION}/charging-profiles/report", json={"profileIds": [12]})
     assert report.json()["status"] == "ACCEPTED", report.text
 
+    cleared = _api(system, "DELETE", f"{STATION}/charging-profiles/12")
+    assert cleared.json() == {"status": "ACCEPTED"}, cleared.text
+    held = _api(system, "GET", f"{STATION}/charging-profiles").json()["profiles"]
+    assert 12 not in [p["profile"]["id"] for p in held]
+    assert "<- ClearChargingProfile chargingProfileId=12 -> Accepted" in station.read_text()
+
     taken = httpx.post(library, json={"name": "evening-7kW", "profile": profile}, timeout=40)
     assert taken.status_code == 409 and "evening-7kW" in taken.text
     bad = httpx.post(library, json={"name": "no spaces", "profile": profile}, timeout=40)

@@ -1,6 +1,6 @@
 """A real gRPC EdgeService that answers ReserveNow, CancelReservation, SendLocalList,
-SetBasicAuthPassword and SetChargingProfile from a script and records every request, for
-the services that call the edge.
+SetBasicAuthPassword, SetChargingProfile and ClearChargingProfile from a script and records
+every request, for the services that call the edge.
 
 Each answer is a status name of the operation's response (``"ACCEPTED"``, ``"OCCUPIED"``,
 ...) or a :class:`Failure` the edge's error contract allows (``csms/edge/v1/edge.proto``):
@@ -115,6 +115,14 @@ class FakeEdge(edge_pb2_grpc.EdgeServiceServicer):
         status = await self._next("SetChargingProfile", request, context)
         return operations_pb2.SetChargingProfileResponse(
             status=operations_pb2.SetChargingProfileResponse.Status.Value(status)
+        )
+
+    async def ClearChargingProfile(
+        self, request: operations_pb2.ClearChargingProfileRequest, context: Context
+    ) -> operations_pb2.ClearChargingProfileResponse:
+        status = await self._next("ClearChargingProfile", request, context)
+        return operations_pb2.ClearChargingProfileResponse(
+            status=operations_pb2.ClearChargingProfileResponse.Status.Value(status)
         )
 
 

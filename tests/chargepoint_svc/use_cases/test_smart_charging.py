@@ -42,11 +42,16 @@ class Stations:
     def __init__(self, *answers: str) -> None:
         self.answers = list(answers)
         self.sent: list[tuple[str, int, str, int]] = []
+        self.cleared: list[tuple[str, int]] = []
 
     async def set_charging_profile(
         self, charge_point_id: str, evse_id: int, document: str, transaction_id: int
     ) -> str:
         self.sent.append((charge_point_id, evse_id, document, transaction_id))
+        return self.answers.pop(0)
+
+    async def clear_charging_profile(self, charge_point_id: str, profile_id: int) -> str:
+        self.cleared.append((charge_point_id, profile_id))
         return self.answers.pop(0)
 
 
@@ -178,3 +183,16 @@ async def test_the_library_applies_and_holds_what_the_station_accepted() -> None
         await harness.library.apply("CP-1", "a", 1)
     with pytest.raises(ChargePointNotFound):
         await harness.library.apply("CP-9", "b", 1)
+
+
+async def test_a_cleared_profile_is_forgotten_whatever_the_station_answered() -> None:
+    harness = Harness(None, "ACCEPTED", "ACCEPTED", "UNKNOWN")
+    await harness.charging.record_limit("CP-1", _limit(0, "EMS", 1))
+    await harness.library.create("a", 5, '{"id": 5}')
+    await harness.library.apply("CP-1", "a", 1)
+    assert await harness.library.clear("CP-1", 5) == "ACCEPTED"
+    assert await harness.charging.profiles("CP-1") == []
+    assert await harness.library.clear("CP-1", 5) == "UNKNOWN"
+    assert harness.stations.cleared == [("CP-1", 5), ("CP-1", 5)]
+    with pytest.raises(InvalidReport, match="profile_id"):
+        await harness.library.clear("CP-1", 0)
