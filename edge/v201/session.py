@@ -11,11 +11,9 @@ from __future__ import annotations
 import logging
 from typing import Any, ClassVar
 
-from ocpp.exceptions import OCPPError
 from ocpp.v201 import call, call_result, datatypes
 from ocpp.v201.enums import Action
 
-from csms.edge.v1 import smart_charging_pb2
 from csms.transaction.v1 import transaction_pb2
 from edge import certificate_signing
 from edge.handler_table import on, verbatim
@@ -176,14 +174,25 @@ class SessionV201(Session):
 
     @on(Action.notify_ev_charging_needs)
     async def on_notify_ev_charging_needs(self, **payload: Any) -> Any:
-        """K15: Accepted, then the TxProfile of the schedule the service computed."""
+        """K15: the needs are kept; Accepted, then the TxProfile of the schedule the
+        service computed for the transaction active on the EV's EVSE. Without one there is
+        no transaction to give a TxProfile (K01.FR.03): Rejected."""
         request = smart_charging.needs_request(self.id, payload)
         reply = await self.invoke(
             CHARGEPOINT, self.services.chargepoint.RecordEVChargingNeeds, request
         )
         evse_id = request.needs.evse_id
-        self.after_answer(lambda: self._offer_schedule(reply.schedule, evse_id))
-        return smart_charging.needs_result(self.words)
+        transaction_id = await self._active_transaction(evse_id)
+        if not transaction_id:
+            LOG.warning(
+                "charge_point=%s evse=%d EV needs without an active transaction", self.id, evse_id
+            )
+            return smart_charging.needs_result(self.words, transaction_found=False)
+        offer = smart_charging.tx_profile_call(
+            reply.schedule, evse_id, EV_OFFER_PROFILE_ID + evse_id, transaction_id, self.words
+        )
+        self.after_answer(lambda: self._follow_up(offer))
+        return smart_charging.needs_result(self.words, transaction_found=True)
 
     @on(Action.notify_ev_charging_schedule)
     async def on_notify_ev_charging_schedule(self, **payload: Any) -> Any:
@@ -193,37 +202,23 @@ class SessionV201(Session):
         )
         return smart_charging.ev_schedule_result(reply, self.words)
 
-    async def _offer_schedule(
-        self, offered: smart_charging_pb2.ChargingSchedule, evse_id: int
-    ) -> None:
-        """A TxProfile names the station's transaction (K01.FR.03): the one active on
-        the EV's EVSE, as transaction_svc knows it."""
-        try:
-            found = await self.invoke(
-                TRANSACTION,
-                self.services.transaction.ListTransactions,
-                transaction_pb2.ListTransactionsRequest(
-                    charge_point_id=self.id, status=transaction_pb2.Transaction.ACTIVE
-                ),
-            )
-        except OCPPError as error:
-            LOG.warning("charge_point=%s no TxProfile for EV needs: %s", self.id, error)
-            return
-        active = [
-            transaction.station_transaction_id
-            for transaction in found.transactions
-            if transaction.evse_id == evse_id and transaction.station_transaction_id
-        ]
-        if not active:
-            LOG.warning(
-                "charge_point=%s evse=%d EV needs without an active transaction: no TxProfile",
-                self.id,
-                evse_id,
-            )
-            return
-        profile_id = EV_OFFER_PROFILE_ID + evse_id
-        await self._follow_up(
-            smart_charging.tx_profile_call(offered, evse_id, profile_id, active[0], self.words)
+    async def _active_transaction(self, evse_id: int) -> str:
+        """The station's id of the transaction active on ``evse_id``, as transaction_svc
+        knows it; "" when none is."""
+        found = await self.invoke(
+            TRANSACTION,
+            self.services.transaction.ListTransactions,
+            transaction_pb2.ListTransactionsRequest(
+                charge_point_id=self.id, status=transaction_pb2.Transaction.ACTIVE
+            ),
+        )
+        return next(
+            (
+                transaction.station_transaction_id
+                for transaction in found.transactions
+                if transaction.evse_id == evse_id and transaction.station_transaction_id
+            ),
+            "",
         )
 
     # Answered only: the answer is empty and promises nothing; the CSMS keeps nothing of

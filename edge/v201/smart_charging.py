@@ -142,9 +142,18 @@ def needs_request(
     return charging_pb2.RecordEVChargingNeedsRequest(charge_point_id=charge_point_id, needs=message)
 
 
-def needs_result(words: Vocabulary) -> Any:
-    """K15.FR.02: Accepted, a TxProfile follows (:func:`tx_profile_call`)."""
-    return words.call_result.NotifyEVChargingNeeds(status="Accepted")
+def needs_result(words: Vocabulary, *, transaction_found: bool) -> Any:
+    """K15: Accepted, a TxProfile follows (:func:`tx_profile_call`); Rejected when no
+    transaction runs on the EVSE, so no TxProfile can (K01.FR.03)."""
+    if transaction_found:
+        return words.call_result.NotifyEVChargingNeeds(status="Accepted")
+    return words.call_result.NotifyEVChargingNeeds(
+        status="Rejected",
+        status_info={
+            "reason_code": "NoTransaction",
+            "additional_info": "no transaction is active on this EVSE",
+        },
+    )
 
 
 def ev_schedule_request(

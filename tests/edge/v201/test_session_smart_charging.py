@@ -104,7 +104,7 @@ async def test_ev_needs_are_accepted_and_followed_by_the_tx_profile(
     assert (recorded.needs.max_current_a, recorded.needs.max_voltage_v) == (100, 400)
 
 
-async def test_ev_needs_without_a_transaction_get_no_profile(
+async def test_ev_needs_without_a_transaction_are_kept_and_rejected(
     edge: RunningEdge, fakes: Fakes
 ) -> None:
     fakes.recorder.ev_offer = edge_pb2.ChargingSchedule(
@@ -113,9 +113,12 @@ async def test_ev_needs_without_a_transaction_get_no_profile(
     needs = {"evseId": 2, "chargingNeeds": {"requestedEnergyTransfer": "DC"}}
     async with station(edge) as cp:
         await cp.result("BootNotification", BOOT)
-        assert await cp.result("NotifyEVChargingNeeds", needs) == {"status": "Accepted"}
+        answer = await cp.result("NotifyEVChargingNeeds", needs)
+        assert answer["status"] == "Rejected"
+        assert answer["statusInfo"]["reasonCode"] == "NoTransaction"
         # Nothing is sent: the next frame is the answer to the station's own call.
         await cp.still_works()
+    assert fakes.recorder.requests("RecordEVChargingNeeds")
     assert fakes.recorder.requests("ListTransactions")
 
 

@@ -64,7 +64,10 @@ def test_translation(version: str, case: dict[str, Any]) -> None:
 def test_the_answers_are_valid(version: str) -> None:
     words, schemas = VERSIONS[version]
     answers = {
-        "NotifyEVChargingNeeds": [smart_charging.needs_result(words)],
+        "NotifyEVChargingNeeds": [
+            smart_charging.needs_result(words, transaction_found=True),
+            smart_charging.needs_result(words, transaction_found=False),
+        ],
         "NotifyEVChargingSchedule": [
             smart_charging.ev_schedule_result(
                 charging_pb2.RecordEVChargingScheduleResponse(accepted=accepted), words
@@ -78,7 +81,7 @@ def test_the_answers_are_valid(version: str) -> None:
             payload = _payload(answer)
             assert payload_schema.violation(schemas, action, payload, answer=True) is None
             statuses.append(payload["status"])
-    assert statuses == ["Accepted", "Accepted", "Rejected"]
+    assert statuses == ["Accepted", "Rejected", "Accepted", "Rejected"]
 
 
 @pytest.mark.parametrize("version", VERSIONS)
