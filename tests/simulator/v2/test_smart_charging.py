@@ -3,6 +3,8 @@ match the criteria, and how each is reported (checked against the 2.0.1 schema).
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from ocpp.charge_point import remove_nones, snake_to_camel_case
 from ocpp.v16.enums import ChargingProfilePurposeType
@@ -53,18 +55,15 @@ def test_a_profile_matches_every_criterion_given(
 
 
 def test_profiles_are_reported_as_valid_2_0_1_profiles() -> None:
-    payload = {
-        "requestId": 7,
-        "chargingLimitSource": "CSO",
-        "evseId": 1,
-        "chargingProfile": [
-            snake_to_camel_case(remove_nones(reported(profile))) for profile in (TX_DEFAULT, TX)
-        ],
-    }
+    profiles: list[dict[str, Any]] = [
+        snake_to_camel_case(remove_nones(reported(profile))) for profile in (TX_DEFAULT, TX)
+    ]
+    payload = {"requestId": 7, "chargingLimitSource": "CSO", "evseId": 1}
+    payload["chargingProfile"] = profiles
     assert (
         payload_schema.violation(SCHEMAS, "ReportChargingProfiles", payload, answer=False) is None
     )
-    relative, absolute = payload["chargingProfile"]
+    relative, absolute = profiles
     assert relative["chargingProfileKind"] == "Relative"
     assert relative["chargingSchedule"][0]["chargingSchedulePeriod"] == [
         {"startPeriod": 0, "limit": 16.0, "numberPhases": 3},
