@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.support.stations import staying_station
 from tests.support.system import System, running_system
 from tests.support.waiting import eventually
 
@@ -198,3 +199,33 @@ def test_a_library_profile_applied_is_held_by_the_station(system: System, statio
     assert unknown.status_code == 404 and "nope" in unknown.text
     assert httpx.delete(f"{library}/evening-7kW").status_code == 200
     assert httpx.get(f"{library}/evening-7kW").status_code == 404
+
+
+def test_a_library_profile_reaches_a_1_6_station_too(system: System) -> None:
+    library = f"{system.api_gateway}/api/v1/charging-profiles"
+    profile = {
+        "id": 21,
+        "stackLevel": 1,
+        "purpose": "TX_DEFAULT_PROFILE",
+        "kind": "RELATIVE",
+        "schedule": {"rateUnit": "A", "periods": [{"limit": 10}]},
+    }
+    assert httpx.post(library, json={"name": "ten-amps", "profile": profile}).status_code == 200
+    # SC-1's transaction holds the demo tag; this station charges with its own.
+    tag = httpx.post(f"{system.api_gateway}/api/v1/id-tags", json={"idTag": "SMART-16"})
+    assert tag.status_code == 200, tag.text
+    with staying_station(
+        system, "SC-16", "1.6", "--id-tag", "SMART-16", "--interval", "0.2", "--meter-values", "1"
+    ) as cp:
+        reply = _api(
+            system, "POST", "SC-16/charging-profiles/apply", json={"name": "ten-amps", "evseId": 1}
+        )
+        assert reply.json() == {"status": "ACCEPTED"}, reply.text
+        held = _api(system, "GET", "SC-16/charging-profiles").json()["profiles"]
+        assert [(p["evseId"], p["profile"]["id"]) for p in held] == [(1, 21)]
+        assert "SetChargingProfile" in cp.log()
+        # 1.6 has no GetChargingProfiles: the operation says so.
+        report = _api(system, "POST", "SC-16/charging-profiles/report", json={})
+        assert report.status_code == 501 and "OCPP 1.6 has no GetChargingProfiles" in report.text
+    reply = _api(system, "PUT", "SC-16/site-limit", json={"maxPowerW": -1})
+    assert reply.status_code == 400 and "max_power_w" in reply.text
