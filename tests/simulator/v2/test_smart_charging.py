@@ -1,5 +1,5 @@
 """The simulated 2.x station's GetChargingProfiles (OCPP 2.0.1 K09): which held profiles
-match the criteria, and how each is reported (checked against the 2.0.1 schema)."""
+match the criteria, and how each is reported (checked against the 2.0.1 and 2.1 schemas)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from ocpp.charge_point import remove_nones, snake_to_camel_case
 from ocpp.v16.enums import ChargingProfilePurposeType
 
 from edge import payload_schema
-from edge.v201.schemas import SCHEMAS
+from edge.payload_schema import SchemaSet
+from edge.v21.schemas import SCHEMAS as SCHEMAS_V21
+from edge.v201.schemas import SCHEMAS as SCHEMAS_V201
 from simulator.charging_profiles import ChargingProfile, Period, Schedule
 from simulator.v2.smart_charging import matches, reported
 
@@ -54,14 +56,15 @@ def test_a_profile_matches_every_criterion_given(
     assert matches(TX_DEFAULT, evse_id, criterion) is expected
 
 
-def test_profiles_are_reported_as_valid_2_0_1_profiles() -> None:
+@pytest.mark.parametrize("schemas", [SCHEMAS_V201, SCHEMAS_V21], ids=["2.0.1", "2.1"])
+def test_profiles_are_reported_as_valid_2_x_profiles(schemas: SchemaSet) -> None:
     profiles: list[dict[str, Any]] = [
         snake_to_camel_case(remove_nones(reported(profile))) for profile in (TX_DEFAULT, TX)
     ]
     payload = {"requestId": 7, "chargingLimitSource": "CSO", "evseId": 1}
     payload["chargingProfile"] = profiles
     assert (
-        payload_schema.violation(SCHEMAS, "ReportChargingProfiles", payload, answer=False) is None
+        payload_schema.violation(schemas, "ReportChargingProfiles", payload, answer=False) is None
     )
     relative, absolute = profiles
     assert relative["chargingProfileKind"] == "Relative"
