@@ -29,7 +29,8 @@ Handled and stored (one gRPC call each):
   RecordClearedChargingLimit (K12/K13: the external limits in force)
 - NotifyEVChargingNeeds -> RecordEVChargingNeeds; Accepted, then SetChargingProfile with
   the TxProfile of the schedule the service computed, for the transaction active on that
-  EVSE, is sent after the answer (K15); Rejected (NoTransaction) when none is active
+  EVSE, is sent after the answer (K15), and once accepted kept with RecordChargingProfiles;
+  Rejected (NoTransaction) when none is active
 - NotifyEVChargingSchedule -> RecordEVChargingSchedule; Accepted when the EV's schedule
   stays within the one offered, Rejected otherwise (K17)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any, ClassVar
 
+from ocpp.exceptions import OCPPError
 from ocpp.v201 import call, call_result, datatypes
 from ocpp.v201.enums import Action
 
@@ -38,18 +39,20 @@ class SessionV201(Session):
     # The library builds answers to CSMS-initiated calls from this module.
     call_results = call_result
 
-    async def _follow_up(self, payload: Any) -> None:
-        """Send a CSMS call that follows an answer. The station's refusal or silence is
-        logged: its next boot or report brings the same decision again."""
+    async def _follow_up(self, payload: Any) -> Any:
+        """Send a CSMS call that follows an answer; the station's answer, or None. The
+        station's refusal or silence is logged: its next boot or report brings the same
+        decision again."""
         action = type(payload).__name__
         try:
             answer = await self.request(payload, self.response_timeout)
         except OperationError as error:
             LOG.warning("charge_point=%s action=%s follow-up failed: %s", self.id, action, error)
-            return
+            return None
         LOG.info(
             "charge_point=%s action=%s answered %s", self.id, action, getattr(answer, "status", "")
         )
+        return answer
 
     async def _request_base_report(self) -> None:
         await self._follow_up(translate.base_report_call(next(self.request_ids), self.words))
@@ -188,11 +191,24 @@ class SessionV201(Session):
                 "charge_point=%s evse=%d EV needs without an active transaction", self.id, evse_id
             )
             return smart_charging.needs_result(self.words, transaction_found=False)
+        profile_id = EV_OFFER_PROFILE_ID + evse_id
         offer = smart_charging.tx_profile_call(
-            reply.schedule, evse_id, EV_OFFER_PROFILE_ID + evse_id, transaction_id, self.words
+            reply.schedule, evse_id, profile_id, transaction_id, self.words
         )
-        self.after_answer(lambda: self._follow_up(offer))
+        held = smart_charging.offer_held_request(self.id, reply.schedule, evse_id, profile_id)
+        self.after_answer(lambda: self._offer(offer, held))
         return smart_charging.needs_result(self.words, transaction_found=True)
+
+    async def _offer(self, offer: Any, held: Any) -> None:
+        """The TxProfile; accepted, the station holds it, which chargepoint_svc keeps as it
+        keeps a reported profile. Failing that is logged: the next report says it again."""
+        answer = await self._follow_up(offer)
+        if answer is None or answer.status != "Accepted":
+            return
+        try:
+            await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordChargingProfiles, held)
+        except OCPPError as error:
+            LOG.warning("charge_point=%s the accepted TxProfile is not kept: %s", self.id, error)
 
     @on(Action.notify_ev_charging_schedule)
     async def on_notify_ev_charging_schedule(self, **payload: Any) -> Any:

@@ -203,3 +203,23 @@ def tx_profile_call(
             ],
         },
     )
+
+
+def offer_held_request(
+    charge_point_id: str, offered: Schedule, evse_id: int, profile_id: int
+) -> charging_pb2.RecordChargingProfilesRequest:
+    """The TxProfile of :func:`tx_profile_call` as the station now holds it, once it
+    accepted it: set by the CSMS (source CSO)."""
+    return charging_pb2.RecordChargingProfilesRequest(
+        charge_point_id=charge_point_id,
+        evse_id=evse_id,
+        source=edge_pb2.CSO,
+        profiles=[
+            Profile(
+                id=profile_id,
+                purpose=Profile.TX_PROFILE,
+                kind=Profile.ABSOLUTE,
+                schedule=offered,
+            )
+        ],
+    )

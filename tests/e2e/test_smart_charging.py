@@ -100,6 +100,11 @@ def test_the_ev_gets_a_schedule_within_both_limits_and_its_own_is_accepted(
     assert [period["limit"] for period in needs["evSchedule"]["periods"]] == [EMS_LIMIT_W]
     log = station.read_text()
     assert "<- SetChargingProfile" in log and "TxProfile" in log
+    # Accepted, the TxProfile is among the profiles the station holds, before any report.
+    held = _api(system, "GET", f"{STATION}/charging-profiles").json()["profiles"]
+    assert [(p["evseId"], p["profile"]["id"], p["profile"]["purpose"]) for p in held] == [
+        (1, TX_PROFILE_ID, "TX_PROFILE")
+    ]
 
 
 def test_the_station_reports_its_profiles_in_parts_and_the_csms_keeps_them(

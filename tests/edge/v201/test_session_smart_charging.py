@@ -5,6 +5,9 @@ EV's needs."""
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import grpc
 import pytest
 
@@ -14,6 +17,18 @@ from tests.edge.support.v2_station import BOOT, NOW, TOKEN, station, transaction
 from tests.support.fake_services import Fakes
 
 VERSIONS = ["ocpp2.0.1", "ocpp2.1"]
+
+
+async def eventually_requests(fakes: Fakes, method: str) -> list[Any]:
+    """The requests a follow-up made after its answer, once it made them."""
+    for _ in range(100):
+        found = fakes.recorder.requests(method)
+        if found:
+            return found
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"no {method} came")
+
+
 PROFILE = {
     "id": 4,
     "stackLevel": 0,
@@ -100,6 +115,11 @@ async def test_ev_needs_are_accepted_and_followed_by_the_tx_profile(
         ]
         await cp.answer(offer, {"status": "Accepted"})
         await cp.still_works()
+        # Accepted, the station holds it: kept as a profile set by the CSMS.
+        (held,) = await eventually_requests(fakes, "RecordChargingProfiles")
+    assert (held.evse_id, held.source, held.profiles[0].id) == (1, edge_pb2.CSO, 900_000_001)
+    assert held.profiles[0].purpose == edge_pb2.ChargingProfile.TX_PROFILE
+    assert held.profiles[0].schedule.periods[0].limit == 7400
     (recorded,) = fakes.recorder.requests("RecordEVChargingNeeds")
     assert (recorded.needs.max_current_a, recorded.needs.max_voltage_v) == (100, 400)
 
