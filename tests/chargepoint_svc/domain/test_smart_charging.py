@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from chargepoint_svc.domain.charge_point import ChargePointId
-from chargepoint_svc.domain.charging_needs import Schedule, SchedulePeriod
+from chargepoint_svc.domain.charging_needs import ChargingNeeds, Schedule, SchedulePeriod, plan
 from chargepoint_svc.domain.smart_charging import (
     ChargingLimit,
     PeriodLimit,
@@ -53,3 +55,24 @@ def test_an_ev_schedule_above_the_offer_at_any_moment_is_not() -> None:
 def test_an_ev_schedule_outside_the_offered_time_is_not() -> None:
     assert not within_offer([PeriodLimit(0, 1000)], OFFER, T0 - timedelta(seconds=1))
     assert not within_offer([PeriodLimit(3600, 1000)], OFFER, T0)
+
+
+powers = st.integers(min_value=1, max_value=3_500_000).map(lambda tenths: tenths / 10)
+
+
+@given(
+    ev=powers,
+    site=st.none() | powers,
+    energy=st.none() | st.floats(min_value=1, max_value=200_000),
+    stay=st.none() | st.integers(min_value=1, max_value=3 * 24 * 3600),
+    margin=st.floats(min_value=0.1, max_value=1000),
+)
+def test_the_offer_itself_is_within_the_offer_and_anything_above_it_is_not(
+    ev: float, site: float | None, energy: float | None, stay: int | None, margin: float
+) -> None:
+    departure = None if stay is None else T0 + timedelta(seconds=stay)
+    offer = plan(ChargingNeeds(ev, energy, departure), site, T0)
+    same = [PeriodLimit(p.start_seconds, p.limit_w) for p in offer.periods]
+    assert within_offer(same, offer, T0)
+    above = [PeriodLimit(p.start_seconds, p.limit_w + margin) for p in offer.periods]
+    assert not within_offer(above, offer, T0)
