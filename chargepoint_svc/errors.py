@@ -9,9 +9,11 @@
      ├── NotFound
      │    ├── ChargePointNotFound       no charge point has that id
      │    │    └── ChargePointNotRegistered   an event from an unknown one under strict admission
-     │    └── StationRequestNotFound    no log or customer information request has that id
+     │    ├── StationRequestNotFound    no log or customer information request has that id
+     │    └── LibraryProfileNotFound    no library charging profile has that name
      ├── AlreadyExists
-     │    └── ChargePointAlreadyExists  CreateChargePoint for an id that is taken
+     │    ├── ChargePointAlreadyExists  CreateChargePoint for an id that is taken
+     │    └── LibraryProfileExists      a library charging profile of that name exists
      └── Unavailable
           └── ConcurrentChange          the row changed under us; the caller may retry
 
@@ -79,4 +81,20 @@ class StationRequestNotFound(errors.NotFound):
             f"GET /api/v1/charge-points/{charge_point_id}/{path} lists them"
             if kind == "LOG"
             else f"charge point {charge_point_id} has no {path} request {request_id}"
+        )
+
+
+class LibraryProfileNotFound(errors.NotFound):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"no charging profile named {name!r} in the library; "
+            "GET /api/v1/charging-profiles lists them"
+        )
+
+
+class LibraryProfileExists(errors.AlreadyExists):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"a charging profile named {name!r} is in the library already; delete it "
+            "(DELETE /api/v1/charging-profiles/{name}) or choose another name"
         )

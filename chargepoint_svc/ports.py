@@ -12,6 +12,12 @@ from chargepoint_svc.domain.display_messages import DisplayMessage
 from chargepoint_svc.domain.journal import JournalEntry, JournalQuery
 from chargepoint_svc.domain.monitors import Monitor, MonitorQuery
 from chargepoint_svc.domain.registration import BootOutcome
+from chargepoint_svc.domain.smart_charging import (
+    ChargingLimit,
+    HeldProfile,
+    LibraryProfile,
+    NeedsRecord,
+)
 from chargepoint_svc.domain.station_events import EventFilter, SecurityEvent, StationEvent
 from chargepoint_svc.domain.station_requests import RequestKind, RequestReport, StationRequest
 from csms.edge.v1 import monitoring_pb2
@@ -266,6 +272,80 @@ class StationRequestCalls(Protocol):
     ) -> str: ...
 
 
+class SmartChargingRepository(Protocol):
+    async def save_profiles(self, profiles: Sequence[HeldProfile]) -> None:
+        """Insert each profile, or replace the stored one of the same station, EVSE and id."""
+        ...
+
+    async def profiles(self, charge_point_id: ChargePointId) -> list[HeldProfile]:
+        """Every profile the station holds, ordered by EVSE then profile id."""
+        ...
+
+    async def delete_profiles(self, charge_point_id: ChargePointId, profile_id: int) -> None:
+        """Forget the profile of that id on every EVSE of the station."""
+        ...
+
+    async def save_limit(self, limit: ChargingLimit) -> None:
+        """Insert the limit, or replace the one of the same station, EVSE and source."""
+        ...
+
+    async def clear_limits(
+        self, charge_point_id: ChargePointId, source: str, evse_id: int | None
+    ) -> None:
+        """Delete the limits of ``source`` on ``evse_id`` (None: on every EVSE)."""
+        ...
+
+    async def limits(self, charge_point_id: ChargePointId) -> list[ChargingLimit]:
+        """Every limit in force, ordered by EVSE then source."""
+        ...
+
+    async def save_needs(self, needs: NeedsRecord) -> None:
+        """Insert the record, or replace the one of the same station and EVSE."""
+        ...
+
+    async def needs(self, charge_point_id: ChargePointId) -> list[NeedsRecord]:
+        """Every EVSE's last needs, ordered by EVSE."""
+        ...
+
+    async def add_library_profile(self, profile: LibraryProfile) -> bool:
+        """Insert it; False, and nothing changed, when the name is taken."""
+        ...
+
+    async def library_profile(self, name: str) -> LibraryProfile | None: ...
+
+    async def library_page(self, after: str | None, limit: int) -> list[LibraryProfile]:
+        """Up to ``limit`` library profiles with names greater than ``after``, by name."""
+        ...
+
+    async def delete_library_profile(self, name: str) -> bool:
+        """False when there was none of that name."""
+        ...
+
+    async def set_site_limit(
+        self, charge_point_id: ChargePointId, max_power_w: float | None
+    ) -> None:
+        """Set the station's power limit; None removes it."""
+        ...
+
+    async def site_limit(self, charge_point_id: ChargePointId) -> float | None: ...
+
+
+class StationProfiles(Protocol):
+    """Sending a profile to a station, through the edge (ADR 0005)."""
+
+    async def set_charging_profile(
+        self, charge_point_id: str, evse_id: int, document: str, transaction_id: int
+    ) -> str:
+        """SetChargingProfile with the profile ``document`` (``transaction_id`` > 0: the
+        CSMS transaction of a TxProfile); the station's answer: "ACCEPTED" or "REJECTED".
+        The edge's errors (not connected, no answer, CALLERROR) propagate."""
+        ...
+
+    async def clear_charging_profile(self, charge_point_id: str, profile_id: int) -> str:
+        """ClearChargingProfile of that profile id; "ACCEPTED" or "UNKNOWN"."""
+        ...
+
+
 class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
     """One atomic change: everything done through its repositories is stored by
     :meth:`commit`, or nothing is (leaving the ``async with`` block without a commit
@@ -294,6 +374,9 @@ class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
 
     @property
     def display_messages(self) -> DisplayMessageRepository: ...
+
+    @property
+    def smart_charging(self) -> SmartChargingRepository: ...
 
 
 class Stations(Protocol):

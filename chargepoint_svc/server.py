@@ -15,6 +15,7 @@ import grpc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from chargepoint_svc.adapters.edge_monitors import EdgeMonitors
+from chargepoint_svc.adapters.edge_profiles import EdgeStationProfiles
 from chargepoint_svc.adapters.edge_requests import EdgeRequests
 from chargepoint_svc.adapters.edge_stations import EdgeStations
 from chargepoint_svc.adapters.sql import SqlUnitOfWork
@@ -25,7 +26,9 @@ from chargepoint_svc.use_cases import ChargePointUseCases
 from chargepoint_svc.use_cases.display_messages import DisplayMessageUseCases
 from chargepoint_svc.use_cases.message_journal import MessageJournal
 from chargepoint_svc.use_cases.monitoring import MonitoringUseCases
+from chargepoint_svc.use_cases.profile_library import ProfileLibrary
 from chargepoint_svc.use_cases.registration import RegistrationUseCases
+from chargepoint_svc.use_cases.smart_charging import SmartChargingUseCases
 from chargepoint_svc.use_cases.station_reports import StationReportUseCases
 from chargepoint_svc.use_cases.station_requests import StationRequestUseCases
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
@@ -87,6 +90,7 @@ async def start(
         base_report=charge_points.base_report,
     )
     clock = SystemClock()
+    edge_channel = open_channel(network.edge_address)
     retention = timedelta(hours=storage.journal_retention_hours)
     journal = MessageJournal(lambda: SqlUnitOfWork(engine), clock, retention)
     # Lazy: nothing connects until an operator's change needs the edge.
@@ -109,6 +113,14 @@ async def start(
         registration=RegistrationUseCases(lambda: SqlUnitOfWork(engine), clock, stations),
         requests=requests,
         display=DisplayMessageUseCases(lambda: SqlUnitOfWork(engine), request_calls, requests),
+        smart_charging=SmartChargingUseCases(
+            lambda: SqlUnitOfWork(engine), clock, admission, charge_points.site_limit_w
+        ),
+        library=ProfileLibrary(
+            lambda: SqlUnitOfWork(engine),
+            clock,
+            EdgeStationProfiles(edge_channel, network.grpc_timeout),
+        ),
     )
     try:
         server = await start_server(

@@ -13,7 +13,13 @@ from csms.transaction.v1 import transaction_pb2_grpc
 from csms_client.edge import Edge
 from csms_client.monitoring import Monitoring
 from csms_client.network_profiles import NetworkProfiles
-from csms_client.records import ChargePoints, IdTags, OrphanReports, Transactions
+from csms_client.records import (
+    ChargePoints,
+    ChargingProfileLibrary,
+    IdTags,
+    OrphanReports,
+    Transactions,
+)
 from csms_client.station_requests import StationRequests
 
 DEFAULT_TIMEOUT = 10.0
@@ -45,6 +51,8 @@ class CsmsClient:
         self.monitoring = Monitoring(self.edge.stub, chargepoint_stub, timeout)
         # Issue 13: logs, customer information and display messages.
         self.station_requests = StationRequests(chargepoint_stub, timeout)
+        # Issue 13: smart charging.
+        self.charging_profiles = ChargingProfileLibrary(chargepoint_stub, timeout)
         transaction_stub = transaction_pb2_grpc.TransactionServiceStub(transaction_channel)
         self.transactions = Transactions(transaction_stub, timeout)
         self.orphan_reports = OrphanReports(transaction_stub, timeout)

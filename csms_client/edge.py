@@ -280,3 +280,30 @@ class Edge:
             charge_point_id=charge_point_id, variables=list(variables)
         )
         return await invoke(self.stub.SetVariables, request, self._timeout)
+
+    # Issue 13: smart charging.
+
+    async def get_charging_profiles(
+        self,
+        charge_point_id: str,
+        *,
+        evse_id: int | None = None,
+        purpose: smart_charging_pb2.ChargingProfile.Purpose.ValueType = (
+            smart_charging_pb2.ChargingProfile.PURPOSE_UNSPECIFIED
+        ),
+        stack_level: int | None = None,
+        profile_ids: Iterable[int] = (),
+        sources: Iterable[smart_charging_pb2.LimitSource.ValueType] = (),
+    ) -> smart_charging_pb2.GetChargingProfilesResponse:
+        """OCPP 2.x GetChargingProfiles (K09): the station reports the profiles matching
+        every criterion given (``evse_id`` None: every EVSE, 0: the whole station); the
+        CSMS keeps them (:meth:`csms_client.records.ChargePoints.charging_profiles`)."""
+        request = smart_charging_pb2.GetChargingProfilesRequest(
+            charge_point_id=charge_point_id,
+            evse_id=evse_id,
+            purpose=purpose,
+            stack_level=stack_level,
+            profile_ids=list(profile_ids),
+            sources=list(sources),
+        )
+        return await invoke(self.stub.GetChargingProfiles, request, self._timeout)

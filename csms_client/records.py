@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from csms.auth.v1 import auth_pb2
-from csms.chargepoint.v1 import chargepoint_pb2
+from csms.chargepoint.v1 import chargepoint_pb2, smart_charging_pb2
+from csms.edge.v1 import smart_charging_pb2 as edge_charging_pb2
 from csms.transaction.v1 import transaction_pb2
 from csms_client.errors import invoke
 from csms_client.moments import to_timestamp
@@ -61,6 +63,94 @@ class ChargePoints:
             charge_point_id=charge_point_id, status=status
         )
         return await invoke(self.stub.ChangeRegistration, request, self._timeout)
+
+    # Issue 13: smart charging.
+
+    async def charging_profiles(
+        self, charge_point_id: str
+    ) -> Sequence[smart_charging_pb2.HeldChargingProfile]:
+        """The profiles the station holds, as it last reported them (OCPP 2.x K09; ask
+        it with :meth:`csms_client.edge.Edge.get_charging_profiles`)."""
+        request = smart_charging_pb2.ListStationChargingProfilesRequest(
+            charge_point_id=charge_point_id
+        )
+        reply = await invoke(self.stub.ListStationChargingProfiles, request, self._timeout)
+        return list(reply.profiles)
+
+    async def charging_limits(
+        self, charge_point_id: str
+    ) -> Sequence[smart_charging_pb2.ChargingLimit]:
+        """The external limits in force on the station (K12, until K13 clears them)."""
+        request = smart_charging_pb2.ListChargingLimitsRequest(charge_point_id=charge_point_id)
+        reply = await invoke(self.stub.ListChargingLimits, request, self._timeout)
+        return list(reply.limits)
+
+    async def ev_charging_needs(
+        self, charge_point_id: str
+    ) -> Sequence[smart_charging_pb2.EVChargingNeeds]:
+        """What ISO 15118 EVs asked for, per EVSE, with the schedule the CSMS offered and
+        the EV's answer (K15, K17)."""
+        request = smart_charging_pb2.ListEVChargingNeedsRequest(charge_point_id=charge_point_id)
+        reply = await invoke(self.stub.ListEVChargingNeeds, request, self._timeout)
+        return list(reply.needs)
+
+    async def set_site_limit(self, charge_point_id: str, max_power_w: float) -> float:
+        """The most power (W) the station may draw in the schedules offered to EVs; 0
+        removes the station's own limit. The limit now set (0: none)."""
+        request = smart_charging_pb2.StationSiteLimit(
+            charge_point_id=charge_point_id, max_power_w=max_power_w
+        )
+        reply = await invoke(self.stub.SetStationSiteLimit, request, self._timeout)
+        return reply.max_power_w
+
+    async def site_limit(self, charge_point_id: str) -> float:
+        """The station's own power limit, W; 0: none set."""
+        request = smart_charging_pb2.GetStationSiteLimitRequest(charge_point_id=charge_point_id)
+        reply = await invoke(self.stub.GetStationSiteLimit, request, self._timeout)
+        return reply.max_power_w
+
+
+class ChargingProfileLibrary:
+    """chargepoint_svc: the operator's named charging profiles, applied to stations."""
+
+    def __init__(self, stub: ChargePointServiceAsyncStub, timeout: float) -> None:
+        self.stub, self._timeout = stub, timeout
+
+    async def create(
+        self, name: str, profile: edge_charging_pb2.ChargingProfile
+    ) -> smart_charging_pb2.LibraryChargingProfile:
+        request = smart_charging_pb2.CreateLibraryChargingProfileRequest(name=name, profile=profile)
+        return await invoke(self.stub.CreateLibraryChargingProfile, request, self._timeout)
+
+    async def get(self, name: str) -> smart_charging_pb2.LibraryChargingProfile:
+        request = smart_charging_pb2.GetLibraryChargingProfileRequest(name=name)
+        return await invoke(self.stub.GetLibraryChargingProfile, request, self._timeout)
+
+    async def list(
+        self, page_size: int = 0, page_token: str = ""
+    ) -> smart_charging_pb2.ListLibraryChargingProfilesResponse:
+        """One page, by name; ``next_page_token`` of the answer asks for the next."""
+        request = smart_charging_pb2.ListLibraryChargingProfilesRequest(
+            page_size=page_size, page_token=page_token
+        )
+        return await invoke(self.stub.ListLibraryChargingProfiles, request, self._timeout)
+
+    async def delete(self, name: str) -> None:
+        request = smart_charging_pb2.DeleteLibraryChargingProfileRequest(name=name)
+        await invoke(self.stub.DeleteLibraryChargingProfile, request, self._timeout)
+
+    async def apply(
+        self, charge_point_id: str, name: str, evse_id: int = 0, transaction_id: int = 0
+    ) -> smart_charging_pb2.ApplyChargingProfileResponse:
+        """SetChargingProfile with the profile ``name``; accepted, the station holds it
+        (:meth:`ChargePoints.charging_profiles`)."""
+        request = smart_charging_pb2.ApplyChargingProfileRequest(
+            charge_point_id=charge_point_id,
+            name=name,
+            evse_id=evse_id,
+            transaction_id=transaction_id,
+        )
+        return await invoke(self.stub.ApplyChargingProfile, request, self._timeout)
 
 
 class Transactions:
@@ -172,3 +262,12 @@ def _id_tag(
     return auth_pb2.IdTag(
         id_tag=id_tag, status=status, expires_at=to_timestamp(expires_at), parent_id_tag=parent
     )
+
+    async def clear(
+        self, charge_point_id: str, profile_id: int
+    ) -> smart_charging_pb2.ClearStationChargingProfileResponse:
+        """ClearChargingProfile of one profile by id; the station holds it no longer."""
+        request = smart_charging_pb2.ClearStationChargingProfileRequest(
+            charge_point_id=charge_point_id, profile_id=profile_id
+        )
+        return await invoke(self.stub.ClearStationChargingProfile, request, self._timeout)

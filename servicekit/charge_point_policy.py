@@ -7,6 +7,7 @@ BootNotification, and by the launcher's banner; the variables are documented in
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -46,6 +47,9 @@ class ChargePointPolicy:
     """Seconds, given to Accepted charge points (OCPP 1.6 4.2, 2.0.1 B01)."""
     boot_retry_interval: int
     """Seconds, given to Pending or Rejected charge points."""
+    site_limit_w: float | None = None
+    """The power a station may draw unless a lower limit is known (OCPP 2.0.1 K15: the
+    schedule offered to an EV stays within it); None: no such limit."""
 
     @classmethod
     def from_env(cls, raw: Callable[[str], str]) -> ChargePointPolicy:
@@ -71,4 +75,15 @@ class ChargePointPolicy:
             boot_retry_interval=positive(
                 "CSMS_BOOT_RETRY_INTERVAL", raw("CSMS_BOOT_RETRY_INTERVAL")
             ),
+            site_limit_w=_site_limit(raw("CSMS_SITE_LIMIT_W")),
         )
+
+
+def _site_limit(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        raise SettingsError(f"CSMS_SITE_LIMIT_W={text!r} is not a number of watts") from None
+    if not math.isfinite(value) or value < 0:
+        raise SettingsError(f"CSMS_SITE_LIMIT_W={text!r} must be 0 (no limit) or more watts")
+    return value or None

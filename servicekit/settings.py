@@ -129,6 +129,11 @@ VARIABLES: dict[str, tuple[str, str]] = {
         "OCPP 2.x stations answered Pending: pending (ask for the base report, accept once it is"
         " complete) or never.",
     ),
+    "CSMS_SITE_LIMIT_W": (
+        "0",
+        "The power (W) a station may draw when neither the operator nor the station set a lower"
+        " limit, for the schedules offered to ISO 15118 EVs; 0: no such limit.",
+    ),
     "CSMS_HEARTBEAT_INTERVAL": ("300", "Heartbeat interval (s) given to Accepted charge points."),
     "CSMS_BOOT_RETRY_INTERVAL": (
         "60",

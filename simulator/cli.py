@@ -56,6 +56,20 @@ def parser() -> argparse.ArgumentParser:
         "(default %(default)s)",
     )
     result.add_argument(
+        "--iso15118",
+        action="store_true",
+        help="OCPP 2.x: an ISO 15118 EV that states its charging needs at transaction start "
+        "and its own schedule once the CSMS sends a TxProfile",
+    )
+    result.add_argument(
+        "--external-limit",
+        type=float,
+        default=Options.external_limit_w,
+        metavar="WATTS",
+        help="OCPP 2.x: report an energy management system's limit on the station after boot "
+        "(NotifyChargingLimit; default none)",
+    )
+    result.add_argument(
         "--stay",
         action="store_true",
         help="stay connected afterwards, heartbeating and answering the CSMS until Ctrl-C",
@@ -73,6 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.meter_values < 0 or args.interval < 0:
         print("csms-sim: --meter-values and --interval must not be negative", file=sys.stderr)
         return 2
+    if args.external_limit < 0:
+        print("csms-sim: --external-limit must not be negative", file=sys.stderr)
+        return 2
     if args.connectors < 1:
         print("csms-sim: --connectors must be at least 1", file=sys.stderr)
         return 2
@@ -82,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         interval=args.interval,
         stay=args.stay,
         connectors=args.connectors,
+        iso15118=args.iso15118,
+        external_limit_w=args.external_limit,
     )
     # Every exchange is printed as one line; the library's own frame logs would repeat it.
     logging.getLogger("ocpp").setLevel(logging.ERROR)

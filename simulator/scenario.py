@@ -27,6 +27,10 @@ class Options:
     interval: float = 1.0
     stay: bool = False
     connectors: int = 1
+    # OCPP 2.x smart charging: an ISO 15118 EV (K15, K17), and an external limit in W
+    # reported after boot (K12; 0: none).
+    iso15118: bool = False
+    external_limit_w: float = 0.0
 
 
 # The CLI's defaults, shared so that no call happens in an argument default.

@@ -26,6 +26,7 @@ from chargepoint_svc.adapters.sql_requests import (
     SqlDisplayMessageRepository,
     SqlStationRequestRepository,
 )
+from chargepoint_svc.adapters.sql_smart_charging import SqlSmartChargingRepository
 from chargepoint_svc.adapters.tables import charge_points, connectors
 from chargepoint_svc.domain.charge_point import (
     BootData,
@@ -114,6 +115,10 @@ class SqlUnitOfWork(unit_of_work.SqlUnitOfWork):
     @property
     def display_messages(self) -> SqlDisplayMessageRepository:
         return SqlDisplayMessageRepository(self.connection)
+
+    @property
+    def smart_charging(self) -> SqlSmartChargingRepository:
+        return SqlSmartChargingRepository(self.connection)
 
 
 class SqlChargePointRepository:

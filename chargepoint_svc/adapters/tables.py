@@ -284,3 +284,61 @@ display_messages = Table(
     Column("body", Text, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+
+# Smart charging as stations report it (chargepoint_svc.domain.smart_charging). Profiles
+# and schedules are the API's JSON documents; the key columns are what the CSMS decides on.
+station_charging_profiles = Table(
+    "station_charging_profiles",
+    metadata,
+    _charge_point_reference(primary_key=True),
+    Column("evse_id", Integer, primary_key=True),
+    Column("profile_id", Integer, primary_key=True),
+    Column("source", String(8), nullable=False),
+    Column("document", Text, nullable=False),
+    Column("reported_at", DateTime(timezone=True), nullable=False),
+)
+
+charging_limits = Table(
+    "charging_limits",
+    metadata,
+    _charge_point_reference(primary_key=True),
+    Column("evse_id", Integer, primary_key=True),
+    Column("source", String(8), primary_key=True),
+    Column("grid_critical", Boolean, nullable=False),
+    Column("limit_w", Float, nullable=True),
+    Column("schedule", Text, nullable=False),
+    Column("reported_at", DateTime(timezone=True), nullable=False),
+)
+
+ev_charging_needs = Table(
+    "ev_charging_needs",
+    metadata,
+    _charge_point_reference(primary_key=True),
+    Column("evse_id", Integer, primary_key=True),
+    Column("energy_transfer", String(20), nullable=False),
+    Column("energy_wh", Float, nullable=True),
+    Column("max_power_w", Float, nullable=False),
+    Column("departure", DateTime(timezone=True), nullable=True),
+    Column("reported_at", DateTime(timezone=True), nullable=False),
+    Column("offered", Text, nullable=False),
+    Column("ev_schedule", Text, nullable=False),
+    Column("ev_schedule_accepted", Boolean, nullable=False),
+)
+
+# The operator's library of charging profiles (chargepoint_svc.domain.smart_charging).
+charging_profile_library = Table(
+    "charging_profile_library",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("profile_id", Integer, nullable=False),
+    Column("document", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# The operator's power limit per station, for the schedules offered to EVs (K15).
+station_site_limits = Table(
+    "station_site_limits",
+    metadata,
+    _charge_point_reference(primary_key=True),
+    Column("max_power_w", Float, nullable=False),
+)

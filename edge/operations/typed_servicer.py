@@ -16,6 +16,7 @@ from csms.edge.v1 import (
     monitoring_pb2,
     network_profiles_pb2,
     operations_pb2,
+    smart_charging_pb2,
 )
 from edge.cluster.replica import Replica
 from edge.operations.dispatcher import Dispatcher
@@ -380,5 +381,18 @@ class TypedOperations:
     ) -> logs_and_display_pb2.ClearDisplayMessageResponse:
         response: logs_and_display_pb2.ClearDisplayMessageResponse = await self._perform(
             "ClearDisplayMessage", request, context
+        )
+        return response
+
+    # Issue 13: smart charging.
+
+    async def GetChargingProfiles(
+        self, request: smart_charging_pb2.GetChargingProfilesRequest, context: Context
+    ) -> smart_charging_pb2.GetChargingProfilesResponse:
+        """OCPP 2.x GetChargingProfiles (K09); the station reports the profiles in
+        ReportChargingProfiles parts carrying the answered request_id (kept by
+        chargepoint_svc). UNIMPLEMENTED for OCPP 1.6."""
+        response: smart_charging_pb2.GetChargingProfilesResponse = await self._perform(
+            "GetChargingProfiles", request, context
         )
         return response

@@ -29,15 +29,21 @@ Handled and stored (one gRPC call each):
 - NotifyDisplayMessages -> RecordDisplayMessages (the messages the station shows)
 - FirmwareStatusNotification -> RecordFirmwareStatus (with requestId)
 - DataTransfer -> RecordDataTransfer (data as text; JSON text when structured)
+- ReportChargingProfiles -> RecordChargingProfiles (K09: the profiles the station holds)
+- NotifyChargingLimit -> RecordChargingLimit, ClearedChargingLimit ->
+  RecordClearedChargingLimit (K12/K13: the external limits in force)
+- NotifyEVChargingNeeds -> RecordEVChargingNeeds; Accepted, then SetChargingProfile with
+  the TxProfile of the schedule the service computed, for the transaction active on that
+  EVSE, is sent after the answer (K15), and once accepted kept with RecordChargingProfiles;
+  Rejected (NoTransaction) when none is active
+- NotifyEVChargingSchedule -> RecordEVChargingSchedule; Accepted when the EV's schedule
+  stays within the one offered, Rejected otherwise (K17)
 
 Answered only (the answer is empty and promises nothing; nothing is stored yet):
 
-- NotifyChargingLimit, ClearedChargingLimit, ReportChargingProfiles,
-  ReservationStatusUpdate, PublishFirmwareStatusNotification
+- ReservationStatusUpdate, PublishFirmwareStatusNotification
 
 NotImplemented (any answer would promise what the CSMS does not do):
 
-- NotifyEVChargingNeeds (Accepted promises a charging schedule)
-- NotifyEVChargingSchedule (its status accepts or renegotiates the EV's schedule)
 - Get15118EVCertificate, GetCertificateStatus (need a certificate or OCSP service)
 """

@@ -11,19 +11,25 @@ from __future__ import annotations
 import logging
 from typing import Any, ClassVar
 
+from ocpp.exceptions import OCPPError
 from ocpp.v201 import call, call_result, datatypes
 from ocpp.v201.enums import Action
 
+from csms.transaction.v1 import transaction_pb2
 from edge import certificate_signing
 from edge.handler_table import on, verbatim
 from edge.operations.errors import OperationError
 from edge.services import AUTH, CHARGEPOINT, TRANSACTION
 from edge.session import Session
-from edge.v201 import certificates, display_messages, monitor_reports, translate
+from edge.v201 import certificates, display_messages, monitor_reports, smart_charging, translate
 from edge.v201.schemas import SCHEMAS
 from edge.v201.translate import Vocabulary
 
 LOG = logging.getLogger(__name__)
+
+# The id of the TxProfile offered to an EV's needs (K15) is this plus the EVSE id: a new
+# offer on an EVSE replaces the last one (K01.FR.05), never a profile an operator set.
+EV_OFFER_PROFILE_ID = 900_000_000
 
 
 class SessionV201(Session):
@@ -33,18 +39,20 @@ class SessionV201(Session):
     # The library builds answers to CSMS-initiated calls from this module.
     call_results = call_result
 
-    async def _follow_up(self, payload: Any) -> None:
-        """Send a CSMS call that follows an answer. The station's refusal or silence is
-        logged: its next boot or report brings the same decision again."""
+    async def _follow_up(self, payload: Any) -> Any:
+        """Send a CSMS call that follows an answer; the station's answer, or None. The
+        station's refusal or silence is logged: its next boot or report brings the same
+        decision again."""
         action = type(payload).__name__
         try:
             answer = await self.request(payload, self.response_timeout)
         except OperationError as error:
             LOG.warning("charge_point=%s action=%s follow-up failed: %s", self.id, action, error)
-            return
+            return None
         LOG.info(
             "charge_point=%s action=%s answered %s", self.id, action, getattr(answer, "status", "")
         )
+        return answer
 
     async def _request_base_report(self) -> None:
         await self._follow_up(translate.base_report_call(next(self.request_ids), self.words))
@@ -163,20 +171,92 @@ class SessionV201(Session):
         await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordDisplayMessages, request)
         return self.words.call_result.NotifyDisplayMessages()
 
-    # Answered only: the answer is empty and promises nothing; the CSMS keeps nothing of
-    # these yet (OCPP 2.0.1 K, O, H, L, M).
+    # Issue 13: smart charging (OCPP 2.0.1 K).
+
+    @on(Action.report_charging_profiles)
+    async def on_report_charging_profiles(self, **payload: Any) -> Any:
+        request = smart_charging.profiles_request(self.id, payload)
+        await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordChargingProfiles, request)
+        return self.words.call_result.ReportChargingProfiles()
 
     @on(Action.notify_charging_limit)
-    async def on_notify_charging_limit(self, **_payload: Any) -> Any:
+    async def on_notify_charging_limit(self, **payload: Any) -> Any:
+        request = smart_charging.limit_request(self.id, payload)
+        await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordChargingLimit, request)
         return self.words.call_result.NotifyChargingLimit()
 
     @on(Action.cleared_charging_limit)
-    async def on_cleared_charging_limit(self, **_payload: Any) -> Any:
+    async def on_cleared_charging_limit(self, **payload: Any) -> Any:
+        request = smart_charging.cleared_limit_request(self.id, payload)
+        await self.invoke(
+            CHARGEPOINT, self.services.chargepoint.RecordClearedChargingLimit, request
+        )
         return self.words.call_result.ClearedChargingLimit()
 
-    @on(Action.report_charging_profiles)
-    async def on_report_charging_profiles(self, **_payload: Any) -> Any:
-        return self.words.call_result.ReportChargingProfiles()
+    @on(Action.notify_ev_charging_needs)
+    async def on_notify_ev_charging_needs(self, **payload: Any) -> Any:
+        """K15: the needs are kept; Accepted, then the TxProfile of the schedule the
+        service computed for the transaction active on the EV's EVSE. Without one there is
+        no transaction to give a TxProfile (K01.FR.03): Rejected."""
+        request = smart_charging.needs_request(self.id, payload)
+        reply = await self.invoke(
+            CHARGEPOINT, self.services.chargepoint.RecordEVChargingNeeds, request
+        )
+        evse_id = request.needs.evse_id
+        transaction_id = await self._active_transaction(evse_id)
+        if not transaction_id:
+            LOG.warning(
+                "charge_point=%s evse=%d EV needs without an active transaction", self.id, evse_id
+            )
+            return smart_charging.needs_result(self.words, transaction_found=False)
+        profile_id = EV_OFFER_PROFILE_ID + evse_id
+        offer = smart_charging.tx_profile_call(
+            reply.schedule, evse_id, profile_id, transaction_id, self.words
+        )
+        held = smart_charging.offer_held_request(self.id, reply.schedule, evse_id, profile_id)
+        self.after_answer(lambda: self._offer(offer, held))
+        return smart_charging.needs_result(self.words, transaction_found=True)
+
+    async def _offer(self, offer: Any, held: Any) -> None:
+        """The TxProfile; accepted, the station holds it, which chargepoint_svc keeps as it
+        keeps a reported profile. Failing that is logged: the next report says it again."""
+        answer = await self._follow_up(offer)
+        if answer is None or answer.status != "Accepted":
+            return
+        try:
+            await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordChargingProfiles, held)
+        except OCPPError as error:
+            LOG.warning("charge_point=%s the accepted TxProfile is not kept: %s", self.id, error)
+
+    @on(Action.notify_ev_charging_schedule)
+    async def on_notify_ev_charging_schedule(self, **payload: Any) -> Any:
+        request = smart_charging.ev_schedule_request(self.id, payload)
+        reply = await self.invoke(
+            CHARGEPOINT, self.services.chargepoint.RecordEVChargingSchedule, request
+        )
+        return smart_charging.ev_schedule_result(reply, self.words)
+
+    async def _active_transaction(self, evse_id: int) -> str:
+        """The station's id of the transaction active on ``evse_id``, as transaction_svc
+        knows it; "" when none is."""
+        found = await self.invoke(
+            TRANSACTION,
+            self.services.transaction.ListTransactions,
+            transaction_pb2.ListTransactionsRequest(
+                charge_point_id=self.id, status=transaction_pb2.Transaction.ACTIVE
+            ),
+        )
+        return next(
+            (
+                transaction.station_transaction_id
+                for transaction in found.transactions
+                if transaction.evse_id == evse_id and transaction.station_transaction_id
+            ),
+            "",
+        )
+
+    # Answered only: the answer is empty and promises nothing; the CSMS keeps nothing of
+    # these yet (OCPP 2.0.1 O, H, L, M).
 
     @on(Action.reservation_status_update)
     async def on_reservation_status_update(self, **_payload: Any) -> Any:

@@ -18,6 +18,7 @@ from simulator.sessions import (
     heartbeat_loop,
     sample_meter_values,
 )
+from simulator.v2 import ev
 from simulator.v2.state import OCCUPIED, Evse, StationState, Transaction
 from simulator.v2.uplink import UplinkV2
 
@@ -113,6 +114,8 @@ class Charger:
                 # E05: the station stops a transaction whose token the CSMS did not accept.
                 control.request("DeAuthorized")
             else:
+                if self.state.iso15118:
+                    await ev.notify_needs(self.uplink, evse.id)
                 await self._sample(evse, transaction, control, samples)
             reason = control.reason or "Local"
             await self.uplink.transaction_event(

@@ -9,6 +9,7 @@ from simulator.v2.management import ManagementHandlers
 from simulator.v2.monitoring import MonitoringHandlers
 from simulator.v2.network import NetworkHandlers
 from simulator.v2.security import SecurityHandlers
+from simulator.v2.smart_charging import SmartChargingHandlers
 from simulator.v2.tariff import TariffHandlers
 from simulator.v2.triggers import TriggerHandlers
 
@@ -23,6 +24,7 @@ class Handlers(
     NetworkHandlers,
     CustomerHandlers,
     DisplayHandlers,
+    SmartChargingHandlers,
 ):
     """One connection's station, without the library version it speaks: the concrete
     classes in :mod:`simulator.station_v201` and :mod:`simulator.station_v21` add it."""

@@ -15,6 +15,7 @@ from simulator.charging_profiles import ChargingProfile, Schedule, composite
 from simulator.firmware_v16 import TRANSFER_SCHEMES
 from simulator.station import on
 from simulator.uplink import now
+from simulator.v2 import ev
 from simulator.v2.state import Evse, Reservation
 from simulator.v2.station import StationV2
 
@@ -24,6 +25,7 @@ PURPOSES = {
     "TxDefaultProfile": ChargingProfilePurposeType.tx_default_profile,
     "TxProfile": ChargingProfilePurposeType.tx_profile,
 }
+TX_PROFILE = ChargingProfilePurposeType.tx_profile
 KNOWN_STATUSES = frozenset(s.value for s in AuthorizationStatus)
 MAX_PROFILES = 10
 
@@ -125,6 +127,9 @@ class ManagementHandlers(StationV2):
             )
             level = int(self.state.device_model.number("SmartChargingCtrlr", "ProfileStackLevel"))
             status = str(self.state.profiles.install(profile, level, MAX_PROFILES))
+            if status == "Accepted" and purpose == TX_PROFILE and self.state.iso15118:
+                # K17: the EV answers the TxProfile with its own schedule.
+                self.after_answer("ev", ev.notify_schedule(self.uplink, evse_id, profile))
         answer = self.results.SetChargingProfile(status=status)
         return self.heard("SetChargingProfile", payload, answer, status)
 

@@ -15,6 +15,7 @@ from simulator.connection import Link, Reboot, keep_connected
 from simulator.errors import ScenarioFailed
 from simulator.scenario import DEFAULTS, Options, Scenario
 from simulator.uplink import Output
+from simulator.v2 import ev
 from simulator.v2.charger import Start
 from simulator.v2.handlers import Handlers
 from simulator.v2.management import known_status
@@ -83,6 +84,8 @@ class Session(Scenario[Summary]):
     async def report(self) -> None:
         for evse in self.station.state.evses.values():
             await self.station.uplink.status(evse.id, evse.status)
+        if self.options.external_limit_w > 0:
+            await ev.notify_limit(self.station.uplink, self.options.external_limit_w)
 
     async def charge(self) -> Summary:
         token = self.options.id_tag
@@ -125,6 +128,7 @@ async def run(
     again (:func:`simulator.connection.keep_connected`). Raises :class:`ScenarioFailed`
     with a message for a person."""
     state = StationState.new(options.connectors, options.interval)
+    state.iso15118 = options.iso15118
 
     async def attempt(connection: ClientConnection, first: bool) -> Summary | Reboot | None:
         station = protocol.station(charge_point_id, connection, state, options.interval, out)

@@ -83,6 +83,9 @@ class StationState:
     network_profiles: dict[int, dict[str, Any]] = field(default_factory=dict)
     # The messages it shows drivers (O01-O06), by id, as MessageInfoType (snake_case).
     display_messages: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # ``--iso15118``: an ISO 15118 EV states its needs at transaction start (K15) and its
+    # schedule once the CSMS gave it a TxProfile (K17).
+    iso15118: bool = False
 
     @classmethod
     def new(cls, evses: int, interval: float) -> StationState:

@@ -57,6 +57,11 @@ async def test_upgrade_matches_the_tables_and_downgrade_removes_them(database_ur
         "station_requests",
         "request_reports",
         "display_messages",
+        "station_charging_profiles",
+        "charging_limits",
+        "ev_charging_needs",
+        "charging_profile_library",
+        "station_site_limits",
     }
     assert await _on_service_schema(database_url, _differences) == []
 

@@ -1,7 +1,7 @@
 """A real gRPC EdgeService that answers ReserveNow, CancelReservation, SendLocalList,
-SetBasicAuthPassword, SetVariableMonitoring, ClearVariableMonitoring, TriggerMessage and
-SetNetworkProfile from a script and records every request, for the services that call the
-edge.
+SetBasicAuthPassword, SetVariableMonitoring, ClearVariableMonitoring, TriggerMessage,
+SetNetworkProfile, the station request calls, SetChargingProfile and ClearChargingProfile
+from a script and records every request, for the services that call the edge.
 
 Each answer is a status name of the operation's response (``"ACCEPTED"``, ``"OCCUPIED"``,
 ...) or a :class:`Failure` the edge's error contract allows (``csms/edge/v1/edge.proto``):
@@ -212,6 +212,24 @@ class FakeEdge(edge_pb2_grpc.EdgeServiceServicer):
     ) -> logs_and_display_pb2.ClearDisplayMessageResponse:
         status = await self._word("ClearDisplayMessage", request, context)
         return logs_and_display_pb2.ClearDisplayMessageResponse(status=status)
+
+    # Issue 13: smart charging (chargepoint_svc's library profiles).
+
+    async def SetChargingProfile(
+        self, request: operations_pb2.SetChargingProfileRequest, context: Context
+    ) -> operations_pb2.SetChargingProfileResponse:
+        status = await self._next("SetChargingProfile", request, context)
+        return operations_pb2.SetChargingProfileResponse(
+            status=operations_pb2.SetChargingProfileResponse.Status.Value(status)
+        )
+
+    async def ClearChargingProfile(
+        self, request: operations_pb2.ClearChargingProfileRequest, context: Context
+    ) -> operations_pb2.ClearChargingProfileResponse:
+        status = await self._next("ClearChargingProfile", request, context)
+        return operations_pb2.ClearChargingProfileResponse(
+            status=operations_pb2.ClearChargingProfileResponse.Status.Value(status)
+        )
 
 
 async def _abort(context: Context, failure: Failure) -> None:

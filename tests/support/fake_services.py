@@ -21,6 +21,7 @@ from csms.chargepoint.v1 import (
     logs_and_display_pb2,
     monitoring_pb2,
 )
+from csms.chargepoint.v1 import smart_charging_pb2 as charging_pb2
 from csms.common.v1 import health_pb2
 from csms.transaction.v1 import transaction_pb2, transaction_pb2_grpc
 from edge.server import RunningEdge
@@ -64,6 +65,10 @@ class Recorder:
     )
     # GetDeviceModel's answer; None: NOT_FOUND, as for a station that never reported.
     device_model: chargepoint_pb2.DeviceModel | None = None
+    # Smart charging: the schedule RecordEVChargingNeeds offers, RecordEVChargingSchedule's
+    # verdict.
+    ev_offer: Any = None
+    ev_schedule_accepted: bool = True
 
     async def record(self, method: str, request: Message, context: Context) -> None:
         self.calls.append((method, request))
@@ -171,6 +176,30 @@ class FakeChargePoints(chargepoint_pb2_grpc.ChargePointServiceServicer):
         await self.recorder.record("RecordDisplayMessages", request, context)
         return logs_and_display_pb2.RecordDisplayMessagesResponse()
 
+    # Issue 13: smart charging.
+
+    async def RecordChargingProfiles(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordChargingProfiles", request, context)
+        return charging_pb2.RecordChargingProfilesResponse()
+
+    async def RecordChargingLimit(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordChargingLimit", request, context)
+        return charging_pb2.RecordChargingLimitResponse()
+
+    async def RecordClearedChargingLimit(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordClearedChargingLimit", request, context)
+        return charging_pb2.RecordClearedChargingLimitResponse()
+
+    async def RecordEVChargingNeeds(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordEVChargingNeeds", request, context)
+        return charging_pb2.RecordEVChargingNeedsResponse(schedule=self.recorder.ev_offer)
+
+    async def RecordEVChargingSchedule(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordEVChargingSchedule", request, context)
+        return charging_pb2.RecordEVChargingScheduleResponse(
+            accepted=self.recorder.ev_schedule_accepted
+        )
+
 
 class FakeTransactions(transaction_pb2_grpc.TransactionServiceServicer):
     def __init__(self, recorder: Recorder) -> None:
@@ -226,6 +255,28 @@ class FakeTransactions(transaction_pb2_grpc.TransactionServiceServicer):
                 id=request.id, charge_point_id=start.charge_point_id, ocpp_version="1.6"
             )
         await context.abort(grpc.StatusCode.NOT_FOUND, f"no transaction {request.id}")
+
+    async def ListTransactions(self, request: Any, context: Context) -> Any:
+        """The 2.x transactions RecordTransactionEvent saw started, on their EVSE (issue 13:
+        the TxProfile offered to an EV's needs names the one active on its EVSE)."""
+        await self.recorder.record("ListTransactions", request, context)
+        started = [
+            event
+            for event in self.recorder.requests("RecordTransactionEvent")
+            if event.event_type == transaction_pb2.RecordTransactionEventRequest.STARTED
+        ]
+        return transaction_pb2.ListTransactionsResponse(
+            transactions=[
+                transaction_pb2.Transaction(
+                    id=7,
+                    charge_point_id=event.charge_point_id,
+                    evse_id=event.evse_id,
+                    station_transaction_id=event.station_transaction_id,
+                    status=transaction_pb2.Transaction.ACTIVE,
+                )
+                for event in started
+            ]
+        )
 
     async def RecordTransactionEvent(self, request: Any, context: Context) -> Any:
         await self.recorder.record("RecordTransactionEvent", request, context)

@@ -22,6 +22,7 @@ from edge.operations.translators import Operation, VersionOperations
 from edge.v201.operations import (
     basic_auth,
     certificates,
+    charging_profiles,
     core,
     cost,
     device_model,
@@ -284,6 +285,13 @@ _TRANSLATORS: Mapping[str, tuple[str, Translate, Answer, Resolve | None]] = Mapp
             logs_and_display.clear_message_request,
             logs_and_display.clear_message_answer,
             None,
+        ),
+        # Issue 13: smart charging.
+        "GetChargingProfiles": (
+            "GetChargingProfiles",
+            charging_profiles.get_request,
+            charging_profiles.get_answer,
+            resolution.request_id,
         ),
     }
 )

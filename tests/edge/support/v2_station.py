@@ -224,31 +224,6 @@ async def admission(cp: Station, fakes: Fakes) -> None:
 
 
 ANSWERED_ONLY_V201: list[tuple[str, dict[str, Any]]] = [
-    ("NotifyChargingLimit", {"chargingLimit": {"chargingLimitSource": "EMS"}}),
-    ("ClearedChargingLimit", {"chargingLimitSource": "EMS"}),
-    (
-        "ReportChargingProfiles",
-        {
-            "requestId": 1,
-            "chargingLimitSource": "CSO",
-            "evseId": 1,
-            "chargingProfile": [
-                {
-                    "id": 1,
-                    "stackLevel": 0,
-                    "chargingProfilePurpose": "TxDefaultProfile",
-                    "chargingProfileKind": "Absolute",
-                    "chargingSchedule": [
-                        {
-                            "id": 1,
-                            "chargingRateUnit": "W",
-                            "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 11000}],
-                        }
-                    ],
-                }
-            ],
-        },
-    ),
     ("ReservationStatusUpdate", {"reservationId": 1, "reservationUpdateStatus": "Expired"}),
     ("PublishFirmwareStatusNotification", {"status": "Published", "requestId": 1}),
 ]

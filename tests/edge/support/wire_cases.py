@@ -254,6 +254,14 @@ WIRE_CASES: list[
         {"messagesInQueue": True},
     ),
     (
+        "GetChargingProfiles",
+        {"requestId": 41, "evseId": 0, "sources": ["CSO"]},
+        "GetChargingProfiles",
+        {"requestId": 41, "evseId": 0, "chargingProfile": {"chargingLimitSource": ["CSO"]}},
+        {"status": "NoProfiles"},
+        {"status": "NO_PROFILES", "requestId": 41},
+    ),
+    (
         "InstallCertificate",
         {"certificateType": "CSMS_ROOT", "certificate": certificate_pem()},
         "InstallCertificate",

@@ -121,6 +121,7 @@ NOT_IN_1_6 = frozenset(
         "SetMonitoringLevel",
         "GetMonitoringReport",
         "SetNetworkProfile",
+        "GetChargingProfiles",
         # Issue 13: customer information and display messages are OCPP 2.x only.
         "CustomerInformation",
         "SetDisplayMessage",

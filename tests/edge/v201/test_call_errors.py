@@ -36,7 +36,6 @@ async def test_bad_frames_get_2x_codes(
     ("action", "payload", "code", "words"),
     [
         ("GetCertificateStatus", {}, "NotImplemented", "does not handle yet"),
-        ("NotifyEVChargingNeeds", {}, "NotImplemented", "does not handle yet"),
         ("StartTransaction", {}, "NotImplemented", "'StartTransaction' is not an OCPP 2.0.1"),
         ("Heartbeat", {"extra": 1}, "FormatViolation", "'extra' was unexpected"),
         ("Authorize", {}, "ProtocolError", "'idToken' is a required property"),
