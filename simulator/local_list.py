@@ -57,6 +57,12 @@ class LocalList:
         entry = self.entries.get(id_tag)
         return None if entry is None else entry.status
 
+    def shown(self) -> str:
+        """The list as the station's log shows it after an update, so that a person (or
+        a test) can see what a differential update left: ``version=3 [A:Accepted, B:Blocked]``."""
+        listed = ", ".join(f"{tag}:{self.entries[tag].status}" for tag in sorted(self.entries))
+        return f"version={self.version} [{listed}]"
+
 
 @dataclass
 class AuthorizationCache:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from auth_svc.domain.id_tag import AuthorizationStatus, IdTag, standing
+from auth_svc.errors import NoListBase
 
 
 class UpdateType(enum.Enum):
@@ -128,18 +129,22 @@ def local_authorization(tag: IdTag, now: datetime) -> LocalAuthorization:
 
 
 def update_type_for(
-    requested: UpdateType, accepted_version: int | None, version: int
+    requested: UpdateType, accepted_version: int | None, version: int, charge_point_id: str
 ) -> UpdateType:
-    """A differential update needs a base: the version the station last accepted. Without
-    a record of one (or with one the CSMS never reached: its database was reset), the whole
-    list is sent."""
-    if (
-        requested is UpdateType.DIFFERENTIAL
-        and accepted_version is not None
-        and accepted_version <= version
+    """The update type to send: the one requested, never another.
+
+    A differential update needs a base: the version the station last accepted (1.6 §5.15,
+    2.0.1 D01.FR.05: a differential update only changes the station's list). Without a
+    record of one (or with one the CSMS never reached: its database was reset) no
+    differential update can be built, and turning it into a full one would replace the
+    station's list with the CSMS's, wiping it when the CSMS's list is empty: that is
+    :class:`NoListBase`, for the operator to send a FULL update knowingly.
+    """
+    if requested is UpdateType.DIFFERENTIAL and (
+        accepted_version is None or accepted_version > version
     ):
-        return UpdateType.DIFFERENTIAL
-    return UpdateType.FULL
+        raise NoListBase(charge_point_id, accepted_version, version)
+    return requested
 
 
 def build_update(

@@ -63,7 +63,9 @@ class ManagementHandlers(StationV2):
             max_length=int(model.number("LocalAuthListCtrlr", "Entries")),
         )
         answer = self.results.SendLocalList(status=str(status))
-        return self.heard("SendLocalList", payload, answer, status)
+        return self.heard(
+            "SendLocalList", payload, answer, f"{status}: list {self.state.local_list.shown()}"
+        )
 
     @on("ReserveNow")
     def on_reserve_now(self, **payload: Any) -> Any:

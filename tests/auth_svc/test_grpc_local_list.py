@@ -125,7 +125,7 @@ async def test_send_full_then_differential(harness: Harness) -> None:
     for id_tag in ("A", "B"):
         await stub.AddToLocalList(auth_pb2.AddToLocalListRequest(id_tag=id_tag))
 
-    first = await stub.SendLocalList(Send(charge_point_id="CP-1", update_type=Send.DIFFERENTIAL))
+    first = await stub.SendLocalList(Send(charge_point_id="CP-1", update_type=Send.FULL))
     assert first == Answer(status=Answer.ACCEPTED, version=2, update_type=Send.FULL, entries_sent=2)
     (sent,) = harness.edge.requests_of(Sent)
     assert (sent.charge_point_id, sent.version, sent.update_type) == ("CP-1", 2, Sent.FULL)
@@ -157,11 +157,14 @@ async def test_a_refused_list_is_not_recorded(harness: Harness) -> None:
     harness.edge.answer("SendLocalList", "VERSION_MISMATCH")
     refused = await harness.stub.SendLocalList(Send(charge_point_id="CP-1"))
     assert (refused.status, refused.version) == (Answer.VERSION_MISMATCH, 1)
-    # Still no record of CP-1: a differential request goes out in full.
-    again = await harness.stub.SendLocalList(
-        Send(charge_point_id="CP-1", update_type=Send.DIFFERENTIAL)
-    )
-    assert (again.status, again.update_type) == (Answer.ACCEPTED, Send.FULL)
+    # Still no record of CP-1: a differential request is refused, naming what to do.
+    with pytest.raises(grpc.aio.AioRpcError) as refused_differential:
+        await harness.stub.SendLocalList(
+            Send(charge_point_id="CP-1", update_type=Send.DIFFERENTIAL)
+        )
+    assert refused_differential.value.code() is grpc.StatusCode.FAILED_PRECONDITION
+    assert "send a FULL update first" in (refused_differential.value.details() or "")
+    assert len(harness.edge.requests_of(operations_pb2.SendLocalListRequest)) == 1
 
 
 @pytest.mark.parametrize(
