@@ -123,6 +123,12 @@ reservations = Table(
         ForeignKey("transactions.id", name="fk_reservations_transaction_id_transactions"),
         nullable=True,
     ),
+    # OCPP 2.x ConnectorEnumType(String) of a reservation by connector type (H01); NULL: any.
+    Column("connector_type", String(20), nullable=True),
+    # OCPP 2.x IdTokenEnumType(String) of id_tag; NULL (rows before 0009) is ISO14443.
+    Column("id_token_type", String(20), nullable=True),
+    # How the station ended it (ReservationStatusUpdate, H04): Expired, Removed, NoTransaction.
+    Column("station_update", String(20), nullable=True),
     # A starting transaction looks up the ACTIVE reservations of its charge point.
     Index("ix_reservations_charge_point_id_status", "charge_point_id", "status"),
     # ListReservations of one charge point, newest first.

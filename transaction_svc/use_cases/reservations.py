@@ -20,6 +20,7 @@ from transaction_svc.domain.reservation import (
     ReservationQuery,
     ReservationRequest,
     ReservationStatus,
+    StationUpdate,
 )
 from transaction_svc.errors import (
     CancellationRefused,
@@ -103,6 +104,45 @@ class ReservationUseCases:
             raise ReservationNotCancellable(reservation_id, status)
         LOG.info("reservation %d charge_point_id=%s cancelled", current.id, current.charge_point_id)
         return current
+
+    async def record_station_update(
+        self, charge_point_id: str, reservation_id: int, update: StationUpdate
+    ) -> bool:
+        """A station ended a reservation itself (2.x ReservationStatusUpdate, H04): an ACTIVE
+        one of that charge point becomes EXPIRED or REMOVED. Whether it changed one: a
+        reservation unknown here, another charge point's, or one already ended (used by a
+        transaction, cancelled) stays as it is; the station is answered all the same, as
+        the message's answer carries nothing to refuse with."""
+        async with self._unit_of_work() as uow:
+            stored = await uow.reservations.get(reservation_id)
+            ended = (
+                None
+                if stored is None or stored.charge_point_id != charge_point_id
+                else stored.ended_by_station(update, self._clock.now())
+            )
+            applied = ended is not None and await uow.reservations.save(
+                ended, expected=ReservationStatus.ACTIVE
+            )
+            await uow.commit()
+        if applied:
+            LOG.info(
+                "reservation %d charge_point_id=%s ended by the station: %s",
+                reservation_id,
+                charge_point_id,
+                update.value,
+            )
+        else:
+            LOG.warning(
+                "ReservationStatusUpdate %s for reservation %d charge_point_id=%s changed "
+                "nothing: %s",
+                update.value,
+                reservation_id,
+                charge_point_id,
+                "no such reservation of this charge point"
+                if stored is None or stored.charge_point_id != charge_point_id
+                else f"it is {stored.status.name}",
+            )
+        return applied
 
     async def get(self, reservation_id: int) -> Reservation:
         """The reservation as it stands now (EXPIRED once an ACTIVE one's time passed)."""
