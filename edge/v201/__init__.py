@@ -24,12 +24,14 @@ Handled and stored (one gRPC call each):
 - LogStatusNotification -> RecordDiagnosticsStatus (with requestId)
 - FirmwareStatusNotification -> RecordFirmwareStatus (with requestId)
 - DataTransfer -> RecordDataTransfer (data as text; JSON text when structured)
+- ReservationStatusUpdate -> TransactionService.RecordReservationStatus (H04: the
+  reservation becomes EXPIRED or REMOVED)
 
 Answered only (the answer is empty and promises nothing; nothing is stored yet):
 
 - NotifyChargingLimit, ClearedChargingLimit, ReportChargingProfiles,
   NotifyCustomerInformation, NotifyMonitoringReport, NotifyDisplayMessages,
-  ReservationStatusUpdate, PublishFirmwareStatusNotification
+  PublishFirmwareStatusNotification
 
 NotImplemented (any answer would promise what the CSMS does not do):
 

@@ -20,6 +20,7 @@ from edge.operations.errors import OperationError
 from edge.services import AUTH, CHARGEPOINT, TRANSACTION
 from edge.session import Session
 from edge.v201 import certificates, translate
+from edge.v201.reservation_status import reservation_status_request
 from edge.v201.schemas import SCHEMAS
 from edge.v201.translate import Vocabulary
 
@@ -145,6 +146,14 @@ class SessionV201(Session):
         )
         return translate.data_transfer_result(reply, self.words)
 
+    @on(Action.reservation_status_update)
+    async def on_reservation_status_update(self, **payload: Any) -> Any:
+        """H04: the station ended a reservation (Expired, Removed); transaction_svc records
+        it. The answer is empty whether or not it changed a stored reservation."""
+        request = reservation_status_request(self.id, payload)
+        await self.invoke(TRANSACTION, self.services.transaction.RecordReservationStatus, request)
+        return self.words.call_result.ReservationStatusUpdate()
+
     # Answered only: the answer is empty and promises nothing; the CSMS keeps nothing of
     # these yet (OCPP 2.0.1 K, O, H, L, M).
 
@@ -171,10 +180,6 @@ class SessionV201(Session):
     @on(Action.notify_display_messages)
     async def on_notify_display_messages(self, **_payload: Any) -> Any:
         return self.words.call_result.NotifyDisplayMessages()
-
-    @on(Action.reservation_status_update)
-    async def on_reservation_status_update(self, **_payload: Any) -> Any:
-        return self.words.call_result.ReservationStatusUpdate()
 
     @on(Action.publish_firmware_status_notification)
     async def on_publish_firmware_status_notification(self, **_payload: Any) -> Any:

@@ -10,15 +10,16 @@ Handled and stored: as in 2.0.1 (see ``edge.v201``): BootNotification, Heartbeat
 StatusNotification, Authorize, TransactionEvent, MeterValues, NotifyReport,
 SecurityEventNotification, NotifyEvent, LogStatusNotification,
 FirmwareStatusNotification, DataTransfer, SignCertificate (its requestId is repeated in
-CertificateSigned). 2.1's added optional fields of these (e.g.
-TransactionEvent transactionLimit, costDetails; NotifyEvent severity) are not kept; the
-stop reason ReqEnergyTransferRejected is stored as OTHER.
+CertificateSigned), ReservationStatusUpdate (2.1's NoTransaction stored as REMOVED).
+2.1's added optional fields of these (e.g. TransactionEvent transactionLimit,
+costDetails; NotifyEvent severity) are not kept; the stop reason ReqEnergyTransferRejected
+is stored as OTHER.
 
 Answered only (empty answer, nothing stored yet):
 
 - as in 2.0.1: NotifyChargingLimit, ClearedChargingLimit, ReportChargingProfiles,
   NotifyCustomerInformation, NotifyMonitoringReport, NotifyDisplayMessages,
-  ReservationStatusUpdate, PublishFirmwareStatusNotification
+  PublishFirmwareStatusNotification
 - added in 2.1: BatterySwap, ClosePeriodicEventStream, NotifyDERAlarm,
   NotifyDERStartStop, NotifyPriorityCharging, NotifySettlement (the settlement is not
   recorded), ReportDERControl

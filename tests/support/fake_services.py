@@ -17,7 +17,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from csms.auth.v1 import auth_pb2, auth_pb2_grpc, certificates_pb2, certificates_pb2_grpc
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
 from csms.common.v1 import health_pb2
-from csms.transaction.v1 import transaction_pb2, transaction_pb2_grpc
+from csms.transaction.v1 import reservation_status_pb2, transaction_pb2, transaction_pb2_grpc
 from edge.server import RunningEdge
 from servicekit.grpc_server import Registration, RunningServer, start_server
 from servicekit.settings import Settings
@@ -195,6 +195,10 @@ class FakeTransactions(transaction_pb2_grpc.TransactionServiceServicer):
                 id=request.id, charge_point_id=start.charge_point_id, ocpp_version="1.6"
             )
         await context.abort(grpc.StatusCode.NOT_FOUND, f"no transaction {request.id}")
+
+    async def RecordReservationStatus(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordReservationStatus", request, context)
+        return reservation_status_pb2.RecordReservationStatusResponse(applied=True)
 
     async def RecordTransactionEvent(self, request: Any, context: Context) -> Any:
         await self.recorder.record("RecordTransactionEvent", request, context)

@@ -316,7 +316,9 @@ async def test_a_reservation_by_connector_type_keeps_it(harness: Harness) -> Non
     ("update", "status"),
     [(Update.EXPIRED, R.EXPIRED), (Update.REMOVED, R.REMOVED), (Update.NO_TRANSACTION, R.REMOVED)],
 )
-async def test_the_station_ends_a_reservation(harness: Harness, update: int, status: int) -> None:
+async def test_the_station_ends_a_reservation(
+    harness: Harness, update: Update.Status.ValueType, status: R.Status.ValueType
+) -> None:
     reserved = await harness.stub.ReserveNow(reserve_request())
     other_station = await harness.stub.RecordReservationStatus(
         Update(charge_point_id="CP-2", reservation_id=reserved.id, status=update)

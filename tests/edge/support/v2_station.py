@@ -252,6 +252,5 @@ ANSWERED_ONLY_V201: list[tuple[str, dict[str, Any]]] = [
     ("NotifyCustomerInformation", {"data": "x", "seqNo": 0, "generatedAt": NOW, "requestId": 1}),
     ("NotifyMonitoringReport", {"requestId": 1, "seqNo": 0, "generatedAt": NOW}),
     ("NotifyDisplayMessages", {"requestId": 1}),
-    ("ReservationStatusUpdate", {"reservationId": 1, "reservationUpdateStatus": "Expired"}),
     ("PublishFirmwareStatusNotification", {"status": "Published", "requestId": 1}),
 ]
