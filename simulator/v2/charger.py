@@ -176,3 +176,5 @@ class Charger:
         evse = self.state.release(reservation_id)
         if evse is not None:
             await self.uplink.status(evse.id, evse.status)
+        # H04: the station tells the CSMS it ended the reservation at its expiry.
+        await self.uplink.reservation_status(reservation_id, "Expired")

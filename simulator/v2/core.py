@@ -96,9 +96,18 @@ class CoreHandlers(StationV2):
         runs; each EVSE whose status changes now gets a StatusNotification."""
         evse_id = (payload.get("evse") or {}).get("id") or None
         operative = payload["operational_status"] == "Operative"
+        removed: list[int] = []
+        if not operative:
+            # An inoperative EVSE keeps no reservation: it is removed, and the CSMS told (H04).
+            targets = [e for e in self.state.evses.values() if evse_id in (None, e.id)]
+            removed = self.state.remove_reservations(targets)
         status, changed = self.state.change_availability(evse_id, operative)
         if changed:
             self.after_answer("availability", self._report_status(changed))
+        for reservation_id in removed:
+            self.after_answer(
+                "reservation", self.uplink.reservation_status(reservation_id, "Removed")
+            )
         answer = self.results.ChangeAvailability(status=status)
         return self.heard("ChangeAvailability", payload, answer, status)
 

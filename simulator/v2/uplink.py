@@ -138,6 +138,13 @@ class UplinkV2:
         request = self.calls.FirmwareStatusNotification(status=status, request_id=request_id)
         await self.link.send(request, status, lambda _: "ok")
 
+    async def reservation_status(self, reservation_id: int, status: str) -> None:
+        """ReservationStatusUpdate (H04): the station ended a reservation itself."""
+        request = self.calls.ReservationStatusUpdate(
+            reservation_id=reservation_id, reservation_update_status=status
+        )
+        await self.link.send(request, f"reservationId={reservation_id} {status}", lambda _: "ok")
+
     async def log_status(self, status: str, request_id: int | None) -> None:
         request = self.calls.LogStatusNotification(status=status, request_id=request_id)
         await self.link.send(request, status, lambda _: "ok")

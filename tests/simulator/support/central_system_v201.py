@@ -153,6 +153,11 @@ class CentralSystem(ChargePoint):  # type: ignore[misc]
         self._record("LogStatusNotification", payload)
         return self._call_result.LogStatusNotification()
 
+    @on("ReservationStatusUpdate")
+    def on_reservation_status_update(self, **payload: Any) -> Any:
+        self._record("ReservationStatusUpdate", payload)
+        return self._call_result.ReservationStatusUpdate()
+
 
 class CentralSystemV201(CentralSystem):
     _call = v201.call
