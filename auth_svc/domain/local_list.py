@@ -18,6 +18,7 @@ from datetime import datetime
 
 from auth_svc.domain.id_tag import AuthorizationStatus, IdTag, standing
 from auth_svc.errors import NoListBase
+from servicekit.ocpp_vocabulary import DEFAULT_ID_TOKEN_TYPE
 
 
 class UpdateType(enum.Enum):
@@ -94,6 +95,8 @@ class UpdateEntry:
 
     id_tag: str
     authorization: LocalAuthorization | None
+    # The 2.x IdTokenEnumType the station is to read id_tag as.
+    id_token_type: str = DEFAULT_ID_TOKEN_TYPE
 
 
 @dataclass(frozen=True)
@@ -114,11 +117,13 @@ class SendOutcome:
 
 
 def needs_new_version(before: IdTag, after: IdTag) -> bool:
-    """Whether replacing a member's identifier changes what stations hold about it."""
-    return (before.status, before.expires_at, before.parent_id_tag) != (
+    """Whether replacing a member's identifier changes what stations hold about it (a 2.x
+    station holds its type too)."""
+    return (before.status, before.expires_at, before.parent_id_tag, before.id_token_type) != (
         after.status,
         after.expires_at,
         after.parent_id_tag,
+        after.id_token_type,
     )
 
 
@@ -157,6 +162,7 @@ def build_update(
         UpdateEntry(
             m.tag.id_tag,
             local_authorization(m.tag, now) if m.entry.is_member else None,
+            m.tag.id_token_type,
         )
         for m in sorted(members, key=lambda m: m.tag.id_tag)
         if update_type is UpdateType.DIFFERENTIAL or m.entry.is_member

@@ -200,3 +200,25 @@ async def test_send_refuses_wrong_requests(harness: Harness) -> None:
         "update_type 9 is not FULL or DIFFERENTIAL",
     )
     assert harness.edge.requests == []
+
+
+async def test_the_list_carries_each_id_token_type(harness: Harness) -> None:
+    stub = harness.stub
+    await _create(stub, "CARD")
+    await _create(stub, "EMP", id_token_type="eMAID")
+    for id_tag in ("CARD", "EMP"):
+        await stub.AddToLocalList(auth_pb2.AddToLocalListRequest(id_tag=id_tag))
+    await stub.SendLocalList(Send(charge_point_id="CP-1", update_type=Send.FULL))
+    (sent,) = harness.edge.requests_of(Sent)
+    assert [(e.id_tag, e.id_token_type) for e in sent.entries] == [
+        ("CARD", "ISO14443"),
+        ("EMP", "eMAID"),
+    ]
+    # A changed type is a change stations must learn: the next differential update has it.
+    await stub.UpdateIdTag(
+        auth_pb2.UpdateIdTagRequest(id_tag=auth_pb2.IdTag(id_tag="CARD", id_token_type="ISO15693"))
+    )
+    changed = await stub.SendLocalList(Send(charge_point_id="CP-1", update_type=Send.DIFFERENTIAL))
+    assert (changed.update_type, changed.entries_sent) == (Send.DIFFERENTIAL, 1)
+    diff = harness.edge.requests_of(Sent)[-1]
+    assert [(e.id_tag, e.id_token_type) for e in diff.entries] == [("CARD", "ISO15693")]

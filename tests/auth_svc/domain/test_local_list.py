@@ -55,6 +55,8 @@ def test_what_changes_the_version() -> None:
     assert needs_new_version(before, tag("A", A.BLOCKED, parent_id_tag="P"))
     assert needs_new_version(before, tag("A", parent_id_tag="Q"))
     assert needs_new_version(before, tag("A", parent_id_tag="P", expires_at=NOW))
+    # A 2.x station holds the token with its type: a new type is a change it must learn.
+    assert needs_new_version(before, tag("A", parent_id_tag="P", id_token_type="eMAID"))
 
 
 def test_the_authorization_a_station_holds_is_the_standing_now() -> None:
