@@ -212,6 +212,15 @@ class Authorizer(Protocol):
         ...
 
 
+class IdTokenTypes(Protocol):
+    """The OCPP 2.x id token type auth_svc stores with an identifier."""
+
+    async def type_of(self, id_tag: str) -> str | None:
+        """Its stored type; None for an identifier auth_svc does not store. Raise
+        :class:`transaction_svc.errors.AuthServiceUnavailable` when auth_svc cannot say."""
+        ...
+
+
 class Stations(Protocol):
     """The calls this service sends to charge points, through the edge's EdgeService.
 

@@ -63,6 +63,7 @@ async def harness(database_url: str, tmp_path: Path) -> AsyncIterator[Harness]:
         {
             "TAG-1": Info(status=Info.ACCEPTED, parent_id_tag="GROUP"),
             "STRANGER": Info(status=Info.ACCEPTED),
+            "DRIVER-EMAID": Info(status=Info.ACCEPTED),
         }
     )
     auth_name = auth_pb2.DESCRIPTOR.services_by_name["AuthService"].full_name
@@ -357,3 +358,16 @@ async def test_a_station_update_for_an_unknown_reservation_changes_nothing(
         grpc.StatusCode.INVALID_ARGUMENT,
         "status must be EXPIRED, REMOVED or NO_TRANSACTION",
     )
+
+
+async def test_without_a_named_type_the_stored_one_is_sent(harness: Harness) -> None:
+    stored = await harness.stub.ReserveNow(reserve_request(id_tag="DRIVER-EMAID", evse_id=1))
+    assert stored.id_token_type == "eMAID"
+    unknown = await harness.stub.ReserveNow(reserve_request(id_tag="NOT-STORED", evse_id=2))
+    assert unknown.id_token_type == "ISO14443"
+    named = await harness.stub.ReserveNow(
+        reserve_request(id_tag="DRIVER-EMAID", evse_id=3, id_token_type="KeyCode")
+    )
+    assert named.id_token_type == "KeyCode"
+    sent = harness.edge.requests_of(operations_pb2.ReserveNowRequest)
+    assert [r.id_token_type for r in sent] == ["eMAID", "ISO14443", "KeyCode"]

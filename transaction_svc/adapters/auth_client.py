@@ -79,5 +79,21 @@ class GrpcAuthorizer:
             raise AuthServiceFailed(code.name, error.details() or "no details") from error
         return authorization_from_proto(response.id_token_info)
 
+    async def type_of(self, id_tag: str) -> str | None:
+        """GetIdTag's id token type; None when auth_svc stores no such identifier."""
+        request = auth_pb2.GetIdTagRequest(id_tag=id_tag)
+        try:
+            response = await self._stub.GetIdTag(
+                request, timeout=within_caller(self._timeout), metadata=log_context.metadata()
+            )
+        except grpc.aio.AioRpcError as error:
+            code = error.code()
+            if code is grpc.StatusCode.NOT_FOUND:
+                return None
+            if code in _UNAVAILABLE:
+                raise AuthServiceUnavailable(code.name) from error
+            raise AuthServiceFailed(code.name, error.details() or "no details") from error
+        return response.id_token_type or None
+
     async def close(self) -> None:
         await self._channel.close(grace=None)

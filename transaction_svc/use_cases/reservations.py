@@ -28,18 +28,23 @@ from transaction_svc.errors import (
     ReservationNotCancellable,
     ReservationNotFound,
 )
-from transaction_svc.ports import Stations, UnitOfWork
+from transaction_svc.ports import IdTokenTypes, Stations, UnitOfWork
 
 LOG = logging.getLogger(__name__)
 
 
 class ReservationUseCases:
     def __init__(
-        self, unit_of_work: Callable[[], UnitOfWork], clock: Clock, stations: Stations
+        self,
+        unit_of_work: Callable[[], UnitOfWork],
+        clock: Clock,
+        stations: Stations,
+        token_types: IdTokenTypes | None = None,
     ) -> None:
         self._unit_of_work = unit_of_work
         self._clock = clock
         self._stations = stations
+        self._token_types = token_types
 
     async def reserve(self, request: ReservationRequest) -> Reservation:
         """Store the reservation, send ReserveNow, record the station's answer.
@@ -48,6 +53,12 @@ class ReservationUseCases:
         answer kept as ``station_status``. When the station could not be reached or did not
         answer, the reservation is FAILED and the edge's error is raised as it came.
         """
+        if not request.id_token_type and self._token_types is not None:
+            # The operator named no type: the one auth_svc stores the id tag with, so that
+            # a 2.x station matches the card it is shown (ISO14443 for one it does not know).
+            request = replace(
+                request, id_token_type=await self._token_types.type_of(request.id_tag)
+            )
         request = request.checked(self._clock.now())
         async with self._unit_of_work() as uow:
             pending = await uow.reservations.add(request, self._clock.now())
