@@ -53,13 +53,13 @@ class ReservationUseCases:
         answer kept as ``station_status``. When the station could not be reached or did not
         answer, the reservation is FAILED and the edge's error is raised as it came.
         """
-        if not request.id_token_type and self._token_types is not None:
+        named_type = request.id_token_type
+        request = request.checked(self._clock.now())
+        if not named_type and self._token_types is not None:
             # The operator named no type: the one auth_svc stores the id tag with, so that
             # a 2.x station matches the card it is shown (ISO14443 for one it does not know).
-            request = replace(
-                request, id_token_type=await self._token_types.type_of(request.id_tag)
-            )
-        request = request.checked(self._clock.now())
+            stored_type = await self._token_types.type_of(request.id_tag)
+            request = replace(request, id_token_type=stored_type or request.id_token_type)
         async with self._unit_of_work() as uow:
             pending = await uow.reservations.add(request, self._clock.now())
             await uow.commit()
