@@ -12,6 +12,7 @@ from csms.edge.v1 import edge_pb2_grpc
 from csms.transaction.v1 import transaction_pb2_grpc
 from csms_client.edge import Edge
 from csms_client.records import ChargePoints, IdTags, OrphanReports, Transactions
+from csms_client.reservations import Reservations
 
 DEFAULT_TIMEOUT = 10.0
 
@@ -42,6 +43,7 @@ class CsmsClient:
         transaction_stub = transaction_pb2_grpc.TransactionServiceStub(transaction_channel)
         self.transactions = Transactions(transaction_stub, timeout)
         self.orphan_reports = OrphanReports(transaction_stub, timeout)
+        self.reservations = Reservations(transaction_stub, timeout)
         self.id_tags = IdTags(auth_pb2_grpc.AuthServiceStub(auth_channel), timeout)
 
     async def close(self) -> None:

@@ -234,6 +234,7 @@ def transaction_to_proto(transaction: Transaction) -> transaction_pb2.Transactio
         meter_values=[meter_value_to_proto(value) for value in transaction.meter_values],
         station_transaction_id=transaction.station_transaction_id or "",
         charging_state=transaction.charging_state or "",
+        id_token_type=transaction.id_token_type or "",
     )
 
 

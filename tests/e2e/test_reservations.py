@@ -10,9 +10,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import grpc
 import httpx
 import pytest
 
+from csms.transaction.v1.transaction_pb2 import Reservation
+from csms_client import CsmsClient, CsmsError
 from tests.support.stations import StayingStation, staying_station
 from tests.support.system import System
 from tests.support.waiting import eventually
@@ -164,3 +167,40 @@ def test_a_16_station_cannot_reserve_by_connector_type_but_cancels(
     assert reserved["status"] == "ACTIVE", reserved
     cancelled = _cancel(system, reserved["id"])
     assert cancelled.json()["status"] == "CANCELLED", cancelled.text
+
+
+async def test_the_python_client_reserves_by_connector_type(
+    system: System, station: StayingStation
+) -> None:
+    def address(variable: str) -> str:
+        return f"127.0.0.1:{system.port(variable)}"
+
+    async with CsmsClient(
+        edge=address("CSMS_EDGE_GRPC_PORT"),
+        chargepoint=address("CSMS_CHARGEPOINT_GRPC_PORT"),
+        transaction=address("CSMS_TRANSACTION_GRPC_PORT"),
+        auth=address("CSMS_AUTH_GRPC_PORT"),
+    ) as csms:
+        tag = await csms.id_tags.create("SDK-EMAID-1", id_token_type="eMAID")
+        assert tag.id_token_type == "eMAID"
+        reserved = await csms.reservations.reserve(
+            "RES-201",
+            "SDK-EMAID-1",
+            datetime.now(UTC) + timedelta(minutes=5),
+            connector_type="cType2",
+        )
+        # The type auth_svc stores the id tag with, as the operator named none.
+        assert (reserved.connector_type, reserved.id_token_type) == ("cType2", "eMAID")
+        assert reserved.status == Reservation.ACTIVE
+        listed = await csms.reservations.list(charge_point_id="RES-201", status=Reservation.ACTIVE)
+        assert reserved.id in [r.id for r in listed.reservations]
+        cancelled = await csms.reservations.cancel(reserved.id)
+        assert cancelled.status == Reservation.CANCELLED
+        with pytest.raises(CsmsError) as wrong:
+            await csms.reservations.reserve(
+                "RES-201",
+                "SDK-EMAID-1",
+                datetime.now(UTC) + timedelta(minutes=5),
+                connector_type="x",
+            )
+        assert wrong.value.code == grpc.StatusCode.INVALID_ARGUMENT

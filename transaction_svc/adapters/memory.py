@@ -80,6 +80,7 @@ class MemoryTransactionRepository:
             updated_at=now,
             station_transaction_id=start.station_transaction_id,
             charging_state=start.charging_state,
+            id_token_type=start.id_token_type,
         )
         if start.station_transaction_id is not None and await self.find_by_station_id(
             start.charge_point_id, start.station_transaction_id

@@ -57,6 +57,8 @@ transactions = Table(
     # OCPP 2.x: the station's transactionId (NULL for 1.6) and its last chargingState.
     Column("station_transaction_id", String(36), nullable=True),
     Column("charging_state", String(32), nullable=True),
+    # OCPP 2.x: the IdTokenEnumType(String) of id_tag as the station sent it; NULL for 1.6.
+    Column("id_token_type", String(20), nullable=True),
     # CountActiveTransactions (auth_svc's concurrent-use check).
     Index("ix_transactions_id_tag_status", "id_tag", "status"),
     # ListTransactions of one charge point, newest first.

@@ -1,4 +1,5 @@
-"""transaction: reservation details (issue 13): connector type, id token type, station update
+"""transaction: reservation details (issue 13): connector type, id token type, station
+update; and the id token type of a 2.x transaction's identifier
 
 Revision ID: 0009_reservation_details
 Revises: 0007_loose_meter_reports
@@ -6,8 +7,8 @@ Create Date: 2026-12-07 00:00:00.000000
 
 A reservation by connector type (OCPP 2.x H01) keeps the type; the id token type it was
 sent with is kept (NULL in older rows, read as ISO14443); a reservation the station ended
-itself (ReservationStatusUpdate, H04) keeps the station's word. All nullable: existing rows
-stay as they are.
+itself (ReservationStatusUpdate, H04) keeps the station's word. A 2.x transaction keeps the
+type of its idToken. All nullable: existing rows stay as they are.
 """
 
 from collections.abc import Sequence
@@ -27,9 +28,13 @@ def upgrade() -> None:
         batch.add_column(sa.Column("connector_type", sa.String(length=20), nullable=True))
         batch.add_column(sa.Column("id_token_type", sa.String(length=20), nullable=True))
         batch.add_column(sa.Column("station_update", sa.String(length=20), nullable=True))
+    with op.batch_alter_table("transactions") as batch:
+        batch.add_column(sa.Column("id_token_type", sa.String(length=20), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("transactions") as batch:
+        batch.drop_column("id_token_type")
     with op.batch_alter_table("reservations") as batch:
         batch.drop_column("station_update")
         batch.drop_column("id_token_type")
