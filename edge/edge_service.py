@@ -12,7 +12,6 @@ from typing import Any
 import grpc
 from google.protobuf import json_format, struct_pb2
 
-from csms.auth.v1 import auth_pb2
 from csms.common.v1 import health_pb2
 from csms.edge.v1 import edge_pb2, edge_pb2_grpc
 from csms.transaction.v1 import transaction_pb2
@@ -22,7 +21,7 @@ from edge.cluster.forwarding import evicted_connection, forwarded_by
 from edge.cluster.replica import Replica
 from edge.cluster.routes import Route
 from edge.operations.dispatcher import Dispatcher, SendResult
-from edge.operations.errors import OperationError, TokenTypeUnknown, abort
+from edge.operations.errors import OperationError, abort
 from edge.operations.typed_servicer import TypedOperations
 from edge.registry import REPLACED_CODE, REPLACED_REASON, SessionRegistry
 from edge.service_status import HEALTH_TIMEOUT, Component, probe_all
@@ -60,18 +59,6 @@ class EdgeService(TypedOperations, edge_pb2_grpc.EdgeServiceServicer):
         self.address = address
         self._components = tuple(components)
         self.serving = True
-
-    async def stored_token_type(self, id_tag: str) -> str | None:
-        """auth_svc's GetIdTag type of ``id_tag``: None for one it does not store (or cannot,
-        being malformed: the translator then names what is wrong)."""
-        request = auth_pb2.GetIdTagRequest(id_tag=id_tag)
-        try:
-            stored = await self._services.auth.GetIdTag(request, timeout=self._services.timeout)
-        except grpc.aio.AioRpcError as error:
-            if error.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.INVALID_ARGUMENT):
-                return None
-            raise TokenTypeUnknown(id_tag, f"{error.code().name}: {error.details()}") from error
-        return stored.id_token_type or None
 
     @property
     def _status(self) -> str:

@@ -112,19 +112,6 @@ class InvalidRequest(OperationError):
     status = grpc.StatusCode.INVALID_ARGUMENT
 
 
-class TokenTypeUnknown(OperationError):
-    """auth_svc could not say how an id tag is stored, so a remote start cannot send it as
-    the station must read it; nothing was sent."""
-
-    status = grpc.StatusCode.UNAVAILABLE
-
-    def __init__(self, id_tag: str, detail: str) -> None:
-        super().__init__(
-            f"the auth service cannot say which id token type {id_tag} has ({detail}); "
-            "nothing was sent: retry, or name idTokenType"
-        )
-
-
 class NoAnswer(OperationError):
     """The CALL was sent and its deadline passed without an answer: the station may have
     acted on it."""

@@ -42,23 +42,9 @@ class TypedOperations:
             await abort(context, error)
         return response
 
-    async def stored_token_type(self, id_tag: str) -> str | None:
-        """The id token type auth_svc stores ``id_tag`` with; None when it stores none. The
-        servicer that holds the service clients says."""
-        return None
-
     async def RequestStartTransaction(
         self, request: operations_pb2.RequestStartTransactionRequest, context: Context
     ) -> operations_pb2.RequestStartTransactionResponse:
-        if request.id_tag and not request.id_token_type:
-            # 2.0.1 F01: the station starts with the token as given; sent as the driver's
-            # card is stored, the station and auth_svc agree on which token it is.
-            try:
-                stored = await self.stored_token_type(request.id_tag)
-            except OperationError as error:
-                await abort(context, error)
-            if stored:
-                request.id_token_type = stored
         response: operations_pb2.RequestStartTransactionResponse = await self._perform(
             "RequestStartTransaction", request, context
         )

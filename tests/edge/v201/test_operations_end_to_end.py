@@ -161,4 +161,19 @@ async def test_a_remote_start_is_not_sent_when_auth_cannot_say_the_type(
         with pytest.raises(grpc.aio.AioRpcError) as caught:
             await stub.RequestStartTransaction(request)
     assert caught.value.code() is grpc.StatusCode.UNAVAILABLE
-    assert "name idTokenType" in (caught.value.details() or "")
+    assert "name id_token_type" in (caught.value.details() or "")
+
+
+async def test_a_16_remote_start_asks_no_type(edge: RunningEdge, fakes: Fakes) -> None:
+    # A 1.6 idTag has no type: nothing to look up, so auth_svc being down does not matter.
+    fakes.recorder.failures["GetIdTag"] = (grpc.StatusCode.UNAVAILABLE, "auth is down")
+    async with remote_station(edge, "CP-16") as station, edge_stub(edge) as stub:
+        request = operations_pb2.RequestStartTransactionRequest(
+            charge_point_id="CP-16", id_tag="TAG-1", evse_id=1
+        )
+        pending = asyncio.ensure_future(stub.RequestStartTransaction(request))
+        frame = await station.next_call()
+        assert frame[2:] == ["RemoteStartTransaction", {"connectorId": 1, "idTag": "TAG-1"}]
+        await station.answer(frame, {"status": "Accepted"})
+        assert (await pending).status == operations_pb2.OperationStatus.ACCEPTED
+    assert fakes.recorder.token_lookups == []
