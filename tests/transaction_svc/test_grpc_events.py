@@ -66,6 +66,8 @@ async def test_a_whole_session(harness: Harness) -> None:
     # The token's type is stored with it (2.0.1 IdTokenType).
     assert (tx.id_tag, tx.id_token_type) == ("TAG-1", "ISO14443")
     assert harness.auth.requests[-1].purpose == Purpose.START_TRANSACTION
+    # The type goes with the token to auth_svc, which compares both.
+    assert harness.auth.requests[-1].id_token_type == "ISO14443"
     assert (tx.station_transaction_id, tx.charging_state, tx.ocpp_version) == (
         "ST-1",
         "EVConnected",

@@ -55,10 +55,17 @@ class GrpcAuthorizer:
         self._stub = auth_pb2_grpc.AuthServiceStub(self._channel)
 
     async def authorize(
-        self, id_tag: str, charge_point_id: str, purpose: AuthorizationPurpose
+        self,
+        id_tag: str,
+        charge_point_id: str,
+        purpose: AuthorizationPurpose,
+        id_token_type: str = "",
     ) -> Authorization:
         request = auth_pb2.AuthorizeRequest(
-            id_tag=id_tag, charge_point_id=charge_point_id, purpose=_PURPOSES[purpose]
+            id_tag=id_tag,
+            charge_point_id=charge_point_id,
+            purpose=_PURPOSES[purpose],
+            id_token_type=id_token_type,
         )
         try:
             response = await self._stub.Authorize(
