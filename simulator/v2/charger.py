@@ -39,6 +39,8 @@ class Start:
 
     id_token: str
     remote_start_id: int | None = None
+    # The token's IdTokenType.type: as the CSMS sent it in RequestStartTransaction.
+    id_token_type: str = "ISO14443"
 
     @property
     def trigger(self) -> str:
@@ -98,6 +100,7 @@ class Charger:
                 evse.register_wh,
                 start.remote_start_id,
                 reservation_id,
+                id_token_type=start.id_token_type,
             )
             self.state.transactions[evse.id] = transaction
             status = await self.uplink.transaction_event(

@@ -27,14 +27,14 @@ class CoreHandlers(StationV2):
             answer = self.results.RequestStartTransaction(status="Rejected")
             return self.heard("RequestStartTransaction", payload, answer, "Rejected")
         self.charger.claim(evse)
-        start = Start(token, payload["remote_start_id"])
+        start = Start(token, payload["remote_start_id"], payload["id_token"]["type"])
         self.after_answer(f"transaction on EVSE {evse.id}", self._remote_charge(evse, start))
         answer = self.results.RequestStartTransaction(status="Accepted")
         return self.heard("RequestStartTransaction", payload, answer, "Accepted")
 
     async def _remote_charge(self, evse: Evse, start: Start) -> None:
         if self.state.device_model.flag("AuthCtrlr", "AuthorizeRemoteStart"):
-            status = await self.uplink.authorize(start.id_token)
+            status = await self.uplink.authorize(start.id_token, start.id_token_type)
             if status != "Accepted":
                 self.charger.release(evse)
                 await self.uplink.status(evse.id, evse.status)

@@ -48,6 +48,7 @@ class ManagementHandlers(StationV2):
         entries = [
             {
                 "id_tag": entry["id_token"]["id_token"],
+                "id_token_type": entry["id_token"]["type"],
                 "id_tag_info": None
                 if entry.get("id_token_info") is None
                 else {"status": known_status(entry["id_token_info"]["status"])},

@@ -48,6 +48,8 @@ class Transaction:
     remote_start_id: int | None = None
     reservation_id: int | None = None
     seq_no: itertools.count[int] = field(default_factory=itertools.count)
+    # The IdTokenType.type it started for: a remote start's as the CSMS gave it (F01).
+    id_token_type: str = "ISO14443"
 
 
 @dataclass(frozen=True)

@@ -102,3 +102,22 @@ def test_a_differential_update_without_a_base_is_refused_and_nothing_sent(
         held = httpx.get(f"{_api(system, fresh)}/local-list/version", timeout=40).json()
         # The station still has no list (D02: 0, the proto3 default, is left out of JSON).
         assert held.get("version", 0) == 0, held
+
+
+def test_a_2x_station_gets_each_token_with_its_type(
+    system: System, station: StayingStation
+) -> None:
+    cp = station.charge_point_id
+    contract = f"{cp}-EMAID"
+    created = httpx.post(
+        f"{system.api_gateway}/api/v1/id-tags", json={"idTag": contract, "idTokenType": "eMAID"}
+    )
+    assert created.json()["idTokenType"] == "eMAID", created.text
+    added = httpx.put(f"{system.api_gateway}/api/v1/local-list/{contract}", json={})
+    assert added.status_code == 200, added.text
+    full = _send(system, station, "FULL").json()
+    assert full["status"] == "ACCEPTED", full
+    held = _station_list(station, full["version"])
+    # 1.6 has no id token types; a 2.0.1 station holds the eMAID as one.
+    expected = f"{contract}:Accepted" + ("/eMAID" if cp.endswith("201") else "")
+    assert expected in held.split(", "), held

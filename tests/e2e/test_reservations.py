@@ -204,3 +204,34 @@ async def test_the_python_client_reserves_by_connector_type(
                 connector_type="x",
             )
         assert wrong.value.code == grpc.StatusCode.INVALID_ARGUMENT
+
+
+def test_a_remote_start_sends_the_stored_id_token_type(
+    system: System, station: StayingStation
+) -> None:
+    created = httpx.post(
+        f"{system.api_gateway}/api/v1/id-tags", json={"idTag": "RES-EMAID", "idTokenType": "eMAID"}
+    )
+    assert created.status_code == 200, created.text
+    api = f"{system.api_gateway}/api/v1/charge-points/RES-201"
+    started = httpx.post(
+        f"{api}/remote-start", json={"idTag": "RES-EMAID", "evseId": 2}, timeout=40
+    )
+    assert started.json()["status"] == "ACCEPTED", started.text
+
+    def running() -> dict[str, Any] | None:
+        reply = httpx.get(
+            f"{system.api}/transactions", params={"chargePointId": "RES-201", "status": "ACTIVE"}
+        )
+        found = [t for t in reply.json()["transactions"] if t.get("idTag") == "RES-EMAID"]
+        return found[0] if found else None
+
+    # The station started for the token as it was given (F01) and reported it so: auth_svc
+    # matched (value, type) with the stored identifier and accepted it.
+    transaction = eventually(running, what="the remote start's transaction")
+    assert transaction["idTokenType"] == "eMAID", transaction
+    assert transaction["authorizationStatus"] == "ACCEPTED", transaction
+    stopped = httpx.post(
+        f"{api}/remote-stop", json={"transactionId": transaction["id"]}, timeout=40
+    )
+    assert stopped.json()["status"] == "ACCEPTED", stopped.text
