@@ -121,3 +121,12 @@ def test_a_2x_station_gets_each_token_with_its_type(
     # 1.6 has no id token types; a 2.0.1 station holds the eMAID as one.
     expected = f"{contract}:Accepted" + ("/eMAID" if cp.endswith("201") else "")
     assert expected in held.split(", "), held
+
+
+def test_an_id_tag_of_no_ocpp_type_is_refused(system: System, station: StayingStation) -> None:
+    refused = httpx.post(
+        f"{system.api_gateway}/api/v1/id-tags", json={"idTag": "TYPO-1", "idTokenType": "RFID"}
+    )
+    assert refused.status_code == 400, refused.text
+    assert "id_token_type 'RFID' is not an OCPP id token type" in refused.json()["message"]
+    assert httpx.get(f"{system.api_gateway}/api/v1/id-tags/TYPO-1").status_code == 404
