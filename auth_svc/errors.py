@@ -14,8 +14,10 @@ the gRPC interceptor maps it to a status in one place.
      ├── AlreadyExists
      │    └── DuplicateIdTag                   creating an identifier that is already stored
      ├── FailedPrecondition
-     │    └── PasswordNotAccepted              the station answered the new password with
-     │                                         other than Accepted
+     │    ├── PasswordNotAccepted              the station answered the new password with
+     │    │                                    other than Accepted
+     │    └── NoListBase                       a differential list update without a version
+     │                                         the station is on record to have accepted
      └── Unavailable
           └── TransactionServiceUnavailable    transaction_svc did not answer in time
 
@@ -82,6 +84,26 @@ class PasswordNotAccepted(FailedPrecondition):
         super().__init__(
             f"charge point {charge_point_id} answered {status} to the new password; it keeps "
             "its current password (check that it supports security profile 1 or 2)"
+        )
+        self.charge_point_id = charge_point_id
+
+
+class NoListBase(FailedPrecondition):
+    """A DIFFERENTIAL local list update for a station with no accepted version on record
+    (or one newer than the CSMS's list): there is nothing to take the difference from, and
+    a FULL update instead would replace (possibly wipe) the station's list unasked."""
+
+    def __init__(self, charge_point_id: str, accepted_version: int | None, version: int) -> None:
+        known = (
+            "no version of the local list is on record as accepted by it"
+            if accepted_version is None
+            else f"it is on record with version {accepted_version}, newer than the CSMS's "
+            f"list (version {version})"
+        )
+        super().__init__(
+            f"cannot send a DIFFERENTIAL local list update to charge point {charge_point_id}: "
+            f"{known}; send a FULL update first (updateType FULL replaces the station's list "
+            "with the CSMS's)"
         )
         self.charge_point_id = charge_point_id
 

@@ -84,6 +84,7 @@ def fields_from_proto(message: auth_pb2.IdTag) -> IdTagFields:
         status=status_from_proto(message.status),
         expires_at=from_timestamp(message.expires_at) if message.HasField("expires_at") else None,
         parent_id_tag=message.parent_id_tag or None,
+        id_token_type=message.id_token_type or None,
     )
 
 
@@ -95,6 +96,7 @@ def id_tag_to_proto(tag: IdTag) -> auth_pb2.IdTag:
         parent_id_tag=tag.parent_id_tag or "",
         created_at=to_timestamp(tag.created_at),
         updated_at=to_timestamp(tag.updated_at),
+        id_token_type=tag.id_token_type,
     )
 
 

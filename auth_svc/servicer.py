@@ -77,6 +77,7 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
             request.id_tag,
             purpose_from_proto(request.purpose),
             charge_point_id=request.charge_point_id,
+            id_token_type=request.id_token_type,
         )
         return auth_pb2.AuthorizeResponse(id_token_info=id_token_info_to_proto(info))
 

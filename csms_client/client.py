@@ -20,6 +20,7 @@ from csms_client.records import (
     OrphanReports,
     Transactions,
 )
+from csms_client.reservations import Reservations
 from csms_client.station_requests import StationRequests
 
 DEFAULT_TIMEOUT = 10.0
@@ -56,6 +57,7 @@ class CsmsClient:
         transaction_stub = transaction_pb2_grpc.TransactionServiceStub(transaction_channel)
         self.transactions = Transactions(transaction_stub, timeout)
         self.orphan_reports = OrphanReports(transaction_stub, timeout)
+        self.reservations = Reservations(transaction_stub, timeout)
         self.id_tags = IdTags(auth_pb2_grpc.AuthServiceStub(auth_channel), timeout)
         # Issue 13: network profiles.
         self.network_profiles = NetworkProfiles(

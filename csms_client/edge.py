@@ -76,12 +76,15 @@ class Edge:
         id_tag: str,
         evse_id: int = 0,
         charging_profile: smart_charging_pb2.ChargingProfile | None = None,
+        id_token_type: str = "",
     ) -> ops.RequestStartTransactionResponse:
+        """``id_token_type`` (2.x) empty: the type auth_svc stores the id tag with."""
         request = ops.RequestStartTransactionRequest(
             charge_point_id=charge_point_id,
             id_tag=id_tag,
             evse_id=evse_id,
             charging_profile=charging_profile,
+            id_token_type=id_token_type,
         )
         return await invoke(self.stub.RequestStartTransaction, request, self._timeout)
 

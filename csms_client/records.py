@@ -230,8 +230,11 @@ class IdTags:
         status: IdTagStatus.ValueType = IdTagStatus.ACCEPTED,
         expires_at: datetime | None = None,
         parent_id_tag: str = "",
+        id_token_type: str = "",
     ) -> auth_pb2.IdTag:
+        """``id_token_type``: the OCPP 2.x type (e.g. "eMAID"); empty: "ISO14443"."""
         tag = _id_tag(id_tag, status, expires_at, parent_id_tag)
+        tag.id_token_type = id_token_type
         request = auth_pb2.CreateIdTagRequest(id_tag=tag)
         return await invoke(self.stub.CreateIdTag, request, self._timeout)
 
@@ -241,9 +244,12 @@ class IdTags:
         status: IdTagStatus.ValueType,
         expires_at: datetime | None = None,
         parent_id_tag: str = "",
+        id_token_type: str = "",
     ) -> auth_pb2.IdTag:
-        """Replaces status, expiry and parent of a stored identifier."""
+        """Replaces status, expiry and parent of a stored identifier, and its id token type
+        when one is named (empty keeps it)."""
         tag = _id_tag(id_tag, status, expires_at, parent_id_tag)
+        tag.id_token_type = id_token_type
         request = auth_pb2.UpdateIdTagRequest(id_tag=tag)
         return await invoke(self.stub.UpdateIdTag, request, self._timeout)
 

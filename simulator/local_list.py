@@ -15,6 +15,8 @@ class Authorization:
 
     id_tag: str
     status: AuthorizationStatus
+    # OCPP 2.x: the IdTokenType.type it was listed with; None for 1.6.
+    id_token_type: str | None = None
 
 
 @dataclass
@@ -47,7 +49,9 @@ class LocalList:
             if info is None:
                 updated.pop(tag, None)
             else:
-                updated[tag] = Authorization(tag, AuthorizationStatus(info["status"]))
+                updated[tag] = Authorization(
+                    tag, AuthorizationStatus(info["status"]), entry.get("id_token_type")
+                )
         if len(updated) > max_length:
             return UpdateStatus.failed
         self.version, self.entries = version, updated
@@ -56,6 +60,18 @@ class LocalList:
     def status(self, id_tag: str) -> AuthorizationStatus | None:
         entry = self.entries.get(id_tag)
         return None if entry is None else entry.status
+
+    def shown(self) -> str:
+        """The list as the station's log shows it after an update, so that a person (or
+        a test) can see what a differential update left: ``version=3 [A:Accepted, B:Blocked]``,
+        a 2.x token with its type: ``A:Accepted/eMAID``."""
+        listed = ", ".join(_shown(self.entries[tag]) for tag in sorted(self.entries))
+        return f"version={self.version} [{listed}]"
+
+
+def _shown(entry: Authorization) -> str:
+    typed = "" if entry.id_token_type is None else f"/{entry.id_token_type}"
+    return f"{entry.id_tag}:{entry.status}{typed}"
 
 
 @dataclass

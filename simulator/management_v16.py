@@ -42,7 +42,9 @@ class ManagementHandlers(Station):
             max_length=int(configuration.number("LocalAuthListMaxLength")),
         )
         answer = call_result.SendLocalList(status)
-        return self.heard("SendLocalList", payload, answer, status)
+        return self.heard(
+            "SendLocalList", payload, answer, f"{status}: list {self.state.local_list.shown()}"
+        )
 
     @on(Action.reserve_now)
     def on_reserve_now(self, **payload: Any) -> call_result.ReserveNow:

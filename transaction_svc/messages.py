@@ -14,7 +14,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from csms.auth.v1 import auth_pb2
 from csms.common.v1 import meter_pb2
-from csms.transaction.v1 import transaction_pb2
+from csms.transaction.v1 import reservation_status_pb2, transaction_pb2
 from servicekit.pagination import PageRequest, next_page_token
 from servicekit.timestamps import from_timestamp, to_timestamp
 from transaction_svc.domain.authorization import Authorization
@@ -26,6 +26,7 @@ from transaction_svc.domain.reservation import (
     ReservationQuery,
     ReservationRequest,
     ReservationStatus,
+    StationUpdate,
 )
 from transaction_svc.domain.transaction import (
     StopReason,
@@ -233,6 +234,7 @@ def transaction_to_proto(transaction: Transaction) -> transaction_pb2.Transactio
         meter_values=[meter_value_to_proto(value) for value in transaction.meter_values],
         station_transaction_id=transaction.station_transaction_id or "",
         charging_state=transaction.charging_state or "",
+        id_token_type=transaction.id_token_type or "",
     )
 
 
@@ -302,7 +304,19 @@ def reservation_request_from_proto(
         id_tag=request.id_tag,
         parent_id_tag=request.parent_id_tag or None,
         expires_at=from_timestamp(request.expires_at) if request.HasField("expires_at") else None,
+        connector_type=request.connector_type or None,
+        id_token_type=request.id_token_type or None,
     )
+
+
+_StationUpdatePb = reservation_status_pb2.RecordReservationStatusRequest.Status
+
+
+def station_update_from_proto(value: int) -> StationUpdate:
+    """The station's word for how it ended a reservation; none is the edge's mistake."""
+    if value == _StationUpdatePb.STATUS_UNSPECIFIED:
+        raise InvalidTransactionRequest("status must be EXPIRED, REMOVED or NO_TRANSACTION")
+    return StationUpdate[_enum_name(_StationUpdatePb.DESCRIPTOR, value, "status")]
 
 
 def reservation_query_from_proto(
@@ -333,6 +347,11 @@ def reservation_to_proto(reservation: Reservation) -> transaction_pb2.Reservatio
         station_status=reservation.station_status or "",
         created_at=to_timestamp(reservation.created_at),
         transaction_id=reservation.transaction_id or 0,
+        connector_type=reservation.connector_type or "",
+        id_token_type=reservation.id_token_type,
+        station_update=""
+        if reservation.station_update is None
+        else reservation.station_update.value,
     )
 
 

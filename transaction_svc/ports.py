@@ -205,10 +205,24 @@ class Authorizer(Protocol):
     """auth_svc's decision about an identifier, as the station receives it in idTagInfo."""
 
     async def authorize(
-        self, id_tag: str, charge_point_id: str, purpose: AuthorizationPurpose
+        self,
+        id_tag: str,
+        charge_point_id: str,
+        purpose: AuthorizationPurpose,
+        id_token_type: str = "",
     ) -> Authorization:
-        """Raise :class:`transaction_svc.errors.AuthServiceUnavailable` when no decision
-        could be had."""
+        """``id_token_type``: the 2.x type the station gave (with the id tag, the token's
+        identity); "" for 1.6. Raise :class:`transaction_svc.errors.AuthServiceUnavailable`
+        when no decision could be had."""
+        ...
+
+
+class IdTokenTypes(Protocol):
+    """The OCPP 2.x id token type auth_svc stores with an identifier."""
+
+    async def type_of(self, id_tag: str) -> str | None:
+        """Its stored type; None for an identifier auth_svc does not store. Raise
+        :class:`transaction_svc.errors.AuthServiceUnavailable` when auth_svc cannot say."""
         ...
 
 

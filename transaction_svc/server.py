@@ -85,7 +85,10 @@ async def start(
     clock = SystemClock()
     use_cases = TransactionUseCases(lambda: SqlUnitOfWork(engine), clock, authorizer)
     reservations = ReservationUseCases(
-        lambda: SqlUnitOfWork(engine), clock, EdgeStations(edge_channel, network.grpc_timeout)
+        lambda: SqlUnitOfWork(engine),
+        clock,
+        EdgeStations(edge_channel, network.grpc_timeout),
+        authorizer,
     )
     events = TransactionEventUseCases(lambda: SqlUnitOfWork(engine), clock, authorizer)
     orphans = OrphanReportUseCases(lambda: SqlUnitOfWork(engine), clock)

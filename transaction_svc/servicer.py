@@ -10,7 +10,7 @@ import grpc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from csms.common.v1 import health_pb2
-from csms.transaction.v1 import transaction_pb2, transaction_pb2_grpc
+from csms.transaction.v1 import reservation_status_pb2, transaction_pb2, transaction_pb2_grpc
 from servicekit.health import database_report
 from transaction_svc import messages
 from transaction_svc.use_cases import (
@@ -149,3 +149,13 @@ class TransactionServicer(transaction_pb2_grpc.TransactionServiceServicer):
     ) -> transaction_pb2.ListReservationsResponse:
         page = await self._reservations.list(messages.reservation_query_from_proto(request))
         return messages.reservation_page_to_proto(page)
+
+    async def RecordReservationStatus(
+        self, request: reservation_status_pb2.RecordReservationStatusRequest, context: Context
+    ) -> reservation_status_pb2.RecordReservationStatusResponse:
+        applied = await self._reservations.record_station_update(
+            request.charge_point_id,
+            request.reservation_id,
+            messages.station_update_from_proto(request.status),
+        )
+        return reservation_status_pb2.RecordReservationStatusResponse(applied=applied)

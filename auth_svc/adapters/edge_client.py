@@ -25,7 +25,7 @@ _Response = operations_pb2.SendLocalListResponse
 
 
 def entry_to_proto(entry: UpdateEntry) -> operations_pb2.LocalListEntry:
-    message = operations_pb2.LocalListEntry(id_tag=entry.id_tag)
+    message = operations_pb2.LocalListEntry(id_tag=entry.id_tag, id_token_type=entry.id_token_type)
     authorization = entry.authorization
     if authorization is not None:
         message.authorization.CopyFrom(

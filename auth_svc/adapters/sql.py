@@ -83,6 +83,7 @@ def _to_row(tag: IdTag) -> dict[str, Any]:
         "status": tag.status.name,
         "expires_at": None if tag.expires_at is None else as_utc(tag.expires_at),
         "parent_id_tag": tag.parent_id_tag,
+        "id_token_type": tag.id_token_type,
         "created_at": as_utc(tag.created_at),
         "updated_at": as_utc(tag.updated_at),
     }
@@ -97,4 +98,5 @@ def _to_domain(row: RowMapping) -> IdTag:
         parent_id_tag=row["parent_id_tag"],
         created_at=as_utc(row["created_at"]),
         updated_at=as_utc(row["updated_at"]),
+        id_token_type=row["id_token_type"],
     )

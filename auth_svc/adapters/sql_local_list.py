@@ -40,6 +40,7 @@ def _member(row: RowMapping) -> Member:
             parent_id_tag=row["parent_id_tag"],
             created_at=as_utc(row["created_at"]),
             updated_at=as_utc(row["updated_at"]),
+            id_token_type=row["id_token_type"],
         ),
     )
 

@@ -28,6 +28,8 @@ id_tags = Table(
     Column("status", String(32), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=True),
     Column("parent_id_tag", String(36), nullable=True),
+    # OCPP 2.x IdTokenEnumType(String); rows from before migration 0004 are ISO14443.
+    Column("id_token_type", String(20), nullable=False, server_default="ISO14443"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from auth_svc.errors import InvalidRequest
+from servicekit.ocpp_vocabulary import DEFAULT_ID_TOKEN_TYPE, id_token_type_problem
 
 # OCPP 2.0.1 IdTokenType.idToken is CiString36Type; 1.6 idTag (CiString20Type) fits inside.
 MAX_ID_TAG_LENGTH = 36
@@ -62,11 +63,16 @@ class IdTagFields:
     status: AuthorizationStatus
     expires_at: datetime | None
     parent_id_tag: str | None
+    # The OCPP 2.x IdTokenEnumType (e.g. "ISO14443", "eMAID"); None: ISO14443 when
+    # created, the stored type when replaced.
+    id_token_type: str | None = None
 
 
 @dataclass(frozen=True)
 class IdTag:
-    """A stored identifier."""
+    """A stored identifier. ``id_token_type`` is the 2.x type stations read it as (sent in
+    local lists, reservations and remote starts); ISO14443 (an RFID card's UID, the usual
+    1.6 id tag) for every identifier stored without one."""
 
     id_tag: str
     status: AuthorizationStatus
@@ -74,6 +80,7 @@ class IdTag:
     parent_id_tag: str | None
     created_at: datetime
     updated_at: datetime
+    id_token_type: str = DEFAULT_ID_TOKEN_TYPE
 
 
 @dataclass(frozen=True)
@@ -121,6 +128,20 @@ def checks_concurrency(tag: IdTag | None, now: datetime, purpose: Purpose) -> bo
     return purpose is not Purpose.STOP_TRANSACTION and (
         standing(tag, now) is AuthorizationStatus.ACCEPTED
     )
+
+
+def presented_as(tag: IdTag | None, id_token_type: str | None) -> IdTag | None:
+    """The stored identifier a station's presentation names, or None.
+
+    OCPP 2.x identifies a token by its value and its type together (2.0.1 Part 2
+    IdTokenType: the type says how ``idToken`` is to be read; an ISO14443 UID and an eMAID
+    with the same characters are different tokens). A presentation of another type than
+    the stored one is therefore of an unknown token. 1.6 presents no type (None or empty):
+    the value alone names the identifier.
+    """
+    if tag is None or not id_token_type or id_token_type == tag.id_token_type:
+        return tag
+    return None
 
 
 def decide(
@@ -181,4 +202,8 @@ def check_fields(fields: IdTagFields) -> IdTagFields:
         raise InvalidRequest(
             f"parent_id_tag is {len(parent)} characters long; at most {MAX_ID_TAG_LENGTH}"
         )
-    return replace(fields, parent_id_tag=parent or None)
+    if fields.id_token_type:
+        problem = id_token_type_problem(fields.id_token_type, "id_token_type")
+        if problem is not None:
+            raise InvalidRequest(problem)
+    return replace(fields, parent_id_tag=parent or None, id_token_type=fields.id_token_type or None)

@@ -17,6 +17,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from auth_svc.domain.id_tag import AuthorizationStatus, IdTag, standing
+from auth_svc.errors import NoListBase
+from servicekit.ocpp_vocabulary import DEFAULT_ID_TOKEN_TYPE
 
 
 class UpdateType(enum.Enum):
@@ -93,6 +95,8 @@ class UpdateEntry:
 
     id_tag: str
     authorization: LocalAuthorization | None
+    # The 2.x IdTokenEnumType the station is to read id_tag as.
+    id_token_type: str = DEFAULT_ID_TOKEN_TYPE
 
 
 @dataclass(frozen=True)
@@ -113,11 +117,13 @@ class SendOutcome:
 
 
 def needs_new_version(before: IdTag, after: IdTag) -> bool:
-    """Whether replacing a member's identifier changes what stations hold about it."""
-    return (before.status, before.expires_at, before.parent_id_tag) != (
+    """Whether replacing a member's identifier changes what stations hold about it (a 2.x
+    station holds its type too)."""
+    return (before.status, before.expires_at, before.parent_id_tag, before.id_token_type) != (
         after.status,
         after.expires_at,
         after.parent_id_tag,
+        after.id_token_type,
     )
 
 
@@ -128,18 +134,22 @@ def local_authorization(tag: IdTag, now: datetime) -> LocalAuthorization:
 
 
 def update_type_for(
-    requested: UpdateType, accepted_version: int | None, version: int
+    requested: UpdateType, accepted_version: int | None, version: int, charge_point_id: str
 ) -> UpdateType:
-    """A differential update needs a base: the version the station last accepted. Without
-    a record of one (or with one the CSMS never reached: its database was reset), the whole
-    list is sent."""
-    if (
-        requested is UpdateType.DIFFERENTIAL
-        and accepted_version is not None
-        and accepted_version <= version
+    """The update type to send: the one requested, never another.
+
+    A differential update needs a base: the version the station last accepted (1.6 §5.15,
+    2.0.1 D01.FR.05: a differential update only changes the station's list). Without a
+    record of one (or with one the CSMS never reached: its database was reset) no
+    differential update can be built, and turning it into a full one would replace the
+    station's list with the CSMS's, wiping it when the CSMS's list is empty: that is
+    :class:`NoListBase`, for the operator to send a FULL update knowingly.
+    """
+    if requested is UpdateType.DIFFERENTIAL and (
+        accepted_version is None or accepted_version > version
     ):
-        return UpdateType.DIFFERENTIAL
-    return UpdateType.FULL
+        raise NoListBase(charge_point_id, accepted_version, version)
+    return requested
 
 
 def build_update(
@@ -152,6 +162,7 @@ def build_update(
         UpdateEntry(
             m.tag.id_tag,
             local_authorization(m.tag, now) if m.entry.is_member else None,
+            m.tag.id_token_type,
         )
         for m in sorted(members, key=lambda m: m.tag.id_tag)
         if update_type is UpdateType.DIFFERENTIAL or m.entry.is_member

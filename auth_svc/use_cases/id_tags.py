@@ -16,6 +16,7 @@ from auth_svc.domain.id_tag import (
     check_presented_id_tag,
     checks_concurrency,
     decide,
+    presented_as,
 )
 from auth_svc.domain.local_list import (
     needs_new_version,
@@ -23,6 +24,7 @@ from auth_svc.domain.local_list import (
 from auth_svc.errors import UnknownIdTag
 from auth_svc.ports import ActiveTransactions, UnitOfWork
 from servicekit.clock import Clock
+from servicekit.ocpp_vocabulary import DEFAULT_ID_TOKEN_TYPE
 from servicekit.pagination import PageRequest
 
 LOG = logging.getLogger(__name__)
@@ -40,17 +42,24 @@ class IdTagUseCases:
         self._active_transactions = active_transactions
 
     async def authorize(
-        self, id_tag: str, purpose: Purpose, *, charge_point_id: str = ""
+        self,
+        id_tag: str,
+        purpose: Purpose,
+        *,
+        charge_point_id: str = "",
+        id_token_type: str = "",
     ) -> IdTokenInfo:
         """Decide whether ``id_tag`` may charge (OCPP 1.6 §4.1 Authorize, 2.x Authorize).
 
         ``charge_point_id`` only gives the log line its context; the decision does not
         depend on the station. The database transaction ends before transaction_svc is
-        asked, so that no connection is held across a call to another service.
+        asked, so that no connection is held across a call to another service. A 2.x
+        station's ``id_token_type`` other than the stored one names an unknown token
+        (:func:`~auth_svc.domain.id_tag.presented_as`).
         """
         check_presented_id_tag(id_tag)
         async with self._unit_of_work() as uow:
-            tag = await uow.id_tags.get(id_tag)
+            tag = presented_as(await uow.id_tags.get(id_tag), id_token_type)
         now = self._clock.now()
         active = 0
         if checks_concurrency(tag, now, purpose):
@@ -75,6 +84,7 @@ class IdTagUseCases:
             parent_id_tag=fields.parent_id_tag,
             created_at=now,
             updated_at=now,
+            id_token_type=fields.id_token_type or DEFAULT_ID_TOKEN_TYPE,
         )
         async with self._unit_of_work() as uow:
             await uow.id_tags.add(tag)
@@ -99,7 +109,8 @@ class IdTagUseCases:
         return IdTagPage(shown, shown[-1].id_tag if more and shown else None)
 
     async def update_id_tag(self, fields: IdTagFields) -> IdTag:
-        """Replace status, expiry and parent of a stored identifier; keep its creation time.
+        """Replace status, expiry, parent and (when named) the id token type of a stored
+        identifier; keep its creation time.
 
         When the identifier is in the local list and what stations hold about it changed,
         the list gets a new version, so that differential updates carry the change.
@@ -116,6 +127,8 @@ class IdTagUseCases:
                 parent_id_tag=fields.parent_id_tag,
                 created_at=stored.created_at,
                 updated_at=self._clock.now(),
+                # Not named: kept, so that a client unaware of types never resets one.
+                id_token_type=fields.id_token_type or stored.id_token_type,
             )
             await uow.id_tags.replace(tag)
             entry = await uow.local_list.get(tag.id_tag)

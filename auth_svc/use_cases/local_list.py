@@ -79,7 +79,8 @@ class LocalListUseCases:
         the version it accepts.
 
         A differential update carries what changed after the version the station last
-        accepted; without a record of one the whole list is sent. No database transaction
+        accepted; without a record of one it is refused (:class:`NoListBase`), never sent
+        as a full update. No database transaction
         is held while the station answers; edge errors are raised as they came, and only
         an Accepted answer is recorded.
         """
@@ -89,7 +90,7 @@ class LocalListUseCases:
         async with self._unit_of_work() as uow:
             version = await uow.local_list.version()
             accepted = await uow.station_lists.accepted_version(charge_point_id)
-            update_type = update_type_for(requested, accepted, version)
+            update_type = update_type_for(requested, accepted, version, charge_point_id)
             if update_type is UpdateType.DIFFERENTIAL and accepted is not None:
                 members = await uow.local_list.changed_after(accepted)
             else:

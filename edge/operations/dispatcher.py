@@ -23,6 +23,7 @@ from ocpp.charge_point import (
     snake_to_camel_case,
 )
 
+from csms.auth.v1 import auth_pb2
 from csms.chargepoint.v1 import chargepoint_pb2
 from csms.transaction.v1 import transaction_pb2
 from edge import payload_schema
@@ -85,6 +86,8 @@ class Resolved:
     request: Any
     request_id: int = 0
     station_transaction_id: str = ""
+    # OCPP 2.x: the id token type auth_svc stores the request's id tag with ("" unknown).
+    id_token_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,24 @@ class Lookups:
 
     def request_id(self) -> int:
         return next(self._request_ids)
+
+    async def stored_token_type(self, id_tag: str, field: str) -> str:
+        """The id token type auth_svc stores ``id_tag`` with; "" for one it does not store
+        (or cannot, being malformed: the translator then says what is wrong). UNAVAILABLE
+        when auth_svc cannot say: nothing is sent with a type the station may not match."""
+        services = self._session.services
+        try:
+            stored = await services.auth.GetIdTag(
+                auth_pb2.GetIdTagRequest(id_tag=id_tag), timeout=services.timeout
+            )
+        except grpc.aio.AioRpcError as error:
+            if error.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.INVALID_ARGUMENT):
+                return ""
+            raise LookupUnavailable(
+                f"{field}: the auth service could not say which id token type {id_tag} has "
+                f"({error.code().name}); nothing was sent: retry later, or name id_token_type"
+            ) from None
+        return stored.id_token_type
 
     async def station_transaction_id(self, transaction_id: int, field: str) -> str:
         """NOT_FOUND for a transaction the CSMS does not know; FAILED_PRECONDITION for one

@@ -72,6 +72,8 @@ class CheckedEntry:
 
     id_tag: str
     authorization: CheckedAuthorization | None
+    # The 2.x IdTokenEnumType; the version's schema checks the word.
+    id_token_type: str = "ISO14443"
 
 
 def profile_words(
@@ -176,7 +178,7 @@ def list_update(request: ListRequest) -> tuple[str, list[CheckedEntry]]:
                 f"{field}.authorization is required in a FULL update; only a DIFFERENTIAL "
                 "update removes an id tag by leaving it out"
             )
-        entries.append(CheckedEntry(id_tag, authorization))
+        entries.append(CheckedEntry(id_tag, authorization, entry.id_token_type or "ISO14443"))
     return update_type, entries
 
 

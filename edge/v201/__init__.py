@@ -38,10 +38,12 @@ Handled and stored (one gRPC call each):
   Rejected (NoTransaction) when none is active
 - NotifyEVChargingSchedule -> RecordEVChargingSchedule; Accepted when the EV's schedule
   stays within the one offered, Rejected otherwise (K17)
+- ReservationStatusUpdate -> TransactionService.RecordReservationStatus (H04: the
+  reservation becomes EXPIRED or REMOVED)
 
 Answered only (the answer is empty and promises nothing; nothing is stored yet):
 
-- ReservationStatusUpdate, PublishFirmwareStatusNotification
+- PublishFirmwareStatusNotification
 
 NotImplemented (any answer would promise what the CSMS does not do):
 

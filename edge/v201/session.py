@@ -22,6 +22,7 @@ from edge.operations.errors import OperationError
 from edge.services import AUTH, CHARGEPOINT, TRANSACTION
 from edge.session import Session
 from edge.v201 import certificates, display_messages, monitor_reports, smart_charging, translate
+from edge.v201.reservation_status import reservation_status_request
 from edge.v201.schemas import SCHEMAS
 from edge.v201.translate import Vocabulary
 
@@ -179,6 +180,14 @@ class SessionV201(Session):
         await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordChargingProfiles, request)
         return self.words.call_result.ReportChargingProfiles()
 
+    @on(Action.reservation_status_update)
+    async def on_reservation_status_update(self, **payload: Any) -> Any:
+        """H04: the station ended a reservation (Expired, Removed); transaction_svc records
+        it. The answer is empty whether or not it changed a stored reservation."""
+        request = reservation_status_request(self.id, payload)
+        await self.invoke(TRANSACTION, self.services.transaction.RecordReservationStatus, request)
+        return self.words.call_result.ReservationStatusUpdate()
+
     @on(Action.notify_charging_limit)
     async def on_notify_charging_limit(self, **payload: Any) -> Any:
         request = smart_charging.limit_request(self.id, payload)
@@ -257,10 +266,6 @@ class SessionV201(Session):
 
     # Answered only: the answer is empty and promises nothing; the CSMS keeps nothing of
     # these yet (OCPP 2.0.1 O, H, L, M).
-
-    @on(Action.reservation_status_update)
-    async def on_reservation_status_update(self, **_payload: Any) -> Any:
-        return self.words.call_result.ReservationStatusUpdate()
 
     @on(Action.publish_firmware_status_notification)
     async def on_publish_firmware_status_notification(self, **_payload: Any) -> Any:

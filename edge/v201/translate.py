@@ -244,6 +244,8 @@ def authorize_request(charge_point_id: str, payload: Payload) -> auth_pb2.Author
         id_tag=payload["id_token"]["id_token"],
         charge_point_id=charge_point_id,
         purpose=auth_pb2.AuthorizeRequest.AUTHORIZE,
+        # (idToken, type) is the token's identity in 2.x; auth_svc compares both.
+        id_token_type=payload["id_token"]["type"],
     )
 
 

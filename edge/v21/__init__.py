@@ -11,15 +11,15 @@ StatusNotification, Authorize, TransactionEvent, MeterValues, NotifyReport,
 SecurityEventNotification, NotifyEvent, NotifyMonitoringReport, LogStatusNotification,
 FirmwareStatusNotification, DataTransfer, NotifyCustomerInformation,
 NotifyDisplayMessages, SignCertificate (its requestId is repeated in
-CertificateSigned). 2.1's added optional fields of these (e.g.
-TransactionEvent transactionLimit, costDetails) are not kept (NotifyEvent severity and
-monitors' eventNotificationType are); the
-stop reason ReqEnergyTransferRejected is stored as OTHER.
+CertificateSigned), ReservationStatusUpdate (2.1's NoTransaction stored as REMOVED).
+2.1's added optional fields of these (e.g. TransactionEvent transactionLimit,
+costDetails) are not kept (NotifyEvent severity and monitors' eventNotificationType are);
+the stop reason ReqEnergyTransferRejected is stored as OTHER.
 
 Answered only (empty answer, nothing stored yet):
 
 - as in 2.0.1: NotifyChargingLimit, ClearedChargingLimit, ReportChargingProfiles,
-  ReservationStatusUpdate, PublishFirmwareStatusNotification
+  PublishFirmwareStatusNotification
 - added in 2.1: BatterySwap, ClosePeriodicEventStream, NotifyDERAlarm,
   NotifyDERStartStop, NotifyPriorityCharging, NotifySettlement (the settlement is not
   recorded), ReportDERControl

@@ -40,6 +40,8 @@ class Start:
 
     id_token: str
     remote_start_id: int | None = None
+    # The token's IdTokenType.type: as the CSMS sent it in RequestStartTransaction.
+    id_token_type: str = "ISO14443"
 
     @property
     def trigger(self) -> str:
@@ -99,6 +101,7 @@ class Charger:
                 evse.register_wh,
                 start.remote_start_id,
                 reservation_id,
+                id_token_type=start.id_token_type,
             )
             self.state.transactions[evse.id] = transaction
             status = await self.uplink.transaction_event(
@@ -186,3 +189,5 @@ class Charger:
         evse = self.state.release(reservation_id)
         if evse is not None:
             await self.uplink.status(evse.id, evse.status)
+        # H04: the station tells the CSMS it ended the reservation at its expiry.
+        await self.uplink.reservation_status(reservation_id, "Expired")

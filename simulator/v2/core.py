@@ -60,14 +60,14 @@ class CoreHandlers(StationV2):
             answer = self.results.RequestStartTransaction(status="Rejected")
             return self.heard("RequestStartTransaction", payload, answer, "Rejected")
         self.charger.claim(evse)
-        start = Start(token, payload["remote_start_id"])
+        start = Start(token, payload["remote_start_id"], payload["id_token"]["type"])
         self.after_answer(f"transaction on EVSE {evse.id}", self._remote_charge(evse, start))
         answer = self.results.RequestStartTransaction(status="Accepted")
         return self.heard("RequestStartTransaction", payload, answer, "Accepted")
 
     async def _remote_charge(self, evse: Evse, start: Start) -> None:
         if self.state.device_model.flag("AuthCtrlr", "AuthorizeRemoteStart"):
-            status = await self.uplink.authorize(start.id_token)
+            status = await self.uplink.authorize(start.id_token, start.id_token_type)
             if status != "Accepted":
                 self.charger.release(evse)
                 await self.uplink.status(evse.id, evse.status)
@@ -151,11 +151,21 @@ class CoreHandlers(StationV2):
         now gets a StatusNotification."""
         target = payload.get("evse") or {}
         operative = payload["operational_status"] == "Operative"
+        evse_id = target.get("id") or None
+        removed: list[int] = []
+        if not operative and target.get("connector_id") is None:
+            # An inoperative EVSE keeps no reservation: it is removed, and the CSMS told (H04).
+            targets = [e for e in self.state.evses.values() if evse_id in (None, e.id)]
+            removed = self.state.remove_reservations(targets)
         status, changed = self.state.change_availability(
-            target.get("id") or None, operative, target.get("connector_id")
+            evse_id, operative, target.get("connector_id")
         )
         if changed:
             self.after_answer("availability", self._report_status(changed))
+        for reservation_id in removed:
+            self.after_answer(
+                "reservation", self.uplink.reservation_status(reservation_id, "Removed")
+            )
         answer = self.results.ChangeAvailability(status=status)
         return self.heard("ChangeAvailability", payload, answer, status)
 

@@ -149,7 +149,14 @@ def station_variables(evses: int, sample_interval: str) -> list[Variable]:
             Variable(
                 VariableKey("Connector", "AvailabilityState", evse, 1), text, "Available", True
             ),
-            Variable(VariableKey("Connector", "ConnectorType", evse, 1), text, "cType2", True),
+            # AC on odd EVSEs, DC on even ones: reservations by connector type (H01) have a
+            # choice to make with --connectors 2 or more.
+            Variable(
+                VariableKey("Connector", "ConnectorType", evse, 1),
+                text,
+                "cType2" if evse % 2 else "cCCS2",
+                True,
+            ),
         ]
     return variables
 

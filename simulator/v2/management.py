@@ -49,6 +49,7 @@ class ManagementHandlers(StationV2):
         entries = [
             {
                 "id_tag": entry["id_token"]["id_token"],
+                "id_token_type": entry["id_token"]["type"],
                 "id_tag_info": None
                 if entry.get("id_token_info") is None
                 else {"status": known_status(entry["id_token_info"]["status"])},
@@ -64,23 +65,31 @@ class ManagementHandlers(StationV2):
             max_length=int(model.number("LocalAuthListCtrlr", "Entries")),
         )
         answer = self.results.SendLocalList(status=str(status))
-        return self.heard("SendLocalList", payload, answer, status)
+        return self.heard(
+            "SendLocalList", payload, answer, f"{status}: list {self.state.local_list.shown()}"
+        )
 
     @on("ReserveNow")
     def on_reserve_now(self, **payload: Any) -> Any:
-        """H01: Accepted on a free EVSE, which becomes Reserved until the expiry, a
-        CancelReservation, or a transaction started with its token."""
+        """H01: Accepted on a free EVSE (the one named, else one with a connector of the
+        type named, else any), which becomes Reserved until the expiry (then
+        ReservationStatusUpdate Expired, H04), a CancelReservation, its removal, or a
+        transaction started with its token."""
+        group = payload.get("group_id_token")
         wanted = Reservation(
             payload["id"],
             payload.get("evse_id"),
             payload["id_token"]["id_token"],
             _instant(payload["expiry_date_time"]),
+            connector_type=payload.get("connector_type"),
+            group_id_token=None if group is None else group["id_token"],
         )
         status, evse = self.state.reserve(wanted)
         if evse is not None:
             self.after_answer("reservation", self._reserved(evse, wanted.id))
         answer = self.results.ReserveNow(status=status)
-        return self.heard("ReserveNow", payload, answer, status)
+        shown = status if evse is None else f"{status} evseId={evse.id}"
+        return self.heard("ReserveNow", payload, answer, shown)
 
     async def _reserved(self, evse: Evse, reservation_id: int) -> None:
         await self.uplink.status(evse.id, evse.status)

@@ -8,7 +8,7 @@ keeps settings, availability and profiles (OCPP 2.0.1 B11/B12).
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -53,6 +53,8 @@ class Transaction:
     seq_no: itertools.count[int] = field(default_factory=itertools.count)
     # The running total cost the CSMS last sent (CostUpdated, I03), as shown to the driver.
     total_cost: Decimal | None = None
+    # The IdTokenType.type it started for: a remote start's as the CSMS gave it (F01).
+    id_token_type: str = "ISO14443"
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,10 @@ class Reservation:
     evse_id: int | None
     id_token: str
     expiry: datetime
+    # H01: with no EVSE named, an EVSE with a connector of this type.
+    connector_type: str | None = None
+    # H01: any token of this group may use it.
+    group_id_token: str | None = None
 
 
 @dataclass
@@ -149,20 +155,55 @@ class StationState:
                 changed.append(evse)
         return ("Scheduled" if scheduled else "Accepted"), changed
 
+    def connector_type(self, evse: Evse) -> str:
+        """The type of the EVSE's one connector, as its device model says."""
+        return self.device_model.value_of(
+            VariableKey("Connector", "ConnectorType", evse.id, CONNECTOR)
+        )
+
     def reserve(self, reservation: Reservation) -> tuple[str, Evse | None]:
-        """ReserveNow (H01): an EVSE, or any free one when none is named."""
+        """ReserveNow (H01): the EVSE named; else, with a connector type, a free EVSE with a
+        connector of that type; else any free EVSE. A reservation with a known id replaces
+        it. Rejected for an EVSE or a connector type the station does not have;
+        Unavailable when every candidate is inoperative; Occupied when none is free."""
         if reservation.evse_id is not None and reservation.evse_id not in self.evses:
             return "Rejected", None
-        self.reservations.pop(reservation.id, None)
-        evse = self.evse_for_start(reservation.evse_id, reservation.id_token)
-        if evse is None:
-            named = self.evses.get(reservation.evse_id or 0)
-            return ("Unavailable" if named and named.status == UNAVAILABLE else "Occupied"), None
-        self.reservations[reservation.id] = Reservation(
-            reservation.id, evse.id, reservation.id_token, reservation.expiry
+        candidates = [
+            e
+            for e in self.evses.values()
+            if reservation.evse_id in (None, e.id)
+            and reservation.connector_type in (None, self.connector_type(e))
+        ]
+        if not candidates:
+            return "Rejected", None
+        # A reservation with the same id is replaced, so its EVSE counts as free.
+        replaced = self.reservations.pop(reservation.id, None)
+        evse = next(
+            (
+                e
+                for e in candidates
+                if e.status == AVAILABLE
+                or (e.status == RESERVED and replaced is not None and replaced.evse_id == e.id)
+            ),
+            None,
         )
+        if evse is None:
+            if replaced is not None:
+                self.reservations[replaced.id] = replaced  # a refused replacement keeps it
+            inoperative = all(e.status == UNAVAILABLE for e in candidates)
+            return ("Unavailable" if inoperative else "Occupied"), None
+        self.reservations[reservation.id] = replace(reservation, evse_id=evse.id)
         self.set_status(evse, RESERVED)
         return "Accepted", evse
+
+    def remove_reservations(self, evses: list[Evse]) -> list[int]:
+        """Forget the reservations of EVSEs that became inoperative (G03/H01): their ids,
+        for the ReservationStatusUpdate Removed the CSMS is owed (H04)."""
+        ids = {e.id for e in evses}
+        removed = [r.id for r in self.reservations.values() if r.evse_id in ids]
+        for reservation_id in removed:
+            del self.reservations[reservation_id]
+        return removed
 
     def release(self, reservation_id: int) -> Evse | None:
         """Forget a reservation; its EVSE when that goes back to resting."""

@@ -17,8 +17,9 @@ ID_TOKEN_TYPE = "ISO14443"
 FIRMWARE_VERSION = "2.0.0"
 
 
-def id_token(token: str) -> dict[str, str]:
-    return {"id_token": token, "type": ID_TOKEN_TYPE}
+def id_token(token: str, token_type: str = ID_TOKEN_TYPE) -> dict[str, str]:
+    """IdTokenType: a card's UID unless the CSMS gave the token with another type."""
+    return {"id_token": token, "type": token_type}
 
 
 def meter_value(register_wh: int, context: str, power: bool) -> dict[str, Any]:
@@ -69,9 +70,9 @@ class UplinkV2:
             request, f"evseId={evse_id} connectorId={CONNECTOR} {status}", lambda _: "ok"
         )
 
-    async def authorize(self, token: str) -> str:
+    async def authorize(self, token: str, token_type: str = ID_TOKEN_TYPE) -> str:
         result = await self.link.send(
-            self.calls.Authorize(id_token=id_token(token)),
+            self.calls.Authorize(id_token=id_token(token, token_type)),
             f"idToken={token}",
             lambda r: r.id_token_info["status"],
         )
@@ -109,7 +110,9 @@ class UplinkV2:
             transaction_info=info,
             meter_value=[meter_value(register_wh, context, power=event_type == "Updated")],
             evse={"id": transaction.evse_id, "connector_id": CONNECTOR},
-            id_token=id_token(transaction.id_token) if with_token else None,
+            id_token=id_token(transaction.id_token, transaction.id_token_type)
+            if with_token
+            else None,
             reservation_id=transaction.reservation_id if event_type == "Started" else None,
         )
         power = f" power={POWER_W:.0f}W" if event_type == "Updated" else ""
@@ -137,6 +140,13 @@ class UplinkV2:
     async def firmware_status(self, status: str, request_id: int | None) -> None:
         request = self.calls.FirmwareStatusNotification(status=status, request_id=request_id)
         await self.link.send(request, status, lambda _: "ok")
+
+    async def reservation_status(self, reservation_id: int, status: str) -> None:
+        """ReservationStatusUpdate (H04): the station ended a reservation itself."""
+        request = self.calls.ReservationStatusUpdate(
+            reservation_id=reservation_id, reservation_update_status=status
+        )
+        await self.link.send(request, f"reservationId={reservation_id} {status}", lambda _: "ok")
 
     async def log_status(self, status: str, request_id: int | None) -> None:
         request = self.calls.LogStatusNotification(status=status, request_id=request_id)

@@ -257,3 +257,55 @@ async def test_authorize_without_transaction_service(tmp_path: Path, migrated_ur
         assert (await _authorize(stub, "BLOCKED", Purpose.AUTHORIZE)).status == Status.BLOCKED
         assert (await _authorize(stub, "GOOD", Purpose.STOP_TRANSACTION)).status == Status.ACCEPTED
         assert (await _authorize(stub, "NOBODY", Purpose.AUTHORIZE)).status == Status.INVALID
+
+
+async def test_id_token_types_are_stored_and_shown(stub: Stub) -> None:
+    card = await _create(stub, "CARD")
+    # Unset: ISO14443, what every identifier was sent as before types were stored.
+    assert card.id_token_type == "ISO14443"
+    contract = await _create(stub, "NL-ABC-C12345678-X", id_token_type="eMAID")
+    assert contract.id_token_type == "eMAID"
+    vin = await _create(stub, "VIN-1", id_token_type="VIN")  # an OCPP 2.1 type
+    assert vin.id_token_type == "VIN"
+    got = await stub.GetIdTag(auth_pb2.GetIdTagRequest(id_tag="NL-ABC-C12345678-X"))
+    assert got.id_token_type == "eMAID"
+    listed = await stub.ListIdTags(auth_pb2.ListIdTagsRequest())
+    assert {t.id_tag: t.id_token_type for t in listed.id_tags} == {
+        "CARD": "ISO14443",
+        "NL-ABC-C12345678-X": "eMAID",
+        "VIN-1": "VIN",
+    }
+    # An update that names no type keeps the stored one; one that names a type changes it.
+    kept = await stub.UpdateIdTag(
+        auth_pb2.UpdateIdTagRequest(
+            id_tag=auth_pb2.IdTag(id_tag="NL-ABC-C12345678-X", status=Status.BLOCKED)
+        )
+    )
+    assert (kept.status, kept.id_token_type) == (Status.BLOCKED, "eMAID")
+    changed = await stub.UpdateIdTag(
+        auth_pb2.UpdateIdTagRequest(id_tag=auth_pb2.IdTag(id_tag="CARD", id_token_type="KeyCode"))
+    )
+    assert changed.id_token_type == "KeyCode"
+
+
+async def test_an_unknown_id_token_type_is_refused(stub: Stub) -> None:
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await _create(stub, "CARD", id_token_type="RFID")
+    assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+    assert "id_token_type 'RFID' is not an OCPP id token type" in (caught.value.details() or "")
+
+
+async def test_a_token_presented_with_another_type_is_another_token(stub: Stub) -> None:
+    await _create(stub, "EMP-1", id_token_type="eMAID")
+
+    async def typed(id_token_type: str) -> auth_pb2.IdTokenInfo:
+        request = auth_pb2.AuthorizeRequest(
+            id_tag="EMP-1", charge_point_id="CP1", id_token_type=id_token_type
+        )
+        return (await stub.Authorize(request)).id_token_info
+
+    assert (await typed("eMAID")).status == Status.ACCEPTED
+    # 2.x: (idToken, type) is the identity; an ISO14443 card "EMP-1" is not this token.
+    assert await typed("ISO14443") == auth_pb2.IdTokenInfo(status=Status.INVALID)
+    # 1.6 presents no type: the value names the identifier.
+    assert (await typed("")).status == Status.ACCEPTED

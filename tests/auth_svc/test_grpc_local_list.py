@@ -125,7 +125,7 @@ async def test_send_full_then_differential(harness: Harness) -> None:
     for id_tag in ("A", "B"):
         await stub.AddToLocalList(auth_pb2.AddToLocalListRequest(id_tag=id_tag))
 
-    first = await stub.SendLocalList(Send(charge_point_id="CP-1", update_type=Send.DIFFERENTIAL))
+    first = await stub.SendLocalList(Send(charge_point_id="CP-1", update_type=Send.FULL))
     assert first == Answer(status=Answer.ACCEPTED, version=2, update_type=Send.FULL, entries_sent=2)
     (sent,) = harness.edge.requests_of(Sent)
     assert (sent.charge_point_id, sent.version, sent.update_type) == ("CP-1", 2, Sent.FULL)
@@ -157,11 +157,14 @@ async def test_a_refused_list_is_not_recorded(harness: Harness) -> None:
     harness.edge.answer("SendLocalList", "VERSION_MISMATCH")
     refused = await harness.stub.SendLocalList(Send(charge_point_id="CP-1"))
     assert (refused.status, refused.version) == (Answer.VERSION_MISMATCH, 1)
-    # Still no record of CP-1: a differential request goes out in full.
-    again = await harness.stub.SendLocalList(
-        Send(charge_point_id="CP-1", update_type=Send.DIFFERENTIAL)
-    )
-    assert (again.status, again.update_type) == (Answer.ACCEPTED, Send.FULL)
+    # Still no record of CP-1: a differential request is refused, naming what to do.
+    with pytest.raises(grpc.aio.AioRpcError) as refused_differential:
+        await harness.stub.SendLocalList(
+            Send(charge_point_id="CP-1", update_type=Send.DIFFERENTIAL)
+        )
+    assert refused_differential.value.code() is grpc.StatusCode.FAILED_PRECONDITION
+    assert "send a FULL update first" in (refused_differential.value.details() or "")
+    assert len(harness.edge.requests_of(operations_pb2.SendLocalListRequest)) == 1
 
 
 @pytest.mark.parametrize(
@@ -197,3 +200,25 @@ async def test_send_refuses_wrong_requests(harness: Harness) -> None:
         "update_type 9 is not FULL or DIFFERENTIAL",
     )
     assert harness.edge.requests == []
+
+
+async def test_the_list_carries_each_id_token_type(harness: Harness) -> None:
+    stub = harness.stub
+    await _create(stub, "CARD")
+    await _create(stub, "EMP", id_token_type="eMAID")
+    for id_tag in ("CARD", "EMP"):
+        await stub.AddToLocalList(auth_pb2.AddToLocalListRequest(id_tag=id_tag))
+    await stub.SendLocalList(Send(charge_point_id="CP-1", update_type=Send.FULL))
+    (sent,) = harness.edge.requests_of(Sent)
+    assert [(e.id_tag, e.id_token_type) for e in sent.entries] == [
+        ("CARD", "ISO14443"),
+        ("EMP", "eMAID"),
+    ]
+    # A changed type is a change stations must learn: the next differential update has it.
+    await stub.UpdateIdTag(
+        auth_pb2.UpdateIdTagRequest(id_tag=auth_pb2.IdTag(id_tag="CARD", id_token_type="ISO15693"))
+    )
+    changed = await stub.SendLocalList(Send(charge_point_id="CP-1", update_type=Send.DIFFERENTIAL))
+    assert (changed.update_type, changed.entries_sent) == (Send.DIFFERENTIAL, 1)
+    diff = harness.edge.requests_of(Sent)[-1]
+    assert [(e.id_tag, e.id_token_type) for e in diff.entries] == [("CARD", "ISO15693")]

@@ -85,6 +85,9 @@ async def test_upgrade_from_every_earlier_revision_keeps_the_rows(
         {"id_tags": {"status": "ACCEPTED"}, "charge_point_credentials": {"security_profile": 1}},
     )
     assert [row["id_tag"] for row in after["id_tags"]] == ["id_tags.id_tag"]
+    # 0004: identifiers stored before types were are ISO14443, as they were always sent.
+    if start < "0004":
+        assert [row["id_token_type"] for row in after["id_tags"]] == ["ISO14443"]
     # 0002 starts the local list at version 0 (none yet).
     assert after["local_list_state"] == [{"id": 1, "version": 0}]
     # 0003: no charge point has credentials yet, so every one keeps profile 0.

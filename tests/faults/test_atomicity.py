@@ -51,7 +51,11 @@ class Accepting:
     """auth_svc, accepting every identifier."""
 
     async def authorize(
-        self, id_tag: str, charge_point_id: str, purpose: AuthorizationPurpose
+        self,
+        id_tag: str,
+        charge_point_id: str,
+        purpose: AuthorizationPurpose,
+        id_token_type: str = "",
     ) -> Authorization:
         return ACCEPTED
 

@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -325,6 +326,45 @@ async def test_a_reset_reconnects_and_boots_again(sim: Staying) -> None:
     )
     assert availability.status == "Accepted"
     await sim.inbox.expect("StatusNotification", evse_id=2, connector_status="Unavailable")
+
+
+async def test_reservations_by_connector_type_end_as_a_station_ends_them(sim: Staying) -> None:
+    """H01 by connector type (EVSE 1 is cType2, EVSE 2 cCCS2), H04 Removed when its EVSE
+    becomes inoperative and Expired at its expiry."""
+    token = {"id_token": "TAG-R", "type": "eMAID"}
+    later = "2099-01-01T00:00:00Z"
+    by_type = await sim.call(
+        "ReserveNow", id=21, expiry_date_time=later, id_token=token, connector_type="cCCS2"
+    )
+    assert by_type.status == "Accepted"
+    await sim.inbox.expect("StatusNotification", evse_id=2, connector_status="Reserved")
+    taken = await sim.call(
+        "ReserveNow", id=22, expiry_date_time=later, id_token=token, connector_type="cCCS2"
+    )
+    assert taken.status == "Occupied"
+    absent = await sim.call(
+        "ReserveNow", id=23, expiry_date_time=later, id_token=token, connector_type="cTesla"
+    )
+    assert absent.status == "Rejected"
+
+    changed = await sim.call("ChangeAvailability", operational_status="Inoperative", evse={"id": 2})
+    assert changed.status == "Accepted"
+    removed = await sim.inbox.expect("ReservationStatusUpdate", reservation_id=21)
+    assert removed["reservation_update_status"] == "Removed"
+    await sim.inbox.expect("StatusNotification", evse_id=2, connector_status="Unavailable")
+    assert (await sim.call("CancelReservation", reservation_id=21)).status == "Rejected"
+    inoperative = await sim.call(
+        "ReserveNow", id=24, expiry_date_time=later, id_token=token, evse_id=2
+    )
+    assert inoperative.status == "Unavailable"
+
+    soon = (datetime.now(UTC) + timedelta(seconds=0.5)).isoformat()
+    anywhere = await sim.call("ReserveNow", id=25, expiry_date_time=soon, id_token=token)
+    assert anywhere.status == "Accepted"
+    await sim.inbox.expect("StatusNotification", evse_id=1, connector_status="Reserved")
+    expired = await sim.inbox.expect("ReservationStatusUpdate", reservation_id=25)
+    assert expired["reservation_update_status"] == "Expired"
+    await sim.inbox.expect("StatusNotification", evse_id=1, connector_status="Available")
 
 
 async def test_the_other_operations_are_answered(sim: Staying) -> None:

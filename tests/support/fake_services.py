@@ -23,7 +23,7 @@ from csms.chargepoint.v1 import (
 )
 from csms.chargepoint.v1 import smart_charging_pb2 as charging_pb2
 from csms.common.v1 import health_pb2
-from csms.transaction.v1 import transaction_pb2, transaction_pb2_grpc
+from csms.transaction.v1 import reservation_status_pb2, transaction_pb2, transaction_pb2_grpc
 from edge.server import RunningEdge
 from servicekit.grpc_server import Registration, RunningServer, start_server
 from servicekit.settings import Settings
@@ -44,6 +44,10 @@ class Recorder:
         chargepoint_pb2.ChargePoint.ACCEPTED
     )
     invalid_tags: set[str] = field(default_factory=set)
+    # GetIdTag: the id token types auth_svc stores (others are not stored), and the id
+    # tags looked up, kept apart from ``calls``.
+    token_types: dict[str, str] = field(default_factory=dict)
+    token_lookups: list[str] = field(default_factory=list)
     transactions_active: int = 2
     # OCPP 2.x admission: RecordBoot asks for a base report, RecordReport admits.
     request_base_report: bool = False
@@ -278,6 +282,10 @@ class FakeTransactions(transaction_pb2_grpc.TransactionServiceServicer):
             ]
         )
 
+    async def RecordReservationStatus(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordReservationStatus", request, context)
+        return reservation_status_pb2.RecordReservationStatusResponse(applied=True)
+
     async def RecordTransactionEvent(self, request: Any, context: Context) -> Any:
         await self.recorder.record("RecordTransactionEvent", request, context)
         reply = transaction_pb2.RecordTransactionEventResponse(
@@ -309,6 +317,16 @@ class FakeAuth(auth_pb2_grpc.AuthServiceServicer):
             else auth_pb2.IdTokenInfo.ACCEPTED
         )
         return auth_pb2.AuthorizeResponse(id_token_info=auth_pb2.IdTokenInfo(status=status))
+
+    async def GetIdTag(self, request: Any, context: Context) -> Any:
+        self.recorder.token_lookups.append(request.id_tag)
+        failure = self.recorder.failures.get("GetIdTag")
+        if failure is not None:
+            await context.abort(*failure)
+        token_type = self.recorder.token_types.get(request.id_tag)
+        if token_type is None:
+            await context.abort(grpc.StatusCode.NOT_FOUND, f"id tag {request.id_tag} unknown")
+        return auth_pb2.IdTag(id_tag=request.id_tag, id_token_type=token_type)
 
     async def AuthenticateChargePoint(self, request: Any, context: Context) -> Any:
         await self.recorder.handshake("AuthenticateChargePoint", request, context)

@@ -63,7 +63,11 @@ async def test_a_whole_session(harness: Harness) -> None:
     )
     tx = started.transaction
     assert started.id_token_info == ACCEPTED
+    # The token's type is stored with it (2.0.1 IdTokenType).
+    assert (tx.id_tag, tx.id_token_type) == ("TAG-1", "ISO14443")
     assert harness.auth.requests[-1].purpose == Purpose.START_TRANSACTION
+    # The type goes with the token to auth_svc, which compares both.
+    assert harness.auth.requests[-1].id_token_type == "ISO14443"
     assert (tx.station_transaction_id, tx.charging_state, tx.ocpp_version) == (
         "ST-1",
         "EVConnected",
@@ -165,7 +169,10 @@ async def test_an_id_token_in_an_update(harness: Harness) -> None:
     )
     assert outcome.id_token_info == ACCEPTED
     assert outcome.transaction.id_tag == "TAG-1"
+    assert outcome.transaction.id_token_type == "Central"
     assert outcome.transaction.authorization_status == Info.ACCEPTED
+    stored = await get(harness, outcome.transaction.id)
+    assert stored.id_token_type == "Central"
     request = harness.auth.requests[-1]
     assert (request.id_tag, request.purpose) == ("TAG-1", Purpose.AUTHORIZE)
     # auth_svc counts the transaction itself; that is no concurrent use.

@@ -15,7 +15,7 @@ import pytest
 
 from csms.auth.v1 import auth_pb2, auth_pb2_grpc
 from csms.edge.v1 import operations_pb2
-from csms.transaction.v1 import transaction_pb2, transaction_pb2_grpc
+from csms.transaction.v1 import reservation_status_pb2, transaction_pb2, transaction_pb2_grpc
 from servicekit.channels import open_channel
 from servicekit.grpc_server import Registration, start_server
 from servicekit.migrations import upgrade
@@ -63,6 +63,7 @@ async def harness(database_url: str, tmp_path: Path) -> AsyncIterator[Harness]:
         {
             "TAG-1": Info(status=Info.ACCEPTED, parent_id_tag="GROUP"),
             "STRANGER": Info(status=Info.ACCEPTED),
+            "DRIVER-EMAID": Info(status=Info.ACCEPTED),
         }
     )
     auth_name = auth_pb2.DESCRIPTOR.services_by_name["AuthService"].full_name
@@ -179,6 +180,8 @@ async def test_cancel_refused_or_failing_at_the_edge(harness: Harness) -> None:
         ({"evse_id": -1}, "evse_id must not be negative"),
         ({"expires_at": None}, "expires_at must be set"),
         ({"expires_at": to_timestamp(datetime(2020, 1, 1, tzinfo=UTC))}, "has already passed"),
+        ({"connector_type": "CCS2"}, "connector_type 'CCS2' is not an OCPP connector type"),
+        ({"id_token_type": "RFID"}, "id_token_type 'RFID' is not an OCPP id token type"),
     ],
 )
 async def test_reserve_now_refuses_wrong_requests(
@@ -288,3 +291,83 @@ async def test_a_started_transaction_event_uses_its_reservation(harness: Harness
         transaction_pb2.GetReservationRequest(id=reservation.id)
     )
     assert (used.status, used.transaction_id) == (R.USED, outcome.transaction.id)
+
+
+Update = reservation_status_pb2.RecordReservationStatusRequest
+
+
+async def test_a_reservation_by_connector_type_keeps_it(harness: Harness) -> None:
+    reserved = await harness.stub.ReserveNow(
+        reserve_request(evse_id=0, connector_type="cType2", id_token_type="eMAID")
+    )
+    assert (reserved.status, reserved.evse_id) == (R.ACTIVE, 0)
+    assert (reserved.connector_type, reserved.id_token_type) == ("cType2", "eMAID")
+    (sent,) = harness.edge.requests_of(operations_pb2.ReserveNowRequest)
+    assert (sent.evse_id, sent.connector_type, sent.id_token_type) == (0, "cType2", "eMAID")
+    listed = await harness.stub.ListReservations(
+        transaction_pb2.ListReservationsRequest(charge_point_id="CP-1")
+    )
+    assert [(r.id, r.connector_type) for r in listed.reservations] == [(reserved.id, "cType2")]
+    plain = await harness.stub.ReserveNow(reserve_request(evse_id=2))
+    # Unset: an RFID card, as every id tag stored before types were.
+    assert (plain.connector_type, plain.id_token_type) == ("", "ISO14443")
+
+
+@pytest.mark.parametrize(
+    ("update", "status"),
+    [(Update.EXPIRED, R.EXPIRED), (Update.REMOVED, R.REMOVED), (Update.NO_TRANSACTION, R.REMOVED)],
+)
+async def test_the_station_ends_a_reservation(
+    harness: Harness, update: Update.Status.ValueType, status: R.Status.ValueType
+) -> None:
+    reserved = await harness.stub.ReserveNow(reserve_request())
+    other_station = await harness.stub.RecordReservationStatus(
+        Update(charge_point_id="CP-2", reservation_id=reserved.id, status=update)
+    )
+    assert not other_station.applied
+    ended = await harness.stub.RecordReservationStatus(
+        Update(charge_point_id="CP-1", reservation_id=reserved.id, status=update)
+    )
+    assert ended.applied
+    stored = await harness.stub.GetReservation(
+        transaction_pb2.GetReservationRequest(id=reserved.id)
+    )
+    assert stored.status == status
+    assert stored.station_update == Update.Status.Name(update).title().replace("_", "")
+    # Ended once: a repeated update, or a cancel, changes nothing.
+    again = await harness.stub.RecordReservationStatus(
+        Update(charge_point_id="CP-1", reservation_id=reserved.id, status=Update.REMOVED)
+    )
+    assert not again.applied
+    await expect_error(
+        harness.stub.CancelReservation(transaction_pb2.CancelReservationRequest(id=reserved.id)),
+        grpc.StatusCode.FAILED_PRECONDITION,
+        "only an ACTIVE reservation can be cancelled",
+    )
+
+
+async def test_a_station_update_for_an_unknown_reservation_changes_nothing(
+    harness: Harness,
+) -> None:
+    unknown = await harness.stub.RecordReservationStatus(
+        Update(charge_point_id="CP-1", reservation_id=999, status=Update.EXPIRED)
+    )
+    assert not unknown.applied
+    await expect_error(
+        harness.stub.RecordReservationStatus(Update(charge_point_id="CP-1", reservation_id=1)),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "status must be EXPIRED, REMOVED or NO_TRANSACTION",
+    )
+
+
+async def test_without_a_named_type_the_stored_one_is_sent(harness: Harness) -> None:
+    stored = await harness.stub.ReserveNow(reserve_request(id_tag="DRIVER-EMAID", evse_id=1))
+    assert stored.id_token_type == "eMAID"
+    unknown = await harness.stub.ReserveNow(reserve_request(id_tag="NOT-STORED", evse_id=2))
+    assert unknown.id_token_type == "ISO14443"
+    named = await harness.stub.ReserveNow(
+        reserve_request(id_tag="DRIVER-EMAID", evse_id=3, id_token_type="KeyCode")
+    )
+    assert named.id_token_type == "KeyCode"
+    sent = harness.edge.requests_of(operations_pb2.ReserveNowRequest)
+    assert [r.id_token_type for r in sent] == ["eMAID", "ISO14443", "KeyCode"]

@@ -55,10 +55,17 @@ class GrpcAuthorizer:
         self._stub = auth_pb2_grpc.AuthServiceStub(self._channel)
 
     async def authorize(
-        self, id_tag: str, charge_point_id: str, purpose: AuthorizationPurpose
+        self,
+        id_tag: str,
+        charge_point_id: str,
+        purpose: AuthorizationPurpose,
+        id_token_type: str = "",
     ) -> Authorization:
         request = auth_pb2.AuthorizeRequest(
-            id_tag=id_tag, charge_point_id=charge_point_id, purpose=_PURPOSES[purpose]
+            id_tag=id_tag,
+            charge_point_id=charge_point_id,
+            purpose=_PURPOSES[purpose],
+            id_token_type=id_token_type,
         )
         try:
             response = await self._stub.Authorize(
@@ -78,6 +85,22 @@ class GrpcAuthorizer:
                 raise AuthServiceUnavailable(code.name) from error
             raise AuthServiceFailed(code.name, error.details() or "no details") from error
         return authorization_from_proto(response.id_token_info)
+
+    async def type_of(self, id_tag: str) -> str | None:
+        """GetIdTag's id token type; None when auth_svc stores no such identifier."""
+        request = auth_pb2.GetIdTagRequest(id_tag=id_tag)
+        try:
+            response = await self._stub.GetIdTag(
+                request, timeout=within_caller(self._timeout), metadata=log_context.metadata()
+            )
+        except grpc.aio.AioRpcError as error:
+            code = error.code()
+            if code is grpc.StatusCode.NOT_FOUND:
+                return None
+            if code in _UNAVAILABLE:
+                raise AuthServiceUnavailable(code.name) from error
+            raise AuthServiceFailed(code.name, error.details() or "no details") from error
+        return response.id_token_type or None
 
     async def close(self) -> None:
         await self._channel.close(grace=None)

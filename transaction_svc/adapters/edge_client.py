@@ -30,6 +30,8 @@ class EdgeStations:
             id_tag=reservation.id_tag,
             parent_id_tag=reservation.parent_id_tag or "",
             reservation_id=reservation.id,
+            connector_type=reservation.connector_type or "",
+            id_token_type=reservation.id_token_type,
         )
         response = await self._calls.call(self._calls.edge.ReserveNow, request)
         # A number this service does not know (a newer edge) is kept as a number: it is

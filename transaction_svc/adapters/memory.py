@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from servicekit import unit_of_work
+from servicekit.ocpp_vocabulary import DEFAULT_ID_TOKEN_TYPE
 from servicekit.row_bounds import indexes_beyond
 from transaction_svc.domain.authorization import AuthorizationStatus
 from transaction_svc.domain.meter_values import MeterReport, MeterSample
@@ -79,6 +80,7 @@ class MemoryTransactionRepository:
             updated_at=now,
             station_transaction_id=start.station_transaction_id,
             charging_state=start.charging_state,
+            id_token_type=start.id_token_type,
         )
         if start.station_transaction_id is not None and await self.find_by_station_id(
             start.charge_point_id, start.station_transaction_id
@@ -270,6 +272,8 @@ class MemoryReservationRepository:
             evse_id=request.evse_id,
             id_tag=request.id_tag,
             parent_id_tag=request.parent_id_tag,
+            connector_type=request.connector_type,
+            id_token_type=request.id_token_type or DEFAULT_ID_TOKEN_TYPE,
             expires_at=request.expires_at,
             status=ReservationStatus.PENDING,
             station_status=None,
@@ -292,6 +296,7 @@ class MemoryReservationRepository:
             status=reservation.status,
             station_status=reservation.station_status,
             transaction_id=reservation.transaction_id,
+            station_update=reservation.station_update,
             updated_at=reservation.updated_at,
         )
         return True

@@ -65,6 +65,7 @@ _SAVE_ACTIVE = (
                 "stop_reason",
                 "stop_id_tag",
                 "id_tag",
+                "id_token_type",
                 "authorization_status",
                 "charging_state",
                 "updated_at",
@@ -145,6 +146,7 @@ def _transaction(row: Row[Any]) -> Transaction:
         updated_at=as_utc(row.updated_at),
         station_transaction_id=row.station_transaction_id,
         charging_state=row.charging_state,
+        id_token_type=row.id_token_type,
     )
 
 
@@ -179,6 +181,7 @@ class SqlTransactionRepository:
                 updated_at=as_utc(now),
                 station_transaction_id=start.station_transaction_id,
                 charging_state=start.charging_state,
+                id_token_type=start.id_token_type,
             )
         )
         (transaction_id,) = result.inserted_primary_key or (None,)
@@ -228,6 +231,7 @@ class SqlTransactionRepository:
                 "stop_reason": None if reason is None else reason.name,
                 "stop_id_tag": transaction.stop_id_tag,
                 "id_tag": transaction.id_tag,
+                "id_token_type": transaction.id_token_type,
                 "authorization_status": _status_name(transaction.authorization_status),
                 "charging_state": transaction.charging_state,
                 "updated_at": as_utc(transaction.updated_at),

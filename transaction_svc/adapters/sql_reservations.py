@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, and_, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from servicekit.ocpp_vocabulary import DEFAULT_ID_TOKEN_TYPE
 from servicekit.timestamps import as_utc
 from transaction_svc.adapters.tables import reservations
 from transaction_svc.domain.reservation import (
@@ -15,6 +16,7 @@ from transaction_svc.domain.reservation import (
     ReservationQuery,
     ReservationRequest,
     ReservationStatus,
+    StationUpdate,
 )
 
 _ACTIVE = ReservationStatus.ACTIVE.name
@@ -33,6 +35,10 @@ def _reservation(row: Row[Any]) -> Reservation:
         created_at=as_utc(row.created_at),
         updated_at=as_utc(row.updated_at),
         transaction_id=row.transaction_id,
+        connector_type=row.connector_type,
+        # NULL in rows stored before id token types were (migration 0009): ISO14443.
+        id_token_type=row.id_token_type or DEFAULT_ID_TOKEN_TYPE,
+        station_update=None if row.station_update is None else StationUpdate(row.station_update),
     )
 
 
@@ -60,6 +66,8 @@ class SqlReservationRepository:
                 evse_id=request.evse_id,
                 id_tag=request.id_tag,
                 parent_id_tag=request.parent_id_tag,
+                connector_type=request.connector_type,
+                id_token_type=request.id_token_type or DEFAULT_ID_TOKEN_TYPE,
                 expires_at=as_utc(request.expires_at),
                 status=ReservationStatus.PENDING.name,
                 created_at=as_utc(now),
@@ -90,6 +98,9 @@ class SqlReservationRepository:
                 status=reservation.status.name,
                 station_status=reservation.station_status,
                 transaction_id=reservation.transaction_id,
+                station_update=None
+                if reservation.station_update is None
+                else reservation.station_update.value,
                 updated_at=as_utc(reservation.updated_at),
             )
         )

@@ -57,6 +57,8 @@ transactions = Table(
     # OCPP 2.x: the station's transactionId (NULL for 1.6) and its last chargingState.
     Column("station_transaction_id", String(36), nullable=True),
     Column("charging_state", String(32), nullable=True),
+    # OCPP 2.x: the IdTokenEnumType(String) of id_tag as the station sent it; NULL for 1.6.
+    Column("id_token_type", String(20), nullable=True),
     # CountActiveTransactions (auth_svc's concurrent-use check).
     Index("ix_transactions_id_tag_status", "id_tag", "status"),
     # ListTransactions of one charge point, newest first.
@@ -123,6 +125,12 @@ reservations = Table(
         ForeignKey("transactions.id", name="fk_reservations_transaction_id_transactions"),
         nullable=True,
     ),
+    # OCPP 2.x ConnectorEnumType(String) of a reservation by connector type (H01); NULL: any.
+    Column("connector_type", String(20), nullable=True),
+    # OCPP 2.x IdTokenEnumType(String) of id_tag; NULL (rows before 0009) is ISO14443.
+    Column("id_token_type", String(20), nullable=True),
+    # How the station ended it (ReservationStatusUpdate, H04): Expired, Removed, NoTransaction.
+    Column("station_update", String(20), nullable=True),
     # A starting transaction looks up the ACTIVE reservations of its charge point.
     Index("ix_reservations_charge_point_id_status", "charge_point_id", "status"),
     # ListReservations of one charge point, newest first.

@@ -14,6 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from servicekit.ocpp_vocabulary import (
+    DEFAULT_ID_TOKEN_TYPE,
+    connector_type_problem,
+    id_token_type_problem,
+)
 from transaction_svc.domain.authorization import Authorization, AuthorizationStatus
 from transaction_svc.domain.transaction import TransactionStart
 from transaction_svc.errors import InvalidReservationRequest
@@ -36,18 +41,33 @@ class ReservationStatus(enum.Enum):
     USED = "USED"
     EXPIRED = "EXPIRED"
     FAILED = "FAILED"
+    REMOVED = "REMOVED"
+
+
+class StationUpdate(enum.Enum):
+    """How a station ended a reservation itself (2.0.1 ReservationUpdateStatusEnumType,
+    H04), by its OCPP word."""
+
+    EXPIRED = "Expired"
+    REMOVED = "Removed"
+    # OCPP 2.1 H03.FR.11: its token was presented but no transaction started in time.
+    NO_TRANSACTION = "NoTransaction"
 
 
 @dataclass(frozen=True)
 class ReservationRequest:
-    """An operator asks to reserve (OCPP 1.6 ReserveNow.req, §6.42). ``evse_id`` 0 reserves
-    any EVSE of the charge point."""
+    """An operator asks to reserve (OCPP 1.6 ReserveNow.req, §6.42; 2.0.1 H01). ``evse_id``
+    0 reserves any EVSE of the charge point (2.0.1 H01 "reserve an unspecified EVSE"), or,
+    with ``connector_type``, an EVSE with a connector of that type (H01, 2.x only)."""
 
     charge_point_id: str
     evse_id: int
     id_tag: str
     parent_id_tag: str | None
     expires_at: datetime | None
+    connector_type: str | None = None
+    # The 2.x IdTokenEnumType of ``id_tag``; None means ISO14443 (an RFID card).
+    id_token_type: str | None = None
 
     def checked(self, now: datetime) -> ReservationRequest:
         """This request, or :class:`InvalidReservationRequest` naming the wrong field."""
@@ -73,7 +93,17 @@ class ReservationRequest:
             f"expires_at {self.expires_at.isoformat()} has already passed; "
             "a reservation must end in the future",
         )
-        return replace(self, parent_id_tag=self.parent_id_tag or None)
+        if self.connector_type:
+            _require_no(connector_type_problem(self.connector_type, "connector_type"))
+        _require_no(
+            id_token_type_problem(self.id_token_type or DEFAULT_ID_TOKEN_TYPE, "id_token_type")
+        )
+        return replace(
+            self,
+            parent_id_tag=self.parent_id_tag or None,
+            connector_type=self.connector_type or None,
+            id_token_type=self.id_token_type or DEFAULT_ID_TOKEN_TYPE,
+        )
 
 
 @dataclass(frozen=True)
@@ -96,6 +126,10 @@ class Reservation:
     created_at: datetime
     updated_at: datetime
     transaction_id: int | None = None
+    connector_type: str | None = None
+    id_token_type: str = DEFAULT_ID_TOKEN_TYPE
+    # How the station ended it itself (2.x ReservationStatusUpdate), if it did.
+    station_update: StationUpdate | None = None
 
     def in_force(self, at: datetime) -> bool:
         """ACTIVE and not yet expired at ``at``: it still holds its EVSE."""
@@ -123,6 +157,21 @@ class Reservation:
 
     def cancelled(self, now: datetime) -> Reservation:
         return replace(self, status=ReservationStatus.CANCELLED, updated_at=now)
+
+    def ended_by_station(self, update: StationUpdate, now: datetime) -> Reservation | None:
+        """This reservation once the station says it ended it (2.0.1 H04
+        ReservationStatusUpdate: Expired at its expiry; Removed before it, e.g. when its EVSE
+        became inoperative; 2.1 NoTransaction, an end without use, counts as REMOVED);
+        None when it is no longer ACTIVE (used, cancelled, ...): what ended it first stands.
+        An ACTIVE one past its expiry is EXPIRED already as reported, and now stored so."""
+        if self.status is not ReservationStatus.ACTIVE:
+            return None
+        status = (
+            ReservationStatus.EXPIRED
+            if update is StationUpdate.EXPIRED
+            else ReservationStatus.REMOVED
+        )
+        return replace(self, status=status, station_update=update, updated_at=now)
 
     def used_by(self, transaction_id: int, now: datetime) -> Reservation:
         return replace(
@@ -228,3 +277,8 @@ class ReservationPage:
 def _require(condition: bool, message: str) -> None:
     if not condition:
         raise InvalidReservationRequest(message)
+
+
+def _require_no(problem: str | None) -> None:
+    if problem is not None:
+        raise InvalidReservationRequest(problem)

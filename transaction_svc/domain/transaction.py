@@ -70,6 +70,8 @@ class TransactionStart:
     # OCPP 2.x: the station's own transactionId and its chargingState; None for 1.6.
     station_transaction_id: str | None = None
     charging_state: str | None = None
+    # OCPP 2.x: the IdTokenEnumType the station gave id_tag; None for 1.6.
+    id_token_type: str | None = None
 
     def __post_init__(self) -> None:
         _require(bool(self.charge_point_id), "charge_point_id must not be empty")
@@ -140,6 +142,8 @@ class Transaction:
     # OCPP 2.x: the station's transactionId (None for 1.6) and its last chargingState.
     station_transaction_id: str | None = None
     charging_state: str | None = None
+    # OCPP 2.x: the IdTokenEnumType of id_tag as the station read it; None for 1.6.
+    id_token_type: str | None = None
 
     @property
     def is_active(self) -> bool:

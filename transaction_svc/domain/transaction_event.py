@@ -211,6 +211,7 @@ class TransactionEvent:
             ocpp_version=self.ocpp_version,
             station_transaction_id=self.station_transaction_id,
             charging_state=self.charging_state,
+            id_token_type=self.id_token_type or None,
         )
 
     def samples(self, transaction: Transaction) -> tuple[MeterSample, ...]:
@@ -265,7 +266,10 @@ class TransactionEvent:
         ended = self.event_type is TransactionEventType.ENDED
         if self.id_tag and authorization is not None and not ended:
             if not changed.id_tag:
-                changed = replace(changed, id_tag=self.id_tag)
+                # The token's type comes with it (2.0.1 IdTokenType): both are its identity.
+                changed = replace(
+                    changed, id_tag=self.id_tag, id_token_type=self.id_token_type or None
+                )
             if changed.id_tag == self.id_tag:
                 changed = replace(changed, authorization_status=authorization.status)
         if ended:

@@ -20,6 +20,7 @@ from transaction_svc.domain.reservation import (
     ReservationQuery,
     ReservationRequest,
     ReservationStatus,
+    StationUpdate,
 )
 from transaction_svc.errors import (
     CancellationRefused,
@@ -27,18 +28,23 @@ from transaction_svc.errors import (
     ReservationNotCancellable,
     ReservationNotFound,
 )
-from transaction_svc.ports import Stations, UnitOfWork
+from transaction_svc.ports import IdTokenTypes, Stations, UnitOfWork
 
 LOG = logging.getLogger(__name__)
 
 
 class ReservationUseCases:
     def __init__(
-        self, unit_of_work: Callable[[], UnitOfWork], clock: Clock, stations: Stations
+        self,
+        unit_of_work: Callable[[], UnitOfWork],
+        clock: Clock,
+        stations: Stations,
+        token_types: IdTokenTypes | None = None,
     ) -> None:
         self._unit_of_work = unit_of_work
         self._clock = clock
         self._stations = stations
+        self._token_types = token_types
 
     async def reserve(self, request: ReservationRequest) -> Reservation:
         """Store the reservation, send ReserveNow, record the station's answer.
@@ -47,7 +53,13 @@ class ReservationUseCases:
         answer kept as ``station_status``. When the station could not be reached or did not
         answer, the reservation is FAILED and the edge's error is raised as it came.
         """
+        named_type = request.id_token_type
         request = request.checked(self._clock.now())
+        if not named_type and self._token_types is not None:
+            # The operator named no type: the one auth_svc stores the id tag with, so that
+            # a 2.x station matches the card it is shown (ISO14443 for one it does not know).
+            stored_type = await self._token_types.type_of(request.id_tag)
+            request = replace(request, id_token_type=stored_type or request.id_token_type)
         async with self._unit_of_work() as uow:
             pending = await uow.reservations.add(request, self._clock.now())
             await uow.commit()
@@ -103,6 +115,45 @@ class ReservationUseCases:
             raise ReservationNotCancellable(reservation_id, status)
         LOG.info("reservation %d charge_point_id=%s cancelled", current.id, current.charge_point_id)
         return current
+
+    async def record_station_update(
+        self, charge_point_id: str, reservation_id: int, update: StationUpdate
+    ) -> bool:
+        """A station ended a reservation itself (2.x ReservationStatusUpdate, H04): an ACTIVE
+        one of that charge point becomes EXPIRED or REMOVED. Whether it changed one: a
+        reservation unknown here, another charge point's, or one already ended (used by a
+        transaction, cancelled) stays as it is; the station is answered all the same, as
+        the message's answer carries nothing to refuse with."""
+        async with self._unit_of_work() as uow:
+            stored = await uow.reservations.get(reservation_id)
+            ended = (
+                None
+                if stored is None or stored.charge_point_id != charge_point_id
+                else stored.ended_by_station(update, self._clock.now())
+            )
+            applied = ended is not None and await uow.reservations.save(
+                ended, expected=ReservationStatus.ACTIVE
+            )
+            await uow.commit()
+        if applied:
+            LOG.info(
+                "reservation %d charge_point_id=%s ended by the station: %s",
+                reservation_id,
+                charge_point_id,
+                update.value,
+            )
+        else:
+            LOG.warning(
+                "ReservationStatusUpdate %s for reservation %d charge_point_id=%s changed "
+                "nothing: %s",
+                update.value,
+                reservation_id,
+                charge_point_id,
+                "no such reservation of this charge point"
+                if stored is None or stored.charge_point_id != charge_point_id
+                else f"it is {stored.status.name}",
+            )
+        return applied
 
     async def get(self, reservation_id: int) -> Reservation:
         """The reservation as it stands now (EXPIRED once an ACTIVE one's time passed)."""

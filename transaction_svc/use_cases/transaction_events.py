@@ -83,7 +83,7 @@ class TransactionEventUseCases:
                 else AuthorizationPurpose.AUTHORIZE
             )
             authorization = await self._authorizer.authorize(
-                event.id_tag, event.charge_point_id, purpose
+                event.id_tag, event.charge_point_id, purpose, event.id_token_type
             )
         for _attempt in range(_ATTEMPTS):
             outcome = await self._apply(event, authorization)

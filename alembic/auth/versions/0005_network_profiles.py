@@ -2,7 +2,7 @@
 (issue 13; OCPP 2.0.1 B09, A05).
 
 Revision ID: 0005_network_profiles
-Revises: 0003_charge_point_credentials
+Revises: 0004_id_token_types
 Create Date: 2026-12-07 00:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_network_profiles"
-down_revision: str | Sequence[str] | None = "0003_charge_point_credentials"
+down_revision: str | Sequence[str] | None = "0004_id_token_types"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

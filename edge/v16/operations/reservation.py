@@ -8,6 +8,7 @@ from typing import Any
 from ocpp.v16 import call
 
 from csms.edge.v1 import operations_pb2
+from edge.operations.errors import InvalidRequest
 from edge.v16.operations.core import OPERATION_STATUS
 from edge.v16.operations.fields import (
     connector,
@@ -28,7 +29,14 @@ _STATUS = {
 
 def reserve_request(request: operations_pb2.ReserveNowRequest) -> call.ReserveNow:
     """evse_id 0 reserves any connector, where the station allows it
-    (ReserveConnectorZeroSupported, OCPP 1.6 §5.13)."""
+    (ReserveConnectorZeroSupported, OCPP 1.6 §5.13). 1.6 cannot reserve by connector type
+    (ReserveNow.req §6.42 has no such field): refused rather than reserving any connector.
+    An id token type is 2.x's; a 1.6 idTag has none, so it is not sent."""
+    if request.connector_type:
+        raise InvalidRequest(
+            f"connector_type {request.connector_type!r}: OCPP 1.6 stations cannot reserve by "
+            "connector type; name the connector (evse_id) instead"
+        )
     return call.ReserveNow(
         connector_id=connector(request.evse_id),
         expiry_date=required_moment(request, "expires_at", "expires_at"),

@@ -97,7 +97,7 @@ _TRANSLATORS: Mapping[str, tuple[str, Translate, Answer, Resolve | None]] = Mapp
             "RequestStartTransaction",
             core.remote_start_request,
             core.remote_start_answer,
-            resolution.request_id,
+            resolution.remote_start,
         ),
         "RequestStopTransaction": (
             "RequestStopTransaction",

@@ -13,7 +13,7 @@ from edge.operations.dispatcher import Reply, Resolved
 from edge.operations.errors import InvalidRequest
 from edge.v16.operations.fields import choice, optional, required
 from edge.v201.operations.fields import (
-    CENTRAL,
+    CARD,
     Kwargs,
     evse,
     id_token,
@@ -102,7 +102,12 @@ def remote_start_request(resolved: Resolved) -> Kwargs:
         profile = charging_profile(request.charging_profile, "charging_profile", "", tx=True)
     non_negative(request.evse_id, "evse_id", "the station chooses")
     return {
-        "id_token": id_token(required(request.id_tag, "id_tag"), CENTRAL),
+        # The id tag as stations read it: the operator's type, else the one auth_svc stores
+        # (the resolve step's), else an RFID card's, so the station matches the driver's token.
+        "id_token": id_token(
+            required(request.id_tag, "id_tag"),
+            request.id_token_type or resolved.id_token_type or CARD,
+        ),
         "remote_start_id": resolved.request_id,
         "evse_id": request.evse_id or None,
         "charging_profile": profile,

@@ -1,5 +1,6 @@
 """OCPP 2.x local authorization list (D01 SendLocalList, D02 GetLocalListVersion). Id
-tags are card tokens (ISO14443); a parent id tag is the group id token. Pure."""
+tags go with the id token type they are stored with; a parent id tag is the group id
+token. Pure."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from csms.edge.v1 import operations_pb2
 from edge.operations.request_checks import CheckedAuthorization, list_update
-from edge.v201.operations.fields import CARD, CENTRAL, Kwargs, id_token, mapped
+from edge.v201.operations.fields import CENTRAL, Kwargs, id_token, mapped
 
 Request = operations_pb2.SendLocalListRequest
 
@@ -33,7 +34,7 @@ def send_request(request: Request) -> Kwargs:
     update_type, entries = list_update(request)
     items = []
     for entry in entries:
-        item: Kwargs = {"id_token": id_token(entry.id_tag, CARD)}
+        item: Kwargs = {"id_token": id_token(entry.id_tag, entry.id_token_type)}
         if entry.authorization is not None:
             item["id_token_info"] = _id_token_info(entry.authorization)
         items.append(item)

@@ -1,6 +1,7 @@
 """OCPP 2.x reservations (H01 ReserveNow, H02 CancelReservation): the edge sends a
-reservation transaction_svc stored, or its cancellation. The reserving id tag is a card
-token (ISO14443); its parent id tag the group id token. Pure."""
+reservation transaction_svc stored, or its cancellation. The reserving id tag is sent with
+the id token type it was stored with (ISO14443, an RFID card, when none); its parent id tag
+is the group id token. Pure."""
 
 from __future__ import annotations
 
@@ -21,13 +22,16 @@ _STATUS = {
 
 
 def reserve_request(request: operations_pb2.ReserveNowRequest) -> Kwargs:
-    """evse_id 0 reserves no particular EVSE (evseId omitted, H01)."""
+    """evse_id 0 reserves no particular EVSE (evseId omitted, H01): with a connector type,
+    one with a connector of that type; without, any. The version's schema checks the
+    words (2.0.1 closes both enums; 2.1 takes any string of at most 20 characters)."""
     parent = request.parent_id_tag
     return {
         "id": identifier(request.reservation_id, "reservation_id"),
         "expiry_date_time": required_moment(request, "expires_at", "expires_at"),
-        "id_token": id_token(required(request.id_tag, "id_tag"), CARD),
+        "id_token": id_token(required(request.id_tag, "id_tag"), request.id_token_type or CARD),
         "evse_id": non_negative(request.evse_id, "evse_id", "any EVSE") or None,
+        "connector_type": request.connector_type or None,
         "group_id_token": id_token(parent, CENTRAL) if parent else None,
     }
 

@@ -5,6 +5,7 @@ named by the station's id, the CSMS's is unknown to the station)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from edge.operations.dispatcher import Lookups, Resolved
@@ -16,6 +17,17 @@ async def request_id(request: Any, lookups: Lookups) -> Resolved:
     ``request_id`` > 0), else a fresh one."""
     given = getattr(request, "request_id", 0)
     return Resolved(request, request_id=given if given > 0 else lookups.request_id())
+
+
+async def remote_start(request: Any, lookups: Lookups) -> Resolved:
+    """A RequestStartTransaction's remoteStartId, and (when the operator named no type) the
+    id token type auth_svc stores its id tag with (2.0.1 F01: the station starts for the
+    token as given, so it must be the one the driver's card is)."""
+    resolved = await request_id(request, lookups)
+    if not request.id_tag or request.id_token_type:
+        return resolved
+    stored = await lookups.stored_token_type(request.id_tag, "id_tag")
+    return replace(resolved, id_token_type=stored)
 
 
 async def transaction(request: Any, lookups: Lookups) -> Resolved:

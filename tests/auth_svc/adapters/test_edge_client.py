@@ -58,7 +58,7 @@ async def test_the_list_is_sent_as_the_edge_expects(edge: Edge) -> None:
     edge.fake.answer("SendLocalList", "ACCEPTED", "VERSION_MISMATCH")
     entries = [
         UpdateEntry("A", LocalAuthorization(AuthorizationStatus.EXPIRED, EXPIRY, "P")),
-        UpdateEntry("B", None),
+        UpdateEntry("B", None, "eMAID"),
     ]
     status = await edge.stations.send_local_list("CP-1", 7, UpdateType.DIFFERENTIAL, entries)
     assert status is UpdateStatus.ACCEPTED
@@ -75,8 +75,9 @@ async def test_the_list_is_sent_as_the_edge_expects(edge: Edge) -> None:
                 authorization=Auth(
                     status=Auth.EXPIRED, expires_at=to_timestamp(EXPIRY), parent_id_tag="P"
                 ),
+                id_token_type="ISO14443",
             ),
-            operations_pb2.LocalListEntry(id_tag="B"),
+            operations_pb2.LocalListEntry(id_tag="B", id_token_type="eMAID"),
         ],
     )
     assert not first.entries[1].HasField("authorization")

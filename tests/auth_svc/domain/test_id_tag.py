@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from auth_svc.domain.id_tag import (
     check_presented_id_tag,
     checks_concurrency,
     decide,
+    presented_as,
 )
 from auth_svc.errors import InvalidRequest
 
@@ -148,3 +150,26 @@ def test_parent_is_bounded_and_empty_means_none() -> None:
     assert check_fields(fields(parent="P" * 36)).parent_id_tag == "P" * 36
     with pytest.raises(InvalidRequest, match="parent_id_tag is 37 characters long"):
         check_fields(fields(parent="P" * 37))
+
+
+def test_a_token_is_its_value_and_its_type() -> None:
+    card = tag()
+    assert card.id_token_type == "ISO14443"
+    contract = replace(card, id_token_type="eMAID")
+    assert presented_as(card, "ISO14443") is card
+    assert presented_as(contract, "eMAID") is contract
+    # 2.0.1 IdTokenType: the same characters read as another type are another token.
+    assert presented_as(card, "eMAID") is None
+    assert decide(presented_as(card, "KeyCode"), NOW, Purpose.AUTHORIZE, 0).status is A.INVALID
+    # OCPP 1.6 presents no type.
+    assert presented_as(contract, "") is contract
+    assert presented_as(None, "eMAID") is None
+
+
+def test_the_id_token_type_is_checked() -> None:
+    fields = IdTagFields("TAG1", A.ACCEPTED, None, None, "ISO15693")
+    assert check_fields(fields) == fields
+    assert check_fields(replace(fields, id_token_type="")).id_token_type is None
+    assert check_fields(replace(fields, id_token_type="DirectPayment")).id_token_type
+    with pytest.raises(InvalidRequest, match="id_token_type 'ISO-14443' is not"):
+        check_fields(replace(fields, id_token_type="ISO-14443"))

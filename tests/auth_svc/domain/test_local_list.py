@@ -18,6 +18,7 @@ from auth_svc.domain.local_list import (
     needs_new_version,
     update_type_for,
 )
+from auth_svc.errors import NoListBase
 
 pytestmark = pytest.mark.unit
 
@@ -54,6 +55,8 @@ def test_what_changes_the_version() -> None:
     assert needs_new_version(before, tag("A", A.BLOCKED, parent_id_tag="P"))
     assert needs_new_version(before, tag("A", parent_id_tag="Q"))
     assert needs_new_version(before, tag("A", parent_id_tag="P", expires_at=NOW))
+    # A 2.x station holds the token with its type: a new type is a change it must learn.
+    assert needs_new_version(before, tag("A", parent_id_tag="P", id_token_type="eMAID"))
 
 
 def test_the_authorization_a_station_holds_is_the_standing_now() -> None:
@@ -68,12 +71,19 @@ def test_the_authorization_a_station_holds_is_the_standing_now() -> None:
 
 
 def test_a_differential_update_needs_a_version_the_station_accepted() -> None:
-    assert update_type_for(FULL, 3, 5) is FULL
-    assert update_type_for(DIFF, 3, 5) is DIFF
-    assert update_type_for(DIFF, 5, 5) is DIFF
-    assert update_type_for(DIFF, None, 5) is FULL
-    # A station ahead of the CSMS (its database was reset) gets the whole list.
-    assert update_type_for(DIFF, 9, 5) is FULL
+    assert update_type_for(FULL, 3, 5, "CP-1") is FULL
+    assert update_type_for(FULL, None, 5, "CP-1") is FULL
+    assert update_type_for(DIFF, 3, 5, "CP-1") is DIFF
+    assert update_type_for(DIFF, 5, 5, "CP-1") is DIFF
+
+
+def test_a_differential_update_without_a_base_is_refused_not_sent_in_full() -> None:
+    # Sent in full it would replace the station's list, and wipe it when the CSMS's is empty.
+    with pytest.raises(NoListBase, match="no version of the local list is on record"):
+        update_type_for(DIFF, None, 5, "CP-1")
+    # A station ahead of the CSMS (its database was reset).
+    with pytest.raises(NoListBase, match="version 9, newer than the CSMS's list"):
+        update_type_for(DIFF, 9, 5, "CP-1")
 
 
 def test_a_full_update_carries_every_member_with_its_authorization() -> None:

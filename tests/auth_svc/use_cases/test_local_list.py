@@ -21,6 +21,7 @@ from auth_svc.domain.local_list import (
 from auth_svc.domain.network_profiles import ProfileStatus
 from auth_svc.errors import (
     InvalidRequest,
+    NoListBase,
     NotInLocalList,
     UnstoredIdTag,
 )
@@ -149,8 +150,11 @@ async def test_updating_a_member_changes_the_version_only_when_stations_must_lea
 async def test_send_full_then_differential(world: World) -> None:
     await world.local_list.add("A")
     await world.local_list.add("B")
-    # Never sent to CP-1: a differential request is sent in full.
-    first = await world.local_list.send("CP-1", DIFF)
+    # Never sent to CP-1: a differential request is refused, not sent in full.
+    with pytest.raises(NoListBase):
+        await world.local_list.send("CP-1", DIFF)
+    assert world.stations.sent == []
+    first = await world.local_list.send("CP-1", FULL)
     assert first == SendOutcome(UpdateStatus.ACCEPTED, 2, FULL, 2)
     assert world.stations.sent[-1] == Sent(
         "CP-1", 2, FULL, (UpdateEntry("A", ACCEPTED), UpdateEntry("B", ACCEPTED))

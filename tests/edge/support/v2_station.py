@@ -224,6 +224,5 @@ async def admission(cp: Station, fakes: Fakes) -> None:
 
 
 ANSWERED_ONLY_V201: list[tuple[str, dict[str, Any]]] = [
-    ("ReservationStatusUpdate", {"reservationId": 1, "reservationUpdateStatus": "Expired"}),
     ("PublishFirmwareStatusNotification", {"status": "Published", "requestId": 1}),
 ]

@@ -30,7 +30,7 @@ WIRE_CASES: list[
         "RequestStartTransaction",
         {"idTag": "TAG-1", "evseId": 1},
         "RequestStartTransaction",
-        {"idToken": {"idToken": "TAG-1", "type": "Central"}, "remoteStartId": ANY, "evseId": 1},
+        {"idToken": {"idToken": "TAG-1", "type": "ISO14443"}, "remoteStartId": ANY, "evseId": 1},
         {"status": "Accepted"},
         {"status": "ACCEPTED"},
     ),

@@ -132,3 +132,51 @@ async def test_the_new_rpcs_are_unimplemented_in_1_6(edge: RunningEdge, rpc: str
             await getattr(stub, rpc)(request_message(rpc, {"chargePointId": "CP-16"}))
         assert raised.value.code() == grpc.StatusCode.UNIMPLEMENTED
         assert raised.value.details() == f"OCPP 1.6 has no {rpc}"
+
+
+async def test_a_remote_start_sends_the_stored_id_token_type(
+    edge: RunningEdge, fakes: Fakes
+) -> None:
+    fakes.recorder.token_types["NL-TNM-C00122045-K"] = "eMAID"
+    async with remote_station_v2(edge, "CS-OPS") as station, edge_stub(edge) as stub:
+        stored = {"idTag": "NL-TNM-C00122045-K"}
+        frame, _ = await exchange(
+            stub, station, "RequestStartTransaction", stored, {"status": "Accepted"}
+        )
+        assert frame[3]["idToken"] == {"idToken": "NL-TNM-C00122045-K", "type": "eMAID"}
+        # The operator's type wins, and is not looked up.
+        named = {"idTag": "NL-TNM-C00122045-K", "idTokenType": "KeyCode"}
+        frame, _ = await exchange(
+            stub, station, "RequestStartTransaction", named, {"status": "Accepted"}
+        )
+        assert frame[3]["idToken"]["type"] == "KeyCode"
+        assert fakes.recorder.token_lookups == ["NL-TNM-C00122045-K"]
+
+
+async def test_a_remote_start_is_not_sent_when_auth_cannot_say_the_type(
+    edge: RunningEdge, fakes: Fakes
+) -> None:
+    fakes.recorder.failures["GetIdTag"] = (grpc.StatusCode.UNAVAILABLE, "auth is down")
+    async with remote_station_v2(edge, "CS-OPS"), edge_stub(edge) as stub:
+        request = operations_pb2.RequestStartTransactionRequest(
+            charge_point_id="CS-OPS", id_tag="TAG-1"
+        )
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await stub.RequestStartTransaction(request)
+    assert caught.value.code() is grpc.StatusCode.UNAVAILABLE
+    assert "name id_token_type" in (caught.value.details() or "")
+
+
+async def test_a_16_remote_start_asks_no_type(edge: RunningEdge, fakes: Fakes) -> None:
+    # A 1.6 idTag has no type: nothing to look up, so auth_svc being down does not matter.
+    fakes.recorder.failures["GetIdTag"] = (grpc.StatusCode.UNAVAILABLE, "auth is down")
+    async with remote_station(edge, "CP-16") as station, edge_stub(edge) as stub:
+        request = operations_pb2.RequestStartTransactionRequest(
+            charge_point_id="CP-16", id_tag="TAG-1", evse_id=1
+        )
+        pending = asyncio.ensure_future(stub.RequestStartTransaction(request))
+        frame = await station.next_call()
+        assert frame[2:] == ["RemoteStartTransaction", {"connectorId": 1, "idTag": "TAG-1"}]
+        await station.answer(frame, {"status": "Accepted"})
+        assert (await pending).status == operations_pb2.OperationStatus.ACCEPTED
+    assert fakes.recorder.token_lookups == []

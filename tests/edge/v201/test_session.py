@@ -14,6 +14,7 @@ from csms.chargepoint.v1 import chargepoint_pb2
 from csms.chargepoint.v1.chargepoint_pb2 import ChargePoint
 from csms.common.v1.display_message_pb2 import DisplayMessage as Message
 from csms.edge.v1 import operations_pb2
+from csms.transaction.v1 import reservation_status_pb2
 from edge.server import RunningEdge
 from tests.edge.support.v2_monitoring import check_monitoring, send_monitoring
 from tests.edge.support.v2_station import (
@@ -26,6 +27,8 @@ from tests.edge.support.v2_station import (
 )
 from tests.support.fake_services import Fakes
 from tests.support.remote_station import edge_stub
+
+Update = reservation_status_pb2.RecordReservationStatusRequest
 
 
 async def test_a_whole_charging_session(edge: RunningEdge, fakes: Fakes) -> None:
@@ -94,6 +97,33 @@ async def test_answered_only_actions(
     async with station(edge) as cp:
         assert await cp.result(action, payload) == {}
     assert fakes.recorder.calls == []
+
+
+@pytest.mark.parametrize("subprotocol", ["ocpp2.0.1", "ocpp2.1"])
+@pytest.mark.parametrize(
+    ("word", "status"),
+    [("Expired", Update.EXPIRED), ("Removed", Update.REMOVED)],
+)
+async def test_a_reservation_status_update_is_recorded(
+    edge: RunningEdge,
+    fakes: Fakes,
+    subprotocol: str,
+    word: str,
+    status: Update.Status.ValueType,
+) -> None:
+    async with station(edge, subprotocol) as cp:
+        update = {"reservationId": 12, "reservationUpdateStatus": word}
+        assert await cp.result("ReservationStatusUpdate", update) == {}
+    (recorded,) = fakes.recorder.requests("RecordReservationStatus")
+    assert recorded == Update(charge_point_id="CS-1", reservation_id=12, status=status)
+
+
+async def test_2_1_no_transaction_is_recorded(edge: RunningEdge, fakes: Fakes) -> None:
+    async with station(edge, "ocpp2.1") as cp:
+        update = {"reservationId": 3, "reservationUpdateStatus": "NoTransaction"}
+        assert await cp.result("ReservationStatusUpdate", update) == {}
+    (recorded,) = fakes.recorder.requests("RecordReservationStatus")
+    assert recorded.status == Update.NO_TRANSACTION
 
 
 async def test_a_station_that_leaves_before_answering_the_report_request(

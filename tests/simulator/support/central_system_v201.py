@@ -196,6 +196,11 @@ class CentralSystem(ChargePoint):  # type: ignore[misc]
         self._record("NotifyDisplayMessages", payload)
         return self._call_result.NotifyDisplayMessages()
 
+    @on("ReservationStatusUpdate")
+    def on_reservation_status_update(self, **payload: Any) -> Any:
+        self._record("ReservationStatusUpdate", payload)
+        return self._call_result.ReservationStatusUpdate()
+
 
 class CentralSystemV201(CentralSystem):
     _call = v201.call

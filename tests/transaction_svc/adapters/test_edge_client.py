@@ -48,7 +48,8 @@ async def test_reserve_now_sends_the_reservation(edge: Edge) -> None:
     edge.fake.answer("ReserveNow", "OCCUPIED")
     reservation = a_reservation(id=77, evse_id=2, parent_id_tag=None)
     assert await edge.stations.reserve_now(reservation) == "OCCUPIED"
-    assert await edge.stations.reserve_now(a_reservation()) == "ACCEPTED"
+    by_type = a_reservation(evse_id=0, connector_type="cCCS2", id_token_type="eMAID")
+    assert await edge.stations.reserve_now(by_type) == "ACCEPTED"
     assert edge.fake.requests[0] == operations_pb2.ReserveNowRequest(
         charge_point_id="CP-1",
         evse_id=2,
@@ -56,7 +57,11 @@ async def test_reserve_now_sends_the_reservation(edge: Edge) -> None:
         id_tag="TAG-1",
         parent_id_tag="",
         reservation_id=77,
+        id_token_type="ISO14443",
     )
+    sent = edge.fake.requests[1]
+    assert isinstance(sent, operations_pb2.ReserveNowRequest)
+    assert (sent.evse_id, sent.connector_type, sent.id_token_type) == (0, "cCCS2", "eMAID")
 
 
 async def test_cancel_reservation(edge: Edge) -> None:

@@ -19,6 +19,7 @@ from transaction_svc.domain.reservation import (
     ReservationCheck,
     ReservationQuery,
     ReservationStatus,
+    StationUpdate,
     check_start,
 )
 from transaction_svc.errors import InvalidReservationRequest
@@ -168,3 +169,38 @@ def test_a_query_matches_by_reported_status() -> None:
     assert not ReservationQuery(limit=10, before_id=5).matches(active, at(0))
     assert ReservationQuery(limit=10, before_id=6, charge_point_id="CP-1").matches(active, at(0))
     assert not ReservationQuery(limit=10, charge_point_id="CP-2").matches(active, at(0))
+
+
+def test_a_request_by_connector_type_and_token_type() -> None:
+    request = a_reservation_request(evse_id=0, connector_type="cCCS2", id_token_type="eMAID")
+    assert request.checked(T0) == request
+    # 2.1's added words are accepted too (a 2.0.1 station's schema refuses them at the edge).
+    assert a_reservation_request(connector_type="cNACS", id_token_type="VIN").checked(T0)
+    unset = a_reservation_request(connector_type="", id_token_type=None).checked(T0)
+    assert (unset.connector_type, unset.id_token_type) == (None, "ISO14443")
+    with pytest.raises(InvalidReservationRequest, match="connector_type 'Type2' is not"):
+        a_reservation_request(connector_type="Type2").checked(T0)
+    with pytest.raises(InvalidReservationRequest, match="id_token_type 'iso14443' is not"):
+        a_reservation_request(id_token_type="iso14443").checked(T0)
+
+
+@pytest.mark.parametrize(
+    ("update", "status"),
+    [
+        (StationUpdate.EXPIRED, S.EXPIRED),
+        (StationUpdate.REMOVED, S.REMOVED),
+        (StationUpdate.NO_TRANSACTION, S.REMOVED),
+    ],
+)
+def test_the_station_ends_an_active_reservation(update: StationUpdate, status: S) -> None:
+    ended = a_reservation().ended_by_station(update, at(5))
+    assert ended is not None
+    assert (ended.status, ended.station_update, ended.updated_at) == (status, update, at(5))
+    # Stored ACTIVE but past its expiry (reported EXPIRED): the station's word is stored.
+    late = a_reservation(expires_at=at(1)).ended_by_station(update, at(5))
+    assert late is not None and late.status is status
+
+
+def test_what_ended_a_reservation_first_stands() -> None:
+    for status in (S.USED, S.CANCELLED, S.PENDING, S.REJECTED, S.REMOVED, S.EXPIRED):
+        assert a_reservation(status=status).ended_by_station(StationUpdate.EXPIRED, at(5)) is None

@@ -25,7 +25,11 @@ class ScriptedAuthorizer:
     asked: list[tuple[str, str, AuthorizationPurpose]] = field(default_factory=list)
 
     async def authorize(
-        self, id_tag: str, charge_point_id: str, purpose: AuthorizationPurpose
+        self,
+        id_tag: str,
+        charge_point_id: str,
+        purpose: AuthorizationPurpose,
+        id_token_type: str = "",
     ) -> Authorization:
         self.asked.append((id_tag, charge_point_id, purpose))
         if not self.available:

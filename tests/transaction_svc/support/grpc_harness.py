@@ -39,6 +39,15 @@ class ScriptedAuthService(auth_pb2_grpc.AuthServiceServicer):
         info = self.decisions.get(request.id_tag, Info(status=Info.INVALID))
         return auth_pb2.AuthorizeResponse(id_token_info=info)
 
+    async def GetIdTag(
+        self, request: auth_pb2.GetIdTagRequest, context: grpc.aio.ServicerContext[Any, Any]
+    ) -> auth_pb2.IdTag:
+        """The stored identifiers' types: those with a decision, named *-EMAID eMAID."""
+        if request.id_tag not in self.decisions:
+            await context.abort(grpc.StatusCode.NOT_FOUND, f"id tag {request.id_tag} unknown")
+        token_type = "eMAID" if request.id_tag.endswith("-EMAID") else "ISO14443"
+        return auth_pb2.IdTag(id_tag=request.id_tag, id_token_type=token_type)
+
 
 @dataclass
 class Harness:
