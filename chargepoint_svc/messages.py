@@ -32,10 +32,11 @@ from chargepoint_svc.domain.device_model import (
     ReportedVariable,
     ReportPart,
 )
+from chargepoint_svc.domain.firmware import FirmwareRequest
 from chargepoint_svc.domain.journal import Direction, JournalEntry, MessageType
 from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
 from chargepoint_svc.errors import InvalidReport
-from csms.chargepoint.v1 import chargepoint_pb2
+from csms.chargepoint.v1 import chargepoint_pb2, firmware_pb2
 from servicekit.timestamps import from_timestamp, to_timestamp
 
 _RegistrationPb = chargepoint_pb2.ChargePoint.RegistrationStatus
@@ -291,3 +292,20 @@ def registration_status_from_proto(
     except ValueError:
         names = ", ".join(status.name for status in RegistrationStatus)
         raise InvalidReport(f"registration_status {value} is not one of {names}") from None
+
+
+def firmware_request_to_proto(history: FirmwareRequest) -> firmware_pb2.FirmwareRequestHistory:
+    return firmware_pb2.FirmwareRequestHistory(
+        request_id=history.request_id,
+        status=history.status,
+        updated_at=to_timestamp(history.updated_at),
+        steps=[
+            firmware_pb2.FirmwareStatusStep(
+                status=step.status,
+                received_at=to_timestamp(step.received_at),
+                locations=list(step.locations),
+            )
+            for step in history.steps
+        ],
+        locations=list(history.locations),
+    )

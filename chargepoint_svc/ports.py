@@ -8,6 +8,7 @@ from typing import Protocol
 
 from chargepoint_svc.domain.charge_point import ChargePoint, ChargePointId, Connector
 from chargepoint_svc.domain.device_model import ReportedVariable
+from chargepoint_svc.domain.firmware import FirmwareKind, FirmwareReport
 from chargepoint_svc.domain.journal import JournalEntry, JournalQuery
 from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
 from servicekit import unit_of_work
@@ -109,6 +110,21 @@ class StationEventRepository(Protocol):
         ...
 
 
+class FirmwareReportRepository(Protocol):
+    async def add(self, report: FirmwareReport) -> None: ...
+
+    async def reports(
+        self, charge_point_id: ChargePointId, kind: FirmwareKind
+    ) -> list[FirmwareReport]:
+        """Every stored report of that kind of that charge point, in order of arrival (the
+        purge bounds how many there are)."""
+        ...
+
+    async def delete_beyond(self, keep: int, limit: int) -> int:
+        """As :meth:`SecurityEventRepository.delete_beyond`."""
+        ...
+
+
 class JournalRepository(Protocol):
     async def add(self, entries: Sequence[JournalEntry]) -> None:
         """Insert the entries; storage numbers them in this order."""
@@ -148,3 +164,6 @@ class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
 
     @property
     def journal(self) -> JournalRepository: ...
+
+    @property
+    def firmware_reports(self) -> FirmwareReportRepository: ...

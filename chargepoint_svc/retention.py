@@ -7,7 +7,8 @@ station needs a bound besides the rate. Each record gets one (README "Storage bo
 - the message journal: entries older than its retention, and each charge point's oldest
   entries beyond its byte budget (every entry weighs its payload's characters plus
   :data:`ENTRY_OVERHEAD`, the rest of its row and its indexes, so small frames count too);
-- security events and NotifyEvent events: each charge point's oldest beyond a row count;
+- security events, NotifyEvent events and firmware status notifications: each charge
+  point's oldest beyond a row count;
 - the device model: each charge point's least recently reported variable attributes
   beyond a row count (a real full inventory has a few thousand);
 - connectors: each charge point's least recently updated beyond
@@ -56,6 +57,7 @@ class Purged:
     station_events: int = 0
     device_model: int = 0
     connectors: int = 0
+    firmware_reports: int = 0
 
     def __bool__(self) -> bool:
         return any(vars(self).values())
@@ -93,6 +95,9 @@ class StoragePurge:
             ),
             connectors=await self._batched(
                 lambda uow, n: uow.charge_points.delete_connectors_beyond(CONNECTORS_PER_STATION, n)
+            ),
+            firmware_reports=await self._batched(
+                lambda uow, n: uow.firmware_reports.delete_beyond(bounds.station_events, n)
             ),
         )
 

@@ -18,6 +18,7 @@ from chargepoint_svc.domain.charge_point import Admission
 from chargepoint_svc.retention import Retention, StoragePurge
 from chargepoint_svc.servicer import ChargePointServicer
 from chargepoint_svc.use_cases import ChargePointUseCases
+from chargepoint_svc.use_cases.firmware import FirmwareUseCases
 from chargepoint_svc.use_cases.message_journal import MessageJournal
 from chargepoint_svc.use_cases.station_reports import StationReportUseCases
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
@@ -80,6 +81,7 @@ async def start(
         StationReportUseCases(lambda: SqlUnitOfWork(engine), clock, admission),
         engine,
         journal,
+        FirmwareUseCases(lambda: SqlUnitOfWork(engine), clock, admission),
     )
     try:
         server = await start_server(

@@ -12,6 +12,7 @@ from typing import Any
 import grpc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from chargepoint_svc.domain.firmware import FirmwareKind
 from chargepoint_svc.messages import (
     admission_to_proto,
     boot_answer_to_proto,
@@ -22,6 +23,7 @@ from chargepoint_svc.messages import (
     device_model_to_proto,
     event_from_proto,
     event_to_proto,
+    firmware_request_to_proto,
     journal_entry_from_proto,
     journal_entry_to_proto,
     registration_status_from_proto,
@@ -30,7 +32,8 @@ from chargepoint_svc.messages import (
     security_event_to_proto,
 )
 from chargepoint_svc.use_cases import ChargePointUseCases, MessageJournal, StationReportUseCases
-from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
+from chargepoint_svc.use_cases.firmware import FirmwareUseCases
+from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc, firmware_pb2
 from csms.common.v1 import health_pb2
 from servicekit.health import database_report
 from servicekit.pagination import PageRequest
@@ -47,11 +50,13 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
         reports: StationReportUseCases,
         engine: AsyncEngine,
         journal: MessageJournal,
+        firmware: FirmwareUseCases,
     ) -> None:
         self._use_cases = use_cases
         self._reports = reports
         self._engine = engine
         self._journal = journal
+        self._firmware = firmware
 
     async def GetHealth(
         self, request: health_pb2.GetHealthRequest, context: Context
@@ -111,7 +116,9 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
     async def RecordFirmwareStatus(
         self, request: chargepoint_pb2.RecordFirmwareStatusRequest, context: Context
     ) -> chargepoint_pb2.RecordFirmwareStatusResponse:
-        await self._use_cases.record_firmware_status(request.charge_point_id, request.status)
+        await self._use_cases.record_firmware_status(
+            request.charge_point_id, request.status, request.request_id
+        )
         return chargepoint_pb2.RecordFirmwareStatusResponse()
 
     async def RecordDiagnosticsStatus(
@@ -197,4 +204,34 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
         return chargepoint_pb2.ListMessagesResponse(
             messages=[journal_entry_to_proto(entry) for entry in page.messages],
             next_page_token=page.next_page_token,
+        )
+
+    # Issue 13: firmware.
+
+    async def RecordPublishFirmwareStatus(
+        self, request: firmware_pb2.RecordPublishFirmwareStatusRequest, context: Context
+    ) -> firmware_pb2.RecordPublishFirmwareStatusResponse:
+        await self._firmware.record_publish_status(
+            request.charge_point_id, request.status, request.request_id, list(request.locations)
+        )
+        return firmware_pb2.RecordPublishFirmwareStatusResponse()
+
+    async def ListFirmwareUpdates(
+        self, request: firmware_pb2.ListFirmwareUpdatesRequest, context: Context
+    ) -> firmware_pb2.ListFirmwareUpdatesResponse:
+        found = await self._firmware.list_requests(
+            request.charge_point_id, FirmwareKind.UPDATE, request.request_id
+        )
+        return firmware_pb2.ListFirmwareUpdatesResponse(
+            updates=[firmware_request_to_proto(history) for history in found]
+        )
+
+    async def ListFirmwarePublications(
+        self, request: firmware_pb2.ListFirmwarePublicationsRequest, context: Context
+    ) -> firmware_pb2.ListFirmwarePublicationsResponse:
+        found = await self._firmware.list_requests(
+            request.charge_point_id, FirmwareKind.PUBLISH, request.request_id
+        )
+        return firmware_pb2.ListFirmwarePublicationsResponse(
+            publications=[firmware_request_to_proto(history) for history in found]
         )

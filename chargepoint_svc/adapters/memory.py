@@ -15,13 +15,14 @@ from typing import TypeVar
 
 from chargepoint_svc.domain.charge_point import ChargePoint, ChargePointId, Connector
 from chargepoint_svc.domain.device_model import ReportedVariable, VariableKey
+from chargepoint_svc.domain.firmware import FirmwareKind, FirmwareReport
 from chargepoint_svc.domain.journal import JournalEntry, JournalQuery, newest_first
 from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
 from servicekit import unit_of_work
 from servicekit.row_bounds import indexes_beyond
 
 ConnectorKey = tuple[str, int, int]
-EventT = TypeVar("EventT", SecurityEvent, StationEvent)
+EventT = TypeVar("EventT", SecurityEvent, StationEvent, FirmwareReport)
 
 
 @dataclass
@@ -36,6 +37,7 @@ class MemoryStore(unit_of_work.MemoryStore):
     station_events: list[StationEvent] = field(default_factory=list)
     journal: list[JournalEntry] = field(default_factory=list)
     journal_sequence: int = 0
+    firmware_reports: list[FirmwareReport] = field(default_factory=list)
 
 
 class MemoryChargePointRepository:
@@ -203,6 +205,30 @@ class MemoryStationEventRepository:
         return count
 
 
+class MemoryFirmwareReportRepository:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def add(self, report: FirmwareReport) -> None:
+        _require(self._store, report.charge_point_id)
+        # After the last one stored: a purge shortens the list, the ids of SQL go on.
+        sequence = max((r.sequence for r in self._store.firmware_reports), default=0) + 1
+        self._store.firmware_reports.append(dataclasses.replace(report, sequence=sequence))
+
+    async def reports(
+        self, charge_point_id: ChargePointId, kind: FirmwareKind
+    ) -> list[FirmwareReport]:
+        return [
+            report
+            for report in self._store.firmware_reports
+            if report.charge_point_id == charge_point_id and report.kind is kind
+        ]
+
+    async def delete_beyond(self, keep: int, limit: int) -> int:
+        self._store.firmware_reports, count = _without(self._store.firmware_reports, keep, limit)
+        return count
+
+
 class MemoryJournalRepository:
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -256,3 +282,7 @@ class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def journal(self) -> MemoryJournalRepository:
         return MemoryJournalRepository(self.working)
+
+    @property
+    def firmware_reports(self) -> MemoryFirmwareReportRepository:
+        return MemoryFirmwareReportRepository(self.working)

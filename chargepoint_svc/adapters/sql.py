@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Row, Table, bindparam, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from chargepoint_svc.adapters.sql_firmware import SqlFirmwareReportRepository
 from chargepoint_svc.adapters.sql_journal import SqlJournalRepository
 from chargepoint_svc.adapters.sql_reports import (
     SqlDeviceModelRepository,
@@ -97,6 +98,10 @@ class SqlUnitOfWork(unit_of_work.SqlUnitOfWork):
     @property
     def journal(self) -> SqlJournalRepository:
         return SqlJournalRepository(self.connection)
+
+    @property
+    def firmware_reports(self) -> SqlFirmwareReportRepository:
+        return SqlFirmwareReportRepository(self.connection)
 
 
 class SqlChargePointRepository:

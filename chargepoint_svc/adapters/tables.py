@@ -24,6 +24,7 @@ from sqlalchemy import (
 
 from chargepoint_svc.domain.charge_point import CHARGE_POINT_ID_MAX_LENGTH, MAX_LENGTH
 from chargepoint_svc.domain.device_model import VARIABLE_MAX_LENGTH
+from chargepoint_svc.domain.firmware import STATUS_MAX_LENGTH as FIRMWARE_STATUS_MAX_LENGTH
 from chargepoint_svc.domain.journal import JOURNAL_MAX_LENGTH
 from chargepoint_svc.domain.station_events import EVENT_MAX_LENGTH
 from servicekit.database import NAMING_CONVENTION
@@ -173,6 +174,22 @@ station_events = Table(
     _event_text("notification_type"),
     Column("received_at", DateTime(timezone=True), nullable=False),
     Index("ix_station_events_charge_point_id_id", "charge_point_id", "id"),
+)
+
+# Firmware status notifications, per request (chargepoint_svc.domain.firmware). The
+# locations of a PublishFirmwareStatusNotification are kept as JSON text: they are read
+# with their report, never searched.
+firmware_reports = Table(
+    "firmware_reports",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _charge_point_reference(),
+    Column("kind", String(8), nullable=False),
+    Column("request_id", Integer, nullable=False),
+    Column("status", String(FIRMWARE_STATUS_MAX_LENGTH), nullable=False),
+    Column("locations", Text, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Index("ix_firmware_reports_charge_point_id_id", "charge_point_id", "id"),
 )
 
 # The message journal (chargepoint_svc.domain.journal). No foreign key to charge_points: the frames

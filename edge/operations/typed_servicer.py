@@ -9,7 +9,7 @@ from typing import Any
 import grpc
 from google.protobuf.message import Message
 
-from csms.edge.v1 import certificates_pb2, operations_pb2
+from csms.edge.v1 import certificates_pb2, firmware_pb2, operations_pb2
 from edge.cluster.replica import Replica
 from edge.operations.dispatcher import Dispatcher
 from edge.operations.errors import OperationError, abort
@@ -251,5 +251,34 @@ class TypedOperations:
         AuthorizationKey (hex), 2.x SetVariables of SecurityCtrlr.BasicAuthPassword."""
         response: operations_pb2.ChangeConfigurationResponse = await self._perform(
             "SetBasicAuthPassword", request, context
+        )
+        return response
+
+    # Issue 13: firmware.
+
+    async def UpdateSignedFirmware(
+        self, request: firmware_pb2.UpdateSignedFirmwareRequest, context: Context
+    ) -> firmware_pb2.UpdateSignedFirmwareResponse:
+        """OCPP 2.x UpdateFirmware with a signature (L01); 1.6 SignedUpdateFirmware."""
+        response: firmware_pb2.UpdateSignedFirmwareResponse = await self._perform(
+            "UpdateSignedFirmware", request, context
+        )
+        return response
+
+    async def PublishFirmware(
+        self, request: firmware_pb2.PublishFirmwareRequest, context: Context
+    ) -> firmware_pb2.PublishFirmwareResponse:
+        """OCPP 2.x PublishFirmware (L03), to a Local Controller."""
+        response: firmware_pb2.PublishFirmwareResponse = await self._perform(
+            "PublishFirmware", request, context
+        )
+        return response
+
+    async def UnpublishFirmware(
+        self, request: firmware_pb2.UnpublishFirmwareRequest, context: Context
+    ) -> firmware_pb2.UnpublishFirmwareResponse:
+        """OCPP 2.x UnpublishFirmware (L04)."""
+        response: firmware_pb2.UnpublishFirmwareResponse = await self._perform(
+            "UnpublishFirmware", request, context
         )
         return response

@@ -23,13 +23,15 @@ Handled and stored (one gRPC call each):
 - NotifyEvent -> RecordEvents
 - LogStatusNotification -> RecordDiagnosticsStatus (with requestId)
 - FirmwareStatusNotification -> RecordFirmwareStatus (with requestId)
+- PublishFirmwareStatusNotification -> RecordPublishFirmwareStatus (with requestId and
+  the locations)
 - DataTransfer -> RecordDataTransfer (data as text; JSON text when structured)
 
 Answered only (the answer is empty and promises nothing; nothing is stored yet):
 
 - NotifyChargingLimit, ClearedChargingLimit, ReportChargingProfiles,
   NotifyCustomerInformation, NotifyMonitoringReport, NotifyDisplayMessages,
-  ReservationStatusUpdate, PublishFirmwareStatusNotification
+  ReservationStatusUpdate
 
 NotImplemented (any answer would promise what the CSMS does not do):
 

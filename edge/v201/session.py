@@ -19,7 +19,7 @@ from edge.handler_table import on, verbatim
 from edge.operations.errors import OperationError
 from edge.services import AUTH, CHARGEPOINT, TRANSACTION
 from edge.session import Session
-from edge.v201 import certificates, translate
+from edge.v201 import certificates, firmware, translate
 from edge.v201.schemas import SCHEMAS
 from edge.v201.translate import Vocabulary
 
@@ -136,6 +136,14 @@ class SessionV201(Session):
         await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordFirmwareStatus, request)
         return self.words.call_result.FirmwareStatusNotification()
 
+    @on(Action.publish_firmware_status_notification)
+    async def on_publish_firmware_status_notification(self, **payload: Any) -> Any:
+        request = firmware.publish_status_request(self.id, payload)
+        await self.invoke(
+            CHARGEPOINT, self.services.chargepoint.RecordPublishFirmwareStatus, request
+        )
+        return self.words.call_result.PublishFirmwareStatusNotification()
+
     @on(Action.data_transfer)
     @verbatim
     async def on_data_transfer(self, **payload: Any) -> Any:
@@ -175,7 +183,3 @@ class SessionV201(Session):
     @on(Action.reservation_status_update)
     async def on_reservation_status_update(self, **_payload: Any) -> Any:
         return self.words.call_result.ReservationStatusUpdate()
-
-    @on(Action.publish_firmware_status_notification)
-    async def on_publish_firmware_status_notification(self, **_payload: Any) -> Any:
-        return self.words.call_result.PublishFirmwareStatusNotification()

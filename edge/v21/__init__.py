@@ -9,16 +9,16 @@ its session is the 2.0.1 session plus the actions 2.1 added. Status of every act
 Handled and stored: as in 2.0.1 (see ``edge.v201``): BootNotification, Heartbeat,
 StatusNotification, Authorize, TransactionEvent, MeterValues, NotifyReport,
 SecurityEventNotification, NotifyEvent, LogStatusNotification,
-FirmwareStatusNotification, DataTransfer, SignCertificate (its requestId is repeated in
-CertificateSigned). 2.1's added optional fields of these (e.g.
-TransactionEvent transactionLimit, costDetails; NotifyEvent severity) are not kept; the
-stop reason ReqEnergyTransferRejected is stored as OTHER.
+FirmwareStatusNotification, PublishFirmwareStatusNotification, DataTransfer,
+SignCertificate (its requestId is repeated in CertificateSigned). 2.1's added optional
+fields of these (e.g. TransactionEvent transactionLimit, costDetails; NotifyEvent
+severity) are not kept; the stop reason ReqEnergyTransferRejected is stored as OTHER.
 
 Answered only (empty answer, nothing stored yet):
 
 - as in 2.0.1: NotifyChargingLimit, ClearedChargingLimit, ReportChargingProfiles,
   NotifyCustomerInformation, NotifyMonitoringReport, NotifyDisplayMessages,
-  ReservationStatusUpdate, PublishFirmwareStatusNotification
+  ReservationStatusUpdate
 - added in 2.1: BatterySwap, ClosePeriodicEventStream, NotifyDERAlarm,
   NotifyDERStartStop, NotifyPriorityCharging, NotifySettlement (the settlement is not
   recorded), ReportDERControl

@@ -15,7 +15,7 @@ from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from csms.auth.v1 import auth_pb2, auth_pb2_grpc, certificates_pb2, certificates_pb2_grpc
-from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
+from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc, firmware_pb2
 from csms.common.v1 import health_pb2
 from csms.transaction.v1 import transaction_pb2, transaction_pb2_grpc
 from edge.server import RunningEdge
@@ -116,6 +116,10 @@ class FakeChargePoints(chargepoint_pb2_grpc.ChargePointServiceServicer):
     async def RecordFirmwareStatus(self, request: Any, context: Context) -> Any:
         await self.recorder.record("RecordFirmwareStatus", request, context)
         return chargepoint_pb2.RecordFirmwareStatusResponse()
+
+    async def RecordPublishFirmwareStatus(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordPublishFirmwareStatus", request, context)
+        return firmware_pb2.RecordPublishFirmwareStatusResponse()
 
     async def RecordDiagnosticsStatus(self, request: Any, context: Context) -> Any:
         await self.recorder.record("RecordDiagnosticsStatus", request, context)

@@ -16,6 +16,7 @@ from ocpp.v201 import call
 
 from edge.operations.dispatcher import Lookups, Resolved, ResolvingOperation
 from edge.operations.translators import Operation, VersionOperations
+from edge.v16.operations.signed_firmware import request_id as checked_request_id
 from edge.v201.operations import (
     basic_auth,
     certificates,
@@ -25,6 +26,7 @@ from edge.v201.operations import (
     local_list,
     reservation,
     resolution,
+    signed_firmware,
     smart_charging,
 )
 from edge.v201.operations.fields import Kwargs
@@ -204,6 +206,25 @@ _TRANSLATORS: Mapping[str, tuple[str, Translate, Answer, Resolve | None]] = Mapp
             "SetVariables",
             basic_auth.password_request,
             device_model.set_variables_answer,
+            None,
+        ),
+        # Issue 13: firmware.
+        "UpdateSignedFirmware": (
+            "UpdateFirmware",
+            signed_firmware.update_request,
+            signed_firmware.update_answer,
+            checked_request_id,
+        ),
+        "PublishFirmware": (
+            "PublishFirmware",
+            signed_firmware.publish_request,
+            signed_firmware.publish_answer,
+            checked_request_id,
+        ),
+        "UnpublishFirmware": (
+            "UnpublishFirmware",
+            signed_firmware.unpublish_request,
+            signed_firmware.unpublish_answer,
             None,
         ),
     }

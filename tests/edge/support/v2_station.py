@@ -253,5 +253,4 @@ ANSWERED_ONLY_V201: list[tuple[str, dict[str, Any]]] = [
     ("NotifyMonitoringReport", {"requestId": 1, "seqNo": 0, "generatedAt": NOW}),
     ("NotifyDisplayMessages", {"requestId": 1}),
     ("ReservationStatusUpdate", {"reservationId": 1, "reservationUpdateStatus": "Expired"}),
-    ("PublishFirmwareStatusNotification", {"status": "Published", "requestId": 1}),
 ]

@@ -93,6 +93,25 @@ async def test_answered_only_actions(
     assert fakes.recorder.calls == []
 
 
+async def test_a_publish_firmware_status_is_recorded_with_its_locations(
+    edge: RunningEdge, fakes: Fakes
+) -> None:
+    """OCPP 2.0.1 L03.FR.08: the Local Controller's URIs come with Published."""
+    uris = ["http://lc.local/fw.bin", "ftp://lc.local/fw.bin"]
+    payload = {"status": "Published", "requestId": 4, "location": uris}
+    async with station(edge) as cp:
+        assert await cp.result("PublishFirmwareStatusNotification", payload) == {}
+        assert await cp.result("PublishFirmwareStatusNotification", {"status": "Idle"}) == {}
+    published, idle = fakes.recorder.requests("RecordPublishFirmwareStatus")
+    assert (published.charge_point_id, published.status, published.request_id) == (
+        "CS-1",
+        "Published",
+        4,
+    )
+    assert list(published.locations) == uris
+    assert (idle.status, idle.request_id, list(idle.locations)) == ("Idle", 0, [])
+
+
 async def test_a_station_that_leaves_before_answering_the_report_request(
     edge: RunningEdge, fakes: Fakes
 ) -> None:

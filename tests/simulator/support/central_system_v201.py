@@ -153,6 +153,11 @@ class CentralSystem(ChargePoint):  # type: ignore[misc]
         self._record("LogStatusNotification", payload)
         return self._call_result.LogStatusNotification()
 
+    @on("PublishFirmwareStatusNotification")
+    def on_publish_firmware_status(self, **payload: Any) -> Any:
+        self._record("PublishFirmwareStatusNotification", payload)
+        return self._call_result.PublishFirmwareStatusNotification()
+
 
 class CentralSystemV201(CentralSystem):
     _call = v201.call

@@ -1,0 +1,56 @@
+"""The operations on firmware progress (issue 13): what a Local Controller reports of the
+firmware it publishes, and the per-request histories operators read. Firmware update
+notifications are recorded with the charge point's latest status
+(:meth:`chargepoint_svc.use_cases.charge_points.ChargePointUseCases.record_firmware_status`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from chargepoint_svc.domain.charge_point import Admission, ChargePointId, parse_charge_point_id
+from chargepoint_svc.domain.firmware import FirmwareKind, FirmwareReport, FirmwareRequest, requests
+from chargepoint_svc.errors import ChargePointNotFound
+from chargepoint_svc.ports import UnitOfWork
+from chargepoint_svc.use_cases.charge_points import registered
+from servicekit.clock import Clock
+
+
+class FirmwareUseCases:
+    def __init__(
+        self, unit_of_work: Callable[[], UnitOfWork], clock: Clock, admission: Admission
+    ) -> None:
+        self._unit_of_work = unit_of_work
+        self._clock = clock
+        self._admission = admission
+
+    async def record_publish_status(
+        self, charge_point_id: str, status: str, request_id: int, locations: Sequence[str]
+    ) -> None:
+        """A PublishFirmwareStatusNotification (OCPP 2.0.1 L03.FR.08: the locations come
+        with Published)."""
+        cp_id = parse_charge_point_id(charge_point_id)
+        now = self._clock.now()
+        report = FirmwareReport(
+            cp_id, FirmwareKind.PUBLISH, request_id, status, now, tuple(locations)
+        )
+        async with self._unit_of_work() as uow:
+            stored = await registered(uow, cp_id, now, self._admission)
+            await uow.charge_points.update(stored.seen(now))
+            await uow.firmware_reports.add(report)
+            await uow.commit()
+
+    async def list_requests(
+        self, charge_point_id: str, kind: FirmwareKind, request_id: int = 0
+    ) -> list[FirmwareRequest]:
+        """The histories of that kind, the most recently updated first; only
+        ``request_id``'s when it is not 0."""
+        cp_id = ChargePointId(charge_point_id)
+        async with self._unit_of_work() as uow:
+            if await uow.charge_points.get(cp_id) is None:
+                raise ChargePointNotFound(charge_point_id)
+            reports = await uow.firmware_reports.reports(cp_id, kind)
+        histories = requests(reports)
+        if request_id:
+            return [history for history in histories if history.request_id == request_id]
+        return histories
