@@ -53,6 +53,7 @@ async def test_upgrade_matches_the_tables_and_downgrade_removes_them(database_ur
         "security_events",
         "station_events",
         "journal_entries",
+        "firmware_reports",
     }
     assert await _on_service_schema(database_url, _differences) == []
 
