@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from csms.auth.v1 import auth_pb2
-from csms.chargepoint.v1 import chargepoint_pb2
+from csms.chargepoint.v1 import chargepoint_pb2, firmware_pb2
 from csms.transaction.v1 import transaction_pb2
 from csms_client.errors import invoke
 from csms_client.moments import to_timestamp
@@ -49,6 +50,27 @@ class ChargePoints:
             page_size=page_size, page_token=page_token
         )
         return await invoke(self.stub.ListChargePoints, request, self._timeout)
+
+    # Issue 13: firmware.
+
+    async def firmware_updates(
+        self, charge_point_id: str, request_id: int = 0
+    ) -> builtins.list[firmware_pb2.FirmwareRequestHistory]:
+        """The station's firmware updates, one history per request id, newest first."""
+        request = firmware_pb2.ListFirmwareUpdatesRequest(
+            charge_point_id=charge_point_id, request_id=request_id
+        )
+        return list((await invoke(self.stub.ListFirmwareUpdates, request, self._timeout)).updates)
+
+    async def firmware_publications(
+        self, charge_point_id: str, request_id: int = 0
+    ) -> builtins.list[firmware_pb2.FirmwareRequestHistory]:
+        """What the station publishes as a Local Controller, one history per request id."""
+        request = firmware_pb2.ListFirmwarePublicationsRequest(
+            charge_point_id=charge_point_id, request_id=request_id
+        )
+        answer = await invoke(self.stub.ListFirmwarePublications, request, self._timeout)
+        return list(answer.publications)
 
 
 class Transactions:
