@@ -17,14 +17,17 @@ pytestmark = pytest.mark.unit
 
 def request(**fields: str) -> firmware_pb2.UpdateSignedFirmwareRequest:
     values = {
-        "charge_point_id": "CP-1",
         "location": "https://fw.example/v2.bin",
         "signing_certificate": certificate_pem(),
         "signature": "c2lnbmF0dXJl",
         **fields,
     }
     return firmware_pb2.UpdateSignedFirmwareRequest(
-        retrieve_at=Timestamp(seconds=1_714_564_800), **values
+        charge_point_id="CP-1",
+        retrieve_at=Timestamp(seconds=1_714_564_800),
+        location=values["location"],
+        signing_certificate=values["signing_certificate"],
+        signature=values["signature"],
     )
 
 
