@@ -122,7 +122,9 @@ async def test_an_empty_get_configuration_is_refused_before_sending(edge: Runnin
         assert (await station.call("Heartbeat", {}))[0] == 3
 
 
-@pytest.mark.parametrize("rpc", ["GetReport", "GetTransactionStatus"])
+@pytest.mark.parametrize(
+    "rpc", ["GetReport", "GetTransactionStatus", "PublishFirmware", "UnpublishFirmware"]
+)
 async def test_the_new_rpcs_are_unimplemented_in_1_6(edge: RunningEdge, rpc: str) -> None:
     async with remote_station(edge, "CP-16"), edge_stub(edge) as stub:
         with pytest.raises(grpc.aio.AioRpcError) as raised:
