@@ -57,6 +57,10 @@ class TransactionRepository(Protocol):
         """The ACTIVE transactions on one connector of a charge point."""
         ...
 
+    async def active_on_evse(self, charge_point_id: str, evse_id: int) -> list[Transaction]:
+        """The ACTIVE transactions on one EVSE of a charge point, oldest first."""
+        ...
+
     async def save(self, transaction: Transaction) -> bool:
         """Write back a change (stop, energy) to a transaction that is still ACTIVE in the
         store. False, and nothing written, when it is not: a concurrent stop completed it

@@ -31,6 +31,7 @@ from transaction_svc.use_cases import (
     TransactionEventUseCases,
     TransactionUseCases,
 )
+from transaction_svc.use_cases.closures import TransactionClosures
 
 SERVICE_NAME = transaction_pb2.DESCRIPTOR.services_by_name["TransactionService"].full_name
 
@@ -89,7 +90,10 @@ async def start(
     )
     events = TransactionEventUseCases(lambda: SqlUnitOfWork(engine), clock, authorizer)
     orphans = OrphanReportUseCases(lambda: SqlUnitOfWork(engine), clock)
-    servicer = TransactionServicer(use_cases, reservations, engine, events, orphans)
+    closures = TransactionClosures(lambda: SqlUnitOfWork(engine), clock)
+    servicer = TransactionServicer(
+        use_cases, reservations, engine, events, orphans, closures=closures
+    )
     try:
         server = await start_server(
             [

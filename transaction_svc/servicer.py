@@ -10,7 +10,7 @@ import grpc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from csms.common.v1 import health_pb2
-from csms.transaction.v1 import transaction_pb2, transaction_pb2_grpc
+from csms.transaction.v1 import closure_pb2, transaction_pb2, transaction_pb2_grpc
 from servicekit.health import database_report
 from transaction_svc import messages
 from transaction_svc.use_cases import (
@@ -19,6 +19,7 @@ from transaction_svc.use_cases import (
     TransactionEventUseCases,
     TransactionUseCases,
 )
+from transaction_svc.use_cases.closures import TransactionClosures
 
 Context = grpc.aio.ServicerContext[Any, Any]
 
@@ -31,12 +32,15 @@ class TransactionServicer(transaction_pb2_grpc.TransactionServiceServicer):
         engine: AsyncEngine,
         events: TransactionEventUseCases,
         orphans: OrphanReportUseCases,
+        *,
+        closures: TransactionClosures,
     ) -> None:
         self._use_cases = use_cases
         self._orphans = orphans
         self._events = events
         self._reservations = reservations
         self._engine = engine
+        self._closures = closures
 
     async def GetHealth(
         self, request: health_pb2.GetHealthRequest, context: Context
@@ -149,3 +153,11 @@ class TransactionServicer(transaction_pb2_grpc.TransactionServiceServicer):
     ) -> transaction_pb2.ListReservationsResponse:
         page = await self._reservations.list(messages.reservation_query_from_proto(request))
         return messages.reservation_page_to_proto(page)
+
+    # Issue 13: stale transactions.
+
+    async def EndTransaction(
+        self, request: closure_pb2.EndTransactionRequest, context: Context
+    ) -> transaction_pb2.Transaction:
+        ended = await self._closures.end(request.id, request.reason, request.ended_by)
+        return messages.transaction_to_proto(ended)

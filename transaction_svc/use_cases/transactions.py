@@ -31,6 +31,7 @@ from transaction_svc.errors import (
     TransactionNotFound,
 )
 from transaction_svc.ports import Authorizer, UnitOfWork
+from transaction_svc.use_cases.closures import close_superseded
 
 LOG = logging.getLogger(__name__)
 
@@ -117,6 +118,7 @@ class TransactionUseCases:
                 ):
                     LOG.info("reservation %d was used concurrently: deciding again", used_id)
                     continue
+                await close_superseded(uow, transaction, self._clock.now())
                 await uow.commit()
             self._log_start(transaction, check)
             return StartOutcome(transaction, decided)

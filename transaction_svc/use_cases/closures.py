@@ -1,0 +1,89 @@
+"""Ending transactions in the CSMS when their station never will
+(:mod:`transaction_svc.domain.closure`): an operator's end, and the policy that closes a
+transaction its station superseded by starting another on the same EVSE."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from servicekit.clock import Clock
+from transaction_svc.domain.closure import Closure, by_operator, superseded
+from transaction_svc.domain.transaction import Transaction
+from transaction_svc.errors import (
+    InvalidTransactionRequest,
+    TransactionAlreadyCompleted,
+    TransactionNotFound,
+)
+from transaction_svc.ports import UnitOfWork
+
+LOG = logging.getLogger(__name__)
+
+
+class TransactionClosures:
+    def __init__(self, unit_of_work: Callable[[], UnitOfWork], clock: Clock) -> None:
+        self._unit_of_work = unit_of_work
+        self._clock = clock
+
+    async def end(self, transaction_id: int, reason: str, ended_by: str) -> Transaction:
+        """An operator ends an ACTIVE transaction. The same end again (same reason and
+        operator: a retry after a lost answer) answers the transaction as it was ended; a
+        transaction completed any other way keeps its end (FAILED_PRECONDITION)."""
+        if transaction_id <= 0:
+            raise InvalidTransactionRequest(
+                f"id must be a positive transaction id, got {transaction_id}"
+            )
+        closure = by_operator(reason, ended_by)
+        async with self._unit_of_work() as uow:
+            transaction = await uow.transactions.get(transaction_id, for_update=True)
+            if transaction is None:
+                raise TransactionNotFound(transaction_id)
+            if not transaction.is_active:
+                if transaction.closure == closure:
+                    return transaction
+                raise TransactionAlreadyCompleted(transaction_id, _how(transaction))
+            ended = transaction.closed(closure, self._clock.now())
+            if not await uow.transactions.save(ended):
+                # Its station's stop or another end got there first: say which.
+                current = await uow.transactions.get(transaction_id)
+                if current is not None and current.closure == closure:
+                    return current
+                how = "meanwhile" if current is None else _how(current)
+                raise TransactionAlreadyCompleted(transaction_id, how)
+            await uow.commit()
+        LOG.warning(
+            "transaction %d charge_point_id=%s ended by %r in the CSMS: %s",
+            ended.id,
+            ended.charge_point_id,
+            closure.closed_by,
+            closure.note,
+        )
+        return ended
+
+
+async def close_superseded(uow: UnitOfWork, newer: Transaction, now: datetime) -> None:
+    """Close the transactions the station left open on the EVSE where it just started
+    ``newer``, in ``uow`` (the caller commits). EVSE 0 is the whole station, on which no
+    transaction runs: nothing is closed for it."""
+    if newer.evse_id <= 0:
+        return
+    for older in await uow.transactions.active_on_evse(newer.charge_point_id, newer.evse_id):
+        if older.id == newer.id:
+            continue
+        closure: Closure = superseded(newer.id, newer.evse_id)
+        if await uow.transactions.save(older.closed(closure, now)):
+            LOG.warning(
+                "transaction %d charge_point_id=%s evse_id=%d closed: the station started "
+                "transaction %d there without ending it",
+                older.id,
+                older.charge_point_id,
+                older.evse_id,
+                newer.id,
+            )
+
+
+def _how(transaction: Transaction) -> str:
+    reason = "none" if transaction.stop_reason is None else transaction.stop_reason.name
+    stopped = "" if transaction.stopped_at is None else f" at {transaction.stopped_at.isoformat()}"
+    return f"stopped{stopped}, reason {reason}"
