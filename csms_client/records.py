@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from csms.auth.v1 import auth_pb2
 from csms.chargepoint.v1 import chargepoint_pb2, firmware_pb2
-from csms.transaction.v1 import transaction_pb2
+from csms.transaction.v1 import closure_pb2, transaction_pb2
 from csms_client.errors import invoke
 from csms_client.moments import to_timestamp
 
@@ -97,6 +97,18 @@ class Transactions:
             status=status,
         )
         return await invoke(self.stub.ListTransactions, request, self._timeout)
+
+    # Issue 13: stale transactions.
+
+    async def end(
+        self, transaction_id: int, reason: str, ended_by: str = ""
+    ) -> transaction_pb2.Transaction:
+        """Ends a transaction its station never will (stop reason ENDED_BY_CSMS, with the
+        reason kept); its id tag is no longer in use. Nothing is sent to the station."""
+        request = closure_pb2.EndTransactionRequest(
+            id=transaction_id, reason=reason, ended_by=ended_by
+        )
+        return await invoke(self.stub.EndTransaction, request, self._timeout)
 
 
 class OrphanReports:
