@@ -232,3 +232,11 @@ class Stations(Protocol):
     async def cancel_reservation(self, charge_point_id: str, reservation_id: int) -> bool:
         """Send CancelReservation; whether the station accepted."""
         ...
+
+    async def transaction_status(
+        self, charge_point_id: str, transaction_id: int
+    ) -> tuple[bool | None, bool]:
+        """Send GetTransactionStatus (OCPP 2.0.1 E14) about the CSMS transaction
+        ``transaction_id``: whether it is ongoing (None when the station did not say) and
+        whether the station has messages queued."""
+        ...

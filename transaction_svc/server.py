@@ -85,12 +85,11 @@ async def start(
     edge_channel = open_channel(network.edge_address)
     clock = SystemClock()
     use_cases = TransactionUseCases(lambda: SqlUnitOfWork(engine), clock, authorizer)
-    reservations = ReservationUseCases(
-        lambda: SqlUnitOfWork(engine), clock, EdgeStations(edge_channel, network.grpc_timeout)
-    )
+    stations = EdgeStations(edge_channel, network.grpc_timeout)
+    reservations = ReservationUseCases(lambda: SqlUnitOfWork(engine), clock, stations)
     events = TransactionEventUseCases(lambda: SqlUnitOfWork(engine), clock, authorizer)
     orphans = OrphanReportUseCases(lambda: SqlUnitOfWork(engine), clock)
-    closures = TransactionClosures(lambda: SqlUnitOfWork(engine), clock)
+    closures = TransactionClosures(lambda: SqlUnitOfWork(engine), clock, stations)
     servicer = TransactionServicer(
         use_cases, reservations, engine, events, orphans, closures=closures
     )

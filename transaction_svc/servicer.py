@@ -161,3 +161,16 @@ class TransactionServicer(transaction_pb2_grpc.TransactionServiceServicer):
     ) -> transaction_pb2.Transaction:
         ended = await self._closures.end(request.id, request.reason, request.ended_by)
         return messages.transaction_to_proto(ended)
+
+    async def CheckTransaction(
+        self, request: closure_pb2.CheckTransactionRequest, context: Context
+    ) -> closure_pb2.CheckTransactionResponse:
+        outcome = await self._closures.check(request.id)
+        response = closure_pb2.CheckTransactionResponse(
+            ongoing=bool(outcome.ongoing),
+            messages_in_queue=outcome.messages_in_queue,
+            ended=outcome.ended is not None,
+        )
+        if outcome.ended is not None and outcome.ended.closure is not None:
+            response.closure.CopyFrom(messages.closure_to_proto(outcome.ended.closure))
+        return response

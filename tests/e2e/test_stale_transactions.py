@@ -107,3 +107,41 @@ def test_an_operator_ends_the_transaction_of_a_dead_station(
         f"{system.api_gateway}/api/v1/transactions/987654/end", json={"reason": "x"}
     )
     assert unknown.status_code == 404
+
+
+def test_a_check_ends_what_a_restarted_201_station_no_longer_runs(system: System) -> None:
+    """The station restarts without its transaction (a new controller): asked, it says
+    the transaction is not ongoing and nothing is queued, so the CSMS ends it."""
+    station, tag = "CHECK-201", "TAG-CHECK-201"
+    assert httpx.post(f"{system.api_gateway}/api/v1/id-tags", json={"idTag": tag}).is_success
+    options = ("--interval", "0.2", "--connectors", "2")
+    with staying_station(system, station, "2.0.1", *options) as sim:
+        started = httpx.post(
+            f"{system.api_gateway}/api/v1/charge-points/{station}/remote-start",
+            json={"idTag": tag, "evseId": 2},
+            timeout=40,
+        )
+        assert started.json()["status"] == "ACCEPTED", started.text
+        (transaction,) = eventually(
+            lambda: _active(system, station) or None, what="the remote start's transaction"
+        )
+        url = f"{system.api_gateway}/api/v1/transactions/{transaction['id']}/check"
+        running = httpx.post(url, json={}, timeout=40)
+        assert running.status_code == 200, running.text
+        assert running.json().get("ongoing") is True
+        assert not running.json().get("ended", False)
+        sim.process.kill()
+        sim.process.wait(10)
+    with staying_station(system, station, "2.0.1", *options):
+        checked = httpx.post(url, json={}, timeout=40)
+    assert checked.status_code == 200, checked.text
+    answer = checked.json()
+    assert answer.get("ongoing", False) is False
+    assert answer.get("messagesInQueue", False) is False
+    assert answer["ended"] is True
+    assert answer["closure"]["cause"] == "NOT_ONGOING"
+    stored = httpx.get(f"{system.api_gateway}/api/v1/transactions/{transaction['id']}").json()
+    assert (stored["status"], stored["stopReason"]) == ("COMPLETED", "ENDED_BY_CSMS")
+    again = httpx.post(url, json={}, timeout=40)
+    assert again.status_code == 400
+    assert "already completed" in again.json()["message"]

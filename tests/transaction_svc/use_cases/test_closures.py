@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pytest
 
 from servicekit.clock import FixedClock
@@ -9,6 +11,7 @@ from tests.support.transaction_factories import a_start, a_stop, at
 from tests.transaction_svc.support.authorizer import ACCEPTED, ScriptedAuthorizer
 from transaction_svc.adapters.memory import MemoryStore, MemoryUnitOfWork
 from transaction_svc.domain.closure import ClosureCause
+from transaction_svc.domain.reservation import Reservation
 from transaction_svc.domain.transaction import StopReason, TransactionStatus
 from transaction_svc.errors import TransactionAlreadyCompleted, TransactionNotFound
 from transaction_svc.use_cases import TransactionUseCases
@@ -27,8 +30,31 @@ def transactions(store: MemoryStore) -> TransactionUseCases:
     return TransactionUseCases(lambda: MemoryUnitOfWork(store), FixedClock(at(10)), authorizer)
 
 
-def closures(store: MemoryStore) -> TransactionClosures:
-    return TransactionClosures(lambda: MemoryUnitOfWork(store), FixedClock(at(30)))
+@dataclass
+class StatusStations:
+    """Answers GetTransactionStatus as scripted and remembers what it was asked."""
+
+    ongoing: bool | None = True
+    queued: bool = False
+    asked: list[tuple[str, int]] = field(default_factory=list)
+
+    async def reserve_now(self, reservation: Reservation) -> str:
+        raise AssertionError("not sent by closures")
+
+    async def cancel_reservation(self, charge_point_id: str, reservation_id: int) -> bool:
+        raise AssertionError("not sent by closures")
+
+    async def transaction_status(
+        self, charge_point_id: str, transaction_id: int
+    ) -> tuple[bool | None, bool]:
+        self.asked.append((charge_point_id, transaction_id))
+        return self.ongoing, self.queued
+
+
+def closures(store: MemoryStore, stations: StatusStations | None = None) -> TransactionClosures:
+    return TransactionClosures(
+        lambda: MemoryUnitOfWork(store), FixedClock(at(30)), stations or StatusStations()
+    )
 
 
 async def test_an_end_frees_the_id_tag_and_is_idempotent(store: MemoryStore) -> None:
@@ -71,3 +97,31 @@ async def test_a_start_closes_what_its_evse_left_open_and_only_that(store: Memor
     assert stored[elsewhere.id].is_active
     assert stored[whole.id].is_active
     assert stored[second.id].is_active
+
+
+@pytest.mark.parametrize(
+    ("ongoing", "queued"), [(True, False), (None, False), (False, True), (True, True)]
+)
+async def test_a_check_ends_nothing_unless_the_station_says_it_is_over(
+    store: MemoryStore, ongoing: bool | None, queued: bool
+) -> None:
+    started = (await transactions(store).start(a_start())).transaction
+    stations = StatusStations(ongoing, queued)
+    outcome = await closures(store, stations).check(started.id)
+    assert (outcome.ongoing, outcome.messages_in_queue, outcome.ended) == (ongoing, queued, None)
+    assert stations.asked == [("CP-1", started.id)]
+    assert store.transactions[started.id].is_active
+
+
+async def test_a_check_ends_what_the_station_no_longer_runs(store: MemoryStore) -> None:
+    started = (await transactions(store).start(a_start())).transaction
+    outcome = await closures(store, StatusStations(ongoing=False)).check(started.id)
+    assert outcome.ended is not None
+    assert outcome.ended.closure is not None
+    assert outcome.ended.closure.cause is ClosureCause.NOT_ONGOING
+    assert not store.transactions[started.id].is_active
+    # Completed now: nothing to ask any more.
+    stations = StatusStations(ongoing=False)
+    with pytest.raises(TransactionAlreadyCompleted):
+        await closures(store, stations).check(started.id)
+    assert stations.asked == []
