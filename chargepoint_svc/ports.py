@@ -8,7 +8,13 @@ from typing import Protocol
 
 from chargepoint_svc.domain.charge_point import ChargePoint, ChargePointId, Connector
 from chargepoint_svc.domain.device_model import ReportedVariable
-from chargepoint_svc.domain.firmware import FirmwareKind, FirmwareReport
+from chargepoint_svc.domain.firmware import (
+    FirmwareKind,
+    FirmwareOrder,
+    FirmwareReport,
+    Publication,
+    SignedUpdate,
+)
 from chargepoint_svc.domain.journal import JournalEntry, JournalQuery
 from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
 from servicekit import unit_of_work
@@ -125,6 +131,30 @@ class FirmwareReportRepository(Protocol):
         ...
 
 
+class FirmwareOrderRepository(Protocol):
+    async def save(self, order: FirmwareOrder) -> None:
+        """Insert the order, or replace the one with the same charge point, kind and
+        request id."""
+        ...
+
+    async def orders(
+        self, charge_point_id: ChargePointId, kind: FirmwareKind
+    ) -> list[FirmwareOrder]:
+        """Every order of that kind sent to that charge point."""
+        ...
+
+
+class FirmwareStations(Protocol):
+    """The firmware calls this service sends to charge points through the edge's
+    EdgeService, each answered with the station's answer and the request id sent. Each
+    raises the station errors of :mod:`servicekit.edge_errors` with the status the edge
+    gave (a request the edge finds invalid: StationRequestInvalid, nothing sent)."""
+
+    async def update_signed_firmware(self, update: SignedUpdate) -> tuple[str, int]: ...
+
+    async def publish_firmware(self, publication: Publication) -> tuple[str, int]: ...
+
+
 class JournalRepository(Protocol):
     async def add(self, entries: Sequence[JournalEntry]) -> None:
         """Insert the entries; storage numbers them in this order."""
@@ -167,3 +197,6 @@ class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
 
     @property
     def firmware_reports(self) -> FirmwareReportRepository: ...
+
+    @property
+    def firmware_orders(self) -> FirmwareOrderRepository: ...

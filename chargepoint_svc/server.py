@@ -11,8 +11,10 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import grpc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from chargepoint_svc.adapters.edge_client import EdgeFirmwareStations
 from chargepoint_svc.adapters.sql import SqlUnitOfWork
 from chargepoint_svc.domain.charge_point import Admission
 from chargepoint_svc.retention import Retention, StoragePurge
@@ -22,6 +24,7 @@ from chargepoint_svc.use_cases.firmware import FirmwareUseCases
 from chargepoint_svc.use_cases.message_journal import MessageJournal
 from chargepoint_svc.use_cases.station_reports import StationReportUseCases
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc
+from servicekit.channels import open_channel
 from servicekit.charge_point_policy import ChargePointPolicy
 from servicekit.clock import SystemClock
 from servicekit.database import create_engine
@@ -42,6 +45,8 @@ class RunningService:
     engine: AsyncEngine
     # Holds every per-station record to its bounds; owned here, cancelled by stop().
     purge: asyncio.Task[None] = field(repr=False)
+    # To the edge, for the firmware operations this service sends.
+    edge_channel: grpc.aio.Channel | None = field(default=None, repr=False)
 
     async def stop(self) -> None:
         self.purge.cancel()
@@ -50,6 +55,8 @@ class RunningService:
         try:
             await self.server.stop(grace=2.0)
         finally:
+            if self.edge_channel is not None:
+                await self.edge_channel.close(None)
             await self.engine.dispose()
 
 
@@ -74,6 +81,7 @@ async def start(
         base_report=charge_points.base_report,
     )
     clock = SystemClock()
+    edge_channel = open_channel(network.edge_address)
     retention = timedelta(hours=storage.journal_retention_hours)
     journal = MessageJournal(lambda: SqlUnitOfWork(engine), clock, retention)
     servicer = ChargePointServicer(
@@ -81,7 +89,12 @@ async def start(
         StationReportUseCases(lambda: SqlUnitOfWork(engine), clock, admission),
         engine,
         journal,
-        FirmwareUseCases(lambda: SqlUnitOfWork(engine), clock, admission),
+        FirmwareUseCases(
+            lambda: SqlUnitOfWork(engine),
+            clock,
+            admission,
+            EdgeFirmwareStations(edge_channel, network.grpc_timeout),
+        ),
     )
     try:
         server = await start_server(
@@ -96,6 +109,7 @@ async def start(
             network.chargepoint_grpc_port if port is None else port,
         )
     except BaseException:
+        await edge_channel.close(None)
         await engine.dispose()
         raise
     bounds = Retention(
@@ -107,4 +121,6 @@ async def start(
     purge = asyncio.create_task(
         purge_periodically(StoragePurge(lambda: SqlUnitOfWork(engine), journal, bounds), interval)
     )
-    return RunningService(port=server.port, server=server, engine=engine, purge=purge)
+    return RunningService(
+        port=server.port, server=server, engine=engine, purge=purge, edge_channel=edge_channel
+    )

@@ -26,15 +26,18 @@ from chargepoint_svc.messages import (
     firmware_request_to_proto,
     journal_entry_from_proto,
     journal_entry_to_proto,
+    publication_from_proto,
     registration_status_from_proto,
     report_part_from_proto,
     security_event_from_proto,
     security_event_to_proto,
+    signed_update_from_proto,
 )
 from chargepoint_svc.use_cases import ChargePointUseCases, MessageJournal, StationReportUseCases
 from chargepoint_svc.use_cases.firmware import FirmwareUseCases
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc, firmware_pb2
 from csms.common.v1 import health_pb2
+from csms.edge.v1 import firmware_pb2 as edge_firmware_pb2
 from servicekit.health import database_report
 from servicekit.pagination import PageRequest
 from servicekit.timestamps import from_timestamp, to_timestamp
@@ -207,6 +210,22 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
         )
 
     # Issue 13: firmware.
+
+    async def UpdateSignedFirmware(
+        self, request: edge_firmware_pb2.UpdateSignedFirmwareRequest, context: Context
+    ) -> edge_firmware_pb2.UpdateSignedFirmwareResponse:
+        order = await self._firmware.update_signed(signed_update_from_proto(request))
+        return edge_firmware_pb2.UpdateSignedFirmwareResponse(
+            status=order.answer, request_id=order.request_id
+        )
+
+    async def PublishFirmware(
+        self, request: edge_firmware_pb2.PublishFirmwareRequest, context: Context
+    ) -> edge_firmware_pb2.PublishFirmwareResponse:
+        order = await self._firmware.publish(publication_from_proto(request))
+        return edge_firmware_pb2.PublishFirmwareResponse(
+            status=order.answer, request_id=order.request_id
+        )
 
     async def RecordPublishFirmwareStatus(
         self, request: firmware_pb2.RecordPublishFirmwareStatusRequest, context: Context

@@ -237,57 +237,6 @@ class Edge:
 
     # Issue 13: firmware.
 
-    async def update_signed_firmware(
-        self,
-        charge_point_id: str,
-        location: str,
-        retrieve_at: datetime,
-        signing_certificate: str,
-        signature: str,
-        *,
-        install_at: datetime | None = None,
-        request_id: int = 0,
-        retries: int = 0,
-        retry_interval_seconds: int = 0,
-    ) -> firmware_pb2.UpdateSignedFirmwareResponse:
-        """A signed firmware update (OCPP 2.0.1 L01; 1.6 SignedUpdateFirmware): the
-        station's status and the request id to follow in ``charge_points.firmware_updates``.
-        ``signing_certificate`` is PEM, ``signature`` base64; both are checked first."""
-        request = firmware_pb2.UpdateSignedFirmwareRequest(
-            charge_point_id=charge_point_id,
-            location=location,
-            retrieve_at=to_timestamp(retrieve_at),
-            install_at=to_timestamp(install_at),
-            signing_certificate=signing_certificate,
-            signature=signature,
-            request_id=request_id,
-            retries=retries,
-            retry_interval_seconds=retry_interval_seconds,
-        )
-        return await invoke(self.stub.UpdateSignedFirmware, request, self._timeout)
-
-    async def publish_firmware(
-        self,
-        charge_point_id: str,
-        location: str,
-        checksum: str,
-        *,
-        request_id: int = 0,
-        retries: int = 0,
-        retry_interval_seconds: int = 0,
-    ) -> firmware_pb2.PublishFirmwareResponse:
-        """OCPP 2.0.1 L03: a Local Controller publishes the firmware (``checksum``: its MD5,
-        32 hexadecimal digits) to the stations behind it."""
-        request = firmware_pb2.PublishFirmwareRequest(
-            charge_point_id=charge_point_id,
-            location=location,
-            checksum=checksum,
-            request_id=request_id,
-            retries=retries,
-            retry_interval_seconds=retry_interval_seconds,
-        )
-        return await invoke(self.stub.PublishFirmware, request, self._timeout)
-
     async def unpublish_firmware(
         self, charge_point_id: str, checksum: str
     ) -> firmware_pb2.UnpublishFirmwareResponse:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from csms.auth.v1 import auth_pb2
 from csms.chargepoint.v1 import chargepoint_pb2, firmware_pb2
+from csms.edge.v1 import firmware_pb2 as edge_firmware_pb2
 from csms.transaction.v1 import closure_pb2, transaction_pb2
 from csms_client.errors import invoke
 from csms_client.moments import to_timestamp
@@ -52,6 +53,58 @@ class ChargePoints:
         return await invoke(self.stub.ListChargePoints, request, self._timeout)
 
     # Issue 13: firmware.
+
+    async def update_signed_firmware(
+        self,
+        charge_point_id: str,
+        location: str,
+        retrieve_at: datetime,
+        signing_certificate: str,
+        signature: str,
+        *,
+        install_at: datetime | None = None,
+        request_id: int = 0,
+        retries: int = 0,
+        retry_interval_seconds: int = 0,
+    ) -> edge_firmware_pb2.UpdateSignedFirmwareResponse:
+        """A signed firmware update (OCPP 2.0.1 L01; 1.6 SignedUpdateFirmware): the
+        station's status and the request id to follow in :meth:`firmware_updates`, which
+        also shows the request.
+        ``signing_certificate`` is PEM, ``signature`` base64; both are checked first."""
+        request = edge_firmware_pb2.UpdateSignedFirmwareRequest(
+            charge_point_id=charge_point_id,
+            location=location,
+            retrieve_at=to_timestamp(retrieve_at),
+            install_at=to_timestamp(install_at),
+            signing_certificate=signing_certificate,
+            signature=signature,
+            request_id=request_id,
+            retries=retries,
+            retry_interval_seconds=retry_interval_seconds,
+        )
+        return await invoke(self.stub.UpdateSignedFirmware, request, self._timeout)
+
+    async def publish_firmware(
+        self,
+        charge_point_id: str,
+        location: str,
+        checksum: str,
+        *,
+        request_id: int = 0,
+        retries: int = 0,
+        retry_interval_seconds: int = 0,
+    ) -> edge_firmware_pb2.PublishFirmwareResponse:
+        """OCPP 2.0.1 L03: a Local Controller publishes the firmware (``checksum``: its MD5,
+        32 hexadecimal digits) to the stations behind it."""
+        request = edge_firmware_pb2.PublishFirmwareRequest(
+            charge_point_id=charge_point_id,
+            location=location,
+            checksum=checksum,
+            request_id=request_id,
+            retries=retries,
+            retry_interval_seconds=retry_interval_seconds,
+        )
+        return await invoke(self.stub.PublishFirmware, request, self._timeout)
 
     async def firmware_updates(
         self, charge_point_id: str, request_id: int = 0

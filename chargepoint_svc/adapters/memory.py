@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from chargepoint_svc.domain.charge_point import ChargePoint, ChargePointId, Connector
 from chargepoint_svc.domain.device_model import ReportedVariable, VariableKey
-from chargepoint_svc.domain.firmware import FirmwareKind, FirmwareReport
+from chargepoint_svc.domain.firmware import FirmwareKind, FirmwareOrder, FirmwareReport
 from chargepoint_svc.domain.journal import JournalEntry, JournalQuery, newest_first
 from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
 from servicekit import unit_of_work
@@ -38,6 +38,9 @@ class MemoryStore(unit_of_work.MemoryStore):
     journal: list[JournalEntry] = field(default_factory=list)
     journal_sequence: int = 0
     firmware_reports: list[FirmwareReport] = field(default_factory=list)
+    firmware_orders: dict[tuple[str, FirmwareKind, int], FirmwareOrder] = field(
+        default_factory=dict
+    )
 
 
 class MemoryChargePointRepository:
@@ -229,6 +232,25 @@ class MemoryFirmwareReportRepository:
         return count
 
 
+class MemoryFirmwareOrderRepository:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def save(self, order: FirmwareOrder) -> None:
+        _require(self._store, order.charge_point_id)
+        key = (order.charge_point_id, order.kind, order.request_id)
+        self._store.firmware_orders[key] = order
+
+    async def orders(
+        self, charge_point_id: ChargePointId, kind: FirmwareKind
+    ) -> list[FirmwareOrder]:
+        return [
+            order
+            for (owner, owned_kind, _), order in self._store.firmware_orders.items()
+            if owner == charge_point_id and owned_kind is kind
+        ]
+
+
 class MemoryJournalRepository:
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -286,3 +308,7 @@ class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def firmware_reports(self) -> MemoryFirmwareReportRepository:
         return MemoryFirmwareReportRepository(self.working)
+
+    @property
+    def firmware_orders(self) -> MemoryFirmwareOrderRepository:
+        return MemoryFirmwareOrderRepository(self.working)

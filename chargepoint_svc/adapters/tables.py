@@ -192,6 +192,23 @@ firmware_reports = Table(
     Index("ix_firmware_reports_charge_point_id_id", "charge_point_id", "id"),
 )
 
+# Firmware requests the CSMS sent (chargepoint_svc.domain.firmware.FirmwareOrder): one per
+# (charge point, kind, request id); a request sent again with the same id replaces it.
+firmware_requests = Table(
+    "firmware_requests",
+    metadata,
+    _charge_point_reference(primary_key=True),
+    Column("kind", String(8), primary_key=True),
+    Column("request_id", Integer, primary_key=True, autoincrement=False),
+    Column("location", String(512), nullable=False),
+    Column("retrieve_at", DateTime(timezone=True), nullable=True),
+    Column("install_at", DateTime(timezone=True), nullable=True),
+    Column("signed", Boolean, nullable=False),
+    Column("checksum", String(32), nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("answer", String(FIRMWARE_STATUS_MAX_LENGTH), nullable=False),
+)
+
 # The message journal (chargepoint_svc.domain.journal). No foreign key to charge_points: the frames
 # of a station that never got registered are journalled too. 64-bit ids: a busy fleet
 # writes billions of entries over the years, even though few are kept.

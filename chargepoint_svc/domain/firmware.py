@@ -69,6 +69,77 @@ class FirmwareReport:
 
 
 @dataclass(frozen=True)
+class FirmwareOrder:
+    """What the CSMS asked a station (a signed update, or a publication) and its answer.
+    The edge checked the request before sending it; this keeps it for operators."""
+
+    charge_point_id: ChargePointId
+    kind: FirmwareKind
+    request_id: int
+    location: str
+    requested_at: datetime
+    answer: str
+    retrieve_at: datetime | None = None
+    install_at: datetime | None = None
+    signed: bool = False
+    checksum: str = ""
+
+
+@dataclass(frozen=True)
+class SignedUpdate:
+    """A signed firmware update to send (OCPP 2.0.1 L01, 1.6 SignedUpdateFirmware); the
+    edge checks every field against OCPP before it leaves. ``request_id`` 0: the edge
+    allocates one."""
+
+    charge_point_id: ChargePointId
+    location: str
+    retrieve_at: datetime | None
+    install_at: datetime | None
+    signing_certificate: str
+    signature: str
+    retries: int = 0
+    retry_interval_seconds: int = 0
+    request_id: int = 0
+
+    def order(self, request_id: int, answer: str, now: datetime) -> FirmwareOrder:
+        """What is kept of it (the certificate and signature are the image's, not news)."""
+        return FirmwareOrder(
+            self.charge_point_id,
+            FirmwareKind.UPDATE,
+            request_id,
+            self.location,
+            now,
+            answer,
+            retrieve_at=self.retrieve_at,
+            install_at=self.install_at,
+            signed=True,
+        )
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Firmware a Local Controller is to publish (OCPP 2.0.1 L03)."""
+
+    charge_point_id: ChargePointId
+    location: str
+    checksum: str
+    retries: int = 0
+    retry_interval_seconds: int = 0
+    request_id: int = 0
+
+    def order(self, request_id: int, answer: str, now: datetime) -> FirmwareOrder:
+        return FirmwareOrder(
+            self.charge_point_id,
+            FirmwareKind.PUBLISH,
+            request_id,
+            self.location,
+            now,
+            answer,
+            checksum=self.checksum,
+        )
+
+
+@dataclass(frozen=True)
 class FirmwareStep:
     status: str
     received_at: datetime
@@ -77,19 +148,32 @@ class FirmwareStep:
 
 @dataclass(frozen=True)
 class FirmwareRequest:
-    """The history of one request id, oldest step first. ``status`` is the latest step's,
-    ``locations`` the latest non-empty ones (where a published firmware can be fetched)."""
+    """The history of one request id, oldest step first, with what the CSMS asked when it
+    sent the request (``order``). ``status`` is the latest step's (the station's answer
+    while no step came), ``locations`` the latest non-empty ones (where a published
+    firmware can be fetched)."""
 
     request_id: int
     steps: tuple[FirmwareStep, ...]
+    order: FirmwareOrder | None = None
+
+    def __post_init__(self) -> None:
+        if not self.steps and self.order is None:
+            raise ValueError("a firmware request has a step or an order")
 
     @property
     def status(self) -> str:
-        return self.steps[-1].status
+        if self.steps:
+            return self.steps[-1].status
+        assert self.order is not None
+        return self.order.answer
 
     @property
     def updated_at(self) -> datetime:
-        return self.steps[-1].received_at
+        if self.steps:
+            return self.steps[-1].received_at
+        assert self.order is not None
+        return self.order.requested_at
 
     @property
     def locations(self) -> tuple[str, ...]:
@@ -99,18 +183,25 @@ class FirmwareRequest:
         return ()
 
 
-def requests(reports: Iterable[FirmwareReport]) -> list[FirmwareRequest]:
-    """One history per request id, the most recently updated request first; each request's
-    steps in order of arrival (``sequence``)."""
+def requests(
+    reports: Iterable[FirmwareReport], orders: Iterable[FirmwareOrder] = ()
+) -> list[FirmwareRequest]:
+    """One history per request id, of the reports and of the orders (a request the station
+    has not reported on yet has no step), the most recently updated request first; each
+    request's steps in order of arrival (``sequence``)."""
     grouped: dict[int, list[FirmwareReport]] = {}
     for report in sorted(reports, key=lambda report: report.sequence):
         grouped.setdefault(report.request_id, []).append(report)
+    ordered = {order.request_id: order for order in orders}
     histories = [
         FirmwareRequest(
             request_id,
-            tuple(FirmwareStep(r.status, r.received_at, r.locations) for r in steps),
+            tuple(
+                FirmwareStep(r.status, r.received_at, r.locations)
+                for r in grouped.get(request_id, [])
+            ),
+            ordered.get(request_id),
         )
-        for request_id, steps in grouped.items()
+        for request_id in grouped.keys() | ordered.keys()
     ]
-    last_sequence = {request_id: steps[-1].sequence for request_id, steps in grouped.items()}
-    return sorted(histories, key=lambda request: last_sequence[request.request_id], reverse=True)
+    return sorted(histories, key=lambda h: (h.updated_at, h.request_id), reverse=True)

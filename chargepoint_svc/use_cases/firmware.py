@@ -1,6 +1,7 @@
-"""The operations on firmware progress (issue 13): what a Local Controller reports of the
-firmware it publishes, and the per-request histories operators read. Firmware update
-notifications are recorded with the charge point's latest status
+"""The operations on firmware (issue 13): sending signed updates and publications and
+keeping what was asked, what a Local Controller reports of the firmware it publishes, and
+the per-request histories operators read. Firmware update notifications are recorded with
+the charge point's latest status
 (:meth:`chargepoint_svc.use_cases.charge_points.ChargePointUseCases.record_firmware_status`).
 """
 
@@ -9,20 +10,54 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from chargepoint_svc.domain.charge_point import Admission, ChargePointId, parse_charge_point_id
-from chargepoint_svc.domain.firmware import FirmwareKind, FirmwareReport, FirmwareRequest, requests
+from chargepoint_svc.domain.firmware import (
+    FirmwareKind,
+    FirmwareOrder,
+    FirmwareReport,
+    FirmwareRequest,
+    Publication,
+    SignedUpdate,
+    requests,
+)
 from chargepoint_svc.errors import ChargePointNotFound
-from chargepoint_svc.ports import UnitOfWork
+from chargepoint_svc.ports import FirmwareStations, UnitOfWork
 from chargepoint_svc.use_cases.charge_points import registered
 from servicekit.clock import Clock
 
 
 class FirmwareUseCases:
     def __init__(
-        self, unit_of_work: Callable[[], UnitOfWork], clock: Clock, admission: Admission
+        self,
+        unit_of_work: Callable[[], UnitOfWork],
+        clock: Clock,
+        admission: Admission,
+        stations: FirmwareStations,
     ) -> None:
         self._unit_of_work = unit_of_work
         self._clock = clock
         self._admission = admission
+        self._stations = stations
+
+    async def update_signed(self, update: SignedUpdate) -> FirmwareOrder:
+        """Send the update (the edge checks it first) and keep it with the station's
+        answer. Nothing is kept when it was not sent or not answered: the error says so."""
+        answer, request_id = await self._stations.update_signed_firmware(update)
+        return await self._keep(update.order(request_id, answer, self._clock.now()))
+
+    async def publish(self, publication: Publication) -> FirmwareOrder:
+        """Send PublishFirmware and keep it with the station's answer."""
+        answer, request_id = await self._stations.publish_firmware(publication)
+        return await self._keep(publication.order(request_id, answer, self._clock.now()))
+
+    async def _keep(self, order: FirmwareOrder) -> FirmwareOrder:
+        async with self._unit_of_work() as uow:
+            if await uow.charge_points.get(order.charge_point_id) is None:
+                # Connected, so admitted, yet not stored: it never sent a message that
+                # registers it. Nothing to attach the request to.
+                raise ChargePointNotFound(order.charge_point_id)
+            await uow.firmware_orders.save(order)
+            await uow.commit()
+        return order
 
     async def record_publish_status(
         self, charge_point_id: str, status: str, request_id: int, locations: Sequence[str]
@@ -50,7 +85,8 @@ class FirmwareUseCases:
             if await uow.charge_points.get(cp_id) is None:
                 raise ChargePointNotFound(charge_point_id)
             reports = await uow.firmware_reports.reports(cp_id, kind)
-        histories = requests(reports)
+            orders = await uow.firmware_orders.orders(cp_id, kind)
+        histories = requests(reports, orders)
         if request_id:
             return [history for history in histories if history.request_id == request_id]
         return histories

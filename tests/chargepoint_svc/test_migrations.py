@@ -54,6 +54,7 @@ async def test_upgrade_matches_the_tables_and_downgrade_removes_them(database_ur
         "station_events",
         "journal_entries",
         "firmware_reports",
+        "firmware_requests",
     }
     assert await _on_service_schema(database_url, _differences) == []
 

@@ -97,6 +97,9 @@ def test_a_signed_update_on_a_201_station_is_followed_to_installed(
         return update if update and update["status"] == "Installed" else None
 
     update = eventually(installed, what="FirmwareStatusNotification Installed")
+    assert update["request"]["signed"] is True
+    assert update["request"]["answer"] == "Accepted"
+    assert update["request"]["location"] == "https://firmware.example/v2.1.bin"
     assert [step["status"] for step in update["steps"]] == [
         "Downloading",
         "Downloaded",

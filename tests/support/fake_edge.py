@@ -1,5 +1,6 @@
-"""A real gRPC EdgeService that answers ReserveNow, CancelReservation, SendLocalList and
-SetBasicAuthPassword from a script and records every request, for the services that call the edge.
+"""A real gRPC EdgeService that answers ReserveNow, CancelReservation, SendLocalList,
+SetBasicAuthPassword, UpdateSignedFirmware and PublishFirmware from a script and records
+every request, for the services that call the edge.
 
 Each answer is a status name of the operation's response (``"ACCEPTED"``, ``"OCCUPIED"``,
 ...) or a :class:`Failure` the edge's error contract allows (``csms/edge/v1/edge.proto``):
@@ -23,7 +24,7 @@ from google.rpc import (
     status_pb2,
 )
 
-from csms.edge.v1 import edge_pb2_grpc, operations_pb2
+from csms.edge.v1 import edge_pb2_grpc, firmware_pb2, operations_pb2
 from servicekit.channels import open_channel
 
 Context = grpc.aio.ServicerContext[Any, Any]
@@ -104,6 +105,25 @@ class FakeEdge(edge_pb2_grpc.EdgeServiceServicer):
         status = await self._next("SetBasicAuthPassword", request, context)
         return operations_pb2.ChangeConfigurationResponse(
             status=operations_pb2.ChangeConfigurationResponse.Status.Value(status)
+        )
+
+    # Issue 13: firmware. The answer is the station's word ("Accepted", ...); the request
+    # id is the caller's, or 500 when it gave none (the edge allocates one).
+
+    async def UpdateSignedFirmware(
+        self, request: firmware_pb2.UpdateSignedFirmwareRequest, context: Context
+    ) -> firmware_pb2.UpdateSignedFirmwareResponse:
+        status = await self._next("UpdateSignedFirmware", request, context)
+        return firmware_pb2.UpdateSignedFirmwareResponse(
+            status=status, request_id=request.request_id or 500
+        )
+
+    async def PublishFirmware(
+        self, request: firmware_pb2.PublishFirmwareRequest, context: Context
+    ) -> firmware_pb2.PublishFirmwareResponse:
+        status = await self._next("PublishFirmware", request, context)
+        return firmware_pb2.PublishFirmwareResponse(
+            status=status, request_id=request.request_id or 500
         )
 
 
