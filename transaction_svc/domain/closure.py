@@ -9,9 +9,9 @@ says who and why, with the stop reason ``ENDED_BY_CSMS``:
 
 - an operator ends it (:func:`by_operator`), with a reason that is kept;
 - the CSMS ends it on a signal from the station that is safe to act on:
-  :func:`superseded`, when the station starts another transaction on the same EVSE (an
-  EVSE runs one transaction at a time: OCPP 2.0.1 E01-E02 open a transaction per EVSE; a
-  1.6 connector likewise, §3.6), or :func:`not_ongoing`, when the station answers
+  :func:`superseded`, when the station starts another transaction on the same EVSE after
+  it (an EVSE runs one transaction at a time: OCPP 2.0.1 E01-E02 open a transaction per
+  EVSE; a 1.6 connector likewise, §3.6), or :func:`not_ongoing`, when the station answers
   GetTransactionStatus (2.0.1 E14) that it is not ongoing and has no message of it queued
   (E14.FR.06: messagesInQueue false, so no Ended event is on its way).
 

@@ -121,12 +121,14 @@ class TransactionClosures:
 
 async def close_superseded(uow: UnitOfWork, newer: Transaction, now: datetime) -> None:
     """Close the transactions the station left open on the EVSE where it just started
-    ``newer``, in ``uow`` (the caller commits). EVSE 0 is the whole station, on which no
-    transaction runs: nothing is closed for it."""
+    ``newer``, in ``uow`` (the caller commits). Only those that started before it: a
+    transaction first heard of late (from an offline queue, or an Updated event whose
+    Started was lost) closes nothing that began after it. EVSE 0 is the whole station, on
+    which no transaction runs: nothing is closed for it."""
     if newer.evse_id <= 0:
         return
     for older in await uow.transactions.active_on_evse(newer.charge_point_id, newer.evse_id):
-        if older.id == newer.id:
+        if older.id == newer.id or older.started_at > newer.started_at:
             continue
         closure: Closure = superseded(newer.id, newer.evse_id)
         if await uow.transactions.save(older.closed(closure, now)):

@@ -125,3 +125,13 @@ async def test_a_check_ends_what_the_station_no_longer_runs(store: MemoryStore) 
     with pytest.raises(TransactionAlreadyCompleted):
         await closures(store, stations).check(started.id)
     assert stations.asked == []
+
+
+async def test_a_start_heard_of_late_closes_nothing_that_began_after_it(
+    store: MemoryStore,
+) -> None:
+    use_cases = transactions(store)
+    newer = (await use_cases.start(a_start(started_at=at(5)))).transaction
+    late = (await use_cases.start(a_start(started_at=at(1), meter_start_wh=10.0))).transaction
+    assert store.transactions[newer.id].is_active
+    assert store.transactions[late.id].is_active
