@@ -74,7 +74,18 @@ async def test_an_operator_ends_a_transaction_its_station_forgot(harness: Harnes
             timestamp=stamp(9),
         )
     )
+    assert late.orphan_report_id > 0
     assert late.transaction.stop_reason == Tx.ENDED_BY_CSMS
+    orphan = await harness.stub.GetOrphanReport(
+        transaction_pb2.GetOrphanReportRequest(id=late.orphan_report_id)
+    )
+    assert (orphan.cause, orphan.transaction_id, orphan.meter_stop_wh) == (
+        transaction_pb2.OrphanReport.TRANSACTION_COMPLETED,
+        started.id,
+        2500,
+    )
+    stored = await harness.stub.GetTransaction(transaction_pb2.GetTransactionRequest(id=started.id))
+    assert (stored.stop_reason, stored.meter_stop_wh) == (Tx.ENDED_BY_CSMS, 1800.0)
 
 
 async def test_a_transaction_its_station_stopped_is_not_ended(harness: Harness) -> None:
