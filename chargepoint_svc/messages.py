@@ -327,6 +327,7 @@ def firmware_order_to_proto(order: FirmwareOrder) -> firmware_pb2.FirmwareReques
         checksum=order.checksum,
         requested_at=to_timestamp(order.requested_at),
         answer=order.answer,
+        unpublished_at=to_timestamp(order.unpublished_at),
     )
 
 

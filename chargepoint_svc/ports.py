@@ -154,6 +154,10 @@ class FirmwareStations(Protocol):
 
     async def publish_firmware(self, publication: Publication) -> tuple[str, int]: ...
 
+    async def unpublish_firmware(self, charge_point_id: str, checksum: str) -> str:
+        """The station's answer: Unpublished, NoFirmware or DownloadOngoing."""
+        ...
+
 
 class JournalRepository(Protocol):
     async def add(self, entries: Sequence[JournalEntry]) -> None:

@@ -227,6 +227,12 @@ class ChargePointServicer(chargepoint_pb2_grpc.ChargePointServiceServicer):
             status=order.answer, request_id=order.request_id
         )
 
+    async def UnpublishFirmware(
+        self, request: edge_firmware_pb2.UnpublishFirmwareRequest, context: Context
+    ) -> edge_firmware_pb2.UnpublishFirmwareResponse:
+        answer = await self._firmware.unpublish(request.charge_point_id, request.checksum)
+        return edge_firmware_pb2.UnpublishFirmwareResponse(status=answer)
+
     async def RecordPublishFirmwareStatus(
         self, request: firmware_pb2.RecordPublishFirmwareStatusRequest, context: Context
     ) -> firmware_pb2.RecordPublishFirmwareStatusResponse:

@@ -16,7 +16,7 @@ import grpc
 from google.protobuf import json_format, struct_pb2
 
 from csms.common.v1 import health_pb2
-from csms.edge.v1 import edge_pb2, firmware_pb2, operations_pb2, smart_charging_pb2
+from csms.edge.v1 import edge_pb2, operations_pb2, smart_charging_pb2
 from csms_client.errors import OCPP_CALL_ERROR, CsmsError, ErrorDetail, invoke
 from csms_client.moments import to_timestamp
 
@@ -234,14 +234,3 @@ class Edge:
             rate_unit=rate_unit,
         )
         return await invoke(self.stub.GetCompositeSchedule, request, self._timeout)
-
-    # Issue 13: firmware.
-
-    async def unpublish_firmware(
-        self, charge_point_id: str, checksum: str
-    ) -> firmware_pb2.UnpublishFirmwareResponse:
-        """OCPP 2.0.1 L04: "Unpublished", "NoFirmware" or "DownloadOngoing"."""
-        request = firmware_pb2.UnpublishFirmwareRequest(
-            charge_point_id=charge_point_id, checksum=checksum
-        )
-        return await invoke(self.stub.UnpublishFirmware, request, self._timeout)

@@ -106,6 +106,16 @@ class ChargePoints:
         )
         return await invoke(self.stub.PublishFirmware, request, self._timeout)
 
+    async def unpublish_firmware(
+        self, charge_point_id: str, checksum: str
+    ) -> edge_firmware_pb2.UnpublishFirmwareResponse:
+        """OCPP 2.0.1 L04: "Unpublished" (the publications of that checksum are marked
+        unpublished), "NoFirmware" or "DownloadOngoing"."""
+        request = edge_firmware_pb2.UnpublishFirmwareRequest(
+            charge_point_id=charge_point_id, checksum=checksum
+        )
+        return await invoke(self.stub.UnpublishFirmware, request, self._timeout)
+
     async def firmware_updates(
         self, charge_point_id: str, request_id: int = 0
     ) -> builtins.list[firmware_pb2.FirmwareRequestHistory]:

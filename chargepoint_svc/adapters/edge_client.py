@@ -15,7 +15,8 @@ from servicekit.timestamps import to_timestamp
 
 
 class EdgeFirmwareStations:
-    """Sends UpdateSignedFirmware and PublishFirmware through EdgeService with a deadline.
+    """Sends UpdateSignedFirmware, PublishFirmware and UnpublishFirmware through EdgeService
+    with a deadline.
     The channel belongs to the caller (the composition root opens and closes it)."""
 
     def __init__(self, channel: grpc.aio.Channel, timeout: float) -> None:
@@ -47,3 +48,10 @@ class EdgeFirmwareStations:
         )
         response = await self._calls.call(self._calls.edge.PublishFirmware, request)
         return response.status, response.request_id
+
+    async def unpublish_firmware(self, charge_point_id: str, checksum: str) -> str:
+        request = firmware_pb2.UnpublishFirmwareRequest(
+            charge_point_id=charge_point_id, checksum=checksum
+        )
+        response = await self._calls.call(self._calls.edge.UnpublishFirmware, request)
+        return response.status

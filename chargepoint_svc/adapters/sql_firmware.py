@@ -23,6 +23,7 @@ _ORDER_VALUES = (
     "checksum",
     "requested_at",
     "answer",
+    "unpublished_at",
 )
 
 
@@ -121,6 +122,7 @@ class SqlFirmwareOrderRepository:
                 install_at=None if row.install_at is None else as_utc(row.install_at),
                 signed=row.signed,
                 checksum=row.checksum,
+                unpublished_at=None if row.unpublished_at is None else as_utc(row.unpublished_at),
             )
             for row in await self._connection.execute(query)
         ]

@@ -207,6 +207,7 @@ firmware_requests = Table(
     Column("checksum", String(32), nullable=False),
     Column("requested_at", DateTime(timezone=True), nullable=False),
     Column("answer", String(FIRMWARE_STATUS_MAX_LENGTH), nullable=False),
+    Column("unpublished_at", DateTime(timezone=True), nullable=True),
 )
 
 # The message journal (chargepoint_svc.domain.journal). No foreign key to charge_points: the frames

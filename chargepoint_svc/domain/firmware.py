@@ -83,6 +83,8 @@ class FirmwareOrder:
     install_at: datetime | None = None
     signed: bool = False
     checksum: str = ""
+    # A publication the station since answered Unpublished to (L04).
+    unpublished_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ the charge point's latest status
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from chargepoint_svc.domain.charge_point import Admission, ChargePointId, parse_charge_point_id
 from chargepoint_svc.domain.firmware import (
@@ -23,6 +24,9 @@ from chargepoint_svc.errors import ChargePointNotFound
 from chargepoint_svc.ports import FirmwareStations, UnitOfWork
 from chargepoint_svc.use_cases.charge_points import registered
 from servicekit.clock import Clock
+
+# UnpublishFirmwareStatusEnumType: the station no longer serves the firmware.
+UNPUBLISHED = "Unpublished"
 
 
 class FirmwareUseCases:
@@ -48,6 +52,21 @@ class FirmwareUseCases:
         """Send PublishFirmware and keep it with the station's answer."""
         answer, request_id = await self._stations.publish_firmware(publication)
         return await self._keep(publication.order(request_id, answer, self._clock.now()))
+
+    async def unpublish(self, charge_point_id: str, checksum: str) -> str:
+        """Send UnpublishFirmware; when the station answers Unpublished (L04.FR.04), the
+        publications of that checksum are marked unpublished now. The station's answer."""
+        cp_id = parse_charge_point_id(charge_point_id)
+        answer = await self._stations.unpublish_firmware(cp_id, checksum)
+        if answer != UNPUBLISHED:
+            return answer
+        now = self._clock.now()
+        async with self._unit_of_work() as uow:
+            for order in await uow.firmware_orders.orders(cp_id, FirmwareKind.PUBLISH):
+                if order.checksum.lower() == checksum.lower() and order.unpublished_at is None:
+                    await uow.firmware_orders.save(replace(order, unpublished_at=now))
+            await uow.commit()
+        return answer
 
     async def _keep(self, order: FirmwareOrder) -> FirmwareOrder:
         async with self._unit_of_work() as uow:

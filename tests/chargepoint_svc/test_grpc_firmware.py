@@ -200,6 +200,17 @@ async def test_a_publication_is_kept_with_its_checksum(stub: Stub, edge: FakeEdg
     ).publications
     assert (publication.request_id, publication.request.checksum) == (9, "a" * 32)
     assert not publication.request.signed
+    assert not publication.request.HasField("unpublished_at")
+
+    edge.answer("UnpublishFirmware", "NoFirmware", "Unpublished")
+    unpublish = edge_fw.UnpublishFirmwareRequest(charge_point_id="CP1", checksum="A" * 32)
+    assert (await stub.UnpublishFirmware(unpublish)).status == "NoFirmware"
+    listing = fw.ListFirmwarePublicationsRequest(charge_point_id="CP1")
+    (publication,) = (await stub.ListFirmwarePublications(listing)).publications
+    assert not publication.request.HasField("unpublished_at")
+    assert (await stub.UnpublishFirmware(unpublish)).status == "Unpublished"
+    (publication,) = (await stub.ListFirmwarePublications(listing)).publications
+    assert publication.request.HasField("unpublished_at")
 
 
 async def test_what_the_edge_refuses_is_not_kept(stub: Stub, edge: FakeEdge) -> None:

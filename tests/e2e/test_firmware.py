@@ -153,6 +153,9 @@ def test_firmware_is_published_and_unpublished(system: System, station201: Any) 
         f"ftp://FW-201.local/{CHECKSUM}.bin",
     ]
     assert httpx.delete(f"{url}/{CHECKSUM}", timeout=40).json() == {"status": "Unpublished"}
+    publication = _history(system, "FW-201", "firmware-publications", "publications", request_id)
+    assert publication["request"]["checksum"] == CHECKSUM
+    assert publication["request"]["unpublishedAt"]
     bad = httpx.post(url, json={"location": "https://x/fw.bin", "checksum": "abc"}, timeout=40)
     assert bad.status_code == 400
     assert "checksum must be an MD5 checksum" in bad.json()["message"]

@@ -1,6 +1,6 @@
 """A real gRPC EdgeService that answers ReserveNow, CancelReservation, SendLocalList,
-SetBasicAuthPassword, UpdateSignedFirmware and PublishFirmware from a script and records
-every request, for the services that call the edge.
+SetBasicAuthPassword, UpdateSignedFirmware, PublishFirmware and UnpublishFirmware from a
+script and records every request, for the services that call the edge.
 
 Each answer is a status name of the operation's response (``"ACCEPTED"``, ``"OCCUPIED"``,
 ...) or a :class:`Failure` the edge's error contract allows (``csms/edge/v1/edge.proto``):
@@ -125,6 +125,12 @@ class FakeEdge(edge_pb2_grpc.EdgeServiceServicer):
         return firmware_pb2.PublishFirmwareResponse(
             status=status, request_id=request.request_id or 500
         )
+
+    async def UnpublishFirmware(
+        self, request: firmware_pb2.UnpublishFirmwareRequest, context: Context
+    ) -> firmware_pb2.UnpublishFirmwareResponse:
+        status = await self._next("UnpublishFirmware", request, context)
+        return firmware_pb2.UnpublishFirmwareResponse(status=status)
 
 
 async def _abort(context: Context, failure: Failure) -> None:

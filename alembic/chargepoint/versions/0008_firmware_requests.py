@@ -53,6 +53,7 @@ def upgrade() -> None:
         sa.Column("checksum", sa.String(32), nullable=False),
         sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("answer", sa.String(50), nullable=False),
+        sa.Column("unpublished_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["charge_point_id"],
             ["charge_points.id"],

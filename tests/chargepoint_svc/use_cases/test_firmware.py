@@ -35,6 +35,10 @@ class ScriptedStations:
     async def publish_firmware(self, publication: Publication) -> tuple[str, int]:
         return self._send(publication, publication.request_id)
 
+    async def unpublish_firmware(self, charge_point_id: str, checksum: str) -> str:
+        self.sent.append((charge_point_id, checksum))
+        return self.answer
+
     def _send(self, what: object, request_id: int) -> tuple[str, int]:
         self.sent.append(what)
         if self.fail:
@@ -90,6 +94,12 @@ async def test_a_publication_keeps_its_checksum_and_locations() -> None:
         "Published",
     )
     assert await world.firmware.list_requests(CP, FirmwareKind.PUBLISH, 8) == []
+    world.stations.answer = "Unpublished"
+    world.later(9)
+    assert await world.firmware.unpublish(CP, "A" * 32) == "Unpublished"
+    (history,) = await world.firmware.list_requests(CP, FirmwareKind.PUBLISH)
+    assert history.order is not None
+    assert history.order.unpublished_at == T0 + timedelta(seconds=9)
 
 
 async def test_nothing_is_kept_of_what_was_not_sent_or_of_an_unknown_station() -> None:
