@@ -74,6 +74,14 @@ def test_an_operator_ends_the_transaction_of_a_dead_station(
         (transaction,) = eventually(
             lambda: _active(system, station) or None, what="the remote start's transaction"
         )
+        check = f"{system.api_gateway}/api/v1/transactions/{transaction['id']}/check"
+        asked = httpx.post(check, json={}, timeout=40)
+        if version == "1.6":
+            # OCPP 1.6 has no GetTransactionStatus: only an operator can end it.
+            assert asked.status_code == 501, asked.text
+            assert "GetTransactionStatus" in asked.json()["message"]
+        else:
+            assert asked.json().get("ongoing") is True, asked.text
         # The station loses power: it sends nothing more about its transaction.
         sim.process.kill()
         sim.process.wait(10)
