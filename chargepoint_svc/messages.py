@@ -32,11 +32,18 @@ from chargepoint_svc.domain.device_model import (
     ReportedVariable,
     ReportPart,
 )
+from chargepoint_svc.domain.firmware import (
+    FirmwareOrder,
+    FirmwareRequest,
+    Publication,
+    SignedUpdate,
+)
 from chargepoint_svc.domain.journal import Direction, JournalEntry, MessageType
 from chargepoint_svc.domain.registration import RegistrationChange
 from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
 from chargepoint_svc.errors import InvalidReport
-from csms.chargepoint.v1 import chargepoint_pb2
+from csms.chargepoint.v1 import chargepoint_pb2, firmware_pb2
+from csms.edge.v1 import firmware_pb2 as edge_firmware_pb2
 from servicekit.timestamps import from_timestamp, to_timestamp
 
 _RegistrationPb = chargepoint_pb2.ChargePoint.RegistrationStatus
@@ -307,4 +314,62 @@ def registration_change_to_proto(
         charge_point=charge_point_to_proto(change.charge_point),
         previous_status=_RegistrationPb.Value(change.previous.name),
         boot=chargepoint_pb2.ChangeRegistrationResponse.Boot.Value(change.boot.name),
+    )
+
+
+def firmware_request_to_proto(history: FirmwareRequest) -> firmware_pb2.FirmwareRequestHistory:
+    return firmware_pb2.FirmwareRequestHistory(
+        request_id=history.request_id,
+        status=history.status,
+        updated_at=to_timestamp(history.updated_at),
+        steps=[
+            firmware_pb2.FirmwareStatusStep(
+                status=step.status,
+                received_at=to_timestamp(step.received_at),
+                locations=list(step.locations),
+            )
+            for step in history.steps
+        ],
+        locations=list(history.locations),
+        request=None if history.order is None else firmware_order_to_proto(history.order),
+    )
+
+
+def firmware_order_to_proto(order: FirmwareOrder) -> firmware_pb2.FirmwareRequest:
+    return firmware_pb2.FirmwareRequest(
+        location=order.location,
+        retrieve_at=to_timestamp(order.retrieve_at),
+        install_at=to_timestamp(order.install_at),
+        signed=order.signed,
+        checksum=order.checksum,
+        requested_at=to_timestamp(order.requested_at),
+        answer=order.answer,
+        unpublished_at=to_timestamp(order.unpublished_at),
+    )
+
+
+def signed_update_from_proto(
+    request: edge_firmware_pb2.UpdateSignedFirmwareRequest,
+) -> SignedUpdate:
+    return SignedUpdate(
+        charge_point_id=ChargePointId(request.charge_point_id),
+        location=request.location,
+        retrieve_at=from_timestamp(request.retrieve_at),
+        install_at=from_timestamp(request.install_at),
+        signing_certificate=request.signing_certificate,
+        signature=request.signature,
+        retries=request.retries,
+        retry_interval_seconds=request.retry_interval_seconds,
+        request_id=request.request_id,
+    )
+
+
+def publication_from_proto(request: edge_firmware_pb2.PublishFirmwareRequest) -> Publication:
+    return Publication(
+        charge_point_id=ChargePointId(request.charge_point_id),
+        location=request.location,
+        checksum=request.checksum,
+        retries=request.retries,
+        retry_interval_seconds=request.retry_interval_seconds,
+        request_id=request.request_id,
     )

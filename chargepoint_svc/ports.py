@@ -9,6 +9,13 @@ from typing import Protocol
 from chargepoint_svc.domain.charge_point import ChargePoint, ChargePointId, Connector
 from chargepoint_svc.domain.device_model import ReportedVariable
 from chargepoint_svc.domain.display_messages import DisplayMessage
+from chargepoint_svc.domain.firmware import (
+    FirmwareKind,
+    FirmwareOrder,
+    FirmwareReport,
+    Publication,
+    SignedUpdate,
+)
 from chargepoint_svc.domain.journal import JournalEntry, JournalQuery
 from chargepoint_svc.domain.monitors import Monitor, MonitorQuery
 from chargepoint_svc.domain.registration import BootOutcome
@@ -167,6 +174,49 @@ class MonitorStations(Protocol):
         self, request: monitoring_pb2.ClearVariableMonitoringRequest
     ) -> tuple[monitoring_pb2.ClearVariableMonitoringResponse, list[int]]:
         """ClearVariableMonitoring; the answer and the ids the station no longer has."""
+        ...
+
+
+class FirmwareReportRepository(Protocol):
+    async def add(self, report: FirmwareReport) -> None: ...
+
+    async def reports(
+        self, charge_point_id: ChargePointId, kind: FirmwareKind
+    ) -> list[FirmwareReport]:
+        """Every stored report of that kind of that charge point, in order of arrival (the
+        purge bounds how many there are)."""
+        ...
+
+    async def delete_beyond(self, keep: int, limit: int) -> int:
+        """As :meth:`SecurityEventRepository.delete_beyond`."""
+        ...
+
+
+class FirmwareOrderRepository(Protocol):
+    async def save(self, order: FirmwareOrder) -> None:
+        """Insert the order, or replace the one with the same charge point, kind and
+        request id."""
+        ...
+
+    async def orders(
+        self, charge_point_id: ChargePointId, kind: FirmwareKind
+    ) -> list[FirmwareOrder]:
+        """Every order of that kind sent to that charge point."""
+        ...
+
+
+class FirmwareStations(Protocol):
+    """The firmware calls this service sends to charge points through the edge's
+    EdgeService, each answered with the station's answer and the request id sent. Each
+    raises the station errors of :mod:`servicekit.edge_errors` with the status the edge
+    gave (a request the edge finds invalid: StationRequestInvalid, nothing sent)."""
+
+    async def update_signed_firmware(self, update: SignedUpdate) -> tuple[str, int]: ...
+
+    async def publish_firmware(self, publication: Publication) -> tuple[str, int]: ...
+
+    async def unpublish_firmware(self, charge_point_id: str, checksum: str) -> str:
+        """The station's answer: Unpublished, NoFirmware or DownloadOngoing."""
         ...
 
 
@@ -377,6 +427,12 @@ class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
 
     @property
     def smart_charging(self) -> SmartChargingRepository: ...
+
+    @property
+    def firmware_reports(self) -> FirmwareReportRepository: ...
+
+    @property
+    def firmware_orders(self) -> FirmwareOrderRepository: ...
 
 
 class Stations(Protocol):

@@ -7,7 +7,8 @@ station needs a bound besides the rate. Each record gets one (README "Storage bo
 - the message journal: entries older than its retention, and each charge point's oldest
   entries beyond its byte budget (every entry weighs its payload's characters plus
   :data:`ENTRY_OVERHEAD`, the rest of its row and its indexes, so small frames count too);
-- security events and NotifyEvent events: each charge point's oldest beyond a row count;
+- security events, NotifyEvent events and firmware status notifications: each charge
+  point's oldest beyond a row count;
 - the device model: each charge point's least recently reported variable attributes
   beyond a row count (a real full inventory has a few thousand);
 - monitors: each charge point's least recently updated beyond the device model's row
@@ -59,6 +60,7 @@ class Purged:
     device_model: int = 0
     connectors: int = 0
     monitors: int = 0
+    firmware_reports: int = 0
 
     def __bool__(self) -> bool:
         return any(vars(self).values())
@@ -99,6 +101,9 @@ class StoragePurge:
             ),
             monitors=await self._batched(
                 lambda uow, n: uow.monitors.delete_beyond(bounds.device_model, n)
+            ),
+            firmware_reports=await self._batched(
+                lambda uow, n: uow.firmware_reports.delete_beyond(bounds.station_events, n)
             ),
         )
 

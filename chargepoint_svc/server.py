@@ -14,6 +14,7 @@ from datetime import timedelta
 import grpc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from chargepoint_svc.adapters.edge_firmware import EdgeFirmwareStations
 from chargepoint_svc.adapters.edge_monitors import EdgeMonitors
 from chargepoint_svc.adapters.edge_profiles import EdgeStationProfiles
 from chargepoint_svc.adapters.edge_requests import EdgeRequests
@@ -24,6 +25,7 @@ from chargepoint_svc.retention import Retention, StoragePurge
 from chargepoint_svc.servicer import ChargePointServicer
 from chargepoint_svc.use_cases import ChargePointUseCases
 from chargepoint_svc.use_cases.display_messages import DisplayMessageUseCases
+from chargepoint_svc.use_cases.firmware import FirmwareUseCases
 from chargepoint_svc.use_cases.message_journal import MessageJournal
 from chargepoint_svc.use_cases.monitoring import MonitoringUseCases
 from chargepoint_svc.use_cases.profile_library import ProfileLibrary
@@ -54,7 +56,7 @@ class RunningService:
     # Holds every per-station record to its bounds; owned here, cancelled by stop().
     purge: asyncio.Task[None] = field(repr=False)
     # To the edge, for the operations this service sends stations (monitors, registration,
-    # station requests; ADR 0005); closed by stop().
+    # station requests, charging profiles, firmware; ADR 0005); closed by stop().
     edge_channel: grpc.aio.Channel | None = field(default=None, repr=False)
 
     async def stop(self) -> None:
@@ -90,7 +92,6 @@ async def start(
         base_report=charge_points.base_report,
     )
     clock = SystemClock()
-    edge_channel = open_channel(network.edge_address)
     retention = timedelta(hours=storage.journal_retention_hours)
     journal = MessageJournal(lambda: SqlUnitOfWork(engine), clock, retention)
     # Lazy: nothing connects until an operator's change needs the edge.
@@ -120,6 +121,12 @@ async def start(
             lambda: SqlUnitOfWork(engine),
             clock,
             EdgeStationProfiles(edge_channel, network.grpc_timeout),
+        ),
+        firmware=FirmwareUseCases(
+            lambda: SqlUnitOfWork(engine),
+            clock,
+            admission,
+            EdgeFirmwareStations(edge_channel, network.grpc_timeout),
         ),
     )
     try:

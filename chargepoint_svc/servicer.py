@@ -25,6 +25,7 @@ from chargepoint_svc.charging_messages import (
     schedule_to_proto,
     source_from_proto,
 )
+from chargepoint_svc.domain.firmware import FirmwareKind
 from chargepoint_svc.messages import (
     admission_to_proto,
     boot_answer_to_proto,
@@ -35,13 +36,16 @@ from chargepoint_svc.messages import (
     device_model_to_proto,
     event_from_proto,
     event_to_proto,
+    firmware_request_to_proto,
     journal_entry_from_proto,
     journal_entry_to_proto,
+    publication_from_proto,
     registration_change_to_proto,
     registration_status_from_proto,
     report_part_from_proto,
     security_event_from_proto,
     security_event_to_proto,
+    signed_update_from_proto,
     variable_from_proto,
 )
 from chargepoint_svc.monitor_messages import (
@@ -57,13 +61,15 @@ from chargepoint_svc.use_cases import (
     StationReportUseCases,
 )
 from chargepoint_svc.use_cases.display_messages import DisplayMessageUseCases
+from chargepoint_svc.use_cases.firmware import FirmwareUseCases
 from chargepoint_svc.use_cases.profile_library import ProfileLibrary
 from chargepoint_svc.use_cases.registration import RegistrationUseCases
 from chargepoint_svc.use_cases.smart_charging import SmartChargingUseCases
 from chargepoint_svc.use_cases.station_requests import StationRequestUseCases
-from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc, monitoring_pb2
+from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc, firmware_pb2, monitoring_pb2
 from csms.chargepoint.v1 import smart_charging_pb2 as charging_pb2
 from csms.common.v1 import health_pb2
+from csms.edge.v1 import firmware_pb2 as edge_firmware_pb2
 from csms.edge.v1 import monitoring_pb2 as edge_monitoring_pb2
 from servicekit.health import database_report
 from servicekit.pagination import PageRequest
@@ -87,6 +93,7 @@ class ChargePointServicer(StationRequestRpcs, chargepoint_pb2_grpc.ChargePointSe
         display: DisplayMessageUseCases,
         smart_charging: SmartChargingUseCases,
         library: ProfileLibrary,
+        firmware: FirmwareUseCases,
     ) -> None:
         self._registration = registration
         self._use_cases = use_cases
@@ -98,6 +105,7 @@ class ChargePointServicer(StationRequestRpcs, chargepoint_pb2_grpc.ChargePointSe
         self.display = display
         self._charging = smart_charging
         self._library = library
+        self._firmware = firmware
 
     async def GetHealth(
         self, request: health_pb2.GetHealthRequest, context: Context
@@ -157,7 +165,9 @@ class ChargePointServicer(StationRequestRpcs, chargepoint_pb2_grpc.ChargePointSe
     async def RecordFirmwareStatus(
         self, request: chargepoint_pb2.RecordFirmwareStatusRequest, context: Context
     ) -> chargepoint_pb2.RecordFirmwareStatusResponse:
-        await self._use_cases.record_firmware_status(request.charge_point_id, request.status)
+        await self._use_cases.record_firmware_status(
+            request.charge_point_id, request.status, request.request_id
+        )
         return chargepoint_pb2.RecordFirmwareStatusResponse()
 
     async def RecordDiagnosticsStatus(
@@ -418,4 +428,56 @@ class ChargePointServicer(StationRequestRpcs, chargepoint_pb2_grpc.ChargePointSe
         status = await self._library.clear(request.charge_point_id, request.profile_id)
         return charging_pb2.ClearStationChargingProfileResponse(
             status=charging_pb2.ClearStationChargingProfileResponse.Status.Value(status)
+        )
+
+    # Issue 13: firmware.
+
+    async def UpdateSignedFirmware(
+        self, request: edge_firmware_pb2.UpdateSignedFirmwareRequest, context: Context
+    ) -> edge_firmware_pb2.UpdateSignedFirmwareResponse:
+        order = await self._firmware.update_signed(signed_update_from_proto(request))
+        return edge_firmware_pb2.UpdateSignedFirmwareResponse(
+            status=order.answer, request_id=order.request_id
+        )
+
+    async def PublishFirmware(
+        self, request: edge_firmware_pb2.PublishFirmwareRequest, context: Context
+    ) -> edge_firmware_pb2.PublishFirmwareResponse:
+        order = await self._firmware.publish(publication_from_proto(request))
+        return edge_firmware_pb2.PublishFirmwareResponse(
+            status=order.answer, request_id=order.request_id
+        )
+
+    async def UnpublishFirmware(
+        self, request: edge_firmware_pb2.UnpublishFirmwareRequest, context: Context
+    ) -> edge_firmware_pb2.UnpublishFirmwareResponse:
+        answer = await self._firmware.unpublish(request.charge_point_id, request.checksum)
+        return edge_firmware_pb2.UnpublishFirmwareResponse(status=answer)
+
+    async def RecordPublishFirmwareStatus(
+        self, request: firmware_pb2.RecordPublishFirmwareStatusRequest, context: Context
+    ) -> firmware_pb2.RecordPublishFirmwareStatusResponse:
+        await self._firmware.record_publish_status(
+            request.charge_point_id, request.status, request.request_id, list(request.locations)
+        )
+        return firmware_pb2.RecordPublishFirmwareStatusResponse()
+
+    async def ListFirmwareUpdates(
+        self, request: firmware_pb2.ListFirmwareUpdatesRequest, context: Context
+    ) -> firmware_pb2.ListFirmwareUpdatesResponse:
+        found = await self._firmware.list_requests(
+            request.charge_point_id, FirmwareKind.UPDATE, request.request_id
+        )
+        return firmware_pb2.ListFirmwareUpdatesResponse(
+            updates=[firmware_request_to_proto(history) for history in found]
+        )
+
+    async def ListFirmwarePublications(
+        self, request: firmware_pb2.ListFirmwarePublicationsRequest, context: Context
+    ) -> firmware_pb2.ListFirmwarePublicationsResponse:
+        found = await self._firmware.list_requests(
+            request.charge_point_id, FirmwareKind.PUBLISH, request.request_id
+        )
+        return firmware_pb2.ListFirmwarePublicationsResponse(
+            publications=[firmware_request_to_proto(history) for history in found]
         )

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from csms.auth.v1 import auth_pb2
-from csms.chargepoint.v1 import chargepoint_pb2, smart_charging_pb2
+from csms.chargepoint.v1 import chargepoint_pb2, firmware_pb2, smart_charging_pb2
+from csms.edge.v1 import firmware_pb2 as edge_firmware_pb2
 from csms.edge.v1 import smart_charging_pb2 as edge_charging_pb2
-from csms.transaction.v1 import transaction_pb2
+from csms.transaction.v1 import closure_pb2, transaction_pb2
 from csms_client.errors import invoke
 from csms_client.moments import to_timestamp
 
@@ -152,6 +154,89 @@ class ChargingProfileLibrary:
         )
         return await invoke(self.stub.ApplyChargingProfile, request, self._timeout)
 
+    # Issue 13: firmware.
+
+    async def update_signed_firmware(
+        self,
+        charge_point_id: str,
+        location: str,
+        retrieve_at: datetime,
+        signing_certificate: str,
+        signature: str,
+        *,
+        install_at: datetime | None = None,
+        request_id: int = 0,
+        retries: int = 0,
+        retry_interval_seconds: int = 0,
+    ) -> edge_firmware_pb2.UpdateSignedFirmwareResponse:
+        """A signed firmware update (OCPP 2.0.1 L01; 1.6 SignedUpdateFirmware): the
+        station's status and the request id to follow in :meth:`firmware_updates`, which
+        also shows the request.
+        ``signing_certificate`` is PEM, ``signature`` base64; both are checked first."""
+        request = edge_firmware_pb2.UpdateSignedFirmwareRequest(
+            charge_point_id=charge_point_id,
+            location=location,
+            retrieve_at=to_timestamp(retrieve_at),
+            install_at=to_timestamp(install_at),
+            signing_certificate=signing_certificate,
+            signature=signature,
+            request_id=request_id,
+            retries=retries,
+            retry_interval_seconds=retry_interval_seconds,
+        )
+        return await invoke(self.stub.UpdateSignedFirmware, request, self._timeout)
+
+    async def publish_firmware(
+        self,
+        charge_point_id: str,
+        location: str,
+        checksum: str,
+        *,
+        request_id: int = 0,
+        retries: int = 0,
+        retry_interval_seconds: int = 0,
+    ) -> edge_firmware_pb2.PublishFirmwareResponse:
+        """OCPP 2.0.1 L03: a Local Controller publishes the firmware (``checksum``: its MD5,
+        32 hexadecimal digits) to the stations behind it."""
+        request = edge_firmware_pb2.PublishFirmwareRequest(
+            charge_point_id=charge_point_id,
+            location=location,
+            checksum=checksum,
+            request_id=request_id,
+            retries=retries,
+            retry_interval_seconds=retry_interval_seconds,
+        )
+        return await invoke(self.stub.PublishFirmware, request, self._timeout)
+
+    async def unpublish_firmware(
+        self, charge_point_id: str, checksum: str
+    ) -> edge_firmware_pb2.UnpublishFirmwareResponse:
+        """OCPP 2.0.1 L04: "Unpublished" (the publications of that checksum are marked
+        unpublished), "NoFirmware" or "DownloadOngoing"."""
+        request = edge_firmware_pb2.UnpublishFirmwareRequest(
+            charge_point_id=charge_point_id, checksum=checksum
+        )
+        return await invoke(self.stub.UnpublishFirmware, request, self._timeout)
+
+    async def firmware_updates(
+        self, charge_point_id: str, request_id: int = 0
+    ) -> builtins.list[firmware_pb2.FirmwareRequestHistory]:
+        """The station's firmware updates, one history per request id, newest first."""
+        request = firmware_pb2.ListFirmwareUpdatesRequest(
+            charge_point_id=charge_point_id, request_id=request_id
+        )
+        return list((await invoke(self.stub.ListFirmwareUpdates, request, self._timeout)).updates)
+
+    async def firmware_publications(
+        self, charge_point_id: str, request_id: int = 0
+    ) -> builtins.list[firmware_pb2.FirmwareRequestHistory]:
+        """What the station publishes as a Local Controller, one history per request id."""
+        request = firmware_pb2.ListFirmwarePublicationsRequest(
+            charge_point_id=charge_point_id, request_id=request_id
+        )
+        answer = await invoke(self.stub.ListFirmwarePublications, request, self._timeout)
+        return list(answer.publications)
+
 
 class Transactions:
     """transaction_svc: charging sessions and their energy."""
@@ -177,6 +262,18 @@ class Transactions:
             status=status,
         )
         return await invoke(self.stub.ListTransactions, request, self._timeout)
+
+    # Issue 13: stale transactions.
+
+    async def end(
+        self, transaction_id: int, reason: str, ended_by: str = ""
+    ) -> transaction_pb2.Transaction:
+        """Ends a transaction its station never will (stop reason ENDED_BY_CSMS, with the
+        reason kept); its id tag is no longer in use. Nothing is sent to the station."""
+        request = closure_pb2.EndTransactionRequest(
+            id=transaction_id, reason=reason, ended_by=ended_by
+        )
+        return await invoke(self.stub.EndTransaction, request, self._timeout)
 
 
 class OrphanReports:

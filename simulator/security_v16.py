@@ -20,14 +20,15 @@ from ocpp.v16.enums import (
     GetInstalledCertificateStatus,
 )
 
-from simulator.firmware_v16 import FirmwareHandlers, Sender
+from simulator.firmware_v16 import Sender
+from simulator.signed_firmware_v16 import SignedFirmwareHandlers
 from simulator.station import on
 
 # ExtendedTriggerMessage's MessageTriggerEnumType value for a new station certificate.
 SIGN_CERTIFICATE = "SignChargePointCertificate"
 
 
-class SecurityHandlers(FirmwareHandlers):
+class SecurityHandlers(SignedFirmwareHandlers):
     @on("InstallCertificate")
     def on_install_certificate(self, **payload: Any) -> call_result.InstallCertificate:
         """Accepted, or Rejected when the certificate cannot be read."""

@@ -11,6 +11,7 @@ which fixes its gRPC status::
      │    └── ReservationNotFound                     no such reservation
      ├── FailedPrecondition
      │    ├── OrphanReportReconciled                  it was reconciled before
+     │    ├── TransactionAlreadyCompleted             it ended before; an end is not redone
      │    ├── ReservationNotCancellable               it is not ACTIVE (any more)
      │    └── CancellationRefused                     the station answered Rejected
      ├── Unavailable
@@ -115,6 +116,17 @@ class OrphanReportReconciled(FailedPrecondition):
         self.orphan_id = orphan_id
         super().__init__(
             f"orphan report {orphan_id} is already reconciled; its reconciliation stays as given"
+        )
+
+
+class TransactionAlreadyCompleted(FailedPrecondition):
+    """A transaction the station (or an earlier closure for another reason) completed is
+    not ended again: its end stays as recorded."""
+
+    def __init__(self, transaction_id: int, how: str) -> None:
+        self.transaction_id = transaction_id
+        super().__init__(
+            f"transaction {transaction_id} is already completed ({how}); nothing to end"
         )
 
 

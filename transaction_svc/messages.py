@@ -14,10 +14,11 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from csms.auth.v1 import auth_pb2
 from csms.common.v1 import meter_pb2
-from csms.transaction.v1 import reservation_status_pb2, transaction_pb2
+from csms.transaction.v1 import closure_pb2, reservation_status_pb2, transaction_pb2
 from servicekit.pagination import PageRequest, next_page_token
 from servicekit.timestamps import from_timestamp, to_timestamp
 from transaction_svc.domain.authorization import Authorization
+from transaction_svc.domain.closure import Closure
 from transaction_svc.domain.meter_values import MeterReport, MeterValue, SampledValue
 from transaction_svc.domain.orphan import OrphanPage, OrphanQuery, OrphanReport
 from transaction_svc.domain.reservation import (
@@ -235,6 +236,15 @@ def transaction_to_proto(transaction: Transaction) -> transaction_pb2.Transactio
         station_transaction_id=transaction.station_transaction_id or "",
         charging_state=transaction.charging_state or "",
         id_token_type=transaction.id_token_type or "",
+        closure=None if transaction.closure is None else closure_to_proto(transaction.closure),
+    )
+
+
+def closure_to_proto(closure: Closure) -> closure_pb2.Closure:
+    return closure_pb2.Closure(
+        cause=closure_pb2.Closure.Cause.Value(closure.cause.name),
+        reason=closure.note,
+        ended_by=closure.closed_by,
     )
 
 

@@ -57,6 +57,10 @@ class TransactionRepository(Protocol):
         """The ACTIVE transactions on one connector of a charge point."""
         ...
 
+    async def active_on_evse(self, charge_point_id: str, evse_id: int) -> list[Transaction]:
+        """The ACTIVE transactions on one EVSE of a charge point, oldest first."""
+        ...
+
     async def save(self, transaction: Transaction) -> bool:
         """Write back a change (stop, energy) to a transaction that is still ACTIVE in the
         store. False, and nothing written, when it is not: a concurrent stop completed it
@@ -241,4 +245,12 @@ class Stations(Protocol):
 
     async def cancel_reservation(self, charge_point_id: str, reservation_id: int) -> bool:
         """Send CancelReservation; whether the station accepted."""
+        ...
+
+    async def transaction_status(
+        self, charge_point_id: str, transaction_id: int
+    ) -> tuple[bool | None, bool]:
+        """Send GetTransactionStatus (OCPP 2.0.1 E14) about the CSMS transaction
+        ``transaction_id``: whether it is ongoing (None when the station did not say) and
+        whether the station has messages queued."""
         ...

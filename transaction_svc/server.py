@@ -31,6 +31,7 @@ from transaction_svc.use_cases import (
     TransactionEventUseCases,
     TransactionUseCases,
 )
+from transaction_svc.use_cases.closures import TransactionClosures
 
 SERVICE_NAME = transaction_pb2.DESCRIPTOR.services_by_name["TransactionService"].full_name
 
@@ -84,15 +85,14 @@ async def start(
     edge_channel = open_channel(network.edge_address)
     clock = SystemClock()
     use_cases = TransactionUseCases(lambda: SqlUnitOfWork(engine), clock, authorizer)
-    reservations = ReservationUseCases(
-        lambda: SqlUnitOfWork(engine),
-        clock,
-        EdgeStations(edge_channel, network.grpc_timeout),
-        authorizer,
-    )
+    stations = EdgeStations(edge_channel, network.grpc_timeout)
+    reservations = ReservationUseCases(lambda: SqlUnitOfWork(engine), clock, stations, authorizer)
     events = TransactionEventUseCases(lambda: SqlUnitOfWork(engine), clock, authorizer)
     orphans = OrphanReportUseCases(lambda: SqlUnitOfWork(engine), clock)
-    servicer = TransactionServicer(use_cases, reservations, engine, events, orphans)
+    closures = TransactionClosures(lambda: SqlUnitOfWork(engine), clock, stations)
+    servicer = TransactionServicer(
+        use_cases, reservations, engine, events, orphans, closures=closures
+    )
     try:
         server = await start_server(
             [

@@ -10,7 +10,12 @@ import grpc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from csms.common.v1 import health_pb2
-from csms.transaction.v1 import reservation_status_pb2, transaction_pb2, transaction_pb2_grpc
+from csms.transaction.v1 import (
+    closure_pb2,
+    reservation_status_pb2,
+    transaction_pb2,
+    transaction_pb2_grpc,
+)
 from servicekit.health import database_report
 from transaction_svc import messages
 from transaction_svc.use_cases import (
@@ -19,6 +24,7 @@ from transaction_svc.use_cases import (
     TransactionEventUseCases,
     TransactionUseCases,
 )
+from transaction_svc.use_cases.closures import TransactionClosures
 
 Context = grpc.aio.ServicerContext[Any, Any]
 
@@ -31,12 +37,15 @@ class TransactionServicer(transaction_pb2_grpc.TransactionServiceServicer):
         engine: AsyncEngine,
         events: TransactionEventUseCases,
         orphans: OrphanReportUseCases,
+        *,
+        closures: TransactionClosures,
     ) -> None:
         self._use_cases = use_cases
         self._orphans = orphans
         self._events = events
         self._reservations = reservations
         self._engine = engine
+        self._closures = closures
 
     async def GetHealth(
         self, request: health_pb2.GetHealthRequest, context: Context
@@ -159,3 +168,24 @@ class TransactionServicer(transaction_pb2_grpc.TransactionServiceServicer):
             messages.station_update_from_proto(request.status),
         )
         return reservation_status_pb2.RecordReservationStatusResponse(applied=applied)
+
+    # Issue 13: stale transactions.
+
+    async def EndTransaction(
+        self, request: closure_pb2.EndTransactionRequest, context: Context
+    ) -> transaction_pb2.Transaction:
+        ended = await self._closures.end(request.id, request.reason, request.ended_by)
+        return messages.transaction_to_proto(ended)
+
+    async def CheckTransaction(
+        self, request: closure_pb2.CheckTransactionRequest, context: Context
+    ) -> closure_pb2.CheckTransactionResponse:
+        outcome = await self._closures.check(request.id)
+        response = closure_pb2.CheckTransactionResponse(
+            ongoing=bool(outcome.ongoing),
+            messages_in_queue=outcome.messages_in_queue,
+            ended=outcome.ended is not None,
+        )
+        if outcome.ended is not None and outcome.ended.closure is not None:
+            response.closure.CopyFrom(messages.closure_to_proto(outcome.ended.closure))
+        return response

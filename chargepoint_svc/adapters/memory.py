@@ -21,6 +21,7 @@ from chargepoint_svc.adapters.memory_requests import (
 from chargepoint_svc.domain.charge_point import ChargePoint, ChargePointId, Connector
 from chargepoint_svc.domain.device_model import ReportedVariable, VariableKey
 from chargepoint_svc.domain.display_messages import DisplayMessage
+from chargepoint_svc.domain.firmware import FirmwareKind, FirmwareOrder, FirmwareReport
 from chargepoint_svc.domain.journal import JournalEntry, JournalQuery, newest_first
 from chargepoint_svc.domain.monitors import Monitor, MonitorQuery
 from chargepoint_svc.domain.smart_charging import (
@@ -35,7 +36,7 @@ from servicekit import unit_of_work
 from servicekit.row_bounds import indexes_beyond
 
 ConnectorKey = tuple[str, int, int]
-EventT = TypeVar("EventT", SecurityEvent, StationEvent)
+EventT = TypeVar("EventT", SecurityEvent, StationEvent, FirmwareReport)
 
 
 @dataclass
@@ -59,6 +60,10 @@ class MemoryStore(unit_of_work.MemoryStore):
     ev_needs: dict[tuple[str, int], NeedsRecord] = field(default_factory=dict)
     library: dict[str, LibraryProfile] = field(default_factory=dict)
     site_limits: dict[str, float] = field(default_factory=dict)
+    firmware_reports: list[FirmwareReport] = field(default_factory=list)
+    firmware_orders: dict[tuple[str, FirmwareKind, int], FirmwareOrder] = field(
+        default_factory=dict
+    )
 
 
 class MemoryChargePointRepository:
@@ -229,6 +234,49 @@ class MemoryStationEventRepository:
     async def delete_beyond(self, keep: int, limit: int) -> int:
         self._store.station_events, count = _without(self._store.station_events, keep, limit)
         return count
+
+
+class MemoryFirmwareReportRepository:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def add(self, report: FirmwareReport) -> None:
+        _require(self._store, report.charge_point_id)
+        # After the last one stored: a purge shortens the list, the ids of SQL go on.
+        sequence = max((r.sequence for r in self._store.firmware_reports), default=0) + 1
+        self._store.firmware_reports.append(dataclasses.replace(report, sequence=sequence))
+
+    async def reports(
+        self, charge_point_id: ChargePointId, kind: FirmwareKind
+    ) -> list[FirmwareReport]:
+        return [
+            report
+            for report in self._store.firmware_reports
+            if report.charge_point_id == charge_point_id and report.kind is kind
+        ]
+
+    async def delete_beyond(self, keep: int, limit: int) -> int:
+        self._store.firmware_reports, count = _without(self._store.firmware_reports, keep, limit)
+        return count
+
+
+class MemoryFirmwareOrderRepository:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def save(self, order: FirmwareOrder) -> None:
+        _require(self._store, order.charge_point_id)
+        key = (order.charge_point_id, order.kind, order.request_id)
+        self._store.firmware_orders[key] = order
+
+    async def orders(
+        self, charge_point_id: ChargePointId, kind: FirmwareKind
+    ) -> list[FirmwareOrder]:
+        return [
+            order
+            for (owner, owned_kind, _), order in self._store.firmware_orders.items()
+            if owner == charge_point_id and owned_kind is kind
+        ]
 
 
 class MemoryJournalRepository:
@@ -422,3 +470,11 @@ class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def smart_charging(self) -> MemorySmartChargingRepository:
         return MemorySmartChargingRepository(self.working)
+
+    @property
+    def firmware_reports(self) -> MemoryFirmwareReportRepository:
+        return MemoryFirmwareReportRepository(self.working)
+
+    @property
+    def firmware_orders(self) -> MemoryFirmwareOrderRepository:
+        return MemoryFirmwareOrderRepository(self.working)

@@ -14,6 +14,10 @@ from typing import Any
 from sqlalchemy import Row, Table, bindparam, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from chargepoint_svc.adapters.sql_firmware import (
+    SqlFirmwareOrderRepository,
+    SqlFirmwareReportRepository,
+)
 from chargepoint_svc.adapters.sql_journal import SqlJournalRepository
 from chargepoint_svc.adapters.sql_monitors import SqlMonitorRepository
 from chargepoint_svc.adapters.sql_reports import (
@@ -119,6 +123,14 @@ class SqlUnitOfWork(unit_of_work.SqlUnitOfWork):
     @property
     def smart_charging(self) -> SqlSmartChargingRepository:
         return SqlSmartChargingRepository(self.connection)
+
+    @property
+    def firmware_reports(self) -> SqlFirmwareReportRepository:
+        return SqlFirmwareReportRepository(self.connection)
+
+    @property
+    def firmware_orders(self) -> SqlFirmwareOrderRepository:
+        return SqlFirmwareOrderRepository(self.connection)
 
 
 class SqlChargePointRepository:

@@ -26,6 +26,7 @@ from sqlalchemy import (
 
 from chargepoint_svc.domain.charge_point import CHARGE_POINT_ID_MAX_LENGTH, MAX_LENGTH
 from chargepoint_svc.domain.device_model import VARIABLE_MAX_LENGTH
+from chargepoint_svc.domain.firmware import STATUS_MAX_LENGTH as FIRMWARE_STATUS_MAX_LENGTH
 from chargepoint_svc.domain.journal import JOURNAL_MAX_LENGTH
 from chargepoint_svc.domain.monitors import MONITOR_MAX_LENGTH
 from chargepoint_svc.domain.station_events import EVENT_MAX_LENGTH
@@ -207,6 +208,40 @@ station_monitors = Table(
     _monitor_text("notification_type"),
     Column("report_id", Integer, nullable=True),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Firmware status notifications, per request (chargepoint_svc.domain.firmware). The
+# locations of a PublishFirmwareStatusNotification are kept as JSON text: they are read
+# with their report, never searched.
+firmware_reports = Table(
+    "firmware_reports",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _charge_point_reference(),
+    Column("kind", String(8), nullable=False),
+    Column("request_id", Integer, nullable=False),
+    Column("status", String(FIRMWARE_STATUS_MAX_LENGTH), nullable=False),
+    Column("locations", Text, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Index("ix_firmware_reports_charge_point_id_id", "charge_point_id", "id"),
+)
+
+# Firmware requests the CSMS sent (chargepoint_svc.domain.firmware.FirmwareOrder): one per
+# (charge point, kind, request id); a request sent again with the same id replaces it.
+firmware_requests = Table(
+    "firmware_requests",
+    metadata,
+    _charge_point_reference(primary_key=True),
+    Column("kind", String(8), primary_key=True),
+    Column("request_id", Integer, primary_key=True, autoincrement=False),
+    Column("location", String(512), nullable=False),
+    Column("retrieve_at", DateTime(timezone=True), nullable=True),
+    Column("install_at", DateTime(timezone=True), nullable=True),
+    Column("signed", Boolean, nullable=False),
+    Column("checksum", String(32), nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("answer", String(FIRMWARE_STATUS_MAX_LENGTH), nullable=False),
+    Column("unpublished_at", DateTime(timezone=True), nullable=True),
 )
 
 # The message journal (chargepoint_svc.domain.journal). No foreign key to charge_points: the frames

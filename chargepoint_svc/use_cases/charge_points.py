@@ -29,6 +29,7 @@ from chargepoint_svc.domain.charge_point import (
     parse_charge_point_id,
     required_status,
 )
+from chargepoint_svc.domain.firmware import FirmwareKind, FirmwareReport
 from chargepoint_svc.errors import (
     ChargePointAlreadyExists,
     ChargePointNotFound,
@@ -164,13 +165,20 @@ class ChargePointUseCases:
                 )
             await uow.commit()
 
-    async def record_firmware_status(self, charge_point_id: str, status: str) -> None:
-        """A FirmwareStatusNotification (OCPP 1.6 §4.5, 2.0.1 L01)."""
+    async def record_firmware_status(
+        self, charge_point_id: str, status: str, request_id: int = 0
+    ) -> None:
+        """A FirmwareStatusNotification (OCPP 1.6 §4.5, 2.0.1 L01): the charge point's
+        latest status, and one more step of the request's history (issue 13)."""
         text = required_status("firmware_status", status)
+        cp_id = parse_charge_point_id(charge_point_id)
         now = self._clock.now()
-        await self._change(
-            charge_point_id, now, lambda stored: stored.with_firmware_status(text, now)
-        )
+        report = FirmwareReport(cp_id, FirmwareKind.UPDATE, request_id, text, now)
+        async with self._unit_of_work() as uow:
+            stored = await self._registered(uow, cp_id, now)
+            await uow.charge_points.update(stored.with_firmware_status(text, now))
+            await uow.firmware_reports.add(report)
+            await uow.commit()
 
     async def record_diagnostics_status(self, charge_point_id: str, status: str) -> None:
         """A DiagnosticsStatusNotification (OCPP 1.6 §4.4) or 2.x LogStatusNotification."""

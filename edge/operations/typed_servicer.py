@@ -12,6 +12,7 @@ from google.protobuf.message import Message
 from csms.edge.v1 import (
     certificates_pb2,
     device_model_pb2,
+    firmware_pb2,
     logs_and_display_pb2,
     monitoring_pb2,
     network_profiles_pb2,
@@ -394,5 +395,34 @@ class TypedOperations:
         chargepoint_svc). UNIMPLEMENTED for OCPP 1.6."""
         response: smart_charging_pb2.GetChargingProfilesResponse = await self._perform(
             "GetChargingProfiles", request, context
+        )
+        return response
+
+    # Issue 13: firmware.
+
+    async def UpdateSignedFirmware(
+        self, request: firmware_pb2.UpdateSignedFirmwareRequest, context: Context
+    ) -> firmware_pb2.UpdateSignedFirmwareResponse:
+        """OCPP 2.x UpdateFirmware with a signature (L01); 1.6 SignedUpdateFirmware."""
+        response: firmware_pb2.UpdateSignedFirmwareResponse = await self._perform(
+            "UpdateSignedFirmware", request, context
+        )
+        return response
+
+    async def PublishFirmware(
+        self, request: firmware_pb2.PublishFirmwareRequest, context: Context
+    ) -> firmware_pb2.PublishFirmwareResponse:
+        """OCPP 2.x PublishFirmware (L03), to a Local Controller."""
+        response: firmware_pb2.PublishFirmwareResponse = await self._perform(
+            "PublishFirmware", request, context
+        )
+        return response
+
+    async def UnpublishFirmware(
+        self, request: firmware_pb2.UnpublishFirmwareRequest, context: Context
+    ) -> firmware_pb2.UnpublishFirmwareResponse:
+        """OCPP 2.x UnpublishFirmware (L04)."""
+        response: firmware_pb2.UnpublishFirmwareResponse = await self._perform(
+            "UnpublishFirmware", request, context
         )
         return response

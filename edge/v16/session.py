@@ -102,6 +102,14 @@ class SessionV16(Session):
         await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordSecurityEvent, request)
         return call_result.SecurityEventNotification()
 
+    @on(Action.signed_firmware_status_notification)
+    async def on_signed_firmware_status_notification(
+        self, **payload: Any
+    ) -> call_result.SignedFirmwareStatusNotification:
+        request = translate.signed_firmware_status_request(self.id, payload)
+        await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordFirmwareStatus, request)
+        return call_result.SignedFirmwareStatusNotification()
+
     @on(Action.sign_certificate)
     async def on_sign_certificate(self, **payload: Any) -> call_result.SignCertificate:
         """Accepted once the CSMS CA has signed; the chain follows in CertificateSigned."""

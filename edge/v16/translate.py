@@ -278,6 +278,18 @@ def firmware_status_request(
     )
 
 
+def signed_firmware_status_request(
+    charge_point_id: str, payload: Payload
+) -> chargepoint_pb2.RecordFirmwareStatusRequest:
+    """OCPP 1.6 security extension SignedFirmwareStatusNotification: the 2.x
+    FirmwareStatusNotification, with the requestId of the SignedUpdateFirmware."""
+    return chargepoint_pb2.RecordFirmwareStatusRequest(
+        charge_point_id=charge_point_id,
+        status=payload["status"],
+        request_id=payload.get("request_id") or 0,
+    )
+
+
 def security_event_request(
     charge_point_id: str, payload: Payload
 ) -> chargepoint_pb2.RecordSecurityEventRequest:

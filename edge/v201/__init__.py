@@ -28,6 +28,8 @@ Handled and stored (one gRPC call each):
   CustomerInformation request)
 - NotifyDisplayMessages -> RecordDisplayMessages (the messages the station shows)
 - FirmwareStatusNotification -> RecordFirmwareStatus (with requestId)
+- PublishFirmwareStatusNotification -> RecordPublishFirmwareStatus (with requestId and
+  the locations)
 - DataTransfer -> RecordDataTransfer (data as text; JSON text when structured)
 - ReportChargingProfiles -> RecordChargingProfiles (K09: the profiles the station holds)
 - NotifyChargingLimit -> RecordChargingLimit, ClearedChargingLimit ->
@@ -41,9 +43,6 @@ Handled and stored (one gRPC call each):
 - ReservationStatusUpdate -> TransactionService.RecordReservationStatus (H04: the
   reservation becomes EXPIRED or REMOVED)
 
-Answered only (the answer is empty and promises nothing; nothing is stored yet):
-
-- PublishFirmwareStatusNotification
 
 NotImplemented (any answer would promise what the CSMS does not do):
 

@@ -21,7 +21,14 @@ from edge.handler_table import on, verbatim
 from edge.operations.errors import OperationError
 from edge.services import AUTH, CHARGEPOINT, TRANSACTION
 from edge.session import Session
-from edge.v201 import certificates, display_messages, monitor_reports, smart_charging, translate
+from edge.v201 import (
+    certificates,
+    display_messages,
+    firmware,
+    monitor_reports,
+    smart_charging,
+    translate,
+)
 from edge.v201.reservation_status import reservation_status_request
 from edge.v201.schemas import SCHEMAS
 from edge.v201.translate import Vocabulary
@@ -151,6 +158,14 @@ class SessionV201(Session):
         await self.invoke(CHARGEPOINT, self.services.chargepoint.RecordMonitoringReport, request)
         return self.words.call_result.NotifyMonitoringReport()
 
+    @on(Action.publish_firmware_status_notification)
+    async def on_publish_firmware_status_notification(self, **payload: Any) -> Any:
+        request = firmware.publish_status_request(self.id, payload)
+        await self.invoke(
+            CHARGEPOINT, self.services.chargepoint.RecordPublishFirmwareStatus, request
+        )
+        return self.words.call_result.PublishFirmwareStatusNotification()
+
     @on(Action.data_transfer)
     @verbatim
     async def on_data_transfer(self, **payload: Any) -> Any:
@@ -263,10 +278,3 @@ class SessionV201(Session):
             ),
             "",
         )
-
-    # Answered only: the answer is empty and promises nothing; the CSMS keeps nothing of
-    # these yet (OCPP 2.0.1 O, H, L, M).
-
-    @on(Action.publish_firmware_status_notification)
-    async def on_publish_firmware_status_notification(self, **_payload: Any) -> Any:
-        return self.words.call_result.PublishFirmwareStatusNotification()

@@ -9,17 +9,16 @@ its session is the 2.0.1 session plus the actions 2.1 added. Status of every act
 Handled and stored: as in 2.0.1 (see ``edge.v201``): BootNotification, Heartbeat,
 StatusNotification, Authorize, TransactionEvent, MeterValues, NotifyReport,
 SecurityEventNotification, NotifyEvent, NotifyMonitoringReport, LogStatusNotification,
-FirmwareStatusNotification, DataTransfer, NotifyCustomerInformation,
-NotifyDisplayMessages, SignCertificate (its requestId is repeated in
-CertificateSigned), ReservationStatusUpdate (2.1's NoTransaction stored as REMOVED).
-2.1's added optional fields of these (e.g. TransactionEvent transactionLimit,
-costDetails) are not kept (NotifyEvent severity and monitors' eventNotificationType are);
-the stop reason ReqEnergyTransferRejected is stored as OTHER.
+FirmwareStatusNotification, PublishFirmwareStatusNotification, DataTransfer,
+NotifyCustomerInformation, NotifyDisplayMessages, SignCertificate (its requestId is
+repeated in CertificateSigned), ReservationStatusUpdate (2.1's NoTransaction stored as
+REMOVED), and the smart charging messages. 2.1's added optional fields of these (e.g.
+TransactionEvent transactionLimit, costDetails) are not kept (NotifyEvent severity and
+monitors' eventNotificationType are); the stop reason ReqEnergyTransferRejected is stored
+as OTHER.
 
 Answered only (empty answer, nothing stored yet):
 
-- as in 2.0.1: NotifyChargingLimit, ClearedChargingLimit, ReportChargingProfiles,
-  PublishFirmwareStatusNotification
 - added in 2.1: BatterySwap, ClosePeriodicEventStream, NotifyDERAlarm,
   NotifyDERStartStop, NotifyPriorityCharging, NotifySettlement (the settlement is not
   recorded), ReportDERControl

@@ -5,6 +5,7 @@ from __future__ import annotations
 from simulator.v2.core import CoreHandlers
 from simulator.v2.customers import CustomerHandlers
 from simulator.v2.display import DisplayHandlers
+from simulator.v2.firmware import FirmwareHandlers
 from simulator.v2.management import ManagementHandlers
 from simulator.v2.monitoring import MonitoringHandlers
 from simulator.v2.network import NetworkHandlers
@@ -17,6 +18,7 @@ from simulator.v2.triggers import TriggerHandlers
 class Handlers(
     CoreHandlers,
     ManagementHandlers,
+    FirmwareHandlers,
     SecurityHandlers,
     TariffHandlers,
     TriggerHandlers,

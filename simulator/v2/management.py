@@ -1,6 +1,7 @@
 """Answers to OCPP 2.x blocks D (local authorization list), H (reservation), K (smart
-charging), L (firmware), N (diagnostics log) and E (transaction status), one per action;
-the same for 2.0.1 and 2.1. F06 (trigger message) is :mod:`simulator.v2.triggers`."""
+charging), N (diagnostics log) and E (transaction status), one per action; the same for
+2.0.1 and 2.1. F06 (trigger message) is :mod:`simulator.v2.triggers`, L (firmware)
+:mod:`simulator.v2.firmware`."""
 
 from __future__ import annotations
 
@@ -189,33 +190,6 @@ class ManagementHandlers(StationV2):
             messages_in_queue=False, ongoing_indicator=ongoing
         )
         return self.heard("GetTransactionStatus", payload, answer, f"ongoing={ongoing}")
-
-    @on("UpdateFirmware")
-    def on_update_firmware(self, **payload: Any) -> Any:
-        """L01: from retrieveDateTime on, Downloading, Downloaded, Installing, Installed one
-        ``--interval`` apart; DownloadFailed when the location is not a download URL."""
-        firmware = payload["firmware"]
-        self.after_answer(
-            "firmware update",
-            self._update(
-                payload["request_id"], firmware["location"], firmware["retrieve_date_time"]
-            ),
-        )
-        answer = self.results.UpdateFirmware(status="Accepted")
-        return self.heard("UpdateFirmware", payload, answer, "Accepted")
-
-    async def _update(self, request_id: int, location: str, retrieve: str) -> None:
-        await asyncio.sleep(max(0.0, (_instant(retrieve) - datetime.now(UTC)).total_seconds()))
-        steps = (
-            ("Downloading", "Downloaded", "Installing", "Installed")
-            if urlsplit(location).scheme in TRANSFER_SCHEMES
-            else ("Downloading", "DownloadFailed")
-        )
-        for step in steps:
-            self.state.firmware = step
-            await self.uplink.firmware_status(step, request_id)
-            await asyncio.sleep(self.interval)
-        self.state.firmware = "Idle"
 
     @on("GetLog")
     def on_get_log(self, **payload: Any) -> Any:

@@ -70,6 +70,15 @@ class Reservation:
 
 
 @dataclass
+class Publications:
+    """What this station publishes as a Local Controller (OCPP 2.0.1 L03): the URIs of
+    each firmware by its MD5 checksum, and the checksums it is still downloading."""
+
+    published: dict[str, list[str]] = field(default_factory=dict)
+    downloading: set[str] = field(default_factory=set)
+
+
+@dataclass
 class StationState:
     evses: dict[int, Evse]
     device_model: DeviceModel
@@ -79,6 +88,7 @@ class StationState:
     transactions: dict[int, Transaction] = field(default_factory=dict)
     reservations: dict[int, Reservation] = field(default_factory=dict)
     firmware: str = "Idle"
+    publications: Publications = field(default_factory=Publications)
     log: str = "Idle"
     certificates: CertificateStore = field(default_factory=CertificateStore)
     accepted: bool = False

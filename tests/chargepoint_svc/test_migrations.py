@@ -62,6 +62,8 @@ async def test_upgrade_matches_the_tables_and_downgrade_removes_them(database_ur
         "ev_charging_needs",
         "charging_profile_library",
         "station_site_limits",
+        "firmware_reports",
+        "firmware_requests",
     }
     assert await _on_service_schema(database_url, _differences) == []
 

@@ -16,6 +16,7 @@ from chargepoint_svc.domain.charge_point import (
     RegistrationStatus,
 )
 from chargepoint_svc.domain.device_model import ReportedVariable
+from chargepoint_svc.domain.firmware import FirmwareKind, FirmwareReport
 from chargepoint_svc.domain.journal import Direction, JournalEntry, MessageType
 from chargepoint_svc.domain.monitors import Monitor
 from chargepoint_svc.domain.station_events import SecurityEvent, StationEvent
@@ -75,6 +76,8 @@ async def test_one_run_holds_every_record_to_its_bound_in_batches() -> None:
                 for n in range(4)
             ]
         )
+        for status in ("Downloading", "Downloaded", "Installed"):
+            await uow.firmware_reports.add(FirmwareReport(CP1, FirmwareKind.UPDATE, 1, status, T0))
         for n in range(CONNECTORS_PER_STATION + 1):
             at = T0 + timedelta(seconds=n)
             await uow.charge_points.save_connector(
@@ -93,7 +96,9 @@ async def test_one_run_holds_every_record_to_its_bound_in_batches() -> None:
         device_model=2,
         connectors=1,
         monitors=1,
+        firmware_reports=1,
     )
+    assert [r.status for r in store.firmware_reports] == ["Downloaded", "Installed"]
     assert [e.message_id for e in store.journal if e.charge_point_id == CP1] == [
         "m3604",
         "m3605",

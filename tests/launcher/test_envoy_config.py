@@ -133,6 +133,8 @@ def test_rest_methods_come_from_the_annotations() -> None:
         "/csms.transaction.v1.TransactionService/CancelReservation",
         "/csms.transaction.v1.TransactionService/GetReservation",
         "/csms.transaction.v1.TransactionService/ListReservations",
+        "/csms.transaction.v1.TransactionService/EndTransaction",
+        "/csms.transaction.v1.TransactionService/CheckTransaction",
     ]
 
 

@@ -1,7 +1,8 @@
 """A real gRPC EdgeService that answers ReserveNow, CancelReservation, SendLocalList,
 SetBasicAuthPassword, SetVariableMonitoring, ClearVariableMonitoring, TriggerMessage,
-SetNetworkProfile, the station request calls, SetChargingProfile and ClearChargingProfile
-from a script and records every request, for the services that call the edge.
+SetNetworkProfile, the station request calls, SetChargingProfile, ClearChargingProfile,
+UpdateSignedFirmware, PublishFirmware and UnpublishFirmware from a script and records every
+request, for the services that call the edge.
 
 Each answer is a status name of the operation's response (``"ACCEPTED"``, ``"OCCUPIED"``,
 ...) or a :class:`Failure` the edge's error contract allows (``csms/edge/v1/edge.proto``):
@@ -27,6 +28,7 @@ from google.rpc import (
 
 from csms.edge.v1 import (
     edge_pb2_grpc,
+    firmware_pb2,
     logs_and_display_pb2,
     monitoring_pb2,
     network_profiles_pb2,
@@ -230,6 +232,31 @@ class FakeEdge(edge_pb2_grpc.EdgeServiceServicer):
         return operations_pb2.ClearChargingProfileResponse(
             status=operations_pb2.ClearChargingProfileResponse.Status.Value(status)
         )
+
+    # Issue 13: firmware. The answer is the station's word ("Accepted", ...); the request
+    # id is the caller's, or 500 when it gave none (the edge allocates one).
+
+    async def UpdateSignedFirmware(
+        self, request: firmware_pb2.UpdateSignedFirmwareRequest, context: Context
+    ) -> firmware_pb2.UpdateSignedFirmwareResponse:
+        status = await self._next("UpdateSignedFirmware", request, context)
+        return firmware_pb2.UpdateSignedFirmwareResponse(
+            status=status, request_id=request.request_id or 500
+        )
+
+    async def PublishFirmware(
+        self, request: firmware_pb2.PublishFirmwareRequest, context: Context
+    ) -> firmware_pb2.PublishFirmwareResponse:
+        status = await self._next("PublishFirmware", request, context)
+        return firmware_pb2.PublishFirmwareResponse(
+            status=status, request_id=request.request_id or 500
+        )
+
+    async def UnpublishFirmware(
+        self, request: firmware_pb2.UnpublishFirmwareRequest, context: Context
+    ) -> firmware_pb2.UnpublishFirmwareResponse:
+        status = await self._next("UnpublishFirmware", request, context)
+        return firmware_pb2.UnpublishFirmwareResponse(status=status)
 
 
 async def _abort(context: Context, failure: Failure) -> None:

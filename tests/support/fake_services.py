@@ -18,6 +18,7 @@ from csms.auth.v1 import auth_pb2, auth_pb2_grpc, certificates_pb2, certificates
 from csms.chargepoint.v1 import (
     chargepoint_pb2,
     chargepoint_pb2_grpc,
+    firmware_pb2,
     logs_and_display_pb2,
     monitoring_pb2,
 )
@@ -132,6 +133,10 @@ class FakeChargePoints(chargepoint_pb2_grpc.ChargePointServiceServicer):
     async def RecordFirmwareStatus(self, request: Any, context: Context) -> Any:
         await self.recorder.record("RecordFirmwareStatus", request, context)
         return chargepoint_pb2.RecordFirmwareStatusResponse()
+
+    async def RecordPublishFirmwareStatus(self, request: Any, context: Context) -> Any:
+        await self.recorder.record("RecordPublishFirmwareStatus", request, context)
+        return firmware_pb2.RecordPublishFirmwareStatusResponse()
 
     async def RecordDiagnosticsStatus(self, request: Any, context: Context) -> Any:
         await self.recorder.record("RecordDiagnosticsStatus", request, context)

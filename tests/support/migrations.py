@@ -128,7 +128,12 @@ def _fill(connection: Connection, overrides: Overrides) -> Rows:
             for column in table.columns
             if not _allocated(table, column.name)
         }
-        row.update(overrides.get(table.name, {}))
+        # An override of a column a later revision adds applies from that revision on.
+        row.update(
+            (name, value)
+            for name, value in overrides.get(table.name, {}).items()
+            if name in table.columns
+        )
         connection.execute(insert(table).values(**row))
     return _rows(connection)
 

@@ -36,7 +36,7 @@ async def test_get_transaction_errors(harness: Harness) -> None:
 async def test_list_transactions_pages_and_filters(harness: Harness) -> None:
     ids = []
     for connector, cp in [(1, "CP-1"), (2, "CP-1"), (1, "CP-2"), (3, "CP-1")]:
-        start = start_request(connector_id=connector, charge_point_id=cp)
+        start = start_request(evse_id=connector, connector_id=connector, charge_point_id=cp)
         ids.append((await harness.stub.StartTransaction(start)).transaction.id)
     await harness.stub.RecordMeterValues(
         transaction_pb2.RecordMeterValuesRequest(
@@ -73,7 +73,9 @@ async def test_list_transactions_pages_and_filters(harness: Harness) -> None:
 
 async def test_count_active_transactions(harness: Harness) -> None:
     for connector in (1, 2):
-        await harness.stub.StartTransaction(start_request(connector_id=connector))
+        await harness.stub.StartTransaction(
+            start_request(evse_id=connector, connector_id=connector)
+        )
     count = harness.stub.CountActiveTransactions
     request = transaction_pb2.CountActiveTransactionsRequest
     assert (await count(request(id_tag="TAG-1"))).count == 2

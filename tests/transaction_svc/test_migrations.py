@@ -92,6 +92,7 @@ ROWS = {
         "authorization_status": "ACCEPTED",
         "stop_reason": "LOCAL",
         "ocpp_version": "1.6",
+        "closure_cause": "OPERATOR",
     },
     "reservations": {"status": "USED", "station_status": "ACCEPTED"},
     "transaction_events": {"event_type": "ENDED", "authorization_status": "ACCEPTED"},

@@ -16,8 +16,9 @@ from transaction_svc.domain.reservation import Reservation
 
 
 class EdgeStations:
-    """Sends ReserveNow and CancelReservation through EdgeService with a deadline. The
-    channel belongs to the caller (the composition root opens and closes it)."""
+    """Sends ReserveNow, CancelReservation and GetTransactionStatus through EdgeService
+    with a deadline. The channel belongs to the caller (the composition root opens and
+    closes it)."""
 
     def __init__(self, channel: grpc.aio.Channel, timeout: float) -> None:
         self._calls = StationCalls(channel, timeout)
@@ -45,3 +46,13 @@ class EdgeStations:
         )
         response = await self._calls.call(self._calls.edge.CancelReservation, request)
         return response.status == operations_pb2.OperationStatus.ACCEPTED
+
+    async def transaction_status(
+        self, charge_point_id: str, transaction_id: int
+    ) -> tuple[bool | None, bool]:
+        request = operations_pb2.GetTransactionStatusRequest(
+            charge_point_id=charge_point_id, transaction_id=transaction_id
+        )
+        response = await self._calls.call(self._calls.edge.GetTransactionStatus, request)
+        ongoing = response.ongoing if response.HasField("ongoing") else None
+        return ongoing, response.messages_in_queue

@@ -113,6 +113,13 @@ class MemoryTransactionRepository:
             if t.connector_id == connector_id
         ]
 
+    async def active_on_evse(self, charge_point_id: str, evse_id: int) -> list[Transaction]:
+        return [
+            t
+            for t in sorted(self._store.transactions.values(), key=lambda t: t.id)
+            if t.is_active and t.charge_point_id == charge_point_id and t.evse_id == evse_id
+        ]
+
     async def save(self, transaction: Transaction) -> bool:
         stored = self._store.transactions.get(transaction.id)
         if stored is None or not stored.is_active:

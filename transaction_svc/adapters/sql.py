@@ -23,6 +23,7 @@ from transaction_svc.adapters.sql_orphans import SqlOrphanReportRepository
 from transaction_svc.adapters.sql_reservations import SqlReservationRepository
 from transaction_svc.adapters.tables import meter_reports, meter_values, transactions
 from transaction_svc.domain.authorization import AuthorizationStatus
+from transaction_svc.domain.closure import Closure, ClosureCause
 from transaction_svc.domain.meter_values import (
     ENERGY_REGISTER,
     WH_PER_UNIT,
@@ -68,6 +69,9 @@ _SAVE_ACTIVE = (
                 "id_token_type",
                 "authorization_status",
                 "charging_state",
+                "closure_cause",
+                "closure_note",
+                "closed_by",
                 "updated_at",
             )
         }
@@ -147,6 +151,11 @@ def _transaction(row: Row[Any]) -> Transaction:
         station_transaction_id=row.station_transaction_id,
         charging_state=row.charging_state,
         id_token_type=row.id_token_type,
+        closure=(
+            None
+            if row.closure_cause is None
+            else Closure(ClosureCause[row.closure_cause], row.closure_note, row.closed_by)
+        ),
     )
 
 
@@ -218,8 +227,21 @@ class SqlTransactionRepository:
         )
         return [_transaction(row) for row in rows]
 
+    async def active_on_evse(self, charge_point_id: str, evse_id: int) -> list[Transaction]:
+        rows = await self._connection.execute(
+            select(transactions)
+            .where(
+                transactions.c.charge_point_id == charge_point_id,
+                transactions.c.evse_id == evse_id,
+                transactions.c.status == TransactionStatus.ACTIVE.name,
+            )
+            .order_by(transactions.c.id)
+        )
+        return [_transaction(row) for row in rows]
+
     async def save(self, transaction: Transaction) -> bool:
         reason = transaction.stop_reason
+        closure = transaction.closure
         result = await self._connection.execute(
             _SAVE_ACTIVE,
             {
@@ -234,6 +256,9 @@ class SqlTransactionRepository:
                 "id_token_type": transaction.id_token_type,
                 "authorization_status": _status_name(transaction.authorization_status),
                 "charging_state": transaction.charging_state,
+                "closure_cause": None if closure is None else closure.cause.name,
+                "closure_note": None if closure is None else closure.note,
+                "closed_by": None if closure is None else closure.closed_by,
                 "updated_at": as_utc(transaction.updated_at),
             },
         )

@@ -59,6 +59,10 @@ transactions = Table(
     Column("charging_state", String(32), nullable=True),
     # OCPP 2.x: the IdTokenEnumType(String) of id_tag as the station sent it; NULL for 1.6.
     Column("id_token_type", String(20), nullable=True),
+    # Set when the CSMS ended it (transaction_svc.domain.closure): why, and by whom.
+    Column("closure_cause", String(16), nullable=True),
+    Column("closure_note", Text, nullable=True),
+    Column("closed_by", String(100), nullable=True),
     # CountActiveTransactions (auth_svc's concurrent-use check).
     Index("ix_transactions_id_tag_status", "id_tag", "status"),
     # ListTransactions of one charge point, newest first.

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from transaction_svc.domain.authorization import AuthorizationStatus
+from transaction_svc.domain.closure import Closure
 from transaction_svc.domain.meter_values import MeterValue, delivered_energy_wh
 from transaction_svc.errors import InvalidTransactionRequest
 
@@ -48,6 +49,8 @@ class StopReason(enum.Enum):
     TIME_LIMIT_REACHED = "TIME_LIMIT_REACHED"
     TIMEOUT = "TIMEOUT"
     UNLOCK_COMMAND = "UNLOCK_COMMAND"
+    # Not a station's: the CSMS ended it (an operator or a policy; see ``closure``).
+    ENDED_BY_CSMS = "ENDED_BY_CSMS"
 
 
 def _require(condition: bool, message: str) -> None:
@@ -144,6 +147,8 @@ class Transaction:
     charging_state: str | None = None
     # OCPP 2.x: the IdTokenEnumType of id_tag as the station read it; None for 1.6.
     id_token_type: str | None = None
+    # Set when the CSMS ended it (:mod:`transaction_svc.domain.closure`).
+    closure: Closure | None = None
 
     @property
     def is_active(self) -> bool:
@@ -174,6 +179,19 @@ class Transaction:
             stopped_at=stop.stopped_at,
             stop_reason=stop.reason,
             stop_id_tag=stop.id_tag,
+            updated_at=now,
+        )
+
+    def closed(self, closure: Closure, now: datetime) -> Transaction:
+        """This transaction ended by the CSMS at ``now``: the station sent no final reading,
+        so the last one known stands as its stop reading (the energy so far is final)."""
+        return replace(
+            self,
+            status=TransactionStatus.COMPLETED,
+            meter_stop_wh=self.meter_start_wh + self.energy_wh,
+            stopped_at=now,
+            stop_reason=StopReason.ENDED_BY_CSMS,
+            closure=closure,
             updated_at=now,
         )
 

@@ -35,6 +35,7 @@ from transaction_svc.domain.transaction_event import (
 )
 from transaction_svc.errors import TransactionConflict
 from transaction_svc.ports import Authorizer, UnitOfWork
+from transaction_svc.use_cases.closures import close_superseded
 from transaction_svc.use_cases.transactions import check_reservations, log_start
 
 LOG = logging.getLogger(__name__)
@@ -193,6 +194,7 @@ class TransactionEventUseCases:
         ):
             LOG.info("reservation %d was used concurrently: deciding again", used_id)
             return None
+        await close_superseded(uow, transaction, self._clock.now())
         if event.event_type is not TransactionEventType.STARTED:
             LOG.info(
                 "transaction %s of charge_point_id=%s first heard of in a %s event: created",

@@ -15,7 +15,7 @@ from transaction_svc.domain.meter_values import (
     latest_energy_register_wh,
     meter_samples,
 )
-from transaction_svc.domain.orphan import OrphanContent, OrphanReport, cause_for
+from transaction_svc.domain.orphan import OrphanCause, OrphanContent, OrphanReport, cause_for
 from transaction_svc.domain.reservation import ReservationCheck, ReservationStatus, check_start
 from transaction_svc.domain.transaction import (
     Transaction,
@@ -31,6 +31,7 @@ from transaction_svc.errors import (
     TransactionNotFound,
 )
 from transaction_svc.ports import Authorizer, UnitOfWork
+from transaction_svc.use_cases.closures import close_superseded
 
 LOG = logging.getLogger(__name__)
 
@@ -54,7 +55,8 @@ class TransactionCounts:
 
 @dataclass(frozen=True)
 class StopOutcome:
-    # None when the stop named no transaction of its station: ``orphan`` holds its data.
+    # None when the stop named no transaction of its station: ``orphan`` holds its data
+    # (it also does for a late stop of a transaction the CSMS ended, given here as ended).
     transaction: Transaction | None
     # The idTagInfo for the station; None when the stop carried no identifier.
     authorization: Authorization | None
@@ -117,6 +119,7 @@ class TransactionUseCases:
                 ):
                     LOG.info("reservation %d was used concurrently: deciding again", used_id)
                     continue
+                await close_superseded(uow, transaction, self._clock.now())
                 await uow.commit()
             self._log_start(transaction, check)
             return StartOutcome(transaction, decided)
@@ -148,6 +151,11 @@ class TransactionUseCases:
                 transaction = None
             elif transaction.is_active:
                 transaction = await self._complete(uow, transaction, stop)
+            elif transaction.closure is not None:
+                # The CSMS ended it (transaction_svc.domain.closure): this stop is no retry
+                # but the station's own late word, kept with its data; the closure stays.
+                content = OrphanContent.of_stop(stop, OrphanCause.TRANSACTION_COMPLETED)
+                orphan = await self._keep_orphan(uow, content)
             else:
                 LOG.info(
                     "repeated stop of transaction %d charge_point_id=%s: nothing changed",

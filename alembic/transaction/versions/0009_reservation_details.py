@@ -2,7 +2,7 @@
 update; and the id token type of a 2.x transaction's identifier
 
 Revision ID: 0009_reservation_details
-Revises: 0007_loose_meter_reports
+Revises: 0008_administrative_end
 Create Date: 2026-12-07 00:00:00.000000
 
 A reservation by connector type (OCPP 2.x H01) keeps the type; the id token type it was
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0009_reservation_details"
-down_revision: str | Sequence[str] | None = "0007_loose_meter_reports"
+down_revision: str | Sequence[str] | None = "0008_administrative_end"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

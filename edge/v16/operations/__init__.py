@@ -18,6 +18,7 @@ from edge.v16.operations import (
     local_list,
     remote_trigger,
     reservation,
+    signed_firmware,
     smart_charging,
 )
 
@@ -134,6 +135,14 @@ OPERATIONS = VersionOperations(
                 "ChangeConfiguration",
                 basic_auth.password_request,
                 core.change_configuration_answer,
+            ),
+            # Issue 13: firmware. PublishFirmware and UnpublishFirmware have no 1.6
+            # counterpart (a 1.6 station is no Local Controller): UNIMPLEMENTED.
+            "UpdateSignedFirmware": ResolvingOperation(
+                "SignedUpdateFirmware",
+                signed_firmware.update_request,
+                signed_firmware.update_answer,
+                signed_firmware.request_id,
             ),
         }
     ),

@@ -19,6 +19,7 @@ from ocpp.v201.enums import MessageTriggerEnumType
 from edge.operations.batches import BatchedOperation
 from edge.operations.dispatcher import Lookups, Resolved, ResolvingOperation
 from edge.operations.translators import Operation, VersionOperations
+from edge.v16.operations.signed_firmware import request_id as checked_request_id
 from edge.v201.operations import (
     basic_auth,
     certificates,
@@ -33,6 +34,7 @@ from edge.v201.operations import (
     network_profiles,
     reservation,
     resolution,
+    signed_firmware,
     smart_charging,
     variables,
 )
@@ -292,6 +294,25 @@ _TRANSLATORS: Mapping[str, tuple[str, Translate, Answer, Resolve | None]] = Mapp
             charging_profiles.get_request,
             charging_profiles.get_answer,
             resolution.request_id,
+        ),
+        # Issue 13: firmware.
+        "UpdateSignedFirmware": (
+            "UpdateFirmware",
+            signed_firmware.update_request,
+            signed_firmware.update_answer,
+            checked_request_id,
+        ),
+        "PublishFirmware": (
+            "PublishFirmware",
+            signed_firmware.publish_request,
+            signed_firmware.publish_answer,
+            checked_request_id,
+        ),
+        "UnpublishFirmware": (
+            "UnpublishFirmware",
+            signed_firmware.unpublish_request,
+            signed_firmware.unpublish_answer,
+            None,
         ),
     }
 )

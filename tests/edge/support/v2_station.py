@@ -221,8 +221,3 @@ async def admission(cp: Station, fakes: Fakes) -> None:
     first, second = fakes.recorder.requests("RecordReport")
     assert (first.request_id, first.tbc, second.seq_no, second.tbc) == (request_id, True, 1, False)
     assert first.variables[0].variable == "HeartbeatInterval"
-
-
-ANSWERED_ONLY_V201: list[tuple[str, dict[str, Any]]] = [
-    ("PublishFirmwareStatusNotification", {"status": "Published", "requestId": 1}),
-]

@@ -345,6 +345,45 @@ WIRE_CASES: list[
         {"status": "Accepted"},
         {"status": "Accepted"},
     ),
+    # Issue 13: firmware.
+    (
+        "UpdateSignedFirmware",
+        {
+            "location": "https://fw.example/v2.bin",
+            "retrieveAt": "2024-05-01T12:00:00Z",
+            "signingCertificate": certificate_pem(),
+            "signature": "c2lnbmF0dXJl",
+            "requestId": 40,
+        },
+        "UpdateFirmware",
+        {
+            "requestId": 40,
+            "firmware": {
+                "location": "https://fw.example/v2.bin",
+                "retrieveDateTime": "2024-05-01T12:00:00.000Z",
+                "signingCertificate": certificate_pem(),
+                "signature": "c2lnbmF0dXJl",
+            },
+        },
+        {"status": "InvalidCertificate"},
+        {"status": "InvalidCertificate", "requestId": 40},
+    ),
+    (
+        "PublishFirmware",
+        {"location": "https://fw.example/v2.bin", "checksum": "0" * 32, "requestId": 41},
+        "PublishFirmware",
+        {"location": "https://fw.example/v2.bin", "checksum": "0" * 32, "requestId": 41},
+        {"status": "Accepted"},
+        {"status": "Accepted", "requestId": 41},
+    ),
+    (
+        "UnpublishFirmware",
+        {"checksum": "0" * 32},
+        "UnpublishFirmware",
+        {"checksum": "0" * 32},
+        {"status": "NoFirmware"},
+        {"status": "NoFirmware"},
+    ),
 ]
 
 STARTED = {

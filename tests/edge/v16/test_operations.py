@@ -59,14 +59,17 @@ def request_message(name: str, fields: dict[str, Any]) -> Any:
     return json_format.ParseDict(fields, message_class())
 
 
-def translate_request(name: str, fields: dict[str, Any], action: str = "") -> dict[str, Any]:
-    """What the dispatcher does before sending: resolve (a 1.6 resolve step only keeps
-    the request), translate, then check the schema. ``action``: the one the request
-    selects when it is not the operation's own (ExtendedTriggerMessage)."""
+def translate_request(
+    name: str, fields: dict[str, Any], action: str = "", request_id: int = 0
+) -> dict[str, Any]:
+    """What the dispatcher does before sending: resolve (a 1.6 resolve step keeps the
+    request, with the request id a case's "resolved" gives), translate, then check the
+    schema. ``action``: the one the request selects when it is not the operation's own
+    (ExtendedTriggerMessage)."""
     operation = OPERATIONS.typed[name]
     given: Any = request_message(name, fields)
     if isinstance(operation, ResolvingOperation):
-        given = Resolved(given)
+        given = Resolved(given, request_id=request_id)
     payload = operation.request(given)
     assert type(payload).__name__ == (action or operation.action)
     produced = as_json(payload)
@@ -76,12 +79,15 @@ def translate_request(name: str, fields: dict[str, Any], action: str = "") -> di
 
 @pytest.mark.parametrize("case", params("request"))
 async def test_request(case: dict[str, Any]) -> None:
+    request_id = case.get("resolved", {}).get("requestId", 0)
     if "error" in case:
         with pytest.raises(InvalidRequest) as raised:
-            translate_request(case["operation"], case["request"])
+            translate_request(case["operation"], case["request"], request_id=request_id)
         assert case["error"] in str(raised.value)
         return
-    produced = translate_request(case["operation"], case["request"], case.get("action", ""))
+    produced = translate_request(
+        case["operation"], case["request"], case.get("action", ""), request_id
+    )
     assert produced == case["expected"]
     action = case.get("action", OPERATIONS.typed[case["operation"]].action)
     # The library's own validator agrees (it mutates what it checks, hence the copy).
@@ -97,7 +103,8 @@ async def test_answer(case: dict[str, Any]) -> None:
     if isinstance(operation, ResolvingOperation):
         # The request this answers ("asked"): a 1.6 answer may not repeat what it is about.
         asked = request_message(case["operation"], case.get("asked", {}))
-        answer = Reply(answer, Resolved(asked))
+        request_id = case.get("resolved", {}).get("requestId", 0)
+        answer = Reply(answer, Resolved(asked, request_id=request_id))
     if "answer_error" in case:
         with pytest.raises(AnswerFault) as raised:
             operation.answer(answer)
@@ -122,6 +129,8 @@ NOT_IN_1_6 = frozenset(
         "GetMonitoringReport",
         "SetNetworkProfile",
         "GetChargingProfiles",
+        "PublishFirmware",
+        "UnpublishFirmware",
         # Issue 13: customer information and display messages are OCPP 2.x only.
         "CustomerInformation",
         "SetDisplayMessage",

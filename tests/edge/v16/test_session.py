@@ -146,6 +146,22 @@ async def test_a_whole_charging_session(edge: RunningEdge, fakes: Fakes) -> None
     assert recorder.requests("RecordFirmwareStatus")[0].status == "Installed"
 
 
+async def test_a_signed_firmware_status_is_recorded_with_its_request_id(
+    edge: RunningEdge, fakes: Fakes
+) -> None:
+    """1.6 security extension: SignedFirmwareStatusNotification repeats the requestId of
+    the SignedUpdateFirmware, kept as for a 2.x FirmwareStatusNotification."""
+    async with station(edge) as cp:
+        payload = {"status": "SignatureVerified", "requestId": 9}
+        assert await cp.result("SignedFirmwareStatusNotification", payload) == {}
+    (recorded,) = fakes.recorder.requests("RecordFirmwareStatus")
+    assert (recorded.charge_point_id, recorded.status, recorded.request_id) == (
+        "CP-1",
+        "SignatureVerified",
+        9,
+    )
+
+
 async def test_a_vendors_data_transfer_answer_reaches_the_station_with_its_data(
     edge: RunningEdge, fakes: Fakes
 ) -> None:

@@ -124,7 +124,15 @@ async def test_an_empty_get_configuration_is_refused_before_sending(edge: Runnin
 
 @pytest.mark.parametrize(
     "rpc",
-    ["GetReport", "GetTransactionStatus", "GetVariables", "SetVariables", "GetChargingProfiles"],
+    [
+        "GetReport",
+        "GetTransactionStatus",
+        "GetVariables",
+        "SetVariables",
+        "GetChargingProfiles",
+        "PublishFirmware",
+        "UnpublishFirmware",
+    ],
 )
 async def test_the_new_rpcs_are_unimplemented_in_1_6(edge: RunningEdge, rpc: str) -> None:
     async with remote_station(edge, "CP-16"), edge_stub(edge) as stub:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
 
 import pytest
 
@@ -18,7 +17,6 @@ from csms.transaction.v1 import reservation_status_pb2
 from edge.server import RunningEdge
 from tests.edge.support.v2_monitoring import check_monitoring, send_monitoring
 from tests.edge.support.v2_station import (
-    ANSWERED_ONLY_V201,
     BOOT,
     admission,
     check_full_session,
@@ -90,15 +88,6 @@ async def test_a_station_that_refuses_the_report_keeps_its_session(
         assert (await cp.call("Heartbeat", {}))[2] == "SecurityError"
 
 
-@pytest.mark.parametrize(("action", "payload"), ANSWERED_ONLY_V201)
-async def test_answered_only_actions(
-    edge: RunningEdge, fakes: Fakes, action: str, payload: dict[str, Any]
-) -> None:
-    async with station(edge) as cp:
-        assert await cp.result(action, payload) == {}
-    assert fakes.recorder.calls == []
-
-
 @pytest.mark.parametrize("subprotocol", ["ocpp2.0.1", "ocpp2.1"])
 @pytest.mark.parametrize(
     ("word", "status"),
@@ -124,6 +113,25 @@ async def test_2_1_no_transaction_is_recorded(edge: RunningEdge, fakes: Fakes) -
         assert await cp.result("ReservationStatusUpdate", update) == {}
     (recorded,) = fakes.recorder.requests("RecordReservationStatus")
     assert recorded.status == Update.NO_TRANSACTION
+
+
+async def test_a_publish_firmware_status_is_recorded_with_its_locations(
+    edge: RunningEdge, fakes: Fakes
+) -> None:
+    """OCPP 2.0.1 L03.FR.08: the Local Controller's URIs come with Published."""
+    uris = ["http://lc.local/fw.bin", "ftp://lc.local/fw.bin"]
+    payload = {"status": "Published", "requestId": 4, "location": uris}
+    async with station(edge) as cp:
+        assert await cp.result("PublishFirmwareStatusNotification", payload) == {}
+        assert await cp.result("PublishFirmwareStatusNotification", {"status": "Idle"}) == {}
+    published, idle = fakes.recorder.requests("RecordPublishFirmwareStatus")
+    assert (published.charge_point_id, published.status, published.request_id) == (
+        "CS-1",
+        "Published",
+        4,
+    )
+    assert list(published.locations) == uris
+    assert (idle.status, idle.request_id, list(idle.locations)) == ("Idle", 0, [])
 
 
 async def test_a_station_that_leaves_before_answering_the_report_request(

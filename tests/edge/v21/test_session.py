@@ -10,7 +10,6 @@ import pytest
 from edge.server import RunningEdge
 from tests.edge.support.v2_monitoring import check_monitoring, send_monitoring
 from tests.edge.support.v2_station import (
-    ANSWERED_ONLY_V201,
     BOOT,
     NOW,
     admission,
@@ -83,7 +82,7 @@ ANSWERED_ONLY_V21: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-@pytest.mark.parametrize(("action", "payload"), ANSWERED_ONLY_V201 + ANSWERED_ONLY_V21)
+@pytest.mark.parametrize(("action", "payload"), ANSWERED_ONLY_V21)
 async def test_answered_only_actions(
     edge: RunningEdge, fakes: Fakes, action: str, payload: dict[str, Any]
 ) -> None:

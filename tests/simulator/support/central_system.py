@@ -148,6 +148,13 @@ class CentralSystem(ChargePoint):  # type: ignore[misc]
         self._record("FirmwareStatusNotification", payload)
         return call_result.FirmwareStatusNotification()
 
+    @on("SignedFirmwareStatusNotification")
+    def on_signed_firmware_status(
+        self, **payload: Any
+    ) -> call_result.SignedFirmwareStatusNotification:
+        self._record("SignedFirmwareStatusNotification", payload)
+        return call_result.SignedFirmwareStatusNotification()
+
     @on("SignCertificate")
     def on_sign_certificate(self, **payload: Any) -> call_result.SignCertificate:
         self._record("SignCertificate", payload)

@@ -264,7 +264,9 @@ async def test_a_retried_start_does_not_use_a_reservation_twice(world: World) ->
 
 async def test_count_transactions(world: World) -> None:
     assert await world.transactions.count() == TransactionCounts(active=0, completed=0)
-    started = [await world.transactions.start(a_start(connector_id=c)) for c in (1, 2, 3)]
+    started = [
+        await world.transactions.start(a_start(evse_id=c, connector_id=c)) for c in (1, 2, 3)
+    ]
     await world.transactions.stop(a_stop(started[0].transaction.id))
     counts = await world.transactions.count()
     assert (counts.active, counts.completed) == (2, 1)

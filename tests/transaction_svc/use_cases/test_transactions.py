@@ -292,7 +292,7 @@ async def test_get_unknown_transaction(world: World) -> None:
 
 async def test_list_pages_newest_first_with_filters(world: World) -> None:
     for connector in range(1, 6):
-        await world.use_cases.start(a_start(connector_id=connector))
+        await world.use_cases.start(a_start(evse_id=connector, connector_id=connector))
     await world.use_cases.start(a_start(charge_point_id="CP-2"))
     await world.use_cases.stop(a_stop(2))
 
@@ -317,8 +317,8 @@ async def test_list_pages_newest_first_with_filters(world: World) -> None:
 
 async def test_count_active_transactions_of_an_id_tag(world: World) -> None:
     for connector in (1, 2, 3):
-        await world.use_cases.start(a_start(connector_id=connector))
-    await world.use_cases.start(a_start(id_tag="OTHER"))
+        await world.use_cases.start(a_start(evse_id=connector, connector_id=connector))
+    await world.use_cases.start(a_start(id_tag="OTHER", evse_id=4, connector_id=4))
     await world.use_cases.stop(a_stop(2))
     assert await world.use_cases.count_active("TAG-1") == 2
     assert await world.use_cases.count_active("NOBODY") == 0
