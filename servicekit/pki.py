@@ -26,6 +26,8 @@ CA_NAME = "CSMS Certificate Authority"
 CA_DAYS = 3650
 SERVER_DAYS = 825
 SERVER_NAMES = ("localhost", "127.0.0.1", "::1")
+# 2048 bits: 112-bit security, the least OCPP's security profiles accept for RSA.
+RSA_BITS = 2048
 
 
 class CertificateRequestError(ValueError):
@@ -79,10 +81,17 @@ class CertificateAuthority:
         return certificate.public_bytes(serialization.Encoding.PEM).decode()
 
     def issue_server_certificate(
-        self, names: Sequence[str], days: int = SERVER_DAYS
+        self, names: Sequence[str], days: int = SERVER_DAYS, *, rsa_key: bool = False
     ) -> tuple[str, str]:
-        """A new key and a server certificate for ``names`` (DNS names or IPs): PEMs."""
-        key = ec.generate_private_key(ec.SECP256R1())
+        """A new key and a server certificate for ``names`` (DNS names or IPs): PEMs.
+
+        The key is ECDSA P-256, or RSA 2048 with ``rsa_key``: OCPP 2.0.1 A00.FR.318 asks
+        for suites of both kinds, and a suite's authentication needs a key of its kind."""
+        key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey = (
+            rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS)
+            if rsa_key
+            else ec.generate_private_key(ec.SECP256R1())
+        )
         now = _now()
         alternatives: list[x509.GeneralName] = []
         for name in names:
@@ -160,12 +169,12 @@ def ensure_authority(cert_path: Path, key_path: Path) -> CertificateAuthority:
 
 
 def ensure_server_certificate(
-    authority: CertificateAuthority, cert_path: Path, key_path: Path
+    authority: CertificateAuthority, cert_path: Path, key_path: Path, *, rsa_key: bool = False
 ) -> None:
-    """Issue the TLS listener's certificate (for localhost) when neither file exists."""
+    """Issue a TLS listener's certificate (for localhost) when neither file exists."""
     if cert_path.exists() or key_path.exists():
         return
-    certificate, key = authority.issue_server_certificate(SERVER_NAMES)
+    certificate, key = authority.issue_server_certificate(SERVER_NAMES, rsa_key=rsa_key)
     write_private(key_path, key)
     cert_path.write_text(certificate)
 

@@ -46,7 +46,11 @@ class SecuritySettings:
     pki_dir: Path
     """Where generated keys and certificates live (``$CSMS_DATA_DIR/pki``)."""
     tls_cert: Path
+    """The TLS listener's ECDSA certificate (ECDHE-ECDSA suites)."""
     tls_key: Path
+    tls_rsa_cert: Path
+    """Its RSA certificate, for the RSA key exchange suites OCPP requires (A00.FR.318)."""
+    tls_rsa_key: Path
     ca_cert: Path
     ca_key: Path
     station_cert_days: int
@@ -94,6 +98,8 @@ class SecuritySettings:
             pki_dir=pki,
             tls_cert=path("CSMS_TLS_CERT", "server.pem"),
             tls_key=path("CSMS_TLS_KEY", "server.key"),
+            tls_rsa_cert=path("CSMS_TLS_RSA_CERT", "server-rsa.pem"),
+            tls_rsa_key=path("CSMS_TLS_RSA_KEY", "server-rsa.key"),
             ca_cert=path("CSMS_CA_CERT", "ca.pem"),
             ca_key=path("CSMS_CA_KEY", "ca.key"),
             station_cert_days=int(number("CSMS_STATION_CERT_DAYS", 1)),

@@ -154,10 +154,17 @@ VARIABLES: dict[str, tuple[str, str]] = {
     ),
     "CSMS_TLS_CERT": (
         "",
-        "PEM certificate (chain) of the TLS listener (default: issued by the CSMS CA for"
+        "PEM ECDSA certificate (chain) of the TLS listener (default: issued by the CSMS CA for"
         " localhost into the data dir's pki/).",
     ),
     "CSMS_TLS_KEY": ("", "PEM private key of CSMS_TLS_CERT."),
+    "CSMS_TLS_RSA_CERT": (
+        "",
+        "PEM RSA certificate (chain) the TLS listener serves beside CSMS_TLS_CERT, for stations"
+        " that use the RSA key exchange suites OCPP requires (default: issued by the CSMS CA"
+        " for localhost into the data dir's pki/).",
+    ),
+    "CSMS_TLS_RSA_KEY": ("", "PEM RSA private key of CSMS_TLS_RSA_CERT."),
     "CSMS_CA_CERT": (
         "",
         "PEM certificate of the CSMS CA, which signs charge point CSRs (SignCertificate) and"
