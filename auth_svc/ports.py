@@ -135,3 +135,29 @@ class Stations(Protocol):
         """Send the station its new Basic auth password (EdgeService.SetBasicAuthPassword);
         its answer."""
         ...
+
+
+# --- ISO 15118 Plug & Charge: the outside parties (OCPP 2.0.1 C07, M01/M02, M06) ---------
+
+
+class PartyUnavailable(Exception):
+    """An outside party (OCSP responder, contract certificate service) could not be asked
+    or gave no usable answer; the message says which and why. An answer, not an error:
+    the station is told Failed or NoCertificateAvailable."""
+
+
+class OcspResponder(Protocol):
+    async def ask(self, url: str, request: bytes) -> bytes:
+        """POST the DER OCSPRequest to ``url`` (RFC 6960 Appendix A.1); the DER
+        OCSPResponse. :class:`PartyUnavailable` when there is none."""
+        ...
+
+
+class ContractCertificateService(Protocol):
+    async def exchange(
+        self, charge_point_id: str, schema_version: str, action: str, exi_request: str
+    ) -> str:
+        """The EXI response (base64) to the EV's base64 EXI request; ``action`` is
+        ``Install`` or ``Update``. :class:`PartyUnavailable` when the service cannot be
+        asked or does not accept the request (its reason in the message)."""
+        ...

@@ -14,6 +14,7 @@ from typing import Any
 import grpc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from auth_svc.contract_messages import certificate_status_to_proto, contract_from_proto
 from auth_svc.domain.certificate_signing import CertificateSigning, Refused
 from auth_svc.messages import (
     credentials_to_proto,
@@ -29,6 +30,7 @@ from auth_svc.messages import (
     use_from_proto,
 )
 from auth_svc.use_cases import CredentialUseCases, IdTagUseCases, LocalListUseCases
+from auth_svc.use_cases.contract_certificates import ContractCertificates
 from csms.auth.v1 import auth_pb2, auth_pb2_grpc, certificates_pb2, certificates_pb2_grpc
 from csms.common.v1 import health_pb2
 from servicekit.health import database_report
@@ -46,8 +48,10 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
         local_list: LocalListUseCases,
         credentials: CredentialUseCases,
         engine: AsyncEngine,
+        contract_certificates: ContractCertificates,
     ) -> None:
         self._use_cases = use_cases
+        self._contract_certificates = contract_certificates
         self._local_list = local_list
         self._credentials = credentials
         self._engine = engine
@@ -60,6 +64,18 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
     async def Authorize(
         self, request: auth_pb2.AuthorizeRequest, context: Context
     ) -> auth_pb2.AuthorizeResponse:
+        if request.HasField("contract_certificate"):
+            # ISO 15118 Plug & Charge (OCPP 2.0.1 C07).
+            info, status = await self._contract_certificates.authorize(
+                request.id_tag,
+                purpose_from_proto(request.purpose),
+                contract_from_proto(request.contract_certificate),
+                charge_point_id=request.charge_point_id,
+            )
+            return auth_pb2.AuthorizeResponse(
+                id_token_info=id_token_info_to_proto(info),
+                certificate_status=certificate_status_to_proto(status),
+            )
         info = await self._use_cases.authorize(
             request.id_tag,
             purpose_from_proto(request.purpose),

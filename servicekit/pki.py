@@ -80,6 +80,51 @@ class CertificateAuthority:
         )
         return certificate.public_bytes(serialization.Encoding.PEM).decode()
 
+    def sign_v2g_request(self, csr_pem: str, *, days: int) -> str:
+        """Sign a PEM CSR as an ISO 15118-2 SECC (V2G charging station) certificate; return
+        it (PEM). ISO 15118-2 keys are ECDSA secp256r1; the subject is the station's
+        operator's choice (its SECC id), so no subject rule applies."""
+        try:
+            request = x509.load_pem_x509_csr(csr_pem.encode())
+        except ValueError as error:
+            raise CertificateRequestError(
+                f"the CSR is not a PEM certificate request: {error}"
+            ) from None
+        if not request.is_signature_valid:
+            raise CertificateRequestError("the CSR's signature does not verify")
+        key = request.public_key()
+        if not isinstance(key, ec.EllipticCurvePublicKey) or key.curve.name != "secp256r1":
+            raise CertificateRequestError(
+                "a V2G certificate's key must be ECDSA secp256r1 (ISO 15118-2)"
+            )
+        now = _now()
+        certificate = (
+            x509.CertificateBuilder()
+            .subject_name(request.subject)
+            .issuer_name(self.certificate.subject)
+            .public_key(key)
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=days))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=True,
+                    content_commitment=False,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=True,
+                    key_cert_sign=False,
+                    crl_sign=False,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
+            .sign(self.key, hashes.SHA256())
+        )
+        return certificate.public_bytes(serialization.Encoding.PEM).decode()
+
     def issue_server_certificate(
         self, names: Sequence[str], days: int = SERVER_DAYS, *, rsa_key: bool = False
     ) -> tuple[str, str]:

@@ -1,0 +1,44 @@
+"""Translation between ``csms.auth.v1`` Plug & Charge messages
+(``contract_certificates.proto``) and :mod:`auth_svc.domain.contract_certificate` values,
+for the Authorize of AuthService and for ContractCertificateService."""
+
+from __future__ import annotations
+
+from auth_svc.domain.contract_certificate import (
+    CertificateId,
+    CertificateStatus,
+    ContractCertificate,
+)
+from csms.auth.v1 import contract_certificates_pb2 as pb
+
+_Action = pb.GetEvContractCertificateRequest.Action
+# Get15118EVCertificateRequest.action's OCPP words.
+_ACTIONS = {_Action.INSTALL: "Install", _Action.UPDATE: "Update"}
+
+
+def certificate_id_from_proto(message: pb.OcspRequestData) -> CertificateId:
+    return CertificateId(
+        hash_algorithm=message.hash_algorithm,
+        issuer_name_hash=message.issuer_name_hash,
+        issuer_key_hash=message.issuer_key_hash,
+        serial_number=message.serial_number,
+        responder_url=message.responder_url,
+    )
+
+
+def contract_from_proto(message: pb.ContractCertificate) -> ContractCertificate:
+    return ContractCertificate(
+        hash_data=tuple(certificate_id_from_proto(entry) for entry in message.hash_data),
+        certificate_chain=message.certificate_chain,
+    )
+
+
+def certificate_status_to_proto(
+    status: CertificateStatus,
+) -> pb.ContractCertificateStatus.ValueType:
+    return pb.ContractCertificateStatus.Value(status.name)
+
+
+def action_from_proto(value: pb.GetEvContractCertificateRequest.Action.ValueType) -> str:
+    """An unnamed action reaches the use case as itself, which refuses it by name."""
+    return _ACTIONS.get(value, str(value))

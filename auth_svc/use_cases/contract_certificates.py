@@ -1,0 +1,186 @@
+"""ISO 15118 Plug & Charge: authorizing with a contract certificate (OCPP 2.0.1 C07), the
+OCSP requests stations ask the CSMS to make (M06), and forwarding an EV's certificate
+request to the contract certificate service (M01/M02).
+
+The outside parties are ports (:class:`~auth_svc.ports.OcspResponder`,
+:class:`~auth_svc.ports.ContractCertificateService`); what their answers mean is
+:mod:`auth_svc.domain.contract_certificate`'s. A party that cannot be asked is an answer
+(NoCertificateAvailable, Failed), never Accepted.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cryptography import x509
+
+from auth_svc.domain.contract_certificate import (
+    CertificateId,
+    CertificateStatus,
+    ContractCertificate,
+    OcspResponseError,
+    Revocation,
+    certificate_id,
+    ocsp_request,
+    revocation,
+    status_of,
+    verify_chain,
+    with_certificate,
+)
+from auth_svc.domain.id_tag import IdTokenInfo, Purpose
+from auth_svc.errors import InvalidRequest
+from auth_svc.ports import ContractCertificateService, OcspResponder, PartyUnavailable
+from auth_svc.use_cases.id_tags import IdTagUseCases
+from servicekit.clock import Clock
+
+LOG = logging.getLogger(__name__)
+
+# Get15118EVCertificateRequest.action (CertificateActionEnumType).
+ACTIONS = ("Install", "Update")
+
+
+@dataclass(frozen=True)
+class OcspAnswer:
+    """The responder's DER OCSPResponse, for the station to staple (M06)."""
+
+    response: bytes
+
+
+@dataclass(frozen=True)
+class Failed:
+    reason: str
+
+
+@dataclass(frozen=True)
+class ExiAnswer:
+    """The contract certificate service's EXI response (base64) for the EV."""
+
+    exi_response: str
+
+
+class ContractCertificates:
+    def __init__(
+        self,
+        id_tags: IdTagUseCases,
+        responder: OcspResponder,
+        clock: Clock,
+        *,
+        roots: Sequence[x509.Certificate] = (),
+        responder_url: str = "",
+        contract_service: ContractCertificateService | None = None,
+    ) -> None:
+        self._id_tags = id_tags
+        self._responder = responder
+        self._clock = clock
+        self._roots = tuple(roots)
+        self._responder_url = responder_url
+        self._contract_service = contract_service
+
+    async def authorize(
+        self,
+        id_tag: str,
+        purpose: Purpose,
+        contract: ContractCertificate,
+        *,
+        charge_point_id: str = "",
+    ) -> tuple[IdTokenInfo, CertificateStatus]:
+        """The identifier's decision (its stored status, as for any identifier) and the
+        contract certificate's status; the identifier is not accepted unless the
+        certificate is (C07)."""
+        status = await self.check(contract, charge_point_id=charge_point_id)
+        info = await self._id_tags.authorize(id_tag, purpose, charge_point_id=charge_point_id)
+        return with_certificate(info, status), status
+
+    async def check(
+        self, contract: ContractCertificate, *, charge_point_id: str = ""
+    ) -> CertificateStatus:
+        """Verify the chain when one is given (it names the responders itself), else use
+        the station's hash data; then ask OCSP about every certificate."""
+        asked: list[tuple[CertificateId, x509.Certificate | None]]
+        if contract.certificate_chain:
+            checked = verify_chain(contract.certificate_chain, self._roots, self._clock.now())
+            if isinstance(checked, CertificateStatus):
+                LOG.info(
+                    "charge_point=%s contract certificate chain refused: %s",
+                    charge_point_id,
+                    checked.name,
+                )
+                return checked
+            asked = [
+                (certificate_id(certificate, issuer), issuer)
+                for certificate, issuer in checked.pairs
+            ]
+        else:
+            asked = [(entry, None) for entry in contract.hash_data]
+        if not asked:
+            return CertificateStatus.NO_CERTIFICATE_AVAILABLE
+        revocations: list[Revocation] = []
+        for entry, issuer in asked:
+            try:
+                found = await self._revocation(entry, issuer)
+            except (PartyUnavailable, OcspResponseError) as error:
+                LOG.warning(
+                    "charge_point=%s contract certificate serial=%s: no OCSP status: %s",
+                    charge_point_id,
+                    entry.serial_number,
+                    error,
+                )
+                return CertificateStatus.NO_CERTIFICATE_AVAILABLE
+            revocations.append(found)
+            if found is Revocation.REVOKED:
+                break
+        status = status_of(revocations)
+        LOG.info("charge_point=%s contract certificate %s", charge_point_id, status.name)
+        return status
+
+    async def certificate_status(
+        self, entry: CertificateId, *, charge_point_id: str = ""
+    ) -> OcspAnswer | Failed:
+        """M06: the OCSP request ``entry`` describes, made for the station. The response
+        is checked before it is passed on (it must answer about this certificate, be
+        signed and current), whatever status it gives: the station staples it."""
+        request = ocsp_request(entry)
+        url = self._responder_url or entry.responder_url
+        try:
+            response = await self._responder.ask(url, request)
+            revocation(response, entry, self._clock.now())
+        except (PartyUnavailable, OcspResponseError) as error:
+            LOG.warning(
+                "charge_point=%s GetCertificateStatus serial=%s failed: %s",
+                charge_point_id,
+                entry.serial_number,
+                error,
+            )
+            return Failed(str(error))
+        return OcspAnswer(response)
+
+    async def ev_certificate(
+        self, charge_point_id: str, schema_version: str, action: str, exi_request: str
+    ) -> ExiAnswer | Failed:
+        """M01/M02: the EV's request to the contract certificate service."""
+        if action not in ACTIONS:
+            raise InvalidRequest(f"action {action!r} is not one of {', '.join(ACTIONS)}")
+        if not exi_request:
+            raise InvalidRequest("exi_request is required")
+        if self._contract_service is None:
+            return Failed(
+                "no contract certificate service is configured (CSMS_CONTRACT_CERTIFICATE_URL)"
+            )
+        try:
+            exi = await self._contract_service.exchange(
+                charge_point_id, schema_version, action, exi_request
+            )
+        except PartyUnavailable as error:
+            LOG.warning("charge_point=%s Get15118EVCertificate failed: %s", charge_point_id, error)
+            return Failed(str(error))
+        return ExiAnswer(exi)
+
+    async def _revocation(
+        self, entry: CertificateId, issuer: x509.Certificate | None
+    ) -> Revocation:
+        response = await self._responder.ask(
+            self._responder_url or entry.responder_url, ocsp_request(entry)
+        )
+        return revocation(response, entry, self._clock.now(), issuer)
