@@ -24,6 +24,7 @@ from auth_svc.domain.contract_certificate import (
     Revocation,
     certificate_id,
     ocsp_request,
+    ocsp_responder_of,
     revocation,
     status_of,
     verify_chain,
@@ -108,9 +109,12 @@ class ContractCertificates:
                     checked.name,
                 )
                 return checked
+            # The contract certificate is always asked about; a sub-CA only when it names
+            # a responder (its chain to a trusted root is verified already).
             asked = [
                 (certificate_id(certificate, issuer), issuer)
-                for certificate, issuer in checked.pairs
+                for index, (certificate, issuer) in enumerate(checked.pairs)
+                if index == 0 or ocsp_responder_of(certificate)
             ]
         else:
             asked = [(entry, None) for entry in contract.hash_data]

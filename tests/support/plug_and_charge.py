@@ -143,7 +143,9 @@ def plug_and_charge_pki(directory: Path) -> Iterator[Pki]:
     revoked = _issue("EMAID-REVOKED", mo_ca, ca=False, ocsp_url=url)
     unknown = _issue("EMAID-UNKNOWN", mo_ca, ca=False, ocsp_url=url)
     pki = Pki(root, mo_ca, v2g_ca, good, revoked, unknown, directory, url)
-    index = pki.write("index.txt", _index_line(good, False) + "\n" + _index_line(revoked, True) + "\n")
+    index = pki.write(
+        "index.txt", _index_line(good, False) + "\n" + _index_line(revoked, True) + "\n"
+    )
     ca_file = pki.write("mo-ca.pem", mo_ca.pem)
     key_file = pki.write("mo-ca.key", pki.key_pem(mo_ca))
     openssl = shutil.which("openssl")
