@@ -25,6 +25,13 @@ Handled and stored (one gRPC call each):
 - FirmwareStatusNotification -> RecordFirmwareStatus (with requestId)
 - DataTransfer -> RecordDataTransfer (data as text; JSON text when structured)
 
+ISO 15118 Plug & Charge (auth_svc makes the outside calls, ``edge.v201.plug_and_charge``):
+
+- Authorize with ``iso15118CertificateHashData`` or ``certificate`` -> AuthService.Authorize
+  with the contract certificate; ``certificateStatus`` in the answer (C07)
+- GetCertificateStatus -> ContractCertificateService.GetCertificateStatus (M06)
+- Get15118EVCertificate -> ContractCertificateService.GetEvContractCertificate (M01/M02)
+
 Answered only (the answer is empty and promises nothing; nothing is stored yet):
 
 - NotifyChargingLimit, ClearedChargingLimit, ReportChargingProfiles,
@@ -35,5 +42,4 @@ NotImplemented (any answer would promise what the CSMS does not do):
 
 - NotifyEVChargingNeeds (Accepted promises a charging schedule)
 - NotifyEVChargingSchedule (its status accepts or renegotiates the EV's schedule)
-- Get15118EVCertificate, GetCertificateStatus (need a certificate or OCSP service)
 """

@@ -10,7 +10,9 @@ Handled and stored: as in 2.0.1 (see ``edge.v201``): BootNotification, Heartbeat
 StatusNotification, Authorize, TransactionEvent, MeterValues, NotifyReport,
 SecurityEventNotification, NotifyEvent, LogStatusNotification,
 FirmwareStatusNotification, DataTransfer, SignCertificate (its requestId is repeated in
-CertificateSigned). 2.1's added optional fields of these (e.g.
+CertificateSigned); ISO 15118 Plug & Charge as in 2.0.1: Authorize with a contract
+certificate, GetCertificateStatus, Get15118EVCertificate (2.1's prioritizedEMAIDs and
+maximumContractCertificateChains are not passed on). 2.1's added optional fields of these (e.g.
 TransactionEvent transactionLimit, costDetails; NotifyEvent severity) are not kept; the
 stop reason ReqEnergyTransferRejected is stored as OTHER.
 
@@ -25,8 +27,7 @@ Answered only (empty answer, nothing stored yet):
 
 NotImplemented:
 
-- as in 2.0.1: NotifyEVChargingNeeds, NotifyEVChargingSchedule, Get15118EVCertificate,
-  GetCertificateStatus
+- as in 2.0.1: NotifyEVChargingNeeds, NotifyEVChargingSchedule
 - added in 2.1: OpenPeriodicEventStream (Accepted would invite SEND frames the edge does
   not read), GetCertificateChainStatus (needs OCSP), PullDynamicScheduleUpdate (needs a
   schedule), VatNumberValidation (needs a VAT service)
