@@ -27,6 +27,9 @@ class Options:
     interval: float = 1.0
     stay: bool = False
     connectors: int = 1
+    # OCPP 2.x ISO 15118 Plug & Charge: the EV's contract certificate then its sub-CA
+    # (PEM); empty: the station authorizes --id-tag as a card.
+    contract_certificate: str = ""
 
 
 # The CLI's defaults, shared so that no call happens in an argument default.
