@@ -27,7 +27,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509 import ocsp
-from cryptography.x509.oid import AuthorityInformationAccessOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID
 
 from auth_svc.domain.id_tag import AuthorizationStatus, IdTokenInfo
 from auth_svc.errors import InvalidRequest
@@ -149,13 +149,17 @@ def revocation(
     response_der: bytes,
     certificate: CertificateId,
     now: datetime,
-    issuer: x509.Certificate | None = None,
+    issuers: Sequence[x509.Certificate] = (),
 ) -> Revocation:
     """What the responder's DER OCSPResponse says of ``certificate``.
 
     The response must be successful, name the certificate asked about, be current
-    (``nextUpdate`` not passed) and be signed by the certificate it carries or by
-    ``issuer`` (RFC 6960 §4.2.2.2); otherwise :class:`OcspResponseError`."""
+    (``nextUpdate`` not passed) and be signed by the certificate's issuer or by a
+    responder the issuer delegated to (RFC 6960 §4.2.2.2: ``id-kp-OCSPSigning``, issued
+    directly by the issuer); otherwise :class:`OcspResponseError`. The issuer is known by
+    the CertID's hashes: the response may carry it, or it is one of ``issuers`` (the
+    presented chain's, the configured trusted certificates). A delegated responder needs
+    the issuer among ``issuers`` to check that it was delegated."""
     try:
         response = ocsp.load_der_ocsp_response(response_der)
     except ValueError as error:
@@ -164,9 +168,9 @@ def revocation(
         ) from None
     if response.response_status is not ocsp.OCSPResponseStatus.SUCCESSFUL:
         raise OcspResponseError(f"the responder answered {response.response_status.name}")
-    _check_signature(response, issuer)
     for single in response.responses:
         if _names(single, certificate):
+            _check_signer(response, single.hash_algorithm, certificate, issuers)
             if single.next_update_utc is not None and single.next_update_utc < now:
                 raise OcspResponseError("the responder's answer is out of date (nextUpdate)")
             if single.certificate_status is ocsp.OCSPCertStatus.GOOD:
@@ -252,15 +256,63 @@ def _names(single: ocsp.OCSPSingleResponse, certificate: CertificateId) -> bool:
     )
 
 
-def _check_signature(response: ocsp.OCSPResponse, issuer: x509.Certificate | None) -> None:
-    signers = [*response.certificates, *([issuer] if issuer is not None else [])]
-    algorithm = response.signature_hash_algorithm
-    if algorithm is None:
+def _check_signer(
+    response: ocsp.OCSPResponse,
+    algorithm: hashes.HashAlgorithm,
+    certificate: CertificateId,
+    issuers: Sequence[x509.Certificate],
+) -> None:
+    signature_hash = response.signature_hash_algorithm
+    if signature_hash is None:
         raise OcspResponseError("the responder's answer names no signature hash algorithm")
-    for signer in signers:
-        if _verifies(signer, response.signature, response.tbs_response_bytes, algorithm):
+
+    def is_issuer(candidate: x509.Certificate) -> bool:
+        return _hashes(candidate, algorithm) == (
+            certificate.issuer_name_hash.lower(),
+            certificate.issuer_key_hash.lower(),
+        )
+
+    known = [candidate for candidate in issuers if is_issuer(candidate)]
+    for signer in [*response.certificates, *known]:
+        if not _verifies(signer, response.signature, response.tbs_response_bytes, signature_hash):
+            continue
+        if is_issuer(signer):
             return
-    raise OcspResponseError("the responder's answer is not signed by a certificate it carries")
+        if _delegated(signer) and any(_issued_by(signer, issuer) for issuer in known):
+            return
+    raise OcspResponseError(
+        "the responder's answer is not signed by the certificate's issuer or a responder "
+        "it delegated to"
+    )
+
+
+def _hashes(issuer: x509.Certificate, algorithm: hashes.HashAlgorithm) -> tuple[str, str]:
+    """RFC 6960 CertID issuerNameHash and issuerKeyHash of certificates ``issuer`` issued:
+    the hashes of its subject (DER) and of its public key's bits."""
+    key = issuer.public_key()
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        bits = key.public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+    elif isinstance(key, rsa.RSAPublicKey):
+        bits = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.PKCS1)
+    else:
+        return ("", "")
+    return (_digest(algorithm, issuer.subject.public_bytes()), _digest(algorithm, bits))
+
+
+def _digest(algorithm: hashes.HashAlgorithm, data: bytes) -> str:
+    digest = hashes.Hash(type(algorithm)())
+    digest.update(data)
+    return digest.finalize().hex()
+
+
+def _delegated(signer: x509.Certificate) -> bool:
+    try:
+        usage = signer.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    except x509.ExtensionNotFound:
+        return False
+    return ExtendedKeyUsageOID.OCSP_SIGNING in usage
 
 
 def _issued_by(certificate: x509.Certificate, issuer: x509.Certificate) -> bool:

@@ -149,7 +149,7 @@ class ContractCertificates:
         url = self._responder_url or entry.responder_url
         try:
             response = await self._responder.ask(url, request)
-            revocation(response, entry, self._clock.now())
+            revocation(response, entry, self._clock.now(), self._roots)
         except (PartyUnavailable, OcspResponseError) as error:
             LOG.warning(
                 "charge_point=%s GetCertificateStatus serial=%s failed: %s",
@@ -187,4 +187,5 @@ class ContractCertificates:
         response = await self._responder.ask(
             self._responder_url or entry.responder_url, ocsp_request(entry)
         )
-        return revocation(response, entry, self._clock.now(), issuer)
+        known = (*self._roots, *([issuer] if issuer is not None else []))
+        return revocation(response, entry, self._clock.now(), known)

@@ -23,7 +23,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509 import ocsp
-from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 from tests.support.ports import free_port
 
@@ -83,13 +83,14 @@ class Pki:
         ).decode()
 
 
-def _issue(
+def issue(
     name: str,
     issuer: Issued | None,
     *,
     ca: bool,
     ocsp_url: str = "",
     days: int = 30,
+    ocsp_signing: bool = False,
 ) -> Issued:
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
@@ -104,6 +105,10 @@ def _issue(
         .not_valid_after(now + dt.timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
     )
+    if ocsp_signing:
+        builder = builder.add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.OCSP_SIGNING]), critical=False
+        )
     if ocsp_url:
         builder = builder.add_extension(
             x509.AuthorityInformationAccess(
@@ -136,12 +141,12 @@ def plug_and_charge_pki(directory: Path) -> Iterator[Pki]:
     directory.mkdir(parents=True, exist_ok=True)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    root = _issue("V2G Root (test)", None, ca=True, days=365)
-    mo_ca = _issue("MO Sub-CA (test)", root, ca=True, days=365)
-    v2g_ca = _issue("V2G CPO Sub-CA (test)", root, ca=True, days=365)
-    good = _issue("EMAID-GOOD", mo_ca, ca=False, ocsp_url=url)
-    revoked = _issue("EMAID-REVOKED", mo_ca, ca=False, ocsp_url=url)
-    unknown = _issue("EMAID-UNKNOWN", mo_ca, ca=False, ocsp_url=url)
+    root = issue("V2G Root (test)", None, ca=True, days=365)
+    mo_ca = issue("MO Sub-CA (test)", root, ca=True, days=365)
+    v2g_ca = issue("V2G CPO Sub-CA (test)", root, ca=True, days=365)
+    good = issue("EMAID-GOOD", mo_ca, ca=False, ocsp_url=url)
+    revoked = issue("EMAID-REVOKED", mo_ca, ca=False, ocsp_url=url)
+    unknown = issue("EMAID-UNKNOWN", mo_ca, ca=False, ocsp_url=url)
     pki = Pki(root, mo_ca, v2g_ca, good, revoked, unknown, directory, url)
     index = pki.write(
         "index.txt", _index_line(good, False) + "\n" + _index_line(revoked, True) + "\n"
