@@ -208,9 +208,12 @@ class ContractService:
 
 
 @contextmanager
-def contract_certificate_service(answer: dict[str, Any] | None = None) -> Iterator[ContractService]:
+def contract_certificate_service(
+    answer: Any = None, status: int = 200
+) -> Iterator[ContractService]:
     """A local HTTP service keeping the documented contract (docs/certificates.md): POST
-    JSON, answered ``answer`` (default Accepted with :data:`EXI_RESPONSE`)."""
+    JSON, answered ``answer`` (default Accepted with :data:`EXI_RESPONSE`) with HTTP
+    ``status``."""
     received: list[dict[str, Any]] = []
     reply = answer or {"status": "Accepted", "exiResponse": EXI_RESPONSE}
 
@@ -219,7 +222,7 @@ def contract_certificate_service(answer: dict[str, Any] | None = None) -> Iterat
             length = int(self.headers.get("Content-Length", "0"))
             received.append(json.loads(self.rfile.read(length)))
             body = json.dumps(reply).encode()
-            self.send_response(200)
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
