@@ -274,3 +274,23 @@ def test_the_simulator_stops_at_a_revoked_contract(system: System, pki: Pki, ver
     )
     assert run.returncode == 1, run.stdout + run.stderr
     assert "eMAID EMAID-REVOKED is Invalid (contract certificate CertificateRevoked)" in run.stderr
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/csms.auth.v1.ContractCertificateService/GetCertificateStatus",
+        "/csms.auth.v1.ContractCertificateService/GetEvContractCertificate",
+    ],
+)
+def test_the_plug_and_charge_rpcs_are_not_reachable_through_envoy(
+    system: System, path: str
+) -> None:
+    """Internal (ADR 3): only the edge asks auth_svc to make outside calls."""
+    for base in (system.api_gateway, system.gateway):
+        reply = httpx.post(
+            f"{base}{path}",
+            content=b"\x00\x00\x00\x00\x00",
+            headers={"content-type": "application/grpc"},
+        )
+        assert (reply.status_code, reply.headers.get("grpc-status")) == (200, "12")
