@@ -7,9 +7,11 @@ from __future__ import annotations
 from auth_svc.domain.contract_certificate import (
     CertificateId,
     CertificateStatus,
+    Check,
     ContractCertificate,
 )
 from csms.auth.v1 import contract_certificates_pb2 as pb
+from servicekit.timestamps import to_timestamp
 
 _Action = pb.GetEvContractCertificateRequest.Action
 # Get15118EVCertificateRequest.action's OCPP words.
@@ -42,3 +44,15 @@ def certificate_status_to_proto(
 def action_from_proto(value: pb.GetEvContractCertificateRequest.Action.ValueType) -> str:
     """An unnamed action reaches the use case as itself, which refuses it by name."""
     return _ACTIONS.get(value, str(value))
+
+
+def check_to_proto(check: Check) -> pb.ContractCertificateCheck:
+    return pb.ContractCertificateCheck(
+        charge_point_id=check.charge_point_id,
+        action=check.action,
+        id_tag=check.id_tag,
+        serial_number=check.serial_number,
+        status=check.status,
+        reason=check.reason,
+        checked_at=to_timestamp(check.checked_at),
+    )

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
+from auth_svc.domain.contract_certificate import Check
 from auth_svc.domain.credentials import Credentials, PasswordChangeStatus
 from auth_svc.domain.id_tag import IdTag
 from auth_svc.domain.local_list import ListEntry, Member, UpdateEntry, UpdateStatus, UpdateType
@@ -84,6 +85,16 @@ class CredentialRepository(Protocol):
         ...
 
 
+class ContractCheckRepository(Protocol):
+    """The record of Plug & Charge checks (auth_svc.domain.contract_certificate.Check)."""
+
+    async def add(self, check: Check) -> None: ...
+
+    async def newest(self, charge_point_id: str, limit: int) -> list[Check]:
+        """At most ``limit`` checks of the charge point, newest first."""
+        ...
+
+
 class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
     """One database transaction. Leaving the block without :meth:`commit` rolls it back."""
 
@@ -98,6 +109,9 @@ class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
 
     @property
     def credentials(self) -> CredentialRepository: ...
+
+    @property
+    def contract_checks(self) -> ContractCheckRepository: ...
 
 
 class ActiveTransactions(Protocol):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import grpc
@@ -24,6 +25,7 @@ from auth_svc.adapters.sql import SqlUnitOfWork
 from auth_svc.adapters.transaction_client import TransactionServiceClient
 from auth_svc.contract_servicer import ContractCertificateServicer
 from auth_svc.domain.certificate_signing import CertificateSigning, V2gAuthority
+from auth_svc.ports import UnitOfWork
 from auth_svc.servicer import AuthServicer, CertificateAuthorityServicer
 from auth_svc.use_cases import CredentialUseCases, IdTagUseCases, LocalListUseCases
 from auth_svc.use_cases.contract_certificates import ContractCertificates
@@ -115,7 +117,7 @@ async def start(
         minimum_profile=security.min_security_profile,
     )
     contract_certificates = await plug_and_charge(
-        security.plug_and_charge, use_cases, clock, network.grpc_timeout
+        security.plug_and_charge, unit_of_work, use_cases, clock, network.grpc_timeout
     )
     servicer = AuthServicer(use_cases, local_list, credentials, engine, contract_certificates)
     try:
@@ -192,7 +194,11 @@ async def v2g_authority(settings: PlugAndChargeSettings) -> V2gAuthority | None:
 
 
 async def plug_and_charge(
-    settings: PlugAndChargeSettings, id_tags: IdTagUseCases, clock: Clock, deadline: float
+    settings: PlugAndChargeSettings,
+    unit_of_work: Callable[[], UnitOfWork],
+    id_tags: IdTagUseCases,
+    clock: Clock,
+    deadline: float,
 ) -> ContractCertificates:
     """The ISO 15118 use cases over HTTP adapters to the configured outside parties."""
     roots: list[x509.Certificate] = []
@@ -211,6 +217,7 @@ async def plug_and_charge(
         else None
     )
     return ContractCertificates(
+        unit_of_work,
         id_tags,
         HttpOcspResponder(timeout),
         clock,

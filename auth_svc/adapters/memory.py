@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from auth_svc.domain.contract_certificate import Check
 from auth_svc.domain.credentials import Credentials
 from auth_svc.domain.id_tag import IdTag
 from auth_svc.domain.local_list import ListEntry, Member
@@ -93,6 +94,18 @@ class MemoryCredentialRepository:
         self._rows[credentials.charge_point_id] = credentials
 
 
+class MemoryContractCheckRepository:
+    def __init__(self, rows: list[Check]) -> None:
+        self._rows = rows
+
+    async def add(self, check: Check) -> None:
+        self._rows.append(check)
+
+    async def newest(self, charge_point_id: str, limit: int) -> list[Check]:
+        mine = [check for check in self._rows if check.charge_point_id == charge_point_id]
+        return mine[::-1][:limit]
+
+
 @dataclass
 class MemoryStore(unit_of_work.MemoryStore):
     """The committed state; :meth:`unit_of_work` is the factory the use cases take."""
@@ -103,6 +116,7 @@ class MemoryStore(unit_of_work.MemoryStore):
     # charge_point_id -> (version it accepted, when).
     accepted_lists: dict[str, tuple[int, datetime]] = field(default_factory=dict)
     credentials: dict[str, Credentials] = field(default_factory=dict)
+    contract_checks: list[Check] = field(default_factory=list)
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self)
@@ -124,3 +138,7 @@ class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def credentials(self) -> MemoryCredentialRepository:
         return MemoryCredentialRepository(self.working.credentials)
+
+    @property
+    def contract_checks(self) -> MemoryContractCheckRepository:
+        return MemoryContractCheckRepository(self.working.contract_checks)

@@ -10,6 +10,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from auth_svc.adapters.sql_contract_checks import SqlContractCheckRepository
 from auth_svc.adapters.sql_credentials import SqlCredentialRepository
 from auth_svc.adapters.sql_local_list import SqlLocalListRepository, SqlStationListRepository
 from auth_svc.adapters.tables import id_tags
@@ -69,6 +70,10 @@ class SqlUnitOfWork(unit_of_work.SqlUnitOfWork):
     @property
     def credentials(self) -> SqlCredentialRepository:
         return SqlCredentialRepository(self.connection)
+
+    @property
+    def contract_checks(self) -> SqlContractCheckRepository:
+        return SqlContractCheckRepository(self.connection)
 
 
 def _to_row(tag: IdTag) -> dict[str, Any]:

@@ -90,6 +90,48 @@ class CheckedChain:
     pairs: tuple[tuple[x509.Certificate, x509.Certificate], ...]
 
 
+@dataclass(frozen=True)
+class Check:
+    """One Plug & Charge request of a station and the CSMS's answer, as recorded for the
+    operator: ``action`` is the OCPP action, ``status`` the answer's OCPP word
+    (certificateStatus of Authorize, Accepted or Failed otherwise), ``reason`` why it failed."""
+
+    charge_point_id: str
+    action: str
+    id_tag: str
+    serial_number: str
+    status: str
+    reason: str
+    checked_at: datetime
+
+
+# The OCPP words of CertificateStatus (AuthorizeCertificateStatusEnumType).
+STATUS_WORDS = {
+    CertificateStatus.ACCEPTED: "Accepted",
+    CertificateStatus.SIGNATURE_ERROR: "SignatureError",
+    CertificateStatus.CERTIFICATE_EXPIRED: "CertificateExpired",
+    CertificateStatus.CERTIFICATE_REVOKED: "CertificateRevoked",
+    CertificateStatus.NO_CERTIFICATE_AVAILABLE: "NoCertificateAvailable",
+    CertificateStatus.CERT_CHAIN_ERROR: "CertChainError",
+    CertificateStatus.CONTRACT_CANCELLED: "ContractCancelled",
+}
+# Column widths of the record (alembic/auth/versions/0005_contract_certificates.py).
+REASON_LENGTH = 512
+SERIAL_LENGTH = 40
+
+
+def contract_serial(contract: ContractCertificate) -> str:
+    """The contract certificate's serial number (hex), for the record: the first hash data
+    entry's, or the chain's first certificate's; '' when neither can be read."""
+    if contract.hash_data:
+        return contract.hash_data[0].serial_number[:SERIAL_LENGTH]
+    try:
+        first = x509.load_pem_x509_certificates(contract.certificate_chain.encode())[0]
+    except (ValueError, IndexError):
+        return ""
+    return f"{first.serial_number:X}"[:SERIAL_LENGTH]
+
+
 def ocsp_request(certificate: CertificateId) -> bytes:
     """The DER OCSPRequest for ``certificate``; :class:`InvalidRequest` naming the field
     when the station's hash data cannot be one."""

@@ -11,18 +11,23 @@ The outside parties are ports (:class:`~auth_svc.ports.OcspResponder`,
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from cryptography import x509
 
 from auth_svc.domain.contract_certificate import (
+    REASON_LENGTH,
+    SERIAL_LENGTH,
+    STATUS_WORDS,
     CertificateId,
     CertificateStatus,
+    Check,
     ContractCertificate,
     OcspResponseError,
     Revocation,
     certificate_id,
+    contract_serial,
     ocsp_request,
     ocsp_responder_of,
     revocation,
@@ -32,7 +37,12 @@ from auth_svc.domain.contract_certificate import (
 )
 from auth_svc.domain.id_tag import IdTokenInfo, Purpose
 from auth_svc.errors import InvalidRequest
-from auth_svc.ports import ContractCertificateService, OcspResponder, PartyUnavailable
+from auth_svc.ports import (
+    ContractCertificateService,
+    OcspResponder,
+    PartyUnavailable,
+    UnitOfWork,
+)
 from auth_svc.use_cases.id_tags import IdTagUseCases
 from servicekit.clock import Clock
 
@@ -40,6 +50,9 @@ LOG = logging.getLogger(__name__)
 
 # Get15118EVCertificateRequest.action (CertificateActionEnumType).
 ACTIONS = ("Install", "Update")
+# ListContractCertificateChecks page_size: 0 means the default.
+DEFAULT_PAGE = 100
+MAX_PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -64,6 +77,7 @@ class ExiAnswer:
 class ContractCertificates:
     def __init__(
         self,
+        unit_of_work: Callable[[], UnitOfWork],
         id_tags: IdTagUseCases,
         responder: OcspResponder,
         clock: Clock,
@@ -72,6 +86,7 @@ class ContractCertificates:
         responder_url: str = "",
         contract_service: ContractCertificateService | None = None,
     ) -> None:
+        self._unit_of_work = unit_of_work
         self._id_tags = id_tags
         self._responder = responder
         self._clock = clock
@@ -92,6 +107,13 @@ class ContractCertificates:
         certificate is (C07)."""
         status = await self.check(contract, charge_point_id=charge_point_id)
         info = await self._id_tags.authorize(id_tag, purpose, charge_point_id=charge_point_id)
+        await self._record(
+            charge_point_id,
+            "Authorize",
+            STATUS_WORDS[status],
+            id_tag=id_tag,
+            serial=contract_serial(contract),
+        )
         return with_certificate(info, status), status
 
     async def check(
@@ -147,9 +169,11 @@ class ContractCertificates:
         signed and current), whatever status it gives: the station staples it."""
         request = ocsp_request(entry)
         url = self._responder_url or entry.responder_url
+        outcome: OcspAnswer | Failed
         try:
             response = await self._responder.ask(url, request)
             revocation(response, entry, self._clock.now(), self._roots)
+            outcome = OcspAnswer(response)
         except (PartyUnavailable, OcspResponseError) as error:
             LOG.warning(
                 "charge_point=%s GetCertificateStatus serial=%s failed: %s",
@@ -157,8 +181,11 @@ class ContractCertificates:
                 entry.serial_number,
                 error,
             )
-            return Failed(str(error))
-        return OcspAnswer(response)
+            outcome = Failed(str(error))
+        await self._record_outcome(
+            charge_point_id, "GetCertificateStatus", outcome, serial=entry.serial_number
+        )
+        return outcome
 
     async def ev_certificate(
         self, charge_point_id: str, schema_version: str, action: str, exi_request: str
@@ -168,18 +195,72 @@ class ContractCertificates:
             raise InvalidRequest(f"action {action!r} is not one of {', '.join(ACTIONS)}")
         if not exi_request:
             raise InvalidRequest("exi_request is required")
+        outcome: ExiAnswer | Failed
         if self._contract_service is None:
-            return Failed(
+            outcome = Failed(
                 "no contract certificate service is configured (CSMS_CONTRACT_CERTIFICATE_URL)"
             )
-        try:
-            exi = await self._contract_service.exchange(
-                charge_point_id, schema_version, action, exi_request
+        else:
+            try:
+                outcome = ExiAnswer(
+                    await self._contract_service.exchange(
+                        charge_point_id, schema_version, action, exi_request
+                    )
+                )
+            except PartyUnavailable as error:
+                LOG.warning(
+                    "charge_point=%s Get15118EVCertificate failed: %s", charge_point_id, error
+                )
+                outcome = Failed(str(error))
+        await self._record_outcome(charge_point_id, "Get15118EVCertificate", outcome)
+        return outcome
+
+    async def checks(self, charge_point_id: str, limit: int) -> list[Check]:
+        """The charge point's Plug & Charge checks, newest first."""
+        if not charge_point_id:
+            raise InvalidRequest("charge_point_id is required")
+        if not 0 <= limit <= MAX_PAGE:
+            raise InvalidRequest(f"page_size {limit} is not between 0 and {MAX_PAGE}")
+        async with self._unit_of_work() as uow:
+            return await uow.contract_checks.newest(charge_point_id, limit or DEFAULT_PAGE)
+
+    async def _record_outcome(
+        self,
+        charge_point_id: str,
+        action: str,
+        outcome: OcspAnswer | ExiAnswer | Failed,
+        *,
+        serial: str = "",
+    ) -> None:
+        if isinstance(outcome, Failed):
+            await self._record(
+                charge_point_id, action, "Failed", serial=serial, reason=outcome.reason
             )
-        except PartyUnavailable as error:
-            LOG.warning("charge_point=%s Get15118EVCertificate failed: %s", charge_point_id, error)
-            return Failed(str(error))
-        return ExiAnswer(exi)
+        else:
+            await self._record(charge_point_id, action, "Accepted", serial=serial)
+
+    async def _record(
+        self,
+        charge_point_id: str,
+        action: str,
+        status: str,
+        *,
+        id_tag: str = "",
+        serial: str = "",
+        reason: str = "",
+    ) -> None:
+        check = Check(
+            charge_point_id=charge_point_id,
+            action=action,
+            id_tag=id_tag,
+            serial_number=serial[:SERIAL_LENGTH],
+            status=status,
+            reason=reason[:REASON_LENGTH],
+            checked_at=self._clock.now(),
+        )
+        async with self._unit_of_work() as uow:
+            await uow.contract_checks.add(check)
+            await uow.commit()
 
     async def _revocation(
         self, entry: CertificateId, issuer: x509.Certificate | None

@@ -346,3 +346,53 @@ async def test_half_a_v2g_ca_stops_the_start(
             tmp_path, migrated_url, transaction_server[1], CSMS_V2G_CA_CERT=str(cert)
         ):
             pass
+
+
+# --- the record of checks ----------------------------------------------------------------
+
+
+async def test_every_check_is_recorded_newest_first(
+    tmp_path: Path,
+    migrated_url: str,
+    transaction_server: tuple[FakeTransactionService, str],
+    pki: Pki,
+) -> None:
+    async with serving(tmp_path, migrated_url, transaction_server[1]) as served:
+        auth = auth_pb2_grpc.AuthServiceStub(served)
+        await auth.CreateIdTag(auth_pb2.CreateIdTagRequest(id_tag=auth_pb2.IdTag(id_tag="EMAID-R")))
+        await authorize(
+            served, pb.ContractCertificate(hash_data=[hash_data(pki, pki.revoked)]), "EMAID-R"
+        )
+        stub = contract_certificates_pb2_grpc.ContractCertificateServiceStub(served)
+        await stub.GetCertificateStatus(
+            pb.GetCertificateStatusRequest(
+                charge_point_id="CP-PNC", ocsp_request_data=hash_data(pki, pki.good)
+            )
+        )
+        await stub.GetEvContractCertificate(ev_request())
+        listed = await stub.ListContractCertificateChecks(
+            pb.ListContractCertificateChecksRequest(charge_point_id="CP-PNC")
+        )
+        one = await stub.ListContractCertificateChecks(
+            pb.ListContractCertificateChecksRequest(charge_point_id="CP-PNC", page_size=1)
+        )
+        other = await stub.ListContractCertificateChecks(
+            pb.ListContractCertificateChecksRequest(charge_point_id="CP-OTHER")
+        )
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await stub.ListContractCertificateChecks(
+                pb.ListContractCertificateChecksRequest(charge_point_id="CP-PNC", page_size=5000)
+            )
+    assert [(c.action, c.id_tag, c.status) for c in listed.checks] == [
+        ("Get15118EVCertificate", "", "Failed"),
+        ("GetCertificateStatus", "", "Accepted"),
+        ("Authorize", "EMAID-R", "CertificateRevoked"),
+    ]
+    assert "CSMS_CONTRACT_CERTIFICATE_URL" in listed.checks[0].reason
+    serial = f"{pki.revoked.certificate.serial_number:X}"
+    assert listed.checks[2].serial_number == serial
+    assert listed.checks[2].checked_at.seconds > 0
+    assert [c.action for c in one.checks] == ["Get15118EVCertificate"]
+    assert list(other.checks) == []
+    assert refused.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+    assert "page_size 5000 is not between 0 and 1000" in (refused.value.details() or "")

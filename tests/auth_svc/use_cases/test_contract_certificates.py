@@ -71,7 +71,12 @@ async def certificates(
         IdTagFields("EMAID-1", AuthorizationStatus.ACCEPTED, expires_at=None, parent_id_tag=None)
     )
     return ContractCertificates(
-        id_tags, responder, FixedClock(NOW), responder_url=url, contract_service=service
+        store.unit_of_work,
+        id_tags,
+        responder,
+        FixedClock(NOW),
+        responder_url=url,
+        contract_service=service,
     )
 
 
