@@ -8,11 +8,7 @@ from typing import Any
 
 import grpc
 
-from auth_svc.contract_messages import (
-    action_from_proto,
-    certificate_id_from_proto,
-    check_to_proto,
-)
+from auth_svc.contract_messages import action_from_proto, certificate_id_from_proto
 from auth_svc.errors import InvalidRequest
 from auth_svc.use_cases.contract_certificates import ContractCertificates, Failed
 from csms.auth.v1 import contract_certificates_pb2 as pb
@@ -42,14 +38,6 @@ class ContractCertificateServicer(
         if isinstance(outcome, Failed):
             return _StatusResponse(status=_StatusResponse.FAILED, reason=outcome.reason)
         return _StatusResponse(status=_StatusResponse.ACCEPTED, ocsp_response=outcome.response)
-
-    async def ListContractCertificateChecks(
-        self, request: pb.ListContractCertificateChecksRequest, context: Context
-    ) -> pb.ListContractCertificateChecksResponse:
-        checks = await self._certificates.checks(request.charge_point_id, request.page_size)
-        return pb.ListContractCertificateChecksResponse(
-            checks=[check_to_proto(check) for check in checks]
-        )
 
     async def GetEvContractCertificate(
         self, request: pb.GetEvContractCertificateRequest, context: Context

@@ -14,7 +14,11 @@ from typing import Any
 import grpc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from auth_svc.contract_messages import certificate_status_to_proto, contract_from_proto
+from auth_svc.contract_messages import (
+    certificate_status_to_proto,
+    check_to_proto,
+    contract_from_proto,
+)
 from auth_svc.domain.certificate_signing import CertificateSigning, Refused
 from auth_svc.messages import (
     credentials_to_proto,
@@ -32,6 +36,7 @@ from auth_svc.messages import (
 from auth_svc.use_cases import CredentialUseCases, IdTagUseCases, LocalListUseCases
 from auth_svc.use_cases.contract_certificates import ContractCertificates
 from csms.auth.v1 import auth_pb2, auth_pb2_grpc, certificates_pb2, certificates_pb2_grpc
+from csms.auth.v1 import contract_certificates_pb2 as pb
 from csms.common.v1 import health_pb2
 from servicekit.health import database_report
 from servicekit.pagination import PageRequest, next_page_token
@@ -82,6 +87,16 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
             charge_point_id=request.charge_point_id,
         )
         return auth_pb2.AuthorizeResponse(id_token_info=id_token_info_to_proto(info))
+
+    async def ListContractCertificateChecks(
+        self, request: pb.ListContractCertificateChecksRequest, context: Context
+    ) -> pb.ListContractCertificateChecksResponse:
+        checks = await self._contract_certificates.checks(
+            request.charge_point_id, request.page_size
+        )
+        return pb.ListContractCertificateChecksResponse(
+            checks=[check_to_proto(check) for check in checks]
+        )
 
     async def CreateIdTag(
         self, request: auth_pb2.CreateIdTagRequest, context: Context

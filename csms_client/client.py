@@ -10,6 +10,7 @@ from csms.auth.v1 import auth_pb2_grpc
 from csms.chargepoint.v1 import chargepoint_pb2_grpc
 from csms.edge.v1 import edge_pb2_grpc
 from csms.transaction.v1 import transaction_pb2_grpc
+from csms_client.contract_certificates import ContractCertificates
 from csms_client.edge import Edge
 from csms_client.records import ChargePoints, IdTags, OrphanReports, Transactions
 
@@ -43,6 +44,10 @@ class CsmsClient:
         self.transactions = Transactions(transaction_stub, timeout)
         self.orphan_reports = OrphanReports(transaction_stub, timeout)
         self.id_tags = IdTags(auth_pb2_grpc.AuthServiceStub(auth_channel), timeout)
+        # Issue 13: ISO 15118 Plug & Charge.
+        self.contract_certificates = ContractCertificates(
+            auth_pb2_grpc.AuthServiceStub(auth_channel), timeout
+        )
 
     async def close(self) -> None:
         for channel in self._channels:

@@ -370,17 +370,17 @@ async def test_every_check_is_recorded_newest_first(
             )
         )
         await stub.GetEvContractCertificate(ev_request())
-        listed = await stub.ListContractCertificateChecks(
+        listed = await auth.ListContractCertificateChecks(
             pb.ListContractCertificateChecksRequest(charge_point_id="CP-PNC")
         )
-        one = await stub.ListContractCertificateChecks(
+        one = await auth.ListContractCertificateChecks(
             pb.ListContractCertificateChecksRequest(charge_point_id="CP-PNC", page_size=1)
         )
-        other = await stub.ListContractCertificateChecks(
+        other = await auth.ListContractCertificateChecks(
             pb.ListContractCertificateChecksRequest(charge_point_id="CP-OTHER")
         )
         with pytest.raises(grpc.aio.AioRpcError) as refused:
-            await stub.ListContractCertificateChecks(
+            await auth.ListContractCertificateChecks(
                 pb.ListContractCertificateChecksRequest(charge_point_id="CP-PNC", page_size=5000)
             )
     assert [(c.action, c.id_tag, c.status) for c in listed.checks] == [

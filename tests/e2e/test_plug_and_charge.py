@@ -23,6 +23,7 @@ from cryptography.x509 import ocsp
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
+from csms_client import CsmsClient
 from tests.support.certificates import csr_pem
 from tests.support.plug_and_charge import (
     EXI_RESPONSE,
@@ -294,3 +295,33 @@ def test_the_plug_and_charge_rpcs_are_not_reachable_through_envoy(
             headers={"content-type": "application/grpc"},
         )
         assert (reply.status_code, reply.headers.get("grpc-status")) == (200, "12")
+
+
+async def test_the_checks_are_listed_over_rest_and_the_sdk(system: System, pki: Pki) -> None:
+    async with station(system, "PNC-LIST", "2.0.1") as ws:
+        await result(
+            ws,
+            "Authorize",
+            {
+                "idToken": token("EMAID-REVOKED"),
+                "iso15118CertificateHashData": [pki.hash_data(pki.revoked)],
+            },
+        )
+    url = f"{system.api_gateway}/api/v1/charge-points/PNC-LIST/contract-certificate-checks"
+    async with httpx.AsyncClient() as client:
+        listed = await client.get(url)
+        refused = await client.get(url, params={"pageSize": 5000})
+    assert listed.status_code == 200, listed.text
+    (check,) = listed.json()["checks"]
+    assert {key: check[key] for key in ("chargePointId", "action", "idTag", "status")} == {
+        "chargePointId": "PNC-LIST",
+        "action": "Authorize",
+        "idTag": "EMAID-REVOKED",
+        "status": "CertificateRevoked",
+    }
+    assert check["serialNumber"] == f"{pki.revoked.certificate.serial_number:X}"
+    assert refused.status_code == 400
+    assert "page_size 5000 is not between 0 and 1000" in refused.json()["message"]
+    async with CsmsClient(auth=system.grpc_address("auth")) as csms:
+        reply = await csms.contract_certificates.checks("PNC-LIST")
+    assert [(c.action, c.status) for c in reply.checks] == [("Authorize", "CertificateRevoked")]
