@@ -4,12 +4,15 @@ for the Authorize of AuthService and for ContractCertificateService."""
 
 from __future__ import annotations
 
+from auth_svc.domain.certificate_chain_status import Source, StatusAnswer, StatusQuery
 from auth_svc.domain.contract_certificate import (
     CertificateId,
     CertificateStatus,
     Check,
     ContractCertificate,
+    Revocation,
 )
+from auth_svc.errors import InvalidRequest
 from csms.auth.v1 import contract_certificates_pb2 as pb
 from servicekit.timestamps import to_timestamp
 
@@ -55,4 +58,33 @@ def check_to_proto(check: Check) -> pb.ContractCertificateCheck:
         status=check.status,
         reason=check.reason,
         checked_at=to_timestamp(check.checked_at),
+    )
+
+
+def status_query_from_proto(message: pb.CertificateStatusQuery) -> StatusQuery:
+    if message.source not in (pb.OCSP, pb.CRL):
+        raise InvalidRequest(f"source {message.source} is not OCSP or CRL")
+    return StatusQuery(
+        certificate=certificate_id_from_proto(message.certificate),
+        source=Source.OCSP if message.source == pb.OCSP else Source.CRL,
+        urls=tuple(message.urls),
+    )
+
+
+_ANSWER = pb.CertificateStatusAnswer
+_REVOCATION = {
+    Revocation.GOOD: _ANSWER.GOOD,
+    Revocation.REVOKED: _ANSWER.REVOKED,
+    Revocation.UNKNOWN: _ANSWER.UNKNOWN,
+}
+
+
+def status_answer_to_proto(
+    answer: StatusAnswer, query: pb.CertificateStatusQuery
+) -> pb.CertificateStatusAnswer:
+    return _ANSWER(
+        query=query,
+        status=_ANSWER.FAILED if answer.revocation is None else _REVOCATION[answer.revocation],
+        next_update=to_timestamp(answer.next_update),
+        reason=answer.reason,
     )

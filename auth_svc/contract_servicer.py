@@ -8,8 +8,14 @@ from typing import Any
 
 import grpc
 
-from auth_svc.contract_messages import action_from_proto, certificate_id_from_proto
+from auth_svc.contract_messages import (
+    action_from_proto,
+    certificate_id_from_proto,
+    status_answer_to_proto,
+    status_query_from_proto,
+)
 from auth_svc.errors import InvalidRequest
+from auth_svc.use_cases.certificate_chain_status import CertificateChainStatus
 from auth_svc.use_cases.contract_certificates import ContractCertificates, Failed
 from csms.auth.v1 import contract_certificates_pb2 as pb
 from csms.auth.v1 import contract_certificates_pb2_grpc
@@ -23,8 +29,23 @@ _EvResponse = pb.GetEvContractCertificateResponse
 class ContractCertificateServicer(
     contract_certificates_pb2_grpc.ContractCertificateServiceServicer
 ):
-    def __init__(self, certificates: ContractCertificates) -> None:
+    def __init__(
+        self, certificates: ContractCertificates, chain_status: CertificateChainStatus
+    ) -> None:
         self._certificates = certificates
+        self._chain_status = chain_status
+
+    async def GetCertificateChainStatus(
+        self, request: pb.GetCertificateChainStatusRequest, context: Context
+    ) -> pb.GetCertificateChainStatusResponse:
+        queries = [status_query_from_proto(query) for query in request.queries]
+        answers = await self._chain_status.statuses(request.charge_point_id, queries)
+        return pb.GetCertificateChainStatusResponse(
+            answers=[
+                status_answer_to_proto(answer, query)
+                for answer, query in zip(answers, request.queries, strict=True)
+            ]
+        )
 
     async def GetCertificateStatus(
         self, request: pb.GetCertificateStatusRequest, context: Context

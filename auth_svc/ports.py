@@ -175,3 +175,9 @@ class ContractCertificateService(Protocol):
         ``Install`` or ``Update``. :class:`PartyUnavailable` when the service cannot be
         asked or does not accept the request (its reason in the message)."""
         ...
+
+
+class CrlSource(Protocol):
+    async def fetch(self, url: str) -> bytes:
+        """The CRL at ``url`` (DER or PEM). :class:`PartyUnavailable` when there is none."""
+        ...

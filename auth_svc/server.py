@@ -19,6 +19,7 @@ from cryptography import x509
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from auth_svc.adapters.contract_certificate_service import HttpContractCertificateService
+from auth_svc.adapters.crl_source import HttpCrlSource
 from auth_svc.adapters.edge_client import EdgeStations
 from auth_svc.adapters.ocsp_responder import HttpOcspResponder
 from auth_svc.adapters.sql import SqlUnitOfWork
@@ -28,6 +29,7 @@ from auth_svc.domain.certificate_signing import CertificateSigning, V2gAuthority
 from auth_svc.ports import UnitOfWork
 from auth_svc.servicer import AuthServicer, CertificateAuthorityServicer
 from auth_svc.use_cases import CredentialUseCases, IdTagUseCases, LocalListUseCases
+from auth_svc.use_cases.certificate_chain_status import CertificateChainStatus
 from auth_svc.use_cases.contract_certificates import ContractCertificates
 from csms.auth.v1 import (
     auth_pb2,
@@ -119,6 +121,13 @@ async def start(
     contract_certificates = await plug_and_charge(
         security.plug_and_charge, unit_of_work, use_cases, clock, network.grpc_timeout
     )
+    chain_status = CertificateChainStatus(
+        HttpOcspResponder(network.grpc_timeout * OUTSIDE_CALL_SHARE),
+        HttpCrlSource(network.grpc_timeout * OUTSIDE_CALL_SHARE),
+        clock,
+        trusted=await trusted_certificates(security.plug_and_charge),
+        responder_url=security.plug_and_charge.ocsp_responder_url,
+    )
     servicer = AuthServicer(use_cases, local_list, credentials, engine, contract_certificates)
     try:
         server = await start_server(
@@ -128,7 +137,7 @@ async def start(
                 ),
                 certificates,
                 Registration(
-                    ContractCertificateServicer(contract_certificates),
+                    ContractCertificateServicer(contract_certificates, chain_status),
                     contract_certificates_pb2_grpc.add_ContractCertificateServiceServicer_to_server,
                     CONTRACT_SERVICE_NAME,
                 ),
@@ -201,15 +210,7 @@ async def plug_and_charge(
     deadline: float,
 ) -> ContractCertificates:
     """The ISO 15118 use cases over HTTP adapters to the configured outside parties."""
-    roots: list[x509.Certificate] = []
-    if settings.v2g_root_certs is not None:
-        path = settings.v2g_root_certs
-        try:
-            roots = x509.load_pem_x509_certificates(await asyncio.to_thread(path.read_bytes))
-        except (OSError, ValueError) as error:
-            raise SettingsError(
-                f"CSMS_V2G_ROOT_CERTS={path} is not a readable PEM file of certificates: {error}"
-            ) from error
+    roots = await trusted_certificates(settings)
     timeout = deadline * OUTSIDE_CALL_SHARE
     service = (
         HttpContractCertificateService(settings.contract_certificate_url, timeout)
@@ -225,3 +226,16 @@ async def plug_and_charge(
         responder_url=settings.ocsp_responder_url,
         contract_service=service,
     )
+
+
+async def trusted_certificates(settings: PlugAndChargeSettings) -> list[x509.Certificate]:
+    """``CSMS_V2G_ROOT_CERTS``: the V2G/MO roots (and any sub-CAs given with them)."""
+    if settings.v2g_root_certs is None:
+        return []
+    path = settings.v2g_root_certs
+    try:
+        return x509.load_pem_x509_certificates(await asyncio.to_thread(path.read_bytes))
+    except (OSError, ValueError) as error:
+        raise SettingsError(
+            f"CSMS_V2G_ROOT_CERTS={path} is not a readable PEM file of certificates: {error}"
+        ) from error

@@ -193,7 +193,18 @@ def revocation(
     now: datetime,
     issuers: Sequence[x509.Certificate] = (),
 ) -> Revocation:
-    """What the responder's DER OCSPResponse says of ``certificate``.
+    """What the responder's DER OCSPResponse says of ``certificate`` (:func:`ocsp_answer`)."""
+    return ocsp_answer(response_der, certificate, now, issuers)[0]
+
+
+def ocsp_answer(
+    response_der: bytes,
+    certificate: CertificateId,
+    now: datetime,
+    issuers: Sequence[x509.Certificate] = (),
+) -> tuple[Revocation, datetime | None]:
+    """What the responder's DER OCSPResponse says of ``certificate``, and until when
+    (``nextUpdate``, None when the responder gives none).
 
     The response must be successful, name the certificate asked about, be current
     (``nextUpdate`` not passed) and be signed by the certificate's issuer or by a
@@ -216,10 +227,10 @@ def revocation(
             if single.next_update_utc is not None and single.next_update_utc < now:
                 raise OcspResponseError("the responder's answer is out of date (nextUpdate)")
             if single.certificate_status is ocsp.OCSPCertStatus.GOOD:
-                return Revocation.GOOD
+                return Revocation.GOOD, single.next_update_utc
             if single.certificate_status is ocsp.OCSPCertStatus.REVOKED:
-                return Revocation.REVOKED
-            return Revocation.UNKNOWN
+                return Revocation.REVOKED, single.next_update_utc
+            return Revocation.UNKNOWN, single.next_update_utc
     raise OcspResponseError("the responder's answer is about another certificate")
 
 
@@ -325,6 +336,17 @@ def _check_signer(
     raise OcspResponseError(
         "the responder's answer is not signed by the certificate's issuer or a responder "
         "it delegated to"
+    )
+
+
+def issues(candidate: x509.Certificate, certificate: CertificateId) -> bool:
+    """Whether ``candidate`` is the issuer ``certificate``'s CertID names (its hashes)."""
+    kind = HASH_ALGORITHMS.get(certificate.hash_algorithm)
+    if kind is None:
+        return False
+    return _hashes(candidate, kind()) == (
+        certificate.issuer_name_hash.lower(),
+        certificate.issuer_key_hash.lower(),
     )
 
 

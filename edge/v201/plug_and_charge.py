@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from csms.auth.v1 import auth_pb2
 from csms.auth.v1 import contract_certificates_pb2 as pb
+from edge.v201.values import format_timestamp
 
 if TYPE_CHECKING:  # edge.v201.translate imports this module
     from edge.v201.translate import Vocabulary
@@ -110,3 +111,57 @@ def _failed(reason: str, words: Vocabulary) -> Any:
     return words.datatypes.StatusInfoType(
         reason_code=FAILED_REASON_CODE, additional_info=reason[:ADDITIONAL_INFO_LENGTH] or None
     )
+
+
+# --- OCPP 2.1 GetCertificateChainStatus ----------------------------------------------------
+
+_SOURCE = {"OCSP": pb.OCSP, "CRL": pb.CRL}
+_SOURCE_WORD = {pb.OCSP: "OCSP", pb.CRL: "CRL"}
+_ANSWER = pb.CertificateStatusAnswer
+_ANSWER_WORD = {
+    _ANSWER.GOOD: "Good",
+    _ANSWER.REVOKED: "Revoked",
+    _ANSWER.UNKNOWN: "Unknown",
+    _ANSWER.FAILED: "Failed",
+}
+
+
+def chain_status_request(
+    charge_point_id: str, payload: Payload
+) -> pb.GetCertificateChainStatusRequest:
+    queries = []
+    for entry in payload["certificate_status_requests"]:
+        hash_data = entry["certificate_hash_data"]
+        queries.append(
+            pb.CertificateStatusQuery(
+                certificate=pb.OcspRequestData(
+                    hash_algorithm=hash_data["hash_algorithm"],
+                    issuer_name_hash=hash_data["issuer_name_hash"],
+                    issuer_key_hash=hash_data["issuer_key_hash"],
+                    serial_number=hash_data["serial_number"],
+                ),
+                source=_SOURCE[entry["source"]],
+                urls=entry["urls"],
+            )
+        )
+    return pb.GetCertificateChainStatusRequest(charge_point_id=charge_point_id, queries=queries)
+
+
+def chain_status_result(reply: pb.GetCertificateChainStatusResponse, words: Vocabulary) -> Any:
+    """One CertificateStatusType per request entry, in order; Failed ones say nothing more
+    (the type has no statusInfo): the CSMS logs why."""
+    statuses = [
+        words.datatypes.CertificateStatusType(
+            certificate_hash_data={
+                "hash_algorithm": answer.query.certificate.hash_algorithm,
+                "issuer_name_hash": answer.query.certificate.issuer_name_hash,
+                "issuer_key_hash": answer.query.certificate.issuer_key_hash,
+                "serial_number": answer.query.certificate.serial_number,
+            },
+            source=_SOURCE_WORD[answer.query.source],
+            status=_ANSWER_WORD[answer.status],
+            next_update=format_timestamp(answer.next_update),
+        )
+        for answer in reply.answers
+    ]
+    return words.call_result.GetCertificateChainStatus(certificate_status=statuses)

@@ -12,7 +12,8 @@ SecurityEventNotification, NotifyEvent, LogStatusNotification,
 FirmwareStatusNotification, DataTransfer, SignCertificate (its requestId is repeated in
 CertificateSigned); ISO 15118 Plug & Charge as in 2.0.1: Authorize with a contract
 certificate, GetCertificateStatus, Get15118EVCertificate (2.1's prioritizedEMAIDs and
-maximumContractCertificateChains are not passed on). 2.1's added optional fields of these (e.g.
+maximumContractCertificateChains are not passed on), and 2.1's GetCertificateChainStatus
+-> ContractCertificateService.GetCertificateChainStatus (OCSP or CRL, as the station names). 2.1's added optional fields of these (e.g.
 TransactionEvent transactionLimit, costDetails; NotifyEvent severity) are not kept; the
 stop reason ReqEnergyTransferRejected is stored as OTHER.
 
@@ -29,8 +30,8 @@ NotImplemented:
 
 - as in 2.0.1: NotifyEVChargingNeeds, NotifyEVChargingSchedule
 - added in 2.1: OpenPeriodicEventStream (Accepted would invite SEND frames the edge does
-  not read), GetCertificateChainStatus (needs OCSP), PullDynamicScheduleUpdate (needs a
-  schedule), VatNumberValidation (needs a VAT service)
+  not read), PullDynamicScheduleUpdate (needs a schedule), VatNumberValidation (needs a
+  VAT service)
 
 OCPP-J 2.1 message types CALLRESULTERROR (5) and SEND (6) are read and never answered
 (``OcppVersion.unanswered_message_types``); NotifyPeriodicEventStream, sent as SEND, is

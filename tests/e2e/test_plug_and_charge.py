@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from cryptography.x509 import ocsp
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
@@ -30,7 +31,9 @@ from tests.support.plug_and_charge import (
     ContractService,
     Pki,
     contract_certificate_service,
+    crl_of,
     plug_and_charge_pki,
+    serving_files,
 )
 from tests.support.ports import free_port
 from tests.support.system import System, running_system
@@ -325,3 +328,48 @@ async def test_the_checks_are_listed_over_rest_and_the_sdk(system: System, pki: 
     async with CsmsClient(auth=system.grpc_address("auth")) as csms:
         reply = await csms.contract_certificates.checks("PNC-LIST")
     assert [(c.action, c.status) for c in reply.checks] == [("Authorize", "CertificateRevoked")]
+
+
+def cert_hash_data(certificate: x509.Certificate, issuer: x509.Certificate) -> dict[str, str]:
+    """OCPP 2.1 CertificateHashDataType of ``certificate``."""
+    request = (
+        ocsp.OCSPRequestBuilder().add_certificate(certificate, issuer, hashes.SHA256()).build()
+    )
+    return {
+        "hashAlgorithm": "SHA256",
+        "issuerNameHash": request.issuer_name_hash.hex(),
+        "issuerKeyHash": request.issuer_key_hash.hex(),
+        "serialNumber": f"{request.serial_number:X}",
+    }
+
+
+async def test_get_certificate_chain_status_in_2_1(system: System, pki: Pki) -> None:
+    """OCSP: the station's URLs in order (the first is down); CRL: the root's CRL, which
+    lists the V2G sub-CA; a CRL that is not there is Failed."""
+    revoked = {k: v for k, v in pki.hash_data(pki.revoked).items() if k != "responderURL"}
+    mo_ca = cert_hash_data(pki.mo_ca.certificate, pki.root.certificate)
+    v2g_ca = cert_hash_data(pki.v2g_ca.certificate, pki.root.certificate)
+    crl = crl_of(pki.root, [pki.v2g_ca])
+    with serving_files({"root.crl": crl}) as base:
+        down = f"http://127.0.0.1:{free_port()}/"
+        requests = [
+            {"certificateHashData": revoked, "source": "OCSP", "urls": [down, pki.responder_url]},
+            {"certificateHashData": mo_ca, "source": "CRL", "urls": [f"{base}/root.crl"]},
+            {"certificateHashData": v2g_ca, "source": "CRL", "urls": [f"{base}/root.crl"]},
+            {"certificateHashData": mo_ca, "source": "CRL", "urls": [f"{base}/missing.crl"]},
+        ]
+        async with station(system, "PNC-CHAIN-21", "2.1") as ws:
+            answer = await result(
+                ws, "GetCertificateChainStatus", {"certificateStatusRequests": requests}
+            )
+    statuses = answer["certificateStatus"]
+    assert [(s["source"], s["status"]) for s in statuses] == [
+        ("OCSP", "Revoked"),
+        ("CRL", "Good"),
+        ("CRL", "Revoked"),
+        ("CRL", "Failed"),
+    ]
+    assert [s["certificateHashData"] for s in statuses] == [
+        r["certificateHashData"] for r in requests
+    ]
+    assert all(s["nextUpdate"].endswith("Z") for s in statuses)

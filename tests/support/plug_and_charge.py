@@ -240,3 +240,49 @@ def contract_certificate_service(
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def crl_of(issuer: Issued, revoked: list[Issued], *, days: int = 1) -> bytes:
+    """A DER CRL signed by ``issuer`` listing ``revoked``."""
+    now = dt.datetime.now(dt.UTC)
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(issuer.certificate.subject)
+        .last_update(now - dt.timedelta(minutes=1))
+        .next_update(now + dt.timedelta(days=days))
+    )
+    for certificate in revoked:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder()
+            .serial_number(certificate.certificate.serial_number)
+            .revocation_date(now - dt.timedelta(minutes=1))
+            .build()
+        )
+    return builder.sign(issuer.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+
+
+@contextmanager
+def serving_files(files: dict[str, bytes]) -> Iterator[str]:
+    """A local HTTP server answering GET /NAME with ``files[NAME]`` (404 otherwise); its
+    base URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = files.get(self.path.lstrip("/"))
+            self.send_response(200 if body is not None else 404)
+            self.send_header("Content-Length", str(len(body or b"")))
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

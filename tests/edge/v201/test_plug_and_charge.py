@@ -150,3 +150,51 @@ def test_get_15118_ev_certificate_both_ways(version: str) -> None:
         "statusInfo": {"reasonCode": "Unavailable", "additionalInfo": "no service configured"},
     }
     valid(schemas, "Get15118EVCertificate", failed, answer=True)
+
+
+def test_get_certificate_chain_status_both_ways_in_2_1() -> None:
+    words, schemas = V2X["2.1"]
+    hash_data = {key: value for key, value in HASH_DATA.items() if key != "responderURL"}
+    payload = {
+        "certificateStatusRequests": [
+            {
+                "certificateHashData": hash_data,
+                "source": "OCSP",
+                "urls": ["http://a/", "http://b/"],
+            },
+            {"certificateHashData": hash_data, "source": "CRL", "urls": ["http://crl/"]},
+        ]
+    }
+    request = plug_and_charge.chain_status_request("CP-1", snake(payload))
+    assert [(q.source, list(q.urls)) for q in request.queries] == [
+        (pb.OCSP, ["http://a/", "http://b/"]),
+        (pb.CRL, ["http://crl/"]),
+    ]
+    assert request.queries[0].certificate.serial_number == "1F"
+    Answer = pb.CertificateStatusAnswer
+    reply = pb.GetCertificateChainStatusResponse(
+        answers=[
+            Answer(query=request.queries[0], status=Answer.REVOKED),
+            Answer(query=request.queries[1], status=Answer.FAILED, reason="no CRL"),
+        ]
+    )
+    reply.answers[0].next_update.FromSeconds(1_800_000_000)
+    reply.answers[1].next_update.FromSeconds(1_800_000_000)
+    answer = as_json(plug_and_charge.chain_status_result(reply, words))
+    assert answer == {
+        "certificateStatus": [
+            {
+                "certificateHashData": hash_data,
+                "source": "OCSP",
+                "status": "Revoked",
+                "nextUpdate": "2027-01-15T08:00:00.000Z",
+            },
+            {
+                "certificateHashData": hash_data,
+                "source": "CRL",
+                "status": "Failed",
+                "nextUpdate": "2027-01-15T08:00:00.000Z",
+            },
+        ]
+    }
+    valid(schemas, "GetCertificateChainStatus", answer, answer=True)
