@@ -13,9 +13,10 @@ FirmwareStatusNotification, DataTransfer, SignCertificate (its requestId is repe
 CertificateSigned); ISO 15118 Plug & Charge as in 2.0.1: Authorize with a contract
 certificate, GetCertificateStatus, Get15118EVCertificate (2.1's prioritizedEMAIDs and
 maximumContractCertificateChains are not passed on), and 2.1's GetCertificateChainStatus
--> ContractCertificateService.GetCertificateChainStatus (OCSP or CRL, as the station names). 2.1's added optional fields of these (e.g.
-TransactionEvent transactionLimit, costDetails; NotifyEvent severity) are not kept; the
-stop reason ReqEnergyTransferRejected is stored as OTHER.
+-> ContractCertificateService.GetCertificateChainStatus (OCSP or CRL, as the station
+names). 2.1's added optional fields of these (e.g. TransactionEvent transactionLimit,
+costDetails; NotifyEvent severity) are not kept; the stop reason ReqEnergyTransferRejected
+is stored as OTHER.
 
 Answered only (empty answer, nothing stored yet):
 
