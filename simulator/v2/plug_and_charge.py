@@ -1,8 +1,9 @@
 """ISO 15118 Plug & Charge as a simulated OCPP 2.x station does it for its EV
 (``csms-sim ... --plug-and-charge CONTRACT.pem``): it asks the CSMS for the EV's contract
 certificate (Get15118EVCertificate, M01), for an OCSP response about the certificate it
-holds (GetCertificateStatus, M06), then authorizes the EV's eMAID with the contract
-certificate's OCSP hash data (Authorize with iso15118CertificateHashData, C07).
+holds (GetCertificateStatus, M06; in 2.1 also GetCertificateChainStatus), then authorizes
+the EV's eMAID with the contract certificate's OCSP hash data (Authorize with
+iso15118CertificateHashData, C07).
 
 The file holds the EV's contract certificate, then the sub-CA that issued it (PEM): the
 eMAID is the certificate's subject CN (ISO 15118-2), the hash data its RFC 6960 CertID,
@@ -98,6 +99,20 @@ async def prepare(uplink: UplinkV2, contract: ContractCertificate) -> None:
         f"serialNumber={contract.hash_data['serial_number']}",
         _status,
     )
+    chain_status = getattr(uplink.calls, "GetCertificateChainStatus", None)
+    if chain_status is not None and contract.hash_data["responder_url"]:
+        # OCPP 2.1 only: the same certificate's status, from its OCSP responder.
+        hash_data = {k: v for k, v in contract.hash_data.items() if k != "responder_url"}
+        query = {
+            "certificate_hash_data": hash_data,
+            "source": "OCSP",
+            "urls": [contract.hash_data["responder_url"]],
+        }
+        await uplink.link.send(
+            chain_status(certificate_status_requests=[query]),
+            f"serialNumber={hash_data['serial_number']} source=OCSP",
+            lambda r: ", ".join(status["status"] for status in r.certificate_status),
+        )
 
 
 async def authorize(uplink: UplinkV2, contract: ContractCertificate) -> tuple[str, str]:

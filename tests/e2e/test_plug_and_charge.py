@@ -255,6 +255,11 @@ def test_the_simulator_charges_with_plug_and_charge(
         "<- Accepted certificateStatus=Accepted" in log
     )
     assert "charged transaction" in log
+    chain_status = "-> GetCertificateChainStatus serialNumber="
+    if version == "2.1":
+        assert chain_status in log and "source=OCSP <- Good" in log
+    else:
+        assert chain_status not in log
 
 
 @pytest.mark.parametrize("version", VERSIONS)
