@@ -64,6 +64,8 @@ CONTRACT_SERVICE_NAME = contract_certificates_pb2.DESCRIPTOR.services_by_name[
 # deadline of the call that asks it, so that the station hears Failed rather than a
 # timeout from the edge.
 OUTSIDE_CALL_SHARE = 0.4
+# GetCertificateChainStatus tries a station's URLs in turn: all of them within this share.
+CHAIN_STATUS_SHARE = 0.7
 
 
 @dataclass
@@ -127,6 +129,7 @@ async def start(
         clock,
         trusted=await trusted_certificates(security.plug_and_charge),
         responder_url=security.plug_and_charge.ocsp_responder_url,
+        budget=network.grpc_timeout * CHAIN_STATUS_SHARE,
     )
     servicer = AuthServicer(use_cases, local_list, credentials, engine, contract_certificates)
     try:

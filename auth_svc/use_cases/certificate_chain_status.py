@@ -4,6 +4,7 @@ certificate no URL gives a believable answer for is Failed, with the reason."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
@@ -37,17 +38,32 @@ class CertificateChainStatus:
         *,
         trusted: Sequence[x509.Certificate] = (),
         responder_url: str = "",
+        budget: float = 3.0,
     ) -> None:
         self._responder = responder
         self._crls = crls
         self._clock = clock
         self._trusted = tuple(trusted)
         self._responder_url = responder_url
+        self._budget = budget
 
     async def statuses(
         self, charge_point_id: str, queries: Sequence[StatusQuery]
     ) -> list[StatusAnswer]:
-        return [await self._status(charge_point_id, query) for query in queries]
+        """Every certificate at once, each within the budget (seconds): the station's answer
+        must come within one deadline, however many URLs it names."""
+        return list(
+            await asyncio.gather(*(self._bounded(charge_point_id, query) for query in queries))
+        )
+
+    async def _bounded(self, charge_point_id: str, query: StatusQuery) -> StatusAnswer:
+        try:
+            async with asyncio.timeout(self._budget):
+                return await self._status(charge_point_id, query)
+        except TimeoutError:
+            now = self._clock.now()
+            reason = f"no answer within {self._budget:g} s"
+            return StatusAnswer(query, None, now + NO_NEXT_UPDATE, reason)
 
     async def _status(self, charge_point_id: str, query: StatusQuery) -> StatusAnswer:
         now = self._clock.now()

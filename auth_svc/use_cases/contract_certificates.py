@@ -10,6 +10,7 @@ The outside parties are ports (:class:`~auth_svc.ports.OcspResponder`,
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -142,21 +143,29 @@ class ContractCertificates:
             asked = [(entry, None) for entry in contract.hash_data]
         if not asked:
             return CertificateStatus.NO_CERTIFICATE_AVAILABLE
+        for entry, _ in asked:
+            ocsp_request(entry)  # malformed hash data is the station's error, before any call
+        # All at once: the station's answer must come within one deadline.
+        results = await asyncio.gather(
+            *(self._revocation(entry, issuer) for entry, issuer in asked), return_exceptions=True
+        )
         revocations: list[Revocation] = []
-        for entry, issuer in asked:
-            try:
-                found = await self._revocation(entry, issuer)
-            except (PartyUnavailable, OcspResponseError) as error:
-                LOG.warning(
-                    "charge_point=%s contract certificate serial=%s: no OCSP status: %s",
-                    charge_point_id,
-                    entry.serial_number,
-                    error,
-                )
-                return CertificateStatus.NO_CERTIFICATE_AVAILABLE
-            revocations.append(found)
-            if found is Revocation.REVOKED:
-                break
+        failures: list[str] = []
+        for (entry, _), outcome in zip(asked, results, strict=True):
+            if isinstance(outcome, Revocation):
+                revocations.append(outcome)
+            elif isinstance(outcome, PartyUnavailable | OcspResponseError):
+                failures.append(f"serial {entry.serial_number}: {outcome}")
+            else:
+                raise outcome
+        # A revoked certificate is the strongest news, whatever else went unanswered.
+        if failures and Revocation.REVOKED not in revocations:
+            LOG.warning(
+                "charge_point=%s contract certificate: no OCSP status: %s",
+                charge_point_id,
+                "; ".join(failures),
+            )
+            return CertificateStatus.NO_CERTIFICATE_AVAILABLE
         status = status_of(revocations)
         LOG.info("charge_point=%s contract certificate %s", charge_point_id, status.name)
         return status

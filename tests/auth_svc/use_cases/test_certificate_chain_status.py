@@ -4,6 +4,7 @@ is Failed with every reason."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import pytest
@@ -72,3 +73,15 @@ async def test_failed_with_every_reason_and_a_next_update() -> None:
     assert ocsp.revocation is None and "http://proxy/ocsp did not answer" in ocsp.reason
     assert crl.revocation is None and "answered HTTP 404" in crl.reason
     assert ocsp.next_update == NOW + NO_NEXT_UPDATE
+
+
+class Silent:
+    async def ask(self, url: str, request: bytes) -> bytes:
+        await asyncio.sleep(60)
+        raise AssertionError("never answers")
+
+
+async def test_a_certificate_without_an_answer_in_time_is_failed() -> None:
+    status = CertificateChainStatus(Silent(), Crls({}), FixedClock(NOW), budget=0.05)
+    (answer,) = await status.statuses("CP-1", [query(Source.OCSP, "http://slow/")])
+    assert answer.revocation is None and answer.reason == "no answer within 0.05 s"

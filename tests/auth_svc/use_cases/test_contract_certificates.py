@@ -92,8 +92,8 @@ async def test_an_unusable_answer_is_no_certificate_available_and_not_accepted()
     info, status = await use_cases.authorize("EMAID-1", Purpose.AUTHORIZE, contract)
     assert status is CertificateStatus.NO_CERTIFICATE_AVAILABLE
     assert info.status is AuthorizationStatus.INVALID
-    # It stops at the first certificate without a status.
-    assert responder.asked == ["http://responder.test/"]
+    # Every certificate is asked about at once.
+    assert responder.asked == ["http://responder.test/", "http://responder.test/"]
 
 
 async def test_the_configured_responder_replaces_the_stations() -> None:
