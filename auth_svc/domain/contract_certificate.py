@@ -23,13 +23,12 @@ from datetime import datetime
 from itertools import pairwise
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509 import ocsp
-from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID
+from cryptography.x509.oid import AuthorityInformationAccessOID
 
 from auth_svc.domain.id_tag import AuthorizationStatus, IdTokenInfo
+from auth_svc.domain.ocsp_signer import is_issuer, issued_by, signed_by_issuer
 from auth_svc.errors import InvalidRequest
 
 # OCPP HashAlgorithmEnumType (2.1 has the same three).
@@ -223,7 +222,17 @@ def ocsp_answer(
         raise OcspResponseError(f"the responder answered {response.response_status.name}")
     for single in response.responses:
         if _names(single, certificate):
-            _check_signer(response, single.hash_algorithm, certificate, issuers)
+            if not signed_by_issuer(
+                response,
+                single.hash_algorithm,
+                certificate.issuer_name_hash,
+                certificate.issuer_key_hash,
+                issuers,
+            ):
+                raise OcspResponseError(
+                    "the responder's answer is not signed by the certificate's issuer or a "
+                    "responder it delegated to"
+                )
             if single.next_update_utc is not None and single.next_update_utc < now:
                 raise OcspResponseError("the responder's answer is out of date (nextUpdate)")
             if single.certificate_status is ocsp.OCSPCertStatus.GOOD:
@@ -265,11 +274,11 @@ def verify_chain(
     for certificate, issuer in pairwise(chain):
         if certificate.issuer != issuer.subject:
             return CertificateStatus.CERT_CHAIN_ERROR
-        if not _issued_by(certificate, issuer):
+        if not issued_by(certificate, issuer):
             return CertificateStatus.SIGNATURE_ERROR
         pairs.append((certificate, issuer))
     last = chain[-1]
-    root = next((r for r in roots if r.subject == last.issuer and _issued_by(last, r)), None)
+    root = next((r for r in roots if r.subject == last.issuer and issued_by(last, r)), None)
     if root is None:
         return CertificateStatus.CERT_CHAIN_ERROR
     if not root.not_valid_before_utc <= now <= root.not_valid_after_utc:
@@ -309,95 +318,9 @@ def _names(single: ocsp.OCSPSingleResponse, certificate: CertificateId) -> bool:
     )
 
 
-def _check_signer(
-    response: ocsp.OCSPResponse,
-    algorithm: hashes.HashAlgorithm,
-    certificate: CertificateId,
-    issuers: Sequence[x509.Certificate],
-) -> None:
-    signature_hash = response.signature_hash_algorithm
-    if signature_hash is None:
-        raise OcspResponseError("the responder's answer names no signature hash algorithm")
-
-    def is_issuer(candidate: x509.Certificate) -> bool:
-        return _hashes(candidate, algorithm) == (
-            certificate.issuer_name_hash.lower(),
-            certificate.issuer_key_hash.lower(),
-        )
-
-    known = [candidate for candidate in issuers if is_issuer(candidate)]
-    for signer in [*response.certificates, *known]:
-        if not _verifies(signer, response.signature, response.tbs_response_bytes, signature_hash):
-            continue
-        if is_issuer(signer):
-            return
-        if _delegated(signer) and any(_issued_by(signer, issuer) for issuer in known):
-            return
-    raise OcspResponseError(
-        "the responder's answer is not signed by the certificate's issuer or a responder "
-        "it delegated to"
-    )
-
-
 def issues(candidate: x509.Certificate, certificate: CertificateId) -> bool:
     """Whether ``candidate`` is the issuer ``certificate``'s CertID names (its hashes)."""
     kind = HASH_ALGORITHMS.get(certificate.hash_algorithm)
     if kind is None:
         return False
-    return _hashes(candidate, kind()) == (
-        certificate.issuer_name_hash.lower(),
-        certificate.issuer_key_hash.lower(),
-    )
-
-
-def _hashes(issuer: x509.Certificate, algorithm: hashes.HashAlgorithm) -> tuple[str, str]:
-    """RFC 6960 CertID issuerNameHash and issuerKeyHash of certificates ``issuer`` issued:
-    the hashes of its subject (DER) and of its public key's bits."""
-    key = issuer.public_key()
-    if isinstance(key, ec.EllipticCurvePublicKey):
-        bits = key.public_bytes(
-            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
-        )
-    elif isinstance(key, rsa.RSAPublicKey):
-        bits = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.PKCS1)
-    else:
-        return ("", "")
-    return (_digest(algorithm, issuer.subject.public_bytes()), _digest(algorithm, bits))
-
-
-def _digest(algorithm: hashes.HashAlgorithm, data: bytes) -> str:
-    digest = hashes.Hash(type(algorithm)())
-    digest.update(data)
-    return digest.finalize().hex()
-
-
-def _delegated(signer: x509.Certificate) -> bool:
-    try:
-        usage = signer.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
-    except x509.ExtensionNotFound:
-        return False
-    return ExtendedKeyUsageOID.OCSP_SIGNING in usage
-
-
-def _issued_by(certificate: x509.Certificate, issuer: x509.Certificate) -> bool:
-    try:
-        certificate.verify_directly_issued_by(issuer)
-    except (ValueError, TypeError, InvalidSignature):
-        return False
-    return True
-
-
-def _verifies(
-    signer: x509.Certificate, signature: bytes, data: bytes, algorithm: hashes.HashAlgorithm
-) -> bool:
-    key = signer.public_key()
-    try:
-        if isinstance(key, ec.EllipticCurvePublicKey):
-            key.verify(signature, data, ec.ECDSA(algorithm))
-        elif isinstance(key, rsa.RSAPublicKey):
-            key.verify(signature, data, padding.PKCS1v15(), algorithm)
-        else:
-            return False
-    except InvalidSignature:
-        return False
-    return True
+    return is_issuer(candidate, kind(), certificate.issuer_name_hash, certificate.issuer_key_hash)
