@@ -378,3 +378,30 @@ async def test_get_certificate_chain_status_in_2_1(system: System, pki: Pki) -> 
         r["certificateHashData"] for r in requests
     ]
     assert all(s["nextUpdate"].endswith("Z") for s in statuses)
+
+
+async def test_without_the_outside_parties_stations_are_told_why(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Nothing configured: Get15118EVCertificate is Failed and a V2G certificate request
+    Rejected, each with the reason, never NotImplemented."""
+    with running_system(tmp_path_factory.mktemp("bare")) as bare:
+        async with station(bare, "PNC-BARE", "2.0.1") as ws:
+            ev = await result(
+                ws,
+                "Get15118EVCertificate",
+                {
+                    "iso15118SchemaVersion": "urn:iso:15118:2:2013:MsgDef",
+                    "action": "Install",
+                    "exiRequest": "AAEC",
+                },
+            )
+            v2g = await result(
+                ws,
+                "SignCertificate",
+                {"csr": csr_pem("SECC-1"), "certificateType": "V2GCertificate"},
+            )
+    assert (ev["status"], ev["exiResponse"]) == ("Failed", "")
+    assert "CSMS_CONTRACT_CERTIFICATE_URL" in ev["statusInfo"]["additionalInfo"]
+    assert v2g["status"] == "Rejected"
+    assert "no V2G CA is configured" in v2g["statusInfo"]["additionalInfo"]
