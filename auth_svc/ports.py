@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from auth_svc.domain.contract_certificate import Check
 from auth_svc.domain.credentials import Credentials, PasswordChangeStatus
 from auth_svc.domain.id_tag import IdTag
 from auth_svc.domain.local_list import ListEntry, Member, UpdateEntry, UpdateStatus, UpdateType
@@ -97,6 +98,16 @@ class NetworkProfileRepository(Protocol):
         ...
 
 
+class ContractCheckRepository(Protocol):
+    """The record of Plug & Charge checks (auth_svc.domain.contract_certificate.Check)."""
+
+    async def add(self, check: Check) -> None: ...
+
+    async def newest(self, charge_point_id: str, limit: int) -> list[Check]:
+        """At most ``limit`` checks of the charge point, newest first."""
+        ...
+
+
 class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
     """One database transaction. Leaving the block without :meth:`commit` rolls it back."""
 
@@ -114,6 +125,9 @@ class UnitOfWork(unit_of_work.UnitOfWork, Protocol):
 
     @property
     def network_profiles(self) -> NetworkProfileRepository: ...
+
+    @property
+    def contract_checks(self) -> ContractCheckRepository: ...
 
 
 class ActiveTransactions(Protocol):
@@ -157,4 +171,36 @@ class Stations(Protocol):
     ) -> ProfileStatus:
         """Send SetNetworkProfile (EdgeService.SetNetworkProfile, OCPP 2.x B09) with the
         connection data (camelCase JSON); the station's answer."""
+        ...
+
+
+# --- ISO 15118 Plug & Charge: the outside parties (OCPP 2.0.1 C07, M01/M02, M06) ---------
+
+
+class PartyUnavailable(Exception):
+    """An outside party (OCSP responder, contract certificate service) could not be asked
+    or gave no usable answer; the message says which and why. An answer, not an error:
+    the station is told Failed or NoCertificateAvailable."""
+
+
+class OcspResponder(Protocol):
+    async def ask(self, url: str, request: bytes) -> bytes:
+        """POST the DER OCSPRequest to ``url`` (RFC 6960 Appendix A.1); the DER
+        OCSPResponse. :class:`PartyUnavailable` when there is none."""
+        ...
+
+
+class ContractCertificateService(Protocol):
+    async def exchange(
+        self, charge_point_id: str, schema_version: str, action: str, exi_request: str
+    ) -> str:
+        """The EXI response (base64) to the EV's base64 EXI request; ``action`` is
+        ``Install`` or ``Update``. :class:`PartyUnavailable` when the service cannot be
+        asked or does not accept the request (its reason in the message)."""
+        ...
+
+
+class CrlSource(Protocol):
+    async def fetch(self, url: str) -> bytes:
+        """The CRL at ``url`` (DER or PEM). :class:`PartyUnavailable` when there is none."""
         ...

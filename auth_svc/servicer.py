@@ -14,6 +14,11 @@ from typing import Any
 import grpc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from auth_svc.contract_messages import (
+    certificate_status_to_proto,
+    check_to_proto,
+    contract_from_proto,
+)
 from auth_svc.domain.certificate_signing import CertificateSigning, Refused
 from auth_svc.messages import (
     credentials_to_proto,
@@ -30,6 +35,7 @@ from auth_svc.messages import (
 )
 from auth_svc.network_profile_messages import offer_from_proto, profile_to_proto, summary_to_proto
 from auth_svc.use_cases import CredentialUseCases, IdTagUseCases, LocalListUseCases
+from auth_svc.use_cases.contract_certificates import ContractCertificates
 from auth_svc.use_cases.network_profiles import NetworkProfileUseCases
 from csms.auth.v1 import (
     auth_pb2,
@@ -37,6 +43,9 @@ from csms.auth.v1 import (
     certificates_pb2,
     certificates_pb2_grpc,
     network_profiles_pb2,
+)
+from csms.auth.v1 import (
+    contract_certificates_pb2 as pb,
 )
 from csms.common.v1 import health_pb2
 from servicekit.health import database_report
@@ -57,10 +66,12 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
         *,
         network_profiles: NetworkProfileUseCases,
         minimum_profile: int,
+        contract_certificates: ContractCertificates,
     ) -> None:
         self._network_profiles = network_profiles
         self._minimum_profile = minimum_profile
         self._use_cases = use_cases
+        self._contract_certificates = contract_certificates
         self._local_list = local_list
         self._credentials = credentials
         self._engine = engine
@@ -73,6 +84,18 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
     async def Authorize(
         self, request: auth_pb2.AuthorizeRequest, context: Context
     ) -> auth_pb2.AuthorizeResponse:
+        if request.HasField("contract_certificate"):
+            # ISO 15118 Plug & Charge (OCPP 2.0.1 C07).
+            info, status = await self._contract_certificates.authorize(
+                request.id_tag,
+                purpose_from_proto(request.purpose),
+                contract_from_proto(request.contract_certificate),
+                charge_point_id=request.charge_point_id,
+            )
+            return auth_pb2.AuthorizeResponse(
+                id_token_info=id_token_info_to_proto(info),
+                certificate_status=certificate_status_to_proto(status),
+            )
         info = await self._use_cases.authorize(
             request.id_tag,
             purpose_from_proto(request.purpose),
@@ -80,6 +103,16 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
             id_token_type=request.id_token_type,
         )
         return auth_pb2.AuthorizeResponse(id_token_info=id_token_info_to_proto(info))
+
+    async def ListContractCertificateChecks(
+        self, request: pb.ListContractCertificateChecksRequest, context: Context
+    ) -> pb.ListContractCertificateChecksResponse:
+        checks = await self._contract_certificates.checks(
+            request.charge_point_id, request.page_size
+        )
+        return pb.ListContractCertificateChecksResponse(
+            checks=[check_to_proto(check) for check in checks]
+        )
 
     async def CreateIdTag(
         self, request: auth_pb2.CreateIdTagRequest, context: Context

@@ -10,6 +10,7 @@ from csms.auth.v1 import auth_pb2_grpc
 from csms.chargepoint.v1 import chargepoint_pb2_grpc
 from csms.edge.v1 import edge_pb2_grpc
 from csms.transaction.v1 import transaction_pb2_grpc
+from csms_client.contract_certificates import ContractCertificates
 from csms_client.edge import Edge
 from csms_client.monitoring import Monitoring
 from csms_client.network_profiles import NetworkProfiles
@@ -61,6 +62,10 @@ class CsmsClient:
         self.id_tags = IdTags(auth_pb2_grpc.AuthServiceStub(auth_channel), timeout)
         # Issue 13: network profiles.
         self.network_profiles = NetworkProfiles(
+            auth_pb2_grpc.AuthServiceStub(auth_channel), timeout
+        )
+        # Issue 13: ISO 15118 Plug & Charge.
+        self.contract_certificates = ContractCertificates(
             auth_pb2_grpc.AuthServiceStub(auth_channel), timeout
         )
 

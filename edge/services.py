@@ -1,5 +1,6 @@
 """The typed clients of the three services the edge translates OCPP calls into (auth_svc
-serves two: AuthService and its CertificateAuthorityService)."""
+serves three: AuthService, its CertificateAuthorityService and its
+ContractCertificateService)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import grpc
 
-from csms.auth.v1 import auth_pb2_grpc, certificates_pb2_grpc
+from csms.auth.v1 import auth_pb2_grpc, certificates_pb2_grpc, contract_certificates_pb2_grpc
 from csms.chargepoint.v1 import chargepoint_pb2_grpc
 from csms.transaction.v1 import transaction_pb2_grpc
 from servicekit.channels import open_channel
@@ -17,6 +18,7 @@ from servicekit.network_settings import NetworkSettings
 if TYPE_CHECKING:
     from csms.auth.v1.auth_pb2_grpc import AuthServiceAsyncStub
     from csms.auth.v1.certificates_pb2_grpc import CertificateAuthorityServiceAsyncStub
+    from csms.auth.v1.contract_certificates_pb2_grpc import ContractCertificateServiceAsyncStub
     from csms.chargepoint.v1.chargepoint_pb2_grpc import ChargePointServiceAsyncStub
     from csms.transaction.v1.transaction_pb2_grpc import TransactionServiceAsyncStub
 
@@ -35,6 +37,8 @@ class Services:
     auth: AuthServiceAsyncStub
     # auth_svc's CA: signs the certificates stations ask for (SignCertificate).
     certificates: CertificateAuthorityServiceAsyncStub
+    # auth_svc's ISO 15118 Plug & Charge (GetCertificateStatus, Get15118EVCertificate).
+    contract_certificates: ContractCertificateServiceAsyncStub
     timeout: float
     channels: tuple[grpc.aio.Channel, ...]
 
@@ -50,6 +54,9 @@ class Services:
             transaction=transaction_pb2_grpc.TransactionServiceStub(transaction),
             auth=auth_pb2_grpc.AuthServiceStub(auth),
             certificates=certificates_pb2_grpc.CertificateAuthorityServiceStub(auth),
+            contract_certificates=contract_certificates_pb2_grpc.ContractCertificateServiceStub(
+                auth
+            ),
             timeout=network.grpc_timeout,
             channels=(chargepoint, transaction, auth),
         )

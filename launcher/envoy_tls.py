@@ -9,6 +9,13 @@ certificate and, when the client presents a certificate, verifies it against the
 is let through (profile 2 stations have none) and auth_svc decides at the WebSocket
 handshake what the charge point's profile asks for.
 
+The listener serves two certificates issued by the CSMS CA, an ECDSA (P-256) and an RSA
+one, with the TLS 1.2 suites OCPP 2.0.1 Part 2 A00.FR.318 requires: ECDHE-ECDSA with
+AES-GCM, which need the ECDSA certificate, and the RSA key exchange with AES-GCM, which
+needs the RSA one. Envoy picks the ECDSA certificate for a client that offers an ECDSA
+suite and signature algorithm, the RSA one otherwise (ADR 0016). TLS 1.2 and 1.3 only
+(A00.FR.313: never below 1.2).
+
 The edge learns what TLS established from two headers Envoy sets and that no client can
 set itself:
 
@@ -24,6 +31,9 @@ import copy
 from pathlib import Path
 from typing import Any
 
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
 from servicekit.pki import ensure_authority, ensure_server_certificate
 from servicekit.security_settings import SecuritySettings
 
@@ -31,6 +41,17 @@ OCPP_LISTENER = "ocpp"
 TLS_LISTENER = "ocpp_tls"
 _TLS_SOCKET = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext"
 _FORWARDED_PROTO = "x-forwarded-proto"
+# TLS 1.2 suites (OpenSSL/BoringSSL names). The first four are OCPP 2.0.1 A00.FR.318's;
+# ECDHE-RSA keeps forward secrecy for clients that have only RSA suites with ECDHE.
+# TLS 1.3 suites are not configurable in Envoy and are all AES-GCM or ChaCha20.
+CIPHER_SUITES = (
+    "ECDHE-ECDSA-AES128-GCM-SHA256",
+    "ECDHE-ECDSA-AES256-GCM-SHA384",
+    "ECDHE-RSA-AES128-GCM-SHA256",
+    "ECDHE-RSA-AES256-GCM-SHA384",
+    "AES128-GCM-SHA256",
+    "AES256-GCM-SHA384",
+)
 
 
 def ensure_certificates(security: SecuritySettings) -> None:
@@ -41,6 +62,17 @@ def ensure_certificates(security: SecuritySettings) -> None:
         return
     authority = ensure_authority(security.ca_cert, security.ca_key)
     ensure_server_certificate(authority, security.tls_cert, security.tls_key)
+    ensure_server_certificate(authority, security.tls_rsa_cert, security.tls_rsa_key, rsa_key=True)
+    # Envoy takes at most one certificate of each kind; say which file is wrong rather
+    # than let Envoy refuse its whole configuration.
+    _expect_key(security.tls_cert, "CSMS_TLS_CERT", ec.EllipticCurvePublicKey, "an ECDSA")
+    _expect_key(security.tls_rsa_cert, "CSMS_TLS_RSA_CERT", rsa.RSAPublicKey, "an RSA")
+
+
+def _expect_key(path: Path, variable: str, kind: type, what: str) -> None:
+    certificate = x509.load_pem_x509_certificate(path.read_bytes())
+    if not isinstance(certificate.public_key(), kind):
+        raise ValueError(f"{variable}={path} must be {what} certificate")
 
 
 def with_tls(listeners: list[dict[str, Any]], security: SecuritySettings) -> list[dict[str, Any]]:
@@ -83,12 +115,20 @@ def _transport_socket(security: SecuritySettings) -> dict[str, Any]:
             # point at the WebSocket handshake.
             "require_client_certificate": False,
             "common_tls_context": {
-                "tls_params": {"tls_minimum_protocol_version": "TLSv1_2"},
+                "tls_params": {
+                    "tls_minimum_protocol_version": "TLSv1_2",
+                    "tls_maximum_protocol_version": "TLSv1_3",
+                    "cipher_suites": list(CIPHER_SUITES),
+                },
                 "tls_certificates": [
                     {
                         "certificate_chain": {"filename": _path(security.tls_cert)},
                         "private_key": {"filename": _path(security.tls_key)},
-                    }
+                    },
+                    {
+                        "certificate_chain": {"filename": _path(security.tls_rsa_cert)},
+                        "private_key": {"filename": _path(security.tls_rsa_key)},
+                    },
                 ],
                 # A presented certificate must chain to the CSMS CA.
                 "validation_context": {"trusted_ca": {"filename": _path(security.ca_cert)}},

@@ -26,6 +26,8 @@ CA_NAME = "CSMS Certificate Authority"
 CA_DAYS = 3650
 SERVER_DAYS = 825
 SERVER_NAMES = ("localhost", "127.0.0.1", "::1")
+# 2048 bits: 112-bit security, the least OCPP's security profiles accept for RSA.
+RSA_BITS = 2048
 
 
 class CertificateRequestError(ValueError):
@@ -78,11 +80,63 @@ class CertificateAuthority:
         )
         return certificate.public_bytes(serialization.Encoding.PEM).decode()
 
+    def sign_v2g_request(self, csr_pem: str, *, days: int) -> str:
+        """Sign a PEM CSR as an ISO 15118-2 SECC (V2G charging station) certificate; return
+        it (PEM). ISO 15118-2 keys are ECDSA secp256r1; the subject is the station's
+        operator's choice (its SECC id), so no subject rule applies."""
+        try:
+            request = x509.load_pem_x509_csr(csr_pem.encode())
+        except ValueError as error:
+            raise CertificateRequestError(
+                f"the CSR is not a PEM certificate request: {error}"
+            ) from None
+        if not request.is_signature_valid:
+            raise CertificateRequestError("the CSR's signature does not verify")
+        key = request.public_key()
+        if not isinstance(key, ec.EllipticCurvePublicKey) or key.curve.name != "secp256r1":
+            raise CertificateRequestError(
+                "a V2G certificate's key must be ECDSA secp256r1 (ISO 15118-2)"
+            )
+        now = _now()
+        certificate = (
+            x509.CertificateBuilder()
+            .subject_name(request.subject)
+            .issuer_name(self.certificate.subject)
+            .public_key(key)
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=days))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=True,
+                    content_commitment=False,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=True,
+                    key_cert_sign=False,
+                    crl_sign=False,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
+            .sign(self.key, hashes.SHA256())
+        )
+        return certificate.public_bytes(serialization.Encoding.PEM).decode()
+
     def issue_server_certificate(
-        self, names: Sequence[str], days: int = SERVER_DAYS
+        self, names: Sequence[str], days: int = SERVER_DAYS, *, rsa_key: bool = False
     ) -> tuple[str, str]:
-        """A new key and a server certificate for ``names`` (DNS names or IPs): PEMs."""
-        key = ec.generate_private_key(ec.SECP256R1())
+        """A new key and a server certificate for ``names`` (DNS names or IPs): PEMs.
+
+        The key is ECDSA P-256, or RSA 2048 with ``rsa_key``: OCPP 2.0.1 A00.FR.318 asks
+        for suites of both kinds, and a suite's authentication needs a key of its kind."""
+        key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey = (
+            rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS)
+            if rsa_key
+            else ec.generate_private_key(ec.SECP256R1())
+        )
         now = _now()
         alternatives: list[x509.GeneralName] = []
         for name in names:
@@ -160,12 +214,12 @@ def ensure_authority(cert_path: Path, key_path: Path) -> CertificateAuthority:
 
 
 def ensure_server_certificate(
-    authority: CertificateAuthority, cert_path: Path, key_path: Path
+    authority: CertificateAuthority, cert_path: Path, key_path: Path, *, rsa_key: bool = False
 ) -> None:
-    """Issue the TLS listener's certificate (for localhost) when neither file exists."""
+    """Issue a TLS listener's certificate (for localhost) when neither file exists."""
     if cert_path.exists() or key_path.exists():
         return
-    certificate, key = authority.issue_server_certificate(SERVER_NAMES)
+    certificate, key = authority.issue_server_certificate(SERVER_NAMES, rsa_key=rsa_key)
     write_private(key_path, key)
     cert_path.write_text(certificate)
 

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from servicekit.plug_and_charge_settings import PlugAndChargeSettings, PlugAndChargeSettingsError
+
 
 class SettingsError(ValueError):
     """An environment variable holds a value the CSMS cannot use."""
@@ -46,7 +48,11 @@ class SecuritySettings:
     pki_dir: Path
     """Where generated keys and certificates live (``$CSMS_DATA_DIR/pki``)."""
     tls_cert: Path
+    """The TLS listener's ECDSA certificate (ECDHE-ECDSA suites)."""
     tls_key: Path
+    tls_rsa_cert: Path
+    """Its RSA certificate, for the RSA key exchange suites OCPP requires (A00.FR.318)."""
+    tls_rsa_key: Path
     ca_cert: Path
     ca_key: Path
     station_cert_days: int
@@ -62,6 +68,8 @@ class SecuritySettings:
     handshake_timeout: float
     ping_interval: float
     """0: the edge sends no WebSocket pings."""
+    plug_and_charge: PlugAndChargeSettings
+    """ISO 15118 contract certificates and the V2G sub-CA (auth_svc)."""
 
     @classmethod
     def from_env(cls, raw: Callable[[str], str], data_dir: Path) -> SecuritySettings:
@@ -89,11 +97,17 @@ class SecuritySettings:
         profile_text = raw("CSMS_MIN_SECURITY_PROFILE")
         if profile_text not in {"0", "1", "2", "3"}:
             raise SettingsError(f"CSMS_MIN_SECURITY_PROFILE={profile_text!r} is not 0, 1, 2 or 3")
+        try:
+            plug_and_charge = PlugAndChargeSettings.from_env(raw)
+        except PlugAndChargeSettingsError as error:
+            raise SettingsError(str(error)) from None
         return cls(
             ocpp_tls_port=int(number("CSMS_OCPP_TLS_PORT", 0, 65535)),
             pki_dir=pki,
             tls_cert=path("CSMS_TLS_CERT", "server.pem"),
             tls_key=path("CSMS_TLS_KEY", "server.key"),
+            tls_rsa_cert=path("CSMS_TLS_RSA_CERT", "server-rsa.pem"),
+            tls_rsa_key=path("CSMS_TLS_RSA_KEY", "server-rsa.key"),
             ca_cert=path("CSMS_CA_CERT", "ca.pem"),
             ca_key=path("CSMS_CA_KEY", "ca.key"),
             station_cert_days=int(number("CSMS_STATION_CERT_DAYS", 1)),
@@ -107,4 +121,5 @@ class SecuritySettings:
             message_burst=int(number("CSMS_MESSAGE_BURST", 1)),
             handshake_timeout=number("CSMS_HANDSHAKE_TIMEOUT", 0.1),
             ping_interval=number("CSMS_PING_INTERVAL", 0),
+            plug_and_charge=plug_and_charge,
         )

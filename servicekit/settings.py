@@ -159,16 +159,44 @@ VARIABLES: dict[str, tuple[str, str]] = {
     ),
     "CSMS_TLS_CERT": (
         "",
-        "PEM certificate (chain) of the TLS listener (default: issued by the CSMS CA for"
+        "PEM ECDSA certificate (chain) of the TLS listener (default: issued by the CSMS CA for"
         " localhost into the data dir's pki/).",
     ),
     "CSMS_TLS_KEY": ("", "PEM private key of CSMS_TLS_CERT."),
+    "CSMS_TLS_RSA_CERT": (
+        "",
+        "PEM RSA certificate (chain) the TLS listener serves beside CSMS_TLS_CERT, for stations"
+        " that use the RSA key exchange suites OCPP requires (default: issued by the CSMS CA"
+        " for localhost into the data dir's pki/).",
+    ),
+    "CSMS_TLS_RSA_KEY": ("", "PEM RSA private key of CSMS_TLS_RSA_CERT."),
     "CSMS_CA_CERT": (
         "",
         "PEM certificate of the CSMS CA, which signs charge point CSRs (SignCertificate) and"
         " verifies charge point client certificates (profile 3) (default: created in pki/).",
     ),
     "CSMS_CA_KEY": ("", "PEM private key of CSMS_CA_CERT."),
+    "CSMS_V2G_CA_CERT": (
+        "",
+        "PEM certificate of the V2G sub-CA that signs stations' ISO 15118 (V2G) certificates"
+        " (SignCertificate V2GCertificate); empty: those requests are answered Rejected.",
+    ),
+    "CSMS_V2G_CA_KEY": ("", "PEM private key of CSMS_V2G_CA_CERT (both or neither)."),
+    "CSMS_V2G_ROOT_CERTS": (
+        "",
+        "PEM file of the V2G and mobility operator root certificates an EV's contract"
+        " certificate chain (Authorize certificate) must end at; empty: none is trusted.",
+    ),
+    "CSMS_OCSP_RESPONDER_URL": (
+        "",
+        "Send every OCSP request (contract certificates, GetCertificateStatus) to this"
+        " responder instead of the one the certificate names; empty: the certificate's own.",
+    ),
+    "CSMS_CONTRACT_CERTIFICATE_URL": (
+        "",
+        "The contract certificate service (mobility operator or certificate pool) that EVs'"
+        " Get15118EVCertificate requests are forwarded to; empty: answered Failed.",
+    ),
     "CSMS_STATION_CERT_DAYS": ("365", "Validity (days) of the certificates the CSMS CA signs."),
     "CSMS_MIN_SECURITY_PROFILE": (
         "0",

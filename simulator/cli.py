@@ -8,10 +8,12 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from simulator import session_v16, session_v21, session_v201
 from simulator.errors import ScenarioFailed
 from simulator.session_v16 import Options
+from simulator.v2.plug_and_charge import ContractCertificate, ContractFileError
 
 # Each version's session: ``run(url, charge_point_id, options)``.
 RUNNERS = {"1.6": session_v16.run, "2.0.1": session_v201.run, "2.1": session_v21.run}
@@ -70,6 +72,13 @@ def parser() -> argparse.ArgumentParser:
         "(NotifyChargingLimit; default none)",
     )
     result.add_argument(
+        "--plug-and-charge",
+        metavar="CONTRACT.pem",
+        help="OCPP 2.x: the EV's ISO 15118 contract certificate then its sub-CA (PEM); the "
+        "station asks for the EV's certificate and an OCSP response, then authorizes the "
+        "eMAID (the certificate's CN) with the certificate's hash data instead of --id-tag",
+    )
+    result.add_argument(
         "--stay",
         action="store_true",
         help="stay connected afterwards, heartbeating and answering the CSMS until Ctrl-C",
@@ -93,6 +102,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.connectors < 1:
         print("csms-sim: --connectors must be at least 1", file=sys.stderr)
         return 2
+    contract = ""
+    if args.plug_and_charge:
+        if args.version == "1.6":
+            print("csms-sim: --plug-and-charge needs OCPP 2.0.1 or 2.1", file=sys.stderr)
+            return 2
+        try:
+            contract = Path(args.plug_and_charge).read_text()
+            ContractCertificate.from_pem(contract)
+        except (OSError, ContractFileError) as error:
+            print(f"csms-sim: --plug-and-charge {args.plug_and_charge}: {error}", file=sys.stderr)
+            return 2
     options = Options(
         id_tag=args.id_tag,
         meter_values=args.meter_values,
@@ -101,6 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         connectors=args.connectors,
         iso15118=args.iso15118,
         external_limit_w=args.external_limit,
+        contract_certificate=contract,
     )
     # Every exchange is printed as one line; the library's own frame logs would repeat it.
     logging.getLogger("ocpp").setLevel(logging.ERROR)

@@ -31,6 +31,9 @@ class Options:
     # reported after boot (K12; 0: none).
     iso15118: bool = False
     external_limit_w: float = 0.0
+    # OCPP 2.x ISO 15118 Plug & Charge: the EV's contract certificate then its sub-CA
+    # (PEM); empty: the station authorizes --id-tag as a card.
+    contract_certificate: str = ""
 
 
 # The CLI's defaults, shared so that no call happens in an argument default.

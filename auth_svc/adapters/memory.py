@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from auth_svc.domain.contract_certificate import Check
 from auth_svc.domain.credentials import Credentials
 from auth_svc.domain.id_tag import IdTag
 from auth_svc.domain.local_list import ListEntry, Member
@@ -105,6 +106,18 @@ class MemoryNetworkProfileRepository:
         return [self._rows[key] for key in sorted(self._rows) if key[0] == charge_point_id]
 
 
+class MemoryContractCheckRepository:
+    def __init__(self, rows: list[Check]) -> None:
+        self._rows = rows
+
+    async def add(self, check: Check) -> None:
+        self._rows.append(check)
+
+    async def newest(self, charge_point_id: str, limit: int) -> list[Check]:
+        mine = [check for check in self._rows if check.charge_point_id == charge_point_id]
+        return mine[::-1][:limit]
+
+
 @dataclass
 class MemoryStore(unit_of_work.MemoryStore):
     """The committed state; :meth:`unit_of_work` is the factory the use cases take."""
@@ -117,6 +130,7 @@ class MemoryStore(unit_of_work.MemoryStore):
     credentials: dict[str, Credentials] = field(default_factory=dict)
     # (charge_point_id, configuration_slot) -> the last profile offered there.
     network_profiles: dict[tuple[str, int], NetworkProfile] = field(default_factory=dict)
+    contract_checks: list[Check] = field(default_factory=list)
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self)
@@ -142,3 +156,7 @@ class MemoryUnitOfWork(unit_of_work.MemoryUnitOfWork[MemoryStore]):
     @property
     def network_profiles(self) -> MemoryNetworkProfileRepository:
         return MemoryNetworkProfileRepository(self.working.network_profiles)
+
+    @property
+    def contract_checks(self) -> MemoryContractCheckRepository:
+        return MemoryContractCheckRepository(self.working.contract_checks)

@@ -10,6 +10,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from auth_svc.adapters.sql_contract_checks import SqlContractCheckRepository
 from auth_svc.adapters.sql_credentials import SqlCredentialRepository
 from auth_svc.adapters.sql_local_list import SqlLocalListRepository, SqlStationListRepository
 from auth_svc.adapters.sql_network_profiles import SqlNetworkProfileRepository
@@ -74,6 +75,10 @@ class SqlUnitOfWork(unit_of_work.SqlUnitOfWork):
     @property
     def network_profiles(self) -> SqlNetworkProfileRepository:
         return SqlNetworkProfileRepository(self.connection)
+
+    @property
+    def contract_checks(self) -> SqlContractCheckRepository:
+        return SqlContractCheckRepository(self.connection)
 
 
 def _to_row(tag: IdTag) -> dict[str, Any]:

@@ -97,3 +97,21 @@ network_profiles = Table(
     Column("status", String(16), nullable=False),
     Column("offered_at", DateTime(timezone=True), nullable=False),
 )
+
+# ISO 15118 Plug & Charge checks (OCPP 2.0.1 C07, M01/M02, M06), one row per station
+# request, newest = highest id. ``status`` is the OCPP word of the answer
+# (certificateStatus for Authorize, Accepted/Failed otherwise); ``reason`` says why a
+# request failed.
+contract_certificate_checks = Table(
+    "contract_certificate_checks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("charge_point_id", String(48), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("id_tag", String(36), nullable=False),
+    Column("serial_number", String(40), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("reason", String(512), nullable=False),
+    Column("checked_at", DateTime(timezone=True), nullable=False),
+    Index("ix_contract_certificate_checks_charge_point", "charge_point_id", "id"),
+)

@@ -43,8 +43,12 @@ Handled and stored (one gRPC call each):
 - ReservationStatusUpdate -> TransactionService.RecordReservationStatus (H04: the
   reservation becomes EXPIRED or REMOVED)
 
+ISO 15118 Plug & Charge (auth_svc makes the outside calls, ``edge.v201.plug_and_charge``):
 
-NotImplemented (any answer would promise what the CSMS does not do):
+- Authorize with ``iso15118CertificateHashData`` or ``certificate`` -> AuthService.Authorize
+  with the contract certificate; ``certificateStatus`` in the answer (C07)
+- GetCertificateStatus -> ContractCertificateService.GetCertificateStatus (M06)
+- Get15118EVCertificate -> ContractCertificateService.GetEvContractCertificate (M01/M02)
 
-- Get15118EVCertificate, GetCertificateStatus (need a certificate or OCSP service)
+No action a 2.0.1 station sends is answered NotImplemented.
 """

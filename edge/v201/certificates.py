@@ -16,8 +16,8 @@ SignRequest = certificates_pb2.SignChargePointCertificateRequest
 SignResponse = certificates_pb2.SignChargePointCertificateResponse
 
 # CertificateSigningUseEnumType: what the station asks a certificate for. An omitted type
-# is a charging station certificate (A02); the V2G ones (2.1 adds V2G20Certificate) come
-# from an ISO 15118 PKI, which the CA refuses.
+# is a charging station certificate (A02); the V2G ones (2.1 adds V2G20Certificate) are
+# signed by the V2G sub-CA the operator configures, or refused.
 _USE = {
     "ChargingStationCertificate": SignRequest.CHARGE_POINT,
     "V2GCertificate": SignRequest.V2G,
@@ -49,11 +49,12 @@ def sign_certificate_result(reply: SignResponse, words: Vocabulary) -> Any:
 def certificate_signed_call(
     reply: SignResponse, payload: Mapping[str, Any], words: Vocabulary
 ) -> Any:
-    """The chain, typed as the charging station certificate it is; a 2.1 requestId of
-    the SignCertificate is repeated so the station can match the two."""
+    """The chain, typed as the SignCertificate asked (A02/A03: a charging station or a
+    V2G certificate); a 2.1 requestId of the SignCertificate is repeated so the station
+    can match the two."""
     fields: dict[str, Any] = {
         "certificate_chain": reply.certificate_chain,
-        "certificate_type": CHARGING_STATION_CERTIFICATE,
+        "certificate_type": payload.get("certificate_type", CHARGING_STATION_CERTIFICATE),
     }
     if payload.get("request_id") is not None:
         fields["request_id"] = payload["request_id"]

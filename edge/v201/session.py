@@ -26,6 +26,7 @@ from edge.v201 import (
     display_messages,
     firmware,
     monitor_reports,
+    plug_and_charge,
     smart_charging,
     translate,
 )
@@ -278,3 +279,23 @@ class SessionV201(Session):
             ),
             "",
         )
+
+    # Issue 13: ISO 15118 Plug & Charge (auth_svc asks the outside parties).
+
+    @on(Action.get_certificate_status)
+    async def on_get_certificate_status(self, **payload: Any) -> Any:
+        """M06: the OCSP request the station describes, made by the CSMS for it."""
+        request = plug_and_charge.certificate_status_request(self.id, payload)
+        reply = await self.invoke(
+            AUTH, self.services.contract_certificates.GetCertificateStatus, request
+        )
+        return plug_and_charge.certificate_status_result(reply, self.words)
+
+    @on(Action.get_15118_ev_certificate)
+    async def on_get_15118_ev_certificate(self, **payload: Any) -> Any:
+        """M01/M02: the EV's EXI request to the contract certificate service."""
+        request = plug_and_charge.ev_certificate_request(self.id, payload)
+        reply = await self.invoke(
+            AUTH, self.services.contract_certificates.GetEvContractCertificate, request
+        )
+        return plug_and_charge.ev_certificate_result(reply, self.words)

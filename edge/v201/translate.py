@@ -21,6 +21,7 @@ from ocpp.exceptions import InternalError
 from csms.auth.v1 import auth_pb2
 from csms.chargepoint.v1 import chargepoint_pb2
 from csms.transaction.v1 import transaction_pb2
+from edge.v201 import plug_and_charge
 
 # Re-exported: the translations of what stations send are all found here.
 from edge.v201.monitor_reports import monitoring_report_request  # noqa: F401
@@ -240,17 +241,22 @@ def status_request(
 
 
 def authorize_request(charge_point_id: str, payload: Payload) -> auth_pb2.AuthorizeRequest:
+    """With an ISO 15118 contract certificate (C07) when the station sent one."""
     return auth_pb2.AuthorizeRequest(
         id_tag=payload["id_token"]["id_token"],
         charge_point_id=charge_point_id,
         purpose=auth_pb2.AuthorizeRequest.AUTHORIZE,
         # (idToken, type) is the token's identity in 2.x; auth_svc compares both.
         id_token_type=payload["id_token"]["type"],
+        contract_certificate=plug_and_charge.contract_certificate(payload),
     )
 
 
 def authorize_result(reply: auth_pb2.AuthorizeResponse, words: Vocabulary) -> Any:
-    return words.call_result.Authorize(id_token_info=id_token_info(reply.id_token_info, words))
+    return words.call_result.Authorize(
+        id_token_info=id_token_info(reply.id_token_info, words),
+        certificate_status=plug_and_charge.certificate_status(reply),
+    )
 
 
 def transaction_event_request(

@@ -12,10 +12,13 @@ SecurityEventNotification, NotifyEvent, NotifyMonitoringReport, LogStatusNotific
 FirmwareStatusNotification, PublishFirmwareStatusNotification, DataTransfer,
 NotifyCustomerInformation, NotifyDisplayMessages, SignCertificate (its requestId is
 repeated in CertificateSigned), ReservationStatusUpdate (2.1's NoTransaction stored as
-REMOVED), and the smart charging messages. 2.1's added optional fields of these (e.g.
-TransactionEvent transactionLimit, costDetails) are not kept (NotifyEvent severity and
-monitors' eventNotificationType are); the stop reason ReqEnergyTransferRejected is stored
-as OTHER.
+REMOVED), the smart charging messages; ISO 15118 Plug & Charge as in 2.0.1: Authorize with
+a contract certificate, GetCertificateStatus, Get15118EVCertificate (2.1's
+prioritizedEMAIDs and maximumContractCertificateChains are not passed on), and 2.1's
+GetCertificateChainStatus -> ContractCertificateService.GetCertificateChainStatus (OCSP or
+CRL, as the station names). 2.1's added optional fields of these (e.g. TransactionEvent
+transactionLimit, costDetails) are not kept (NotifyEvent severity and monitors'
+eventNotificationType are); the stop reason ReqEnergyTransferRejected is stored as OTHER.
 
 Answered only (empty answer, nothing stored yet):
 
@@ -25,11 +28,9 @@ Answered only (empty answer, nothing stored yet):
 
 NotImplemented:
 
-- as in 2.0.1: NotifyEVChargingNeeds, NotifyEVChargingSchedule, Get15118EVCertificate,
-  GetCertificateStatus
 - added in 2.1: OpenPeriodicEventStream (Accepted would invite SEND frames the edge does
-  not read), GetCertificateChainStatus (needs OCSP), PullDynamicScheduleUpdate (needs a
-  schedule), VatNumberValidation (needs a VAT service)
+  not read), PullDynamicScheduleUpdate (needs a schedule), VatNumberValidation (needs a
+  VAT service)
 
 OCPP-J 2.1 message types CALLRESULTERROR (5) and SEND (6) are read and never answered
 (``OcppVersion.unanswered_message_types``); NotifyPeriodicEventStream, sent as SEND, is

@@ -10,8 +10,10 @@ from ocpp.v21 import call_result
 from ocpp.v21.enums import Action
 
 from edge.handler_table import on
+from edge.services import AUTH
 from edge.v21.schemas import SCHEMAS
 from edge.v21.translate import WORDS
+from edge.v201 import plug_and_charge
 from edge.v201.session import SessionV201
 from edge.v201.translate import Vocabulary
 
@@ -49,3 +51,15 @@ class SessionV21(SessionV201):
     @on(Action.report_der_control)
     async def on_report_der_control(self, **_payload: Any) -> Any:
         return self.words.call_result.ReportDERControl()
+
+    # Issue 13: pki.
+
+    @on(Action.get_certificate_chain_status)
+    async def on_get_certificate_chain_status(self, **payload: Any) -> Any:
+        """OCPP 2.1: each certificate's status from the OCSP responder or CRL the station
+        names; auth_svc asks them."""
+        request = plug_and_charge.chain_status_request(self.id, payload)
+        reply = await self.invoke(
+            AUTH, self.services.contract_certificates.GetCertificateChainStatus, request
+        )
+        return plug_and_charge.chain_status_result(reply, self.words)

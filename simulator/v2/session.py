@@ -15,7 +15,7 @@ from simulator.connection import Link, Reboot, keep_connected
 from simulator.errors import ScenarioFailed
 from simulator.scenario import DEFAULTS, Options, Scenario
 from simulator.uplink import Output
-from simulator.v2 import ev
+from simulator.v2 import ev, plug_and_charge
 from simulator.v2.charger import Start
 from simulator.v2.handlers import Handlers
 from simulator.v2.management import known_status
@@ -89,7 +89,10 @@ class Session(Scenario[Summary]):
 
     async def charge(self) -> Summary:
         token = self.options.id_tag
-        status = await self.station.uplink.authorize(token)
+        if self.options.contract_certificate:
+            token, status = await self._plug_and_charge()
+        else:
+            status = await self.station.uplink.authorize(token)
         self.station.state.cache.remember(token, known_status(status))
         if status != "Accepted":
             raise ScenarioFailed(
@@ -111,6 +114,18 @@ class Session(Scenario[Summary]):
             f"({end - summary.energy_wh} -> {end} Wh)"
         )
         return summary
+
+    async def _plug_and_charge(self) -> tuple[str, str]:
+        """The EV authorizes with its contract certificate (C07); never a card."""
+        contract = plug_and_charge.ContractCertificate.from_pem(self.options.contract_certificate)
+        await plug_and_charge.prepare(self.station.uplink, contract)
+        status, certificate = await plug_and_charge.authorize(self.station.uplink, contract)
+        if status != "Accepted":
+            raise ScenarioFailed(
+                f"eMAID {contract.emaid} is {status} (contract certificate {certificate}): "
+                "register it (POST /api/v1/id-tags) and check the certificate's OCSP status"
+            )
+        return contract.emaid, status
 
     def heartbeat_interval(self) -> str:
         return self.station.state.device_model.value("OCPPCommCtrlr", "HeartbeatInterval")

@@ -44,6 +44,7 @@ async def test_head_matches_the_tables_and_downgrades_to_nothing(migrated_url: s
         assert tables == {
             "alembic_version",
             "charge_point_credentials",
+            "contract_certificate_checks",
             "id_tags",
             "local_list_entries",
             "local_list_state",
@@ -56,6 +57,12 @@ async def test_head_matches_the_tables_and_downgrades_to_nothing(migrated_url: s
             assert public == set(), "auth's tables belong in its own schema"
 
         config = config_for("auth", migrated_url)
+        await asyncio.to_thread(command.downgrade, config, "0003_charge_point_credentials")
+        async with engine.connect() as connection:
+            tables = await connection.run_sync(_table_names, schema)
+        assert "contract_certificate_checks" not in tables
+        assert "charge_point_credentials" in tables
+
         await asyncio.to_thread(command.downgrade, config, "0002_local_list")
         async with engine.connect() as connection:
             tables = await connection.run_sync(_table_names, schema)

@@ -122,6 +122,15 @@ def test_2x_delivers_a_charging_station_certificate(version: str) -> None:
     valid(schemas, "CertificateSigned", payload, answer=False)
 
 
+@pytest.mark.parametrize("version", sorted(V2X))
+def test_2x_delivers_a_v2g_certificate_as_one(version: str) -> None:
+    words, schemas = V2X[version]
+    asked = {"csr": CSR, "certificate_type": "V2GCertificate"}
+    payload = as_json(certificates_v201.certificate_signed_call(SIGNED, asked, words))
+    assert payload == {"certificateChain": CHAIN, "certificateType": "V2GCertificate"}
+    valid(schemas, "CertificateSigned", payload, answer=False)
+
+
 def test_2_1_repeats_the_request_id() -> None:
     call = certificates_v201.certificate_signed_call(
         SIGNED, {"csr": CSR, "request_id": 7}, WORDS_V21

@@ -6,6 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
 from launcher.envoy_config import build
 from launcher.envoy_tls import banner_lines, ensure_certificates
 from launcher.protogen import DESCRIPTOR_SET
@@ -58,9 +62,19 @@ def test_the_tls_listener_serves_the_ocpp_routes_over_tls(tmp_path: Path) -> Non
     assert common["validation_context"]["trusted_ca"]["filename"] == str(
         settings.security.ca_cert.resolve()
     )
-    assert common["tls_certificates"][0]["certificate_chain"]["filename"] == str(
-        settings.security.tls_cert.resolve()
-    )
+    assert [item["certificate_chain"]["filename"] for item in common["tls_certificates"]] == [
+        str(settings.security.tls_cert.resolve()),
+        str(settings.security.tls_rsa_cert.resolve()),
+    ]
+    # OCPP 2.0.1 A00.FR.318's four suites, TLS 1.2 and 1.3 only.
+    assert {
+        "AES128-GCM-SHA256",
+        "AES256-GCM-SHA384",
+        "ECDHE-ECDSA-AES128-GCM-SHA256",
+        "ECDHE-ECDSA-AES256-GCM-SHA384",
+    } <= set(common["tls_params"]["cipher_suites"])
+    assert common["tls_params"]["tls_minimum_protocol_version"] == "TLSv1_2"
+    assert common["tls_params"]["tls_maximum_protocol_version"] == "TLSv1_3"
     assert "transport_socket" not in plain["filter_chains"][0]
 
 
@@ -103,10 +117,32 @@ def test_the_first_start_makes_the_ca_and_a_server_certificate_then_keeps_them(
     authority = load_authority(security.ca_cert, security.ca_key)
     server = security.tls_cert.read_text()
     assert security.tls_key.stat().st_mode & 0o077 == 0
+    assert security.tls_rsa_key.stat().st_mode & 0o077 == 0
+    for path, kind in (
+        (security.tls_cert, ec.EllipticCurvePublicKey),
+        (security.tls_rsa_cert, rsa.RSAPublicKey),
+    ):
+        certificate = x509.load_pem_x509_certificate(path.read_bytes())
+        assert isinstance(certificate.public_key(), kind)
+        assert certificate.issuer == authority.certificate.subject
     assert security.ca_key.stat().st_mode & 0o077 == 0
     ensure_certificates(security)
     assert security.tls_cert.read_text() == server
     assert load_authority(security.ca_cert, security.ca_key).certificate == authority.certificate
+
+
+def test_a_certificate_of_the_wrong_kind_is_named(tmp_path: Path) -> None:
+    """Envoy takes one certificate of each kind: an RSA certificate in CSMS_TLS_CERT
+    would leave it two RSA ones, so the start says which variable is wrong."""
+    security = _settings(tmp_path).security
+    ensure_certificates(security)
+    swapped = _settings(
+        tmp_path,
+        CSMS_TLS_CERT=str(security.tls_rsa_cert),
+        CSMS_TLS_KEY=str(security.tls_rsa_key),
+    ).security
+    with pytest.raises(ValueError, match=r"CSMS_TLS_CERT=.* must be an ECDSA certificate"):
+        ensure_certificates(swapped)
 
 
 def test_nothing_is_made_with_the_listener_off(tmp_path: Path) -> None:

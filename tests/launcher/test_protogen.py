@@ -30,6 +30,8 @@ def test_descriptor_set_holds_every_service_for_envoy() -> None:
         "csms.auth.v1.AuthService",
         # Internal (no REST binding): auth_svc's CA, which the edge asks to sign CSRs.
         "csms.auth.v1.CertificateAuthorityService",
+        # Internal: auth_svc's ISO 15118 Plug & Charge, asked by the edge (OCSP, EV certificates).
+        "csms.auth.v1.ContractCertificateService",
         "csms.edge.v1.EdgeService",
     }
     # Imports are included, so Envoy needs no other file.

@@ -95,7 +95,7 @@ def test_a_given_list_of_edge_addresses_is_kept_and_one_host_name_is_allowed() -
 # Values one of which every variable accepts and that differ from its default.
 OTHER_VALUES = ["7", "2", "0", "70000", "10.9.8.7", "10.9.8.7:1234", "/tmp/elsewhere"]
 OTHER_VALUES += ["10.0.0.0/8", "strict", "never", "json", "off", "jwt", "ERROR"]
-OTHER_VALUES += ["redis://10.9.8.7/0"]
+OTHER_VALUES += ["redis://10.9.8.7/0", "http://10.9.8.7/ocsp"]
 
 
 @pytest.mark.parametrize("variable", list(VARIABLES))

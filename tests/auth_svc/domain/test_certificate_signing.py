@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from auth_svc.domain.certificate_signing import (
     MAX_CHAIN_LENGTH,
@@ -14,6 +15,7 @@ from auth_svc.domain.certificate_signing import (
     Refused,
     Signed,
     Use,
+    V2gAuthority,
 )
 from auth_svc.errors import InvalidRequest
 from servicekit.pki import CertificateAuthority, create_authority
@@ -50,7 +52,7 @@ def test_a_request_for_its_own_identity_is_signed(authority: CertificateAuthorit
         (csr_pem("cp-1"), Use.CHARGE_POINT, "it must be the charge point's identity 'CP-1'"),
         ("hello", Use.CHARGE_POINT, "the CSR is not a PEM certificate request"),
         (with_broken_signature(csr_pem("CP-1")), Use.CHARGE_POINT, "signature does not verify"),
-        (csr_pem("CP-1"), Use.V2G, "a V2G certificate comes from an ISO 15118 PKI"),
+        (csr_pem("CP-1"), Use.V2G, "no V2G CA is configured (CSMS_V2G_CA_CERT"),
     ],
     ids=["another station", "case matters", "not a CSR", "forged", "V2G"],
 )
@@ -77,3 +79,43 @@ def test_a_chain_too_long_for_ocpp_is_refused(authority: CertificateAuthority) -
 def test_a_request_without_a_charge_point_is_invalid(authority: CertificateAuthority) -> None:
     with pytest.raises(InvalidRequest, match="charge_point_id is required"):
         CertificateSigning(authority, days=30).sign("", csr_pem("CP-1"), Use.CHARGE_POINT)
+
+
+@pytest.fixture(scope="module")
+def v2g() -> V2gAuthority:
+    sub_ca = create_authority("V2G CPO Sub-CA")
+    return V2gAuthority(sub_ca, sub_ca.certificate_pem)
+
+
+def test_a_v2g_request_is_signed_by_the_v2g_ca_not_the_csms_ca(
+    authority: CertificateAuthority, v2g: V2gAuthority
+) -> None:
+    """A02/A03 V2GCertificate: the SECC id is the subject, whatever the station's id."""
+    outcome = CertificateSigning(authority, days=30, v2g=v2g).sign(
+        "CP-1", csr_pem("DE*ABC*E1234"), Use.V2G
+    )
+    assert isinstance(outcome, Signed)
+    leaf, sub_ca = x509.load_pem_x509_certificates(outcome.chain.encode())
+    assert sub_ca == v2g.authority.certificate
+    leaf.verify_directly_issued_by(v2g.authority.certificate)
+    assert leaf.issuer != authority.certificate.subject
+    assert common_name(leaf) == "DE*ABC*E1234"
+    usage = leaf.extensions.get_extension_for_class(x509.KeyUsage).value
+    assert usage.digital_signature and usage.key_agreement and not usage.key_cert_sign
+
+
+@pytest.mark.parametrize(
+    ("csr", "reason"),
+    [
+        (csr_pem("SECC", ec.generate_private_key(ec.SECP384R1())), "ECDSA secp256r1"),
+        (with_broken_signature(csr_pem("SECC")), "signature does not verify"),
+        ("hello", "the CSR is not a PEM certificate request"),
+    ],
+    ids=["P-384 key", "forged", "not a CSR"],
+)
+def test_a_v2g_request_the_v2g_ca_will_not_sign(
+    authority: CertificateAuthority, v2g: V2gAuthority, csr: str, reason: str
+) -> None:
+    outcome = CertificateSigning(authority, days=30, v2g=v2g).sign("CP-1", csr, Use.V2G)
+    assert isinstance(outcome, Refused)
+    assert reason in outcome.reason

@@ -35,7 +35,7 @@ async def test_bad_frames_get_2x_codes(
 @pytest.mark.parametrize(
     ("action", "payload", "code", "words"),
     [
-        ("GetCertificateStatus", {}, "NotImplemented", "does not handle yet"),
+        ("GetCertificateStatus", {}, "ProtocolError", "'ocspRequestData' is a required property"),
         ("StartTransaction", {}, "NotImplemented", "'StartTransaction' is not an OCPP 2.0.1"),
         ("Heartbeat", {"extra": 1}, "FormatViolation", "'extra' was unexpected"),
         ("Authorize", {}, "ProtocolError", "'idToken' is a required property"),

@@ -96,7 +96,7 @@ async def test_answered_only_actions(
     [
         ("VatNumberValidation", {"vatNumber": "x"}, "NotImplemented", "OCPP 2.1 action"),
         ("OpenPeriodicEventStream", {}, "NotImplemented", "does not handle yet"),
-        ("GetCertificateStatus", {}, "NotImplemented", "does not handle yet"),
+        ("PullDynamicScheduleUpdate", {}, "NotImplemented", "does not handle yet"),
         (
             "MeterValues",
             {"evseId": 1, "meterValue": []},
