@@ -5,14 +5,18 @@ NotifyCustomerInformation as chargepoint_svc requests. Pure; shared by 2.0.1 and
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from csms.chargepoint.v1 import logs_and_display_pb2 as records
 from csms.common.v1 import display_message_pb2
 from edge.operations.errors import InvalidRequest
 from edge.v16.operations.fields import choice, moment
-from edge.v201.operations.fields import Kwargs
 from edge.v201.values import parse_timestamp
+
+if TYPE_CHECKING:
+    # Only a type: importing the operations package here would import this module again
+    # (edge.v201.operations.logs_and_display uses it) before it is complete.
+    from edge.v201.operations.fields import Kwargs
 
 Payload = Mapping[str, Any]
 DisplayMessage = display_message_pb2.DisplayMessage
