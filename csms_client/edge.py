@@ -256,7 +256,7 @@ class Edge:
         self, charge_point_id: str, transaction_id: int, total_cost: str
     ) -> ops.UpdateCostResponse:
         """Shows the driver the running total cost of a transaction, a decimal string such
-        as "12.34" (OCPP 2.x CostUpdated, I03; not in OCPP 1.6)."""
+        as "12.34" (OCPP 2.x CostUpdated, I02; not in OCPP 1.6)."""
         request = ops.UpdateCostRequest(
             charge_point_id=charge_point_id, transaction_id=transaction_id, total_cost=total_cost
         )

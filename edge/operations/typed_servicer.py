@@ -266,7 +266,7 @@ class TypedOperations:
     async def UpdateCost(
         self, request: operations_pb2.UpdateCostRequest, context: Context
     ) -> operations_pb2.UpdateCostResponse:
-        """OCPP 2.x CostUpdated (I03); OCPP 1.6 has none."""
+        """OCPP 2.x CostUpdated (I02); OCPP 1.6 has none."""
         response: operations_pb2.UpdateCostResponse = await self._perform(
             "UpdateCost", request, context
         )

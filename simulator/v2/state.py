@@ -51,7 +51,7 @@ class Transaction:
     remote_start_id: int | None = None
     reservation_id: int | None = None
     seq_no: itertools.count[int] = field(default_factory=itertools.count)
-    # The running total cost the CSMS last sent (CostUpdated, I03), as shown to the driver.
+    # The running total cost the CSMS last sent (CostUpdated, I02), as shown to the driver.
     total_cost: Decimal | None = None
     # The IdTokenType.type it started for: a remote start's as the CSMS gave it (F01).
     id_token_type: str = "ISO14443"

@@ -12,7 +12,7 @@ from simulator.v2.station import StationV2
 class TariffHandlers(StationV2):
     @on("CostUpdated")
     def on_cost_updated(self, **payload: Any) -> Any:
-        """I03: the station shows the driver the running total cost of a transaction it
+        """I02: the station shows the driver the running total cost of a transaction it
         runs. CostUpdated.conf has no status, so a cost for a transaction the station does
         not know is answered all the same, and only shown as ignored."""
         transaction = self.state.transaction(payload["transaction_id"])

@@ -1,4 +1,4 @@
-"""The running total cost an operator shows a driver (OCPP 2.x CostUpdated, I03): REST
+"""The running total cost an operator shows a driver (OCPP 2.x CostUpdated, I02): REST
 through Envoy -> edge -> a staying `csms-sim` 2.0.1 or 2.1 station, which shows it for
 the transaction the CSMS named by its own id; a 1.6 station has no such message."""
 

@@ -1,6 +1,6 @@
 """Tariff and cost (OCPP 2.0.1 block I): the running total cost a station shows its driver.
 
-I03 (show the running total cost during charging): the CSMS sends CostUpdated with the
+I02 (show the running total cost during charging): the CSMS sends CostUpdated with the
 transaction's total cost so far, including taxes; the station answers with an empty
 CostUpdated.conf. Money is carried as a decimal string through the API and becomes a JSON
 number only on the wire, where OCPP puts it."""
@@ -38,7 +38,7 @@ def total_cost(text: str) -> Decimal:
 
 
 def update_request(resolved: Resolved) -> Kwargs:
-    """I03: the station knows the transaction by its own id (looked up by the resolve step)."""
+    """I02: the station knows the transaction by its own id (looked up by the resolve step)."""
     request: operations_pb2.UpdateCostRequest = resolved.request
     amount = total_cost(request.total_cost)
     # JSON has one number type; the float of a decimal with at most six places prints back
