@@ -12,19 +12,6 @@ from typing import Any
 import grpc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from chargepoint_svc.charging_messages import (
-    ev_schedule_from_proto,
-    held_profile_to_proto,
-    library_profile_from_proto,
-    library_profile_to_proto,
-    limit_from_proto,
-    limit_to_proto,
-    needs_from_proto,
-    needs_to_proto,
-    profiles_from_proto,
-    schedule_to_proto,
-    source_from_proto,
-)
 from chargepoint_svc.domain.firmware import FirmwareKind
 from chargepoint_svc.messages import (
     admission_to_proto,
@@ -54,6 +41,7 @@ from chargepoint_svc.monitor_messages import (
     report_from_proto,
 )
 from chargepoint_svc.request_servicer import StationRequestRpcs
+from chargepoint_svc.smart_charging_servicer import SmartChargingRpcs
 from chargepoint_svc.use_cases import (
     ChargePointUseCases,
     MessageJournal,
@@ -67,7 +55,6 @@ from chargepoint_svc.use_cases.registration import RegistrationUseCases
 from chargepoint_svc.use_cases.smart_charging import SmartChargingUseCases
 from chargepoint_svc.use_cases.station_requests import StationRequestUseCases
 from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc, firmware_pb2, monitoring_pb2
-from csms.chargepoint.v1 import smart_charging_pb2 as charging_pb2
 from csms.common.v1 import health_pb2
 from csms.edge.v1 import firmware_pb2 as edge_firmware_pb2
 from csms.edge.v1 import monitoring_pb2 as edge_monitoring_pb2
@@ -79,7 +66,9 @@ from servicekit.timestamps import from_timestamp, to_timestamp
 Context = grpc.aio.ServicerContext[Any, Any]
 
 
-class ChargePointServicer(StationRequestRpcs, chargepoint_pb2_grpc.ChargePointServiceServicer):
+class ChargePointServicer(
+    StationRequestRpcs, SmartChargingRpcs, chargepoint_pb2_grpc.ChargePointServiceServicer
+):
     def __init__(
         self,
         use_cases: ChargePointUseCases,
@@ -306,129 +295,6 @@ class ChargePointServicer(StationRequestRpcs, chargepoint_pb2_grpc.ChargePointSe
             request.charge_point_id, registration_status_from_proto(request.status, "status")
         )
         return registration_change_to_proto(change)
-
-    # Issue 13: smart charging.
-
-    async def RecordChargingProfiles(
-        self, request: charging_pb2.RecordChargingProfilesRequest, context: Context
-    ) -> charging_pb2.RecordChargingProfilesResponse:
-        drafts = profiles_from_proto(request)
-        await self._charging.record_profiles(request.charge_point_id, drafts)
-        return charging_pb2.RecordChargingProfilesResponse()
-
-    async def RecordChargingLimit(
-        self, request: charging_pb2.RecordChargingLimitRequest, context: Context
-    ) -> charging_pb2.RecordChargingLimitResponse:
-        await self._charging.record_limit(request.charge_point_id, limit_from_proto(request))
-        return charging_pb2.RecordChargingLimitResponse()
-
-    async def RecordClearedChargingLimit(
-        self, request: charging_pb2.RecordClearedChargingLimitRequest, context: Context
-    ) -> charging_pb2.RecordClearedChargingLimitResponse:
-        source = source_from_proto(request.source)
-        evse_id = request.evse_id if request.evse_id > 0 else None
-        await self._charging.record_cleared_limit(request.charge_point_id, source, evse_id)
-        return charging_pb2.RecordClearedChargingLimitResponse()
-
-    async def RecordEVChargingNeeds(
-        self, request: charging_pb2.RecordEVChargingNeedsRequest, context: Context
-    ) -> charging_pb2.RecordEVChargingNeedsResponse:
-        schedule = await self._charging.record_needs(
-            request.charge_point_id, needs_from_proto(request)
-        )
-        return charging_pb2.RecordEVChargingNeedsResponse(schedule=schedule_to_proto(schedule))
-
-    async def RecordEVChargingSchedule(
-        self, request: charging_pb2.RecordEVChargingScheduleRequest, context: Context
-    ) -> charging_pb2.RecordEVChargingScheduleResponse:
-        schedule = ev_schedule_from_proto(request, self._charging.now())
-        accepted = await self._charging.record_ev_schedule(request.charge_point_id, schedule)
-        return charging_pb2.RecordEVChargingScheduleResponse(accepted=accepted)
-
-    async def ListStationChargingProfiles(
-        self, request: charging_pb2.ListStationChargingProfilesRequest, context: Context
-    ) -> charging_pb2.ListStationChargingProfilesResponse:
-        held = await self._charging.profiles(request.charge_point_id)
-        return charging_pb2.ListStationChargingProfilesResponse(
-            profiles=[held_profile_to_proto(profile) for profile in held]
-        )
-
-    async def ListChargingLimits(
-        self, request: charging_pb2.ListChargingLimitsRequest, context: Context
-    ) -> charging_pb2.ListChargingLimitsResponse:
-        limits = await self._charging.limits(request.charge_point_id)
-        return charging_pb2.ListChargingLimitsResponse(
-            limits=[limit_to_proto(limit) for limit in limits]
-        )
-
-    async def ListEVChargingNeeds(
-        self, request: charging_pb2.ListEVChargingNeedsRequest, context: Context
-    ) -> charging_pb2.ListEVChargingNeedsResponse:
-        records = await self._charging.needs(request.charge_point_id)
-        return charging_pb2.ListEVChargingNeedsResponse(
-            needs=[needs_to_proto(record) for record in records]
-        )
-
-    async def CreateLibraryChargingProfile(
-        self, request: charging_pb2.CreateLibraryChargingProfileRequest, context: Context
-    ) -> charging_pb2.LibraryChargingProfile:
-        profile_id, document = library_profile_from_proto(request)
-        created = await self._library.create(request.name, profile_id, document)
-        return library_profile_to_proto(created)
-
-    async def GetLibraryChargingProfile(
-        self, request: charging_pb2.GetLibraryChargingProfileRequest, context: Context
-    ) -> charging_pb2.LibraryChargingProfile:
-        return library_profile_to_proto(await self._library.get(request.name))
-
-    async def ListLibraryChargingProfiles(
-        self, request: charging_pb2.ListLibraryChargingProfilesRequest, context: Context
-    ) -> charging_pb2.ListLibraryChargingProfilesResponse:
-        page = await self._library.list(PageRequest.parse(request.page_size, request.page_token))
-        return charging_pb2.ListLibraryChargingProfilesResponse(
-            profiles=[library_profile_to_proto(profile) for profile in page.profiles],
-            next_page_token=page.next_page_token,
-        )
-
-    async def DeleteLibraryChargingProfile(
-        self, request: charging_pb2.DeleteLibraryChargingProfileRequest, context: Context
-    ) -> charging_pb2.DeleteLibraryChargingProfileResponse:
-        await self._library.delete(request.name)
-        return charging_pb2.DeleteLibraryChargingProfileResponse()
-
-    async def ApplyChargingProfile(
-        self, request: charging_pb2.ApplyChargingProfileRequest, context: Context
-    ) -> charging_pb2.ApplyChargingProfileResponse:
-        status = await self._library.apply(
-            request.charge_point_id, request.name, request.evse_id, request.transaction_id
-        )
-        return charging_pb2.ApplyChargingProfileResponse(
-            status=charging_pb2.ApplyChargingProfileResponse.Status.Value(status)
-        )
-
-    async def SetStationSiteLimit(
-        self, request: charging_pb2.StationSiteLimit, context: Context
-    ) -> charging_pb2.StationSiteLimit:
-        limit = await self._charging.set_site_limit(request.charge_point_id, request.max_power_w)
-        return charging_pb2.StationSiteLimit(
-            charge_point_id=request.charge_point_id, max_power_w=limit or 0.0
-        )
-
-    async def GetStationSiteLimit(
-        self, request: charging_pb2.GetStationSiteLimitRequest, context: Context
-    ) -> charging_pb2.StationSiteLimit:
-        limit = await self._charging.site_limit(request.charge_point_id)
-        return charging_pb2.StationSiteLimit(
-            charge_point_id=request.charge_point_id, max_power_w=limit or 0.0
-        )
-
-    async def ClearStationChargingProfile(
-        self, request: charging_pb2.ClearStationChargingProfileRequest, context: Context
-    ) -> charging_pb2.ClearStationChargingProfileResponse:
-        status = await self._library.clear(request.charge_point_id, request.profile_id)
-        return charging_pb2.ClearStationChargingProfileResponse(
-            status=charging_pb2.ClearStationChargingProfileResponse.Status.Value(status)
-        )
 
     # Issue 13: firmware.
 
