@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
+from chargepoint_svc.adapters.memory_checks import require_charge_point
 from chargepoint_svc.adapters.memory_requests import (
     MemoryDisplayMessageRepository,
     MemoryStationRequestRepository,
@@ -135,11 +136,6 @@ class MemoryChargePointRepository:
         return dataclasses.replace(charge_point, connectors=tuple(value for _, value in owned))
 
 
-def _require(store: MemoryStore, charge_point_id: str) -> None:
-    if charge_point_id not in store.charge_points:
-        raise LookupError(f"no charge point {charge_point_id!r} (a foreign key would fail)")
-
-
 class MemoryDeviceModelRepository:
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -151,7 +147,7 @@ class MemoryDeviceModelRepository:
         reported_at: datetime,
     ) -> None:
         del reported_at  # not part of ReportedVariable; the SQL adapter keeps it per row
-        _require(self._store, charge_point_id)
+        require_charge_point(self._store, charge_point_id)
         for variable in variables:
             self._store.variables.pop((charge_point_id, variable.key), None)
             self._store.variables[(charge_point_id, variable.key)] = variable
@@ -186,7 +182,7 @@ class MemorySecurityEventRepository:
         self._store = store
 
     async def add(self, event: SecurityEvent) -> None:
-        _require(self._store, event.charge_point_id)
+        require_charge_point(self._store, event.charge_point_id)
         sequence = len(self._store.security_events) + 1
         self._store.security_events.append(dataclasses.replace(event, sequence=sequence))
 
@@ -212,7 +208,7 @@ class MemoryStationEventRepository:
 
     async def add(self, events: Sequence[StationEvent]) -> None:
         for event in events:
-            _require(self._store, event.charge_point_id)
+            require_charge_point(self._store, event.charge_point_id)
             sequence = len(self._store.station_events) + 1
             self._store.station_events.append(dataclasses.replace(event, sequence=sequence))
 
@@ -242,7 +238,7 @@ class MemoryFirmwareReportRepository:
         self._store = store
 
     async def add(self, report: FirmwareReport) -> None:
-        _require(self._store, report.charge_point_id)
+        require_charge_point(self._store, report.charge_point_id)
         # After the last one stored: a purge shortens the list, the ids of SQL go on.
         sequence = max((r.sequence for r in self._store.firmware_reports), default=0) + 1
         self._store.firmware_reports.append(dataclasses.replace(report, sequence=sequence))
@@ -266,7 +262,7 @@ class MemoryFirmwareOrderRepository:
         self._store = store
 
     async def save(self, order: FirmwareOrder) -> None:
-        _require(self._store, order.charge_point_id)
+        require_charge_point(self._store, order.charge_point_id)
         key = (order.charge_point_id, order.kind, order.request_id)
         self._store.firmware_orders[key] = order
 
@@ -319,7 +315,7 @@ class MemoryMonitorRepository:
 
     async def save(self, monitors: Sequence[Monitor]) -> None:
         for monitor in monitors:
-            _require(self._store, monitor.charge_point_id)
+            require_charge_point(self._store, monitor.charge_point_id)
             key = (monitor.charge_point_id, monitor.id)
             # Re-inserted, so the dict's order stays the order of last update.
             self._store.monitors.pop(key, None)

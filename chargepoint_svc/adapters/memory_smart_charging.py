@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from chargepoint_svc.adapters.memory_checks import require_charge_point
 from chargepoint_svc.domain.charge_point import ChargePointId
 from chargepoint_svc.domain.smart_charging import (
     ChargingLimit,
@@ -19,19 +20,13 @@ if TYPE_CHECKING:
     from chargepoint_svc.adapters.memory import MemoryStore
 
 
-def _require(store: MemoryStore, charge_point_id: str) -> None:
-    """As the SQL tables' foreign key to the charge point."""
-    if charge_point_id not in store.charge_points:
-        raise LookupError(f"no charge point {charge_point_id!r} (a foreign key would fail)")
-
-
 class MemorySmartChargingRepository:
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
 
     async def save_profiles(self, profiles: Sequence[HeldProfile]) -> None:
         for profile in profiles:
-            _require(self._store, profile.charge_point_id)
+            require_charge_point(self._store, profile.charge_point_id)
             key = (profile.charge_point_id, profile.evse_id, profile.profile_id)
             self._store.held_profiles[key] = profile
 
@@ -47,7 +42,7 @@ class MemorySmartChargingRepository:
         }
 
     async def save_limit(self, limit: ChargingLimit) -> None:
-        _require(self._store, limit.charge_point_id)
+        require_charge_point(self._store, limit.charge_point_id)
         key = (limit.charge_point_id, limit.evse_id, limit.source)
         self._store.charging_limits[key] = limit
 
@@ -65,7 +60,7 @@ class MemorySmartChargingRepository:
         return [limits[key] for key in sorted(limits) if key[0] == charge_point_id]
 
     async def save_needs(self, needs: NeedsRecord) -> None:
-        _require(self._store, needs.charge_point_id)
+        require_charge_point(self._store, needs.charge_point_id)
         self._store.ev_needs[(needs.charge_point_id, needs.evse_id)] = needs
 
     async def needs(self, charge_point_id: ChargePointId) -> list[NeedsRecord]:
@@ -91,7 +86,7 @@ class MemorySmartChargingRepository:
     async def set_site_limit(
         self, charge_point_id: ChargePointId, max_power_w: float | None
     ) -> None:
-        _require(self._store, charge_point_id)
+        require_charge_point(self._store, charge_point_id)
         if max_power_w is None:
             self._store.site_limits.pop(charge_point_id, None)
         else:
