@@ -1,7 +1,7 @@
 # One task runner for developers and CI. Every target uses the active Python environment.
 PYTHON ?= python
 
-.PHONY: install proto sdk lint typecheck unit test micro check up bench
+.PHONY: install proto sdk lint typecheck unit test micro check up bench screenshots
 
 install:            ## install the project and its development tools (editable)
 	$(PYTHON) -m pip install -e '.[dev]'
@@ -32,6 +32,9 @@ check: lint typecheck test micro
 
 bench:              ## the benchmark suite, quick run (minutes; see docs/performance.md)
 	$(PYTHON) -m bench.run --quick
+
+screenshots:        ## the console's browser tests, saving their screenshots into docs/screenshots (Debian's chromium)
+	CSMS_CONSOLE_SCREENSHOTS=docs/screenshots $(PYTHON) -m pytest tests/console -m browser -q
 
 up:                 ## run the whole system with embedded defaults
 	csms up
