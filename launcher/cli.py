@@ -51,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
         ("chargepoint", "the charge point service"),
         ("transaction", "the transaction service"),
         ("auth", "the authorization service"),
+        ("console", "the operator console (a web application, client of the REST API)"),
     ):
         component = commands.add_parser(name, help=f"run {what} alone (what a container runs)")
         component.add_argument(

@@ -23,6 +23,7 @@ from typing import Protocol
 
 from servicekit import metrics as process_metrics
 from servicekit.metrics import ProcessMetrics
+from servicekit.observability_settings import METRICS_OFFSETS
 from servicekit.settings import Settings
 
 LOG = logging.getLogger(__name__)
@@ -73,6 +74,11 @@ async def _start(name: str, settings: Settings) -> tuple[Running, str]:
 
         service = await auth_server.start(network, storage, settings.security)
         return service, f"auth_svc: gRPC on {host}:{network.auth_grpc_port}"
+    if name == "console":
+        from console import server as console_server
+
+        console = await console_server.start(settings.console)
+        return console, f"console: HTTP on {settings.console.host}:{console.port}"
     raise ValueError(f"unknown component {name!r}")
 
 
@@ -86,7 +92,8 @@ async def run(
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    port = settings.observability.metrics_port_of(name)
+    # The console serves no /metrics of its own: what it does is the API's traffic.
+    port = settings.observability.metrics_port_of(name) if name in METRICS_OFFSETS else 0
     with ExitStack() as scope:
         endpoint: process_metrics.MetricsEndpoint | None = None
         if port:

@@ -53,6 +53,7 @@ from google.protobuf.descriptor import ServiceDescriptor
 
 from launcher.api_tokens import ROLE_CLAIM, Role
 from launcher.envoy_clusters import EDGE_WS
+from launcher.envoy_console import CONSOLE
 from servicekit.security_settings import ApiAuth, SecuritySettings
 
 PROVIDER = "csms"
@@ -141,9 +142,10 @@ def open_method_paths(services: Iterable[ServiceDescriptor]) -> list[str]:
 
 def route_access(route: Mapping[str, Any], methods: Mapping[str, Access]) -> Access:
     """What ``route`` needs: see the table in the module docstring."""
-    if "direct_response" in route:
+    if "direct_response" in route or "redirect" in route:
         return Access.OPEN
-    if route.get("route", {}).get("cluster") == EDGE_WS:
+    # The console's pages: it asks for a token itself and sends it on its API calls.
+    if route.get("route", {}).get("cluster") in {EDGE_WS, CONSOLE}:
         return Access.OPEN
     path = route.get("match", {}).get("path")
     return methods.get(path, Access.WRITE) if isinstance(path, str) else Access.WRITE

@@ -34,6 +34,7 @@ from google.api import annotations_pb2
 from google.protobuf.descriptor import ServiceDescriptor
 
 from edge.session import RESPONSE_TIMEOUT
+from launcher import envoy_console
 from launcher.envoy_auth import protected
 from launcher.envoy_clusters import (
     EDGE_GRPC,
@@ -195,7 +196,7 @@ def _not_here(match: dict[str, Any], message: str, *, transcoder: bool) -> dict[
     return route
 
 
-def _gateway_routes(descriptor_dir: str) -> list[dict[str, Any]]:
+def _gateway_routes(descriptor_dir: str, settings: Settings) -> list[dict[str, Any]]:
     """The API gateway: every REST method of every service, and nothing outside its surface.
 
     Routes are matched once on the request's own path (which decides whether the transcoder
@@ -208,9 +209,12 @@ def _gateway_routes(descriptor_dir: str) -> list[dict[str, Any]]:
         # Reached only by what the transcoder passed through untranslated.
         _not_here({"prefix": GATEWAY_PREFIX}, unknown, transcoder=True),
         _not_here({"path": "/services"}, unknown, transcoder=True),
+        # The operator console at / (redirected to /console/), when it runs.
+        *envoy_console.routes(settings.console),
         _not_here(
             {"prefix": "/"},
-            "the API gateway serves /api/v1/... and /services only: component health is at "
+            "the API gateway serves /api/v1/..., /services and the operator console at "
+            "/console/ only: component health is at "
             "/api/v1/{edge,chargepoint,transaction,auth}/health and GET /services",
             transcoder=False,
         ),
@@ -284,6 +288,7 @@ def build(settings: Settings, descriptor: str) -> dict[str, Any]:
         Upstream("chargepoint", [settings.network.chargepoint_address], http2=True),
         Upstream("transaction", [settings.network.transaction_address], http2=True),
         Upstream("auth", [settings.network.auth_address], http2=True),
+        *envoy_console.upstream(settings.console),
     ]
     documents = os.path.dirname(descriptor) or "."
     ocpp_routes = [
@@ -331,7 +336,7 @@ def build(settings: Settings, descriptor: str) -> dict[str, Any]:
             "api_gateway",
             settings.network.public_host,
             settings.network.api_gateway_port,
-            _gateway_routes(documents),
+            _gateway_routes(documents, settings),
             [_transcoder(descriptor, full(*table), strict_paths=True)],
         ),
     ]

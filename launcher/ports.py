@@ -120,6 +120,19 @@ def planned(settings: Settings) -> list[PortUse]:
             "auth_svc gRPC",
             internal=True,
         ),
+        *(
+            [
+                PortUse(
+                    "CSMS_CONSOLE_PORT",
+                    settings.console.host,
+                    settings.console.port,
+                    "operator console HTTP",
+                    internal=True,
+                )
+            ]
+            if settings.console.enabled
+            else []
+        ),
         *_metrics_ports(settings),
     ]
 

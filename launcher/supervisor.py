@@ -45,6 +45,7 @@ from launcher.readiness import (
     without_password,
 )
 from launcher.run_record import RunInUse, RunRecord
+from servicekit.console_settings import HEALTH_PATH as CONSOLE_HEALTH_PATH
 from servicekit.security_settings import ApiAuth
 from servicekit.settings import Settings
 
@@ -236,6 +237,14 @@ def _banner(settings: Settings, seeded: str | None, chosen: Collection[str] = ()
     lines = [
         "",
         "CSMS is up.",
+        *(
+            [
+                f"  Operator console     http://{host}:{settings.network.api_gateway_port}/"
+                "  (open it in a browser)"
+            ]
+            if settings.console.enabled
+            else []
+        ),
         f"  OCPP WebSocket       ws://{host}:{settings.network.ocpp_port}/ocpp/{{chargePointId}}"
         "  (ocpp1.6, ocpp2.0.1, ocpp2.1)",
         f"  OCPP gateway REST    http://{host}:{settings.network.ocpp_port}/health, /connections",
@@ -314,6 +323,9 @@ def _start(settings: Settings, fleet: Fleet) -> str | None:
     replicas = [(fleet.spawn(spec), address) for spec, address in edge_replicas(settings)]
     for child, address in replicas:
         wait_grpc(fleet, child, address)
+    if settings.console.enabled:
+        console = fleet.spawn(Spec("console", _component("console")))
+        wait_http(fleet, console, f"http://{settings.console.address}{CONSOLE_HEALTH_PATH}")
     envoy = fleet.spawn(Spec("envoy", envoy_command(settings)))
     wait_http(fleet, envoy, f"http://127.0.0.1:{settings.network.chargepoint_api_port}/health")
     return asyncio.run(_seed_demo_tag(settings)) if settings.launcher.demo_id_tag else None

@@ -4,7 +4,8 @@ The entry point builds it once from the environment (``launcher.cli`` for every 
 command, or a test) and hands each component's composition root only the parts it reads,
 one frozen object per concern, each read by its own module (``network_settings``,
 ``cluster_settings``, ``storage_settings``, ``charge_point_policy``, ``security_settings``,
-``address_settings``, ``observability_settings``, ``launcher_settings``):
+``address_settings``, ``observability_settings``, ``launcher_settings``,
+``console_settings``):
 
 =====================  ==========================================  ===========================
 part                   what it holds                               who reads it
@@ -21,6 +22,8 @@ part                   what it holds                               who reads it
 ``addresses``          per-source-address limits                   edge
 ``observability``      log level and format, metrics, journal on   every entry point, edge
 ``launcher``           data dir, demo id tag, Envoy executable     launcher
+``console``            the console's port, address, the API it     console, launcher
+                       calls
 =====================  ==========================================  ===========================
 
 So ``chargepoint_svc.server.start(network, storage, charge_points)``,
@@ -42,6 +45,7 @@ from dataclasses import dataclass
 from servicekit.address_settings import ADDRESS_VARIABLES, AddressSettings
 from servicekit.charge_point_policy import ChargePointPolicy
 from servicekit.cluster_settings import ClusterSettings
+from servicekit.console_settings import CONSOLE_VARIABLES, ConsoleSettings
 from servicekit.launcher_settings import LauncherSettings
 from servicekit.network_settings import NetworkSettings
 from servicekit.observability_settings import ObservabilitySettings
@@ -251,6 +255,7 @@ VARIABLES: dict[str, tuple[str, str]] = {
     ),
     **STORAGE_VARIABLES,
     **ADDRESS_VARIABLES,
+    **CONSOLE_VARIABLES,
     "LOG_LEVEL": ("INFO", "DEBUG, INFO, WARNING or ERROR."),
 }
 
@@ -265,6 +270,7 @@ class Settings:
     addresses: AddressSettings
     observability: ObservabilitySettings
     launcher: LauncherSettings
+    console: ConsoleSettings
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -285,4 +291,10 @@ class Settings:
             addresses=AddressSettings.from_env(raw),
             observability=ObservabilitySettings.from_env(raw),
             launcher=launcher,
+            console=ConsoleSettings.from_env(
+                raw,
+                internal_host=network.internal_host,
+                public_host=network.public_host,
+                gateway_port=network.api_gateway_port,
+            ),
         )

@@ -1,0 +1,1 @@
+"""One module per page: each reads the API, builds a frozen view model and renders it."""

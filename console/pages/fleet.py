@@ -1,0 +1,284 @@
+"""The fleet: every station with its live state, filtered and paged by the API.
+
+No page loads the whole fleet: the API filters and pages (``GET /api/v1/charge-points``
+with the filters in the URL, so a view can be shared), counts come from
+``GET /api/v1/fleet/summary``, and only the page's stations are asked about their
+connection and their running sessions. Rows refresh one at a time from the live stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from console.api import Api, segment
+from console.errors import ApiError
+from console.records import Station, latest_power, station
+from console.rendering import is_fragment_request, render
+
+PAGE_SIZES = (25, 50, 100)
+DEFAULT_PAGE_SIZE = 50
+VERSIONS = ("1.6", "2.0.1", "2.1")
+REGISTRATIONS = ("ACCEPTED", "PENDING", "REJECTED")
+STATUSES = (
+    "AVAILABLE",
+    "PREPARING",
+    "CHARGING",
+    "SUSPENDED_EV",
+    "SUSPENDED_EVSE",
+    "FINISHING",
+    "RESERVED",
+    "UNAVAILABLE",
+    "FAULTED",
+    "OCCUPIED",
+)
+SESSION_STATES = {"CHARGING", "SUSPENDED_EV", "SUSPENDED_EVSE", "PREPARING", "FINISHING"}
+# At most this many of a page's session lookups run at once.
+LOOKUPS_AT_ONCE = 16
+
+
+@dataclass(frozen=True)
+class Row:
+    station: Station
+    connected: bool
+    connected_version: str
+    power_w: float | None
+
+
+@dataclass(frozen=True)
+class Filters:
+    query: str = ""
+    vendor: str = ""
+    model: str = ""
+    version: str = ""
+    registration: str = ""
+    status: str = ""
+    size: int = DEFAULT_PAGE_SIZE
+    page: str = ""
+
+    @classmethod
+    def of(cls, request: Request) -> Filters:
+        params = request.query_params
+        size_text = params.get("size", "")
+        size = int(size_text) if size_text.isdigit() and int(size_text) in PAGE_SIZES else 50
+        return cls(
+            query=params.get("q", "").strip(),
+            vendor=params.get("vendor", "").strip(),
+            model=params.get("model", "").strip(),
+            version=params.get("version", "") if params.get("version") in VERSIONS else "",
+            registration=params.get("registration", "")
+            if params.get("registration") in REGISTRATIONS
+            else "",
+            status=params.get("status", "") if params.get("status") in STATUSES else "",
+            size=size,
+            page=params.get("page", ""),
+        )
+
+    def api_params(self) -> dict[str, str | int]:
+        return {
+            "query": self.query,
+            "vendor": self.vendor,
+            "model": self.model,
+            "ocppVersion": self.version,
+            "registrationStatus": self.registration,
+            "connectorStatus": self.status,
+            "pageSize": self.size,
+            "pageToken": self.page,
+        }
+
+    def link(self, **changes: str | int) -> str:
+        """This view's URL with ``changes`` (a new filter starts again at the first page)."""
+        values: dict[str, str | int] = {
+            "q": self.query,
+            "vendor": self.vendor,
+            "model": self.model,
+            "version": self.version,
+            "registration": self.registration,
+            "status": self.status,
+            "size": self.size if self.size != DEFAULT_PAGE_SIZE else "",
+            "page": self.page,
+        }
+        values.update(changes)
+        query = urlencode({k: v for k, v in values.items() if v != ""})
+        return "/console/" + (f"?{query}" if query else "")
+
+    @property
+    def active(self) -> bool:
+        return any(
+            (self.query, self.vendor, self.model, self.version, self.registration, self.status)
+        )
+
+
+@dataclass(frozen=True)
+class Count:
+    label: str
+    value: int
+    link: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    total: int
+    connected: int | None
+    by_registration: tuple[Count, ...]
+    by_status: tuple[Count, ...]
+    by_version: tuple[Count, ...]
+    vendors: tuple[str, ...]
+    models: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FleetView:
+    filters: Filters
+    rows: tuple[Row, ...]
+    total: int | None
+    next_link: str
+    first_link: str
+    summary: Summary | None
+    live_url: str
+    json_url: str
+    page_sizes: Sequence[int] = PAGE_SIZES
+    versions: Sequence[str] = VERSIONS
+    registrations: Sequence[str] = REGISTRATIONS
+    statuses: Sequence[str] = STATUSES
+    problems: tuple[str, ...] = field(default=())
+
+
+async def connections(api: Api, ids: Sequence[str]) -> dict[str, str]:
+    """Which of ``ids`` are connected now, with the OCPP version of the session."""
+    if not ids:
+        return {}
+    answer = await api.get("/api/v1/connections", {"chargePointIds": list(ids)})
+    wanted = set(ids)
+    return {
+        str(c.get("chargePointId")): str(c.get("ocppVersion", ""))
+        for c in answer.get("connections", [])
+        if c.get("chargePointId") in wanted
+    }
+
+
+async def session_power(api: Api, stations: Iterable[Station]) -> dict[str, float | None]:
+    """The power of the running sessions of the stations that have one (W, summed)."""
+    limit = asyncio.Semaphore(LOOKUPS_AT_ONCE)
+
+    async def one(charge_point_id: str) -> tuple[str, float | None]:
+        async with limit:
+            answer = await api.get(
+                "/api/v1/transactions",
+                {"chargePointId": charge_point_id, "status": "ACTIVE", "pageSize": 10},
+            )
+        powers = [latest_power(t) for t in answer.get("transactions", [])]
+        known = [p for p in powers if p is not None]
+        return charge_point_id, (sum(known) if known else None)
+
+    busy = [s.id for s in stations if any(e.status in SESSION_STATES for e in s.outlets)]
+    return dict(await asyncio.gather(*(one(i) for i in busy)))
+
+
+async def rows(api: Api, stations: Sequence[Station]) -> tuple[Row, ...]:
+    connected, power = await asyncio.gather(
+        connections(api, [s.id for s in stations]), session_power(api, stations)
+    )
+    return tuple(
+        Row(s, s.id in connected, connected.get(s.id, ""), power.get(s.id)) for s in stations
+    )
+
+
+def _counts(
+    table: Any, filters: Filters, parameter: str, names: Sequence[str]
+) -> tuple[Count, ...]:
+    """``{"NAME": n}`` (or [{"name"/"status"/"version", "count"}]) as counts in ``names``'
+    order, each a link to the fleet filtered by it."""
+    values: dict[str, int] = {}
+    if isinstance(table, dict):
+        values = {str(k): int(v) for k, v in table.items()}
+    elif isinstance(table, list):
+        for item in table:
+            name = item.get("name") or item.get("status") or item.get("version") or item.get("key")
+            values[str(name)] = int(item.get("count", 0))
+    ordered = [n for n in names if n in values] + [n for n in values if n not in names]
+    return tuple(
+        Count(n, values[n], filters.link(**{parameter: n, "page": ""}))
+        for n in ordered
+        if values[n] and n in names
+    )
+
+
+def _names(items: Any) -> tuple[str, ...]:
+    if isinstance(items, dict):
+        return tuple(sorted(str(k) for k in items))
+    if isinstance(items, list):
+        names = [str(i.get("name", i) if isinstance(i, dict) else i) for i in items]
+        return tuple(n for n in names if n)
+    return ()
+
+
+async def summary(api: Api, filters: Filters) -> Summary:
+    body, statistics = await asyncio.gather(
+        api.get("/api/v1/fleet/summary"), api.get("/api/v1/statistics")
+    )
+    return Summary(
+        total=int(body.get("total", 0)),
+        connected=int(statistics.get("activeConnections", 0)),
+        by_registration=_counts(
+            body.get("byRegistrationStatus"), filters, "registration", REGISTRATIONS
+        ),
+        by_status=_counts(body.get("connectorsByStatus"), filters, "status", STATUSES),
+        by_version=_counts(body.get("byOcppVersion"), filters, "version", VERSIONS),
+        vendors=_names(body.get("vendors")),
+        models=_names(body.get("models")),
+    )
+
+
+async def page(request: Request, api: Api) -> Response:
+    filters = Filters.of(request)
+    listing, fleet = await asyncio.gather(
+        api.get("/api/v1/charge-points", filters.api_params()),
+        _summary_or_none(api, filters),
+    )
+    stations = tuple(station(body) for body in listing.get("chargePoints", []))
+    next_token = str(listing.get("nextPageToken", ""))
+    total = listing.get("totalSize")
+    view = FleetView(
+        filters=filters,
+        rows=await rows(api, stations),
+        total=int(total) if total is not None else None,
+        next_link=filters.link(page=next_token) if next_token else "",
+        first_link=filters.link(page="") if filters.page else "",
+        summary=fleet,
+        live_url="/console/live?"
+        + urlencode([("feed", "fleet"), *(("station", s.id) for s in stations)]),
+        json_url="/api/v1/charge-points?"
+        + urlencode({k: v for k, v in filters.api_params().items() if v != ""}),
+    )
+    template = "_fleet_table.html" if is_fragment_request(request) else "fleet.html"
+    return render(request, template, {"view": view}, section="fleet")
+
+
+async def _summary_or_none(api: Api, filters: Filters) -> Summary | None:
+    try:
+        return await summary(api, filters)
+    except ApiError as error:
+        if error.unauthenticated:
+            raise
+        return None
+
+
+async def summary_fragment(request: Request, api: Api) -> Response:
+    filters = Filters.of(request)
+    return render(
+        request, "_fleet_summary.html", {"summary": await summary(api, filters), "filters": filters}
+    )
+
+
+async def row_fragment(request: Request, api: Api) -> Response:
+    charge_point_id = request.path_params["charge_point_id"]
+    body = await api.get(f"/api/v1/charge-points/{segment(charge_point_id)}")
+    (row,) = await rows(api, (station(body),))
+    return render(request, "_station_row.html", {"row": row})

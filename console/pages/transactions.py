@@ -1,0 +1,12 @@
+"""Placeholder: filled in by the console's transactions page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from starlette.routing import Route
+
+
+def routes(with_api: Callable[..., Any]) -> list[Route]:
+    return []
