@@ -27,6 +27,9 @@ from console.rendering import ENVIRONMENT, station_key
 
 STATION_EVERY = 1.0
 FLEET_EVERY = 2.0
+# Stations that connect after the fleet page was loaded make its table refresh (``fleet-new``,
+# at most every FLEET_EVERY) and are followed from then on, up to this many.
+NEWCOMERS = 200
 KEEPALIVE_EVERY = 10.0
 RECENT_PER_SECOND = 10
 NOTABLE_ACTIONS = {
@@ -73,6 +76,8 @@ class Relay:
         self._pending: set[str] = set()
         self._fleet_due = 0.0
         self._fleet_pending = False
+        self._newcomers = 0
+        self._table_pending = False
         self._recent_window = (0, 0)  # (second, sent in it)
 
     def take(self, event: dict[str, Any], now: float) -> list[str]:
@@ -80,6 +85,16 @@ class Relay:
         charge_point_id = str(event.get("chargePointId", ""))
         if not charge_point_id:
             return frames
+        if (
+            self.fleet
+            and charge_point_id not in self.stations
+            and changes_counts(event)
+            and self._newcomers < NEWCOMERS
+        ):
+            # A station the page does not show yet: its table may now list it.
+            self.stations.add(charge_point_id)
+            self._newcomers += 1
+            self._table_pending = True
         if charge_point_id in self.stations:
             self._pending.add(station_key(charge_point_id))
         if self.fleet and changes_counts(event):
@@ -106,10 +121,13 @@ class Relay:
             else:
                 waiting.add(key)
         self._pending = waiting
-        if self._fleet_pending and self._fleet_due <= now:
-            frames.append(_frame("fleet"))
+        if (self._fleet_pending or self._table_pending) and self._fleet_due <= now:
+            if self._fleet_pending:
+                frames.append(_frame("fleet"))
+            if self._table_pending:
+                frames.append(_frame("fleet-new"))
             self._fleet_due = now + FLEET_EVERY
-            self._fleet_pending = False
+            self._fleet_pending = self._table_pending = False
         return frames
 
 

@@ -318,13 +318,17 @@ def _start(settings: Settings, fleet: Fleet) -> str | None:
     started = [
         (fleet.spawn(Spec(name, _component(name))), address) for name, address in services.items()
     ]
+    # The console needs nothing to start (it calls the API only when a page is asked for):
+    # it starts beside the services and is awaited before Envoy, which routes to it.
+    console = (
+        fleet.spawn(Spec("console", _component("console"))) if settings.console.enabled else None
+    )
     for child, address in started:
         wait_grpc(fleet, child, address)
     replicas = [(fleet.spawn(spec), address) for spec, address in edge_replicas(settings)]
     for child, address in replicas:
         wait_grpc(fleet, child, address)
-    if settings.console.enabled:
-        console = fleet.spawn(Spec("console", _component("console")))
+    if console is not None:
         wait_http(fleet, console, f"http://{settings.console.address}{CONSOLE_HEALTH_PATH}")
     envoy = fleet.spawn(Spec("envoy", envoy_command(settings)))
     wait_http(fleet, envoy, f"http://127.0.0.1:{settings.network.chargepoint_api_port}/health")

@@ -72,6 +72,7 @@ def test_topology_has_every_component(compose: dict[str, Any]) -> None:
         "auth": ["csms", "auth"],
         "edge": ["csms", "edge"],
         "envoy": ["csms", "envoy"],
+        "console": ["csms", "console"],
     }
     assert compose["services"]["postgres"]["image"].startswith("postgres:")
     assert compose["services"]["redis"]["image"] == "redis:7"
@@ -144,6 +145,38 @@ def test_component_healthchecks_probe_the_component_port(compose: dict[str, Any]
             else getattr(settings.network, f"{name}_address")
         )
         assert given == f"{name}:{port}"
+
+
+def test_the_console_calls_the_api_through_envoy_and_envoy_reaches_it(
+    compose: dict[str, Any],
+) -> None:
+    console = compose["services"]["console"]
+    settings = Settings.from_env(_environment(console))
+    envoy = Settings.from_env(_environment(compose["services"]["envoy"]))
+    # The console is a client of the public API (the gateway port Envoy publishes) ...
+    assert settings.console.api_url == f"http://envoy:{envoy.network.api_gateway_port}"
+    assert (
+        f"{envoy.network.api_gateway_port}:{envoy.network.api_gateway_port}"
+        in (compose["services"]["envoy"]["ports"])
+    )
+    # ... and Envoy forwards the console's pages to the port the console listens on, which
+    # its health check probes.
+    assert envoy.console.address == f"console:{settings.console.port}"
+    test = console["healthcheck"]["test"]
+    assert test == [
+        "CMD",
+        "python",
+        "-m",
+        "launcher.probe",
+        f"http://127.0.0.1:{settings.console.port}/console/-/health",
+    ]
+    config = build(envoy, str(DESCRIPTOR_SET))
+    clusters = {c["name"]: c for c in config["static_resources"]["clusters"]}
+    endpoint = clusters["console"]["load_assignment"]["endpoints"][0]["lb_endpoints"][0]
+    assert endpoint["endpoint"]["address"]["socket_address"] == {
+        "address": "console",
+        "port_value": settings.console.port,
+    }
 
 
 def test_envoy_healthcheck_asks_envoy_itself(compose: dict[str, Any]) -> None:

@@ -165,6 +165,12 @@ def _route(manager: dict[str, Any], path: str) -> dict[str, Any]:
     return found
 
 
+def _catch_all(manager: dict[str, Any]) -> dict[str, Any]:
+    """The gateway's last route: a 404 for any path it does not serve."""
+    (found,) = [r for r in _routes(manager) if r["match"].get("prefix") == "/"]
+    return found
+
+
 def _allowed_roles(route: dict[str, Any]) -> list[str]:
     policy = route["typed_per_filter_config"][RBAC_FILTER]["rbac"]["rules"]
     assert policy["action"] == "ALLOW"
@@ -185,7 +191,15 @@ def test_what_needs_no_token_is_health_documents_and_the_websocket(tmp_path: Pat
         document,
     ]
     # The gateway's 404s are not open: a client without a token learns nothing of the paths.
-    assert _open_without_token(gateway) == [*_health_paths(), document]
+    # The console's pages are: it asks the operator for a token and sends it on every API
+    # call it makes, where this same policy applies.
+    assert _open_without_token(gateway) == [
+        *_health_paths(),
+        document,
+        {"path": "/"},
+        {"prefix": "/console/live"},
+        {"prefix": "/console"},
+    ]
 
 
 def _get() -> dict[str, Any]:
@@ -240,13 +254,16 @@ def test_each_method_route_carries_its_policy(tmp_path: Path) -> None:
         _route(ocpp, "/ocpp"),
         _route(ocpp, "/openapi.json"),
         _route(ocpp, "/csms.edge.v1.EdgeService/GetHealth"),
-        _route(gateway, "/"),
+        _catch_all(gateway),
+        _route(gateway, "/console"),
+        _route(gateway, "/console/live"),
     ):
         assert RBAC_FILTER not in route.get("typed_per_filter_config", {})
-    # The transcoder stays disabled where it was.
-    assert _route(gateway, "/")["typed_per_filter_config"][
-        "envoy.filters.http.grpc_json_transcoder"
-    ]["disabled"]
+    # The transcoder stays disabled where it was, and is off for the console's pages.
+    for route in (_catch_all(gateway), _route(gateway, "/console")):
+        assert route["typed_per_filter_config"]["envoy.filters.http.grpc_json_transcoder"][
+            "disabled"
+        ]
     read = _route(gateway, "/csms.edge.v1.EdgeService/ListServices")
     assert _allowed_roles(read) == ["viewer", "operator"]
     write = _route(ocpp, "/csms.edge.v1.EdgeService/Send")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from launcher import protogen
-from launcher.envoy_config import build, rest_methods, services
+from launcher.envoy_config import ROUTE_TIMEOUT, build, rest_methods, services
 from launcher.protogen import DESCRIPTOR_SET
 from servicekit.settings import Settings
 from tests.launcher.support.envoy_validation import validate_with_envoy
@@ -145,6 +145,28 @@ def _routes(config: dict[str, Any], listener: str) -> list[dict[str, Any]]:
     return list(manager["route_config"]["virtual_hosts"][0]["routes"])
 
 
+def test_the_gateway_serves_the_console_at_the_root_unless_it_is_off(tmp_path: Path) -> None:
+    config = build(_settings(tmp_path), "/generated/descriptors.pb")
+    routes = _routes(config, "api_gateway")
+    (root,) = [r for r in routes if r["match"] == {"path": "/"}]
+    assert root["redirect"] == {"path_redirect": "/console/", "response_code": "FOUND"}
+    console = [r for r in routes if "route" in r and r["route"]["cluster"] == "console"]
+    assert [r["match"] for r in console] == [{"prefix": "/console/live"}, {"prefix": "/console"}]
+    # The live stream is held open as long as the page is; pages wait for station answers.
+    assert console[0]["route"]["timeout"] == "0s"
+    assert float(console[1]["route"]["timeout"].rstrip("s")) > ROUTE_TIMEOUT
+    # Routed before the gateway's catch-all 404, after every API method.
+    assert routes.index(console[-1]) < routes.index(
+        next(r for r in routes if r["match"] == {"prefix": "/"})
+    )
+    clusters = {c["name"] for c in config["static_resources"]["clusters"]}
+    assert "console" in clusters
+
+    off = build(_settings(tmp_path, CSMS_CONSOLE="off"), "/generated/descriptors.pb")
+    assert not [r for r in _routes(off, "api_gateway") if r["match"] == {"path": "/"}]
+    assert "console" not in {c["name"] for c in off["static_resources"]["clusters"]}
+
+
 def test_the_gateway_routes_exactly_the_rest_methods_of_all_four_services(
     tmp_path: Path,
 ) -> None:
@@ -152,7 +174,7 @@ def test_the_gateway_routes_exactly_the_rest_methods_of_all_four_services(
     routed = {
         r["match"]["path"]: r["route"]["cluster"]
         for r in _routes(config, "api_gateway")
-        if "route" in r
+        if "route" in r and r["route"]["cluster"] != "console"
     }
     expected = {
         path: cluster for service, cluster in services().values() for path in rest_methods(service)

@@ -54,6 +54,7 @@ def test_every_replica_is_healthy_and_named(cluster: System) -> None:
         "edge-1",
         "edge-2",
         "edge-3",
+        "console",
         "envoy",
     }
     assert len(cluster.edge_grpc_addresses) == REPLICAS

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parents[2]
 RUNNING_CODE = (
     "auth_svc",
+    "console",
     "chargepoint_svc",
     "transaction_svc",
     "edge",

@@ -38,6 +38,7 @@ PORT_VARIABLES = (
     "CSMS_CHARGEPOINT_GRPC_PORT",
     "CSMS_TRANSACTION_GRPC_PORT",
     "CSMS_AUTH_GRPC_PORT",
+    "CSMS_CONSOLE_PORT",
 )
 # Ports of the first replica; replica i listens on each + i.
 EDGE_PORT_VARIABLES = ("CSMS_EDGE_WS_PORT", "CSMS_EDGE_GRPC_PORT")
