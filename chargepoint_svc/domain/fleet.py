@@ -70,6 +70,10 @@ class ChargePointFilter:
                 f"ocpp_version must be one of {', '.join(OCPP_VERSIONS)}, "
                 f"got {self.ocpp_version[:20]!r}"
             )
+        for name in ("query", "vendor", "model", "firmware_version"):
+            if "\x00" in getattr(self, name):
+                # PostgreSQL text cannot hold NUL: no stored value has it.
+                raise InvalidFilter(f"{name} must not contain NUL characters")
         if len(self.query) > QUERY_MAX_LENGTH:
             raise InvalidFilter(
                 f"query is {len(self.query)} characters long; at most {QUERY_MAX_LENGTH}"

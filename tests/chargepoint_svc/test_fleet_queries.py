@@ -196,6 +196,8 @@ def test_bad_filter_values_name_the_field() -> None:
     versions = re.escape("ocpp_version must be one of 1.6, 2.0.1, 2.1")
     with pytest.raises(InvalidFilter, match=versions):
         ChargePointFilter(ocpp_version="1.5")
+    with pytest.raises(InvalidFilter, match="vendor must not contain NUL"):
+        ChargePointFilter(vendor="a\x00b")
     with pytest.raises(InvalidFilter, match="query is 101 characters long"):
         ChargePointFilter(query="x" * 101)
     assert dataclasses.replace(ChargePointFilter(), query="").scope == ""

@@ -218,6 +218,9 @@ class TransactionQuery:
     started_before: datetime | None = None
 
     def __post_init__(self) -> None:
+        if self.id_tag is not None and "\x00" in self.id_tag:
+            # PostgreSQL text cannot hold NUL: no stored id tag has it.
+            raise InvalidTransactionRequest("id_tag must not contain NUL characters")
         if (
             self.started_after is not None
             and self.started_before is not None

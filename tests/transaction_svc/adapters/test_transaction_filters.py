@@ -96,3 +96,8 @@ async def test_filters_and_counts(unit_of_work: Callable[[], UnitOfWork]) -> Non
 def test_an_empty_window_is_refused() -> None:
     with pytest.raises(InvalidTransactionRequest, match="started_before must be after"):
         TransactionQuery(limit=1, started_after=at(5), started_before=at(5))
+
+
+def test_an_id_tag_with_nul_is_refused() -> None:
+    with pytest.raises(InvalidTransactionRequest, match="id_tag must not contain NUL"):
+        TransactionQuery(limit=1, id_tag="TAG\x00")
