@@ -5,7 +5,8 @@
     servicekit.errors.ServiceError
      ├── InvalidArgument
      │    ├── InvalidChargePointId      the identity is empty, too long or has other characters
-     │    └── InvalidReport             a station event or request field is out of range
+     │    ├── InvalidReport             a station event or request field is out of range
+     │    └── InvalidFilter             a listing's filter has a value it cannot have
      ├── NotFound
      │    ├── ChargePointNotFound       no charge point has that id
      │    │    └── ChargePointNotRegistered   an event from an unknown one under strict admission
@@ -32,6 +33,11 @@ class InvalidChargePointId(errors.InvalidArgument):
 
 class InvalidReport(errors.InvalidArgument):
     """A field of a request or station event is missing or out of range."""
+
+
+class InvalidFilter(errors.InvalidArgument):
+    """A filter of ListChargePoints has a value no charge point can have; the message
+    names the field."""
 
 
 class ChargePointNotFound(errors.NotFound):

@@ -16,6 +16,7 @@ from chargepoint_svc.domain.firmware import (
     Publication,
     SignedUpdate,
 )
+from chargepoint_svc.domain.fleet import ChargePointFilter, FleetSummary
 from chargepoint_svc.domain.journal import JournalEntry, JournalQuery
 from chargepoint_svc.domain.monitors import Monitor, MonitorQuery
 from chargepoint_svc.domain.registration import BootOutcome
@@ -53,8 +54,19 @@ class ChargePointRepository(Protocol):
         """The one stored connector, or None."""
         ...
 
-    async def page(self, after: str | None, limit: int) -> list[ChargePoint]:
-        """Up to ``limit`` charge points with ids greater than ``after``, ordered by id."""
+    async def page(
+        self, after: str | None, limit: int, where: ChargePointFilter | None = None
+    ) -> list[ChargePoint]:
+        """Up to ``limit`` charge points with ids greater than ``after`` that ``where``
+        matches, ordered by id."""
+        ...
+
+    async def count(self, where: ChargePointFilter | None = None) -> int:
+        """How many charge points ``where`` matches."""
+        ...
+
+    async def summary(self) -> FleetSummary:
+        """The counts of the whole fleet, in a few aggregate queries."""
         ...
 
     async def add(self, charge_point: ChargePoint) -> bool:

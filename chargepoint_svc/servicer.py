@@ -13,6 +13,7 @@ import grpc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from chargepoint_svc.domain.firmware import FirmwareKind
+from chargepoint_svc.fleet_messages import filter_from_proto, summary_to_proto
 from chargepoint_svc.messages import (
     admission_to_proto,
     boot_answer_to_proto,
@@ -54,7 +55,13 @@ from chargepoint_svc.use_cases.profile_library import ProfileLibrary
 from chargepoint_svc.use_cases.registration import RegistrationUseCases
 from chargepoint_svc.use_cases.smart_charging import SmartChargingUseCases
 from chargepoint_svc.use_cases.station_requests import StationRequestUseCases
-from csms.chargepoint.v1 import chargepoint_pb2, chargepoint_pb2_grpc, firmware_pb2, monitoring_pb2
+from csms.chargepoint.v1 import (
+    chargepoint_pb2,
+    chargepoint_pb2_grpc,
+    firmware_pb2,
+    fleet_pb2,
+    monitoring_pb2,
+)
 from csms.common.v1 import health_pb2
 from csms.edge.v1 import firmware_pb2 as edge_firmware_pb2
 from csms.edge.v1 import monitoring_pb2 as edge_monitoring_pb2
@@ -116,12 +123,14 @@ class ChargePointServicer(
     async def ListChargePoints(
         self, request: chargepoint_pb2.ListChargePointsRequest, context: Context
     ) -> chargepoint_pb2.ListChargePointsResponse:
+        where = filter_from_proto(request)
         page = await self._use_cases.list_charge_points(
-            PageRequest.parse(request.page_size, request.page_token)
+            PageRequest.parse(request.page_size, request.page_token, where.scope), where
         )
         return chargepoint_pb2.ListChargePointsResponse(
             charge_points=[charge_point_to_proto(found) for found in page.charge_points],
             next_page_token=page.next_page_token,
+            total_size=page.total_size,
         )
 
     async def CheckAdmission(
@@ -347,3 +356,10 @@ class ChargePointServicer(
         return firmware_pb2.ListFirmwarePublicationsResponse(
             publications=[firmware_request_to_proto(history) for history in found]
         )
+
+    # Issue 14: fleet summary.
+
+    async def GetFleetSummary(
+        self, request: fleet_pb2.GetFleetSummaryRequest, context: Context
+    ) -> fleet_pb2.FleetSummary:
+        return summary_to_proto(await self._use_cases.fleet_summary())

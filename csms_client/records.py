@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from csms.auth.v1 import auth_pb2
-from csms.chargepoint.v1 import chargepoint_pb2, firmware_pb2, smart_charging_pb2
+from csms.chargepoint.v1 import chargepoint_pb2, firmware_pb2, fleet_pb2, smart_charging_pb2
 from csms.edge.v1 import firmware_pb2 as edge_firmware_pb2
 from csms.edge.v1 import smart_charging_pb2 as edge_charging_pb2
 from csms.transaction.v1 import closure_pb2, transaction_pb2
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from csms.transaction.v1.transaction_pb2_grpc import TransactionServiceAsyncStub
 
 RegistrationStatus = chargepoint_pb2.ChargePoint.RegistrationStatus
+ConnectorStatus = chargepoint_pb2.Connector.Status
 IdTagStatus = auth_pb2.IdTokenInfo.Status
 TransactionStatus = transaction_pb2.Transaction.Status
 
@@ -46,13 +47,44 @@ class ChargePoints:
         return await invoke(self.stub.GetChargePoint, request, self._timeout)
 
     async def list(
-        self, page_size: int = 0, page_token: str = ""
+        self,
+        page_size: int = 0,
+        page_token: str = "",
+        *,
+        query: str = "",
+        vendor: str = "",
+        model: str = "",
+        ocpp_version: str = "",
+        registration_status: RegistrationStatus.ValueType = (
+            RegistrationStatus.REGISTRATION_STATUS_UNSPECIFIED
+        ),
+        connector_status: ConnectorStatus.ValueType = ConnectorStatus.STATUS_UNSPECIFIED,
+        firmware_version: str = "",
     ) -> chargepoint_pb2.ListChargePointsResponse:
-        """One page; ``next_page_token`` of the answer asks for the next."""
+        """One page of the charge points the filters match (each empty: any);
+        ``next_page_token`` of the answer asks for the next with the same filters, and
+        ``total_size`` says how many match. ``query`` is a case-insensitive substring of
+        the id, vendor, model or serial number; ``vendor`` and ``model`` match the whole
+        value, case-insensitively; ``connector_status``: a connector in that status."""
         request = chargepoint_pb2.ListChargePointsRequest(
-            page_size=page_size, page_token=page_token
+            page_size=page_size,
+            page_token=page_token,
+            query=query,
+            vendor=vendor,
+            model=model,
+            ocpp_version=ocpp_version,
+            registration_status=registration_status,
+            connector_status=connector_status,
+            firmware_version=firmware_version,
         )
         return await invoke(self.stub.ListChargePoints, request, self._timeout)
+
+    # Issue 14: fleet summary.
+    async def fleet_summary(self) -> fleet_pb2.FleetSummary:
+        """The counts of the whole fleet: by registration status, OCPP version, worst
+        connector status, connectors by status, and the top vendors and models."""
+        request = fleet_pb2.GetFleetSummaryRequest()
+        return await invoke(self.stub.GetFleetSummary, request, self._timeout)
 
     # Issue 13: station registration.
     async def change_registration(
@@ -254,12 +286,22 @@ class Transactions:
         page_token: str = "",
         charge_point_id: str = "",
         status: TransactionStatus.ValueType = TransactionStatus.STATUS_UNSPECIFIED,
+        *,
+        id_tag: str = "",
+        started_after: datetime | None = None,
+        started_before: datetime | None = None,
     ) -> transaction_pb2.ListTransactionsResponse:
+        """One page, newest first, of the transactions the filters match (each empty:
+        any); started at or after ``started_after`` and before ``started_before`` (aware
+        datetimes). ``total_size`` of the answer says how many match."""
         request = transaction_pb2.ListTransactionsRequest(
             page_size=page_size,
             page_token=page_token,
             charge_point_id=charge_point_id,
             status=status,
+            id_tag=id_tag,
+            started_after=to_timestamp(started_after),
+            started_before=to_timestamp(started_before),
         )
         return await invoke(self.stub.ListTransactions, request, self._timeout)
 

@@ -7,6 +7,7 @@ an unset timestamp is missing, and an unspecified stop reason is Local.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from google.protobuf.descriptor import EnumDescriptor
@@ -154,9 +155,9 @@ def report_from_proto(request: transaction_pb2.RecordMeterValuesRequest) -> Mete
     )
 
 
-def _page(page_size: int, page_token: str) -> tuple[int, int | None]:
+def _page(page_size: int, page_token: str, scope: str = "") -> tuple[int, int | None]:
     """The page size and the id the page starts below (keyset pagination on ids)."""
-    page = PageRequest.parse(page_size, page_token)
+    page = PageRequest.parse(page_size, page_token, scope)
     if page.after is None:
         return page.size, None
     if not page.after.isdigit():
@@ -167,17 +168,20 @@ def _page(page_size: int, page_token: str) -> tuple[int, int | None]:
 
 
 def query_from_proto(request: transaction_pb2.ListTransactionsRequest) -> TransactionQuery:
-    limit, before_id = _page(request.page_size, request.page_token)
-    return TransactionQuery(
-        limit=limit,
-        before_id=before_id,
+    filters = TransactionQuery(
+        limit=0,
         charge_point_id=request.charge_point_id or None,
         status=(
             None
             if request.status == Pb.STATUS_UNSPECIFIED
             else TransactionStatus[_enum_name(Pb.Status.DESCRIPTOR, request.status, "status")]
         ),
+        id_tag=request.id_tag or None,
+        started_after=from_timestamp(request.started_after),
+        started_before=from_timestamp(request.started_before),
     )
+    limit, before_id = _page(request.page_size, request.page_token, filters.scope)
+    return replace(filters, limit=limit, before_id=before_id)
 
 
 def id_token_info_to_proto(authorization: Authorization) -> auth_pb2.IdTokenInfo:
@@ -252,8 +256,9 @@ def page_to_proto(page: TransactionPage) -> transaction_pb2.ListTransactionsResp
     return transaction_pb2.ListTransactionsResponse(
         transactions=[transaction_to_proto(t) for t in page.transactions],
         next_page_token=next_page_token(
-            None if page.next_before_id is None else str(page.next_before_id)
+            None if page.next_before_id is None else str(page.next_before_id), page.scope
         ),
+        total_size=page.total_size,
     )
 
 

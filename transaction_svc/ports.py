@@ -72,6 +72,10 @@ class TransactionRepository(Protocol):
         """Up to ``query.limit`` transactions matching ``query``, id descending."""
         ...
 
+    async def count(self, query: TransactionQuery) -> int:
+        """How many transactions ``query``'s filters match (its page bounds aside)."""
+        ...
+
     async def count_active(self, id_tag: str) -> int: ...
 
     async def count_by_status(self) -> dict[TransactionStatus, int]:

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from chargepoint_svc.adapters.memory_checks import require_charge_point
+from chargepoint_svc.adapters.memory_fleet import fleet_summary
 from chargepoint_svc.adapters.memory_requests import (
     MemoryDisplayMessageRepository,
     MemoryStationRequestRepository,
@@ -24,6 +25,7 @@ from chargepoint_svc.domain.charge_point import ChargePoint, ChargePointId, Conn
 from chargepoint_svc.domain.device_model import ReportedVariable, VariableKey
 from chargepoint_svc.domain.display_messages import DisplayMessage
 from chargepoint_svc.domain.firmware import FirmwareKind, FirmwareOrder, FirmwareReport
+from chargepoint_svc.domain.fleet import ChargePointFilter, FleetSummary
 from chargepoint_svc.domain.journal import JournalEntry, JournalQuery, newest_first
 from chargepoint_svc.domain.monitors import Monitor, MonitorQuery
 from chargepoint_svc.domain.smart_charging import (
@@ -92,9 +94,18 @@ class MemoryChargePointRepository:
     ) -> Connector | None:
         return self._store.connectors.get((charge_point_id, evse_id, connector_id))
 
-    async def page(self, after: str | None, limit: int) -> list[ChargePoint]:
+    async def page(
+        self, after: str | None, limit: int, where: ChargePointFilter | None = None
+    ) -> list[ChargePoint]:
         ids = sorted(key for key in self._store.charge_points if after is None or key > after)
-        return [self._with_connectors(self._store.charge_points[key]) for key in ids[:limit]]
+        found = (self._with_connectors(self._store.charge_points[key]) for key in ids)
+        return [cp for cp in found if where is None or where.matches(cp)][:limit]
+
+    async def count(self, where: ChargePointFilter | None = None) -> int:
+        return len(await self.page(None, len(self._store.charge_points), where))
+
+    async def summary(self) -> FleetSummary:
+        return fleet_summary(await self.page(None, len(self._store.charge_points)))
 
     async def add(self, charge_point: ChargePoint) -> bool:
         if charge_point.id in self._store.charge_points:

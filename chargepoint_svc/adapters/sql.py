@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Row, Table, bindparam, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from chargepoint_svc.adapters import sql_fleet
 from chargepoint_svc.adapters.sql_firmware import (
     SqlFirmwareOrderRepository,
     SqlFirmwareReportRepository,
@@ -40,6 +41,7 @@ from chargepoint_svc.domain.charge_point import (
     ConnectorStatus,
     RegistrationStatus,
 )
+from chargepoint_svc.domain.fleet import ChargePointFilter, FleetSummary
 from servicekit import unit_of_work
 from servicekit.database import DIALECT_INSERTS, Upsert
 from servicekit.row_bounds import beyond_bound
@@ -168,13 +170,22 @@ class SqlChargePointRepository:
         row = (await self._connection.execute(_CONNECTOR, parameters)).one_or_none()
         return None if row is None else _connector(row)
 
-    async def page(self, after: str | None, limit: int) -> list[ChargePoint]:
-        query = select(charge_points).order_by(charge_points.c.id).limit(limit)
+    async def page(
+        self, after: str | None, limit: int, where: ChargePointFilter | None = None
+    ) -> list[ChargePoint]:
+        query = sql_fleet.filtered(select(charge_points), where)
+        query = query.order_by(charge_points.c.id).limit(limit)
         if after is not None:
             query = query.where(charge_points.c.id > after)
         rows = (await self._connection.execute(query)).all()
         found = await self._connectors([row.id for row in rows])
         return [_charge_point(row, found.get(row.id, ())) for row in rows]
+
+    async def count(self, where: ChargePointFilter | None = None) -> int:
+        return await sql_fleet.count(self._connection, where)
+
+    async def summary(self) -> FleetSummary:
+        return await sql_fleet.summary(self._connection)
 
     async def add(self, charge_point: ChargePoint) -> bool:
         # ON CONFLICT DO NOTHING: when another transaction inserts the same id first,

@@ -83,6 +83,8 @@ connectors = Table(
     _text("vendor_error_code"),
     Column("status_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # ListChargePoints' connector_status filter and the fleet summary (issue 14).
+    Index("ix_connectors_status_charge_point_id", "status", "charge_point_id"),
 )
 
 # No longer written: DataTransfers are kept once, in the message journal, bounded like every

@@ -30,6 +30,7 @@ from chargepoint_svc.domain.charge_point import (
     required_status,
 )
 from chargepoint_svc.domain.firmware import FirmwareKind, FirmwareReport
+from chargepoint_svc.domain.fleet import ChargePointFilter, FleetSummary
 from chargepoint_svc.errors import (
     ChargePointAlreadyExists,
     ChargePointNotFound,
@@ -48,6 +49,8 @@ class ChargePointPage:
     charge_points: list[ChargePoint]
     # Empty on the last page.
     next_page_token: str
+    # How many charge points match the filters, on every page.
+    total_size: int = 0
 
 
 class ChargePointUseCases:
@@ -93,13 +96,24 @@ class ChargePointUseCases:
             LOG.info("connection of unknown charge point %s refused (strict admission)", cp_id)
         return admission
 
-    async def list_charge_points(self, page: PageRequest) -> ChargePointPage:
+    async def list_charge_points(
+        self, page: PageRequest, where: ChargePointFilter | None = None
+    ) -> ChargePointPage:
+        """A page of the charge points ``where`` matches, by id. ``page`` was parsed with
+        the filter's :attr:`~ChargePointFilter.scope`, and the next token carries it."""
+        where = where or ChargePointFilter()
         async with self._unit_of_work() as uow:
             # One more than asked tells whether another page follows.
-            rows = await uow.charge_points.page(page.after, page.size + 1)
+            rows = await uow.charge_points.page(page.after, page.size + 1, where)
+            total = await uow.charge_points.count(where)
         shown = rows[: page.size]
         last = shown[-1].id if len(rows) > page.size else None
-        return ChargePointPage(shown, next_page_token(last))
+        return ChargePointPage(shown, next_page_token(last, where.scope), total)
+
+    async def fleet_summary(self) -> FleetSummary:
+        """The counts of the whole fleet (issue 14), for the operator console."""
+        async with self._unit_of_work() as uow:
+            return await uow.charge_points.summary()
 
     async def record_boot(self, charge_point_id: str, boot: BootData) -> BootAnswer:
         """A BootNotification (OCPP 1.6 §4.2, 2.0.1 B01): store the boot data and answer

@@ -32,6 +32,7 @@ CHECKED = [
     "TransactionGetHealth",
     "AuthGetHealth",
     "ListChargePoints",
+    "GetFleetSummary",
     "GetChargePoint",
     "CreateChargePoint",
     "ListTransactions",

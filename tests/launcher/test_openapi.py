@@ -76,7 +76,16 @@ def test_the_gateway_holds_only_its_own_surface(gateway: dict[str, Any]) -> None
 def test_path_and_query_parameters(gateway: dict[str, Any]) -> None:
     ops = _operations(gateway)
     listing = _params(ops["GET", "/api/v1/transactions"])
-    assert set(listing) == {"pageSize", "pageToken", "chargePointId", "status"}
+    assert set(listing) == {
+        "pageSize",
+        "pageToken",
+        "chargePointId",
+        "status",
+        "idTag",
+        "startedAfter",
+        "startedBefore",
+    }
+    assert listing["startedAfter"]["schema"] == {"type": "string", "format": "date-time"}
     assert listing["pageSize"]["schema"] == {"type": "integer", "format": "int32"}
     assert listing["status"]["in"] == "query"
     assert listing["status"]["schema"] == {"$ref": "#/components/schemas/TransactionStatus"}

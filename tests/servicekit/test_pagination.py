@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from servicekit.errors import InvalidArgument
-from servicekit.pagination import MAX_PAGE_SIZE, PageRequest, next_page_token
+from servicekit.pagination import MAX_PAGE_SIZE, PageRequest, filter_scope, next_page_token
 
 pytestmark = pytest.mark.unit
 
@@ -36,3 +36,18 @@ def test_tokens_round_trip(key: str) -> None:
 
 def test_no_next_page_is_an_empty_token() -> None:
     assert next_page_token(None) == ""
+
+
+@given(st.text(min_size=1), st.text(alphabet="0123456789abcdef", min_size=16, max_size=16))
+def test_scoped_tokens_round_trip_with_their_scope_only(key: str, scope: str) -> None:
+    token = next_page_token(key, scope)
+    assert PageRequest.parse(5, token, scope).after == key
+    with pytest.raises(InvalidArgument, match="given out for other filters"):
+        PageRequest.parse(5, token)
+    with pytest.raises(InvalidArgument, match="given out for other filters"):
+        PageRequest.parse(5, next_page_token(key), scope)
+
+
+def test_no_filters_have_no_scope() -> None:
+    assert filter_scope("", None, 0) == ""
+    assert filter_scope("a", None) != filter_scope("b", None)

@@ -100,3 +100,36 @@ async def test_health_and_reflection(harness: Harness) -> None:
     ):
         names |= {service.name for service in response.list_services_response.service}
     assert SERVICE_NAME in names
+
+
+async def test_list_transactions_by_id_tag_and_start_time(harness: Harness) -> None:
+    ids = []
+    for minute, connector in [(0, 1), (10, 2), (20, 3)]:
+        start = start_request(evse_id=connector, connector_id=connector, timestamp=stamp(minute))
+        ids.append((await harness.stub.StartTransaction(start)).transaction.id)
+    list_ = harness.stub.ListTransactions
+    request = transaction_pb2.ListTransactionsRequest
+    window = await list_(request(started_after=stamp(10), started_before=stamp(30), page_size=1))
+    assert ([t.id for t in window.transactions], window.total_size) == ([ids[2]], 2)
+    rest = await list_(
+        request(
+            started_after=stamp(10),
+            started_before=stamp(30),
+            page_size=1,
+            page_token=window.next_page_token,
+        )
+    )
+    assert ([t.id for t in rest.transactions], rest.next_page_token) == ([ids[1]], "")
+    tagged = await list_(request(id_tag="TAG-1"))
+    assert ([t.id for t in tagged.transactions], tagged.total_size) == (ids[::-1], 3)
+    assert (await list_(request(id_tag="TAG-2"))).total_size == 0
+    await expect_error(
+        list_(request(id_tag="TAG-1", page_token=window.next_page_token)),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "page_token was given out for other filters",
+    )
+    await expect_error(
+        list_(request(started_after=stamp(10), started_before=stamp(5))),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "started_before must be after started_after",
+    )

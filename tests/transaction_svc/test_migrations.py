@@ -93,8 +93,15 @@ ROWS = {
         "stop_reason": "LOCAL",
         "ocpp_version": "1.6",
         "closure_cause": "OPERATOR",
+        "id_token_type": "ISO14443",
     },
-    "reservations": {"status": "USED", "station_status": "ACCEPTED"},
+    "reservations": {
+        "status": "USED",
+        "station_status": "ACCEPTED",
+        "station_update": "Expired",
+        "id_token_type": "ISO14443",
+        "connector_type": "cType2",
+    },
     "transaction_events": {"event_type": "ENDED", "authorization_status": "ACCEPTED"},
 }
 

@@ -133,10 +133,12 @@ class MemoryTransactionRepository:
             t
             for t in sorted(self._store.transactions.values(), key=lambda t: -t.id)
             if query.before_id is None or t.id < query.before_id
-            if query.charge_point_id is None or t.charge_point_id == query.charge_point_id
-            if query.status is None or t.status is query.status
+            if query.matches(t)
         ]
         return found[: query.limit]
+
+    async def count(self, query: TransactionQuery) -> int:
+        return sum(1 for t in self._store.transactions.values() if query.matches(t))
 
     async def count_active(self, id_tag: str) -> int:
         return sum(

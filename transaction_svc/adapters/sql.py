@@ -11,7 +11,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, bindparam, func, insert, literal, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Table,
+    bindparam,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from servicekit import unit_of_work
@@ -268,11 +278,12 @@ class SqlTransactionRepository:
         statement = select(transactions).order_by(transactions.c.id.desc()).limit(query.limit)
         if query.before_id is not None:
             statement = statement.where(transactions.c.id < query.before_id)
-        if query.charge_point_id is not None:
-            statement = statement.where(transactions.c.charge_point_id == query.charge_point_id)
-        if query.status is not None:
-            statement = statement.where(transactions.c.status == query.status.name)
+        statement = statement.where(*_filters(query))
         return [_transaction(row) for row in await self._connection.execute(statement)]
+
+    async def count(self, query: TransactionQuery) -> int:
+        statement = select(func.count()).select_from(transactions).where(*_filters(query))
+        return int(await self._connection.scalar(statement) or 0)
 
     async def count_active(self, id_tag: str) -> int:
         count = await self._connection.scalar(
@@ -290,6 +301,23 @@ class SqlTransactionRepository:
             select(transactions.c.status, func.count()).group_by(transactions.c.status)
         )
         return {TransactionStatus[status]: int(count) for status, count in rows}
+
+
+def _filters(query: TransactionQuery) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of the query's filters (not its page bounds)."""
+    table = transactions.c
+    found: list[ColumnElement[bool]] = []
+    if query.charge_point_id is not None:
+        found.append(table.charge_point_id == query.charge_point_id)
+    if query.status is not None:
+        found.append(table.status == query.status.name)
+    if query.id_tag is not None:
+        found.append(table.id_tag == query.id_tag)
+    if query.started_after is not None:
+        found.append(table.started_at >= as_utc(query.started_after))
+    if query.started_before is not None:
+        found.append(table.started_at < as_utc(query.started_before))
+    return found
 
 
 class SqlMeterSampleRepository:

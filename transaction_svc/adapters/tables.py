@@ -67,6 +67,9 @@ transactions = Table(
     Index("ix_transactions_id_tag_status", "id_tag", "status"),
     # ListTransactions of one charge point, newest first.
     Index("ix_transactions_charge_point_id_id", "charge_point_id", "id"),
+    # ListTransactions of one id tag, newest first, and of a start-time window (issue 14).
+    Index("ix_transactions_id_tag_id", "id_tag", "id"),
+    Index("ix_transactions_started_at", "started_at"),
     # A 2.x transaction is named by its station: one per (charge point, transactionId).
     Index(
         "ux_transactions_charge_point_id_station_transaction_id",

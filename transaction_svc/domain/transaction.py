@@ -13,6 +13,7 @@ import enum
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from servicekit.pagination import filter_scope
 from transaction_svc.domain.authorization import AuthorizationStatus
 from transaction_svc.domain.closure import Closure
 from transaction_svc.domain.meter_values import MeterValue, delivered_energy_wh
@@ -205,12 +206,48 @@ class Transaction:
 @dataclass(frozen=True)
 class TransactionQuery:
     """One page of transactions, newest first: at most ``limit`` with an id below
-    ``before_id`` (keyset pagination), optionally of one charge point and one status."""
+    ``before_id`` (keyset pagination), optionally of one charge point, one status, one id
+    tag, and started at or after ``started_after`` and before ``started_before``."""
 
     limit: int
     before_id: int | None = None
     charge_point_id: str | None = None
     status: TransactionStatus | None = None
+    id_tag: str | None = None
+    started_after: datetime | None = None
+    started_before: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.id_tag is not None and "\x00" in self.id_tag:
+            # PostgreSQL text cannot hold NUL: no stored id tag has it.
+            raise InvalidTransactionRequest("id_tag must not contain NUL characters")
+        if (
+            self.started_after is not None
+            and self.started_before is not None
+            and self.started_before <= self.started_after
+        ):
+            raise InvalidTransactionRequest("started_before must be after started_after")
+
+    @property
+    def scope(self) -> str:
+        """The page token scope of the filters (:func:`servicekit.pagination.filter_scope`)."""
+        return filter_scope(
+            self.charge_point_id,
+            self.status,
+            self.id_tag,
+            self.started_after,
+            self.started_before,
+        )
+
+    def matches(self, transaction: Transaction) -> bool:
+        """The filters, not the page bounds."""
+        return (
+            (self.charge_point_id is None or transaction.charge_point_id == self.charge_point_id)
+            and (self.status is None or transaction.status is self.status)
+            and (self.id_tag is None or transaction.id_tag == self.id_tag)
+            and (self.started_after is None or transaction.started_at >= self.started_after)
+            and (self.started_before is None or transaction.started_at < self.started_before)
+        )
 
 
 @dataclass(frozen=True)
@@ -218,3 +255,7 @@ class TransactionPage:
     transactions: tuple[Transaction, ...]
     # The id the next page starts below; None on the last page.
     next_before_id: int | None
+    # How many transactions match the filters, on every page.
+    total_size: int = 0
+    # The page token scope of the filters (TransactionQuery.scope).
+    scope: str = ""

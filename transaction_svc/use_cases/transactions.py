@@ -287,9 +287,10 @@ class TransactionUseCases:
         """A page of transactions, newest first, without their meter values."""
         async with self._unit_of_work() as uow:
             found = await uow.transactions.search(replace(query, limit=query.limit + 1))
+            total = await uow.transactions.count(query)
         page = tuple(found[: query.limit])
         more = len(found) > query.limit
-        return TransactionPage(page, page[-1].id if more and page else None)
+        return TransactionPage(page, page[-1].id if more and page else None, total, query.scope)
 
     async def count_active(self, id_tag: str) -> int:
         """How many ACTIVE transactions ``id_tag`` has: auth_svc's concurrent-use check."""
