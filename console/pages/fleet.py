@@ -193,30 +193,21 @@ async def rows(api: Api, stations: Sequence[Station]) -> tuple[Row, ...]:
 def _counts(
     table: Any, filters: Filters, parameter: str, names: Sequence[str]
 ) -> tuple[Count, ...]:
-    """``{"NAME": n}`` (or [{"name"/"status"/"version", "count"}]) as counts in ``names``'
-    order, each a link to the fleet filtered by it."""
-    values: dict[str, int] = {}
-    if isinstance(table, dict):
-        values = {str(k): int(v) for k, v in table.items()}
-    elif isinstance(table, list):
-        for item in table:
-            name = item.get("name") or item.get("status") or item.get("version") or item.get("key")
-            values[str(name)] = int(item.get("count", 0))
-    ordered = [n for n in names if n in values] + [n for n in values if n not in names]
+    """``{"NAME": n}`` as the non-zero counts in ``names``' order, each a link to the fleet
+    filtered by it."""
+    values = {str(k): int(v) for k, v in table.items()} if isinstance(table, dict) else {}
     return tuple(
         Count(n, values[n], filters.link(**{parameter: n, "page": ""}))
-        for n in ordered
-        if values[n] and n in names
+        for n in names
+        if values.get(n)
     )
 
 
-def _names(items: Any) -> tuple[str, ...]:
-    if isinstance(items, dict):
-        return tuple(sorted(str(k) for k in items))
-    if isinstance(items, list):
-        names = [str(i.get("name", i) if isinstance(i, dict) else i) for i in items]
-        return tuple(n for n in names if n)
-    return ()
+def _values(items: Any) -> tuple[str, ...]:
+    """The values of ``[{"value": ..., "count": n}]``, most common first (as the API orders)."""
+    if not isinstance(items, list):
+        return ()
+    return tuple(str(i["value"]) for i in items if isinstance(i, dict) and i.get("value"))
 
 
 async def summary(api: Api, filters: Filters) -> Summary:
@@ -224,15 +215,15 @@ async def summary(api: Api, filters: Filters) -> Summary:
         api.get("/api/v1/fleet/summary"), api.get("/api/v1/statistics")
     )
     return Summary(
-        total=int(body.get("total", 0)),
+        total=int(body.get("totalStations", 0)),
         connected=int(statistics.get("activeConnections", 0)),
         by_registration=_counts(
-            body.get("byRegistrationStatus"), filters, "registration", REGISTRATIONS
+            body.get("stationsByRegistrationStatus"), filters, "registration", REGISTRATIONS
         ),
         by_status=_counts(body.get("connectorsByStatus"), filters, "status", STATUSES),
-        by_version=_counts(body.get("byOcppVersion"), filters, "version", VERSIONS),
-        vendors=_names(body.get("vendors")),
-        models=_names(body.get("models")),
+        by_version=_counts(body.get("stationsByOcppVersion"), filters, "version", VERSIONS),
+        vendors=_values(body.get("vendors")),
+        models=_values(body.get("models")),
     )
 
 
