@@ -103,7 +103,7 @@ def build(
     settings: ConsoleSettings, transport: httpx.AsyncBaseTransport | None = None
 ) -> Starlette:
     client = httpx.AsyncClient(base_url=settings.api_url, transport=transport)
-    sampler = Sampler(client, settings.sample_interval)
+    sampler = Sampler(client, settings.sample_interval, token=settings.api_token)
 
     def with_api(page: Page) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
@@ -160,7 +160,9 @@ def build(
         *system.routes(with_api),
         Mount("/console/static", app=ImmutableStatic(directory=STATIC), name="static"),
     ]
-    return Starlette(routes=routes, middleware=[Middleware(Headers)], lifespan=lifespan)
+    app = Starlette(routes=routes, middleware=[Middleware(Headers)], lifespan=lifespan)
+    app.state.sampler = sampler
+    return app
 
 
 def _failure(request: Request, error: ApiError) -> Response:
