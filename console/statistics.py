@@ -47,12 +47,13 @@ def count(value: Any) -> int:
         return 0
 
 
-def milliseconds(value: Any) -> float | None:
+def number(value: Any) -> float | None:
+    """A JSON number (a double of the API) as a float; None when absent or not finite."""
     try:
-        number = float(value)
+        found = float(value)
     except (TypeError, ValueError):
         return None
-    return number if math.isfinite(number) else None
+    return found if math.isfinite(found) else None
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class Reading:
     def of(cls, body: Mapping[str, Any], at: float) -> Reading:
         errors = body.get("callErrorsByCode") or {}
         p99s = [
-            milliseconds(a.get("p99Ms"))
+            number(a.get("p99Ms"))
             for a in body.get("actions") or []
             if isinstance(a, Mapping) and count(a.get("count"))
         ]
