@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 from starlette.applications import Starlette
@@ -167,10 +168,21 @@ def build(
 
 def _failure(request: Request, error: ApiError) -> Response:
     if error.unauthenticated and not visitor(request).from_proxy:
-        target = "/console/login?next=" + request.url.path
+        target = "/console/login?" + urlencode({"next": _back_to(request)})
         if is_fragment_request(request):
             return Response(status_code=204, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
     template = "_error.html" if is_fragment_request(request) else "error.html"
     status = error.status if 400 <= error.status < 600 else 502
     return render(request, template, {"error": error}, status_code=status)
+
+
+def _back_to(request: Request) -> str:
+    """Where to come back after signing in: this page with its query (its filters), or for
+    htmx's request of a fragment the page that asked for it (not the bare fragment)."""
+    url = request.url
+    if is_fragment_request(request):
+        current = urlsplit(request.headers.get("hx-current-url", ""))
+        if current.netloc in {"", url.netloc} and current.path.startswith("/console/"):
+            return current.path + (f"?{current.query}" if current.query else "")
+    return url.path + (f"?{url.query}" if url.query else "")

@@ -611,7 +611,7 @@ def test_a_401_to_an_operation_sends_the_operator_to_sign_in(
     url = f"/console/stations/{STATION}/operations/Reset"
     response = client.post(url, data={"type": "HARD", "confirm": "yes"})
     assert response.status_code == 303
-    assert response.headers["location"] == f"/console/login?next={url}"
+    assert parse_qs(urlsplit(response.headers["location"]).query)["next"] == [url]
 
 
 def test_a_read_is_a_get_form_whose_answer_has_a_url(client: TestClient, api: FakeApi) -> None:
@@ -627,7 +627,26 @@ def test_a_read_is_a_get_form_whose_answer_has_a_url(client: TestClient, api: Fa
 def test_a_401_to_an_htmx_request_redirects_the_page(client: TestClient, api: FakeApi) -> None:
     api.refuse = True
     response = client.get("/console/system", headers={"HX-Request": "true"})
-    assert response.headers["hx-redirect"] == "/console/login?next=/console/system"
+    assert response.status_code == 204
+    assert response.headers["hx-redirect"] == "/console/login?next=%2Fconsole%2Fsystem"
+
+
+def test_after_signing_in_the_operator_comes_back_to_the_page_and_its_filters(
+    client: TestClient, api: FakeApi
+) -> None:
+    api.refuse = True
+    response = client.get("/console/?status=CHARGING&vendor=V")
+    target = urlsplit(response.headers["location"])
+    assert parse_qs(target.query)["next"] == ["/console/?status=CHARGING&vendor=V"]
+    # A row's fragment refetched by htmx sends the operator back to the page it is on.
+    response = client.get(
+        f"/console/stations/{STATION}/row",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/console/?q=CP"},
+    )
+    target = urlsplit(response.headers["hx-redirect"])
+    assert parse_qs(target.query)["next"] == ["/console/?q=CP"]
+    login = client.get(response.headers["hx-redirect"])
+    assert 'name="next" value="/console/?q=CP"' in login.text
 
 
 @pytest.mark.parametrize(
