@@ -144,6 +144,8 @@ class Sampler:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._api = Api(client, token or None)
+        self.has_token = bool(token)
+        """Whether the console has a token of its own to sample with."""
         self.interval = interval
         self._clock = clock
         self._points: deque[Point] = deque(maxlen=math.ceil(HOUR / interval) + 1)
@@ -164,10 +166,14 @@ class Sampler:
         try:
             body = await self._api.get(STATISTICS)
         except ApiError as error:
-            self.refused = error.unauthenticated
-            self.problem = f"{error.status} {error.message}"
-            LOG.warning("statistics sample failed: %s %s", error.status, error.message)
+            problem = f"{error.status} {error.message}"
+            if problem != self.problem:
+                # Once per change, not every interval for as long as it lasts.
+                LOG.warning("statistics samples fail: %s", problem)
+            self.refused, self.problem = error.unauthenticated, problem
             return
+        if self.problem:
+            LOG.info("statistics samples work again")
         self.refused, self.problem = False, ""
         reading = Reading.of(body, self._clock())
         self._points.append(point(reading, self._last))

@@ -124,6 +124,7 @@ class Charts:
     samples: int
     refused: bool
     problem: str
+    has_token: bool
 
 
 @dataclass(frozen=True)
@@ -256,7 +257,14 @@ def charts(sampler: Sampler) -> Charts:
             ),
         )
     )
-    return Charts(sampler.interval, found, len(points), sampler.refused, sampler.problem)
+    return Charts(
+        sampler.interval,
+        found,
+        len(points),
+        sampler.refused,
+        sampler.problem,
+        sampler.has_token,
+    )
 
 
 async def _attempt(call: Any) -> JsonObject | ApiError:

@@ -7,6 +7,7 @@ viewer token, no form that posts to an operation."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import time
@@ -547,14 +548,26 @@ def test_the_system_page_says_the_charts_need_a_token_when_the_api_refuses_them(
     app = build(settings.console, transport=httpx.MockTransport(api))
     plain = TestClient(app)
     api.refuse = True
-    import asyncio
-
     asyncio.run(app.state.sampler.sample())
     assert api.requests[-1].headers["authorization"] == "Bearer console.tok.en"
     api.refuse = False
     plain.cookies.set(COOKIE, token("viewer"))
     page = check_page(plain, plain.get("/console/system"))
+    assert "refused the console's token" in page.words
+    assert "a valid viewer token in CSMS_CONSOLE_API_TOKEN" in page.words
+
+
+def test_without_a_token_the_system_page_names_the_variable(api: FakeApi, tmp_path: Path) -> None:
+    settings = Settings.from_env({"CSMS_DATA_DIR": str(tmp_path)})
+    app = build(settings.console, transport=httpx.MockTransport(api))
+    plain = TestClient(app)
+    api.refuse = True
+    asyncio.run(app.state.sampler.sample())
+    assert "authorization" not in api.requests[-1].headers
+    api.refuse = False
+    page = check_page(plain, plain.get("/console/system"))
     assert "the charts need CSMS_CONSOLE_API_TOKEN" in page.words
+    assert "No samples yet" in page.words
 
 
 def test_the_system_page_says_what_failed_when_a_part_of_the_api_does(

@@ -140,3 +140,21 @@ async def test_start_samples_at_once_and_stop_ends_the_task() -> None:
     assert len(s.points) == 1
     await s.stop()
     await s.stop()  # twice is harmless
+
+
+async def test_a_lasting_failure_is_logged_once_and_its_end_too(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    api, clock = FakeApi(), Clock()
+    s = sampler(api, clock)
+    caplog.set_level("INFO", logger="console.statistics")
+    for _ in range(3):
+        api.add({"message": "Jwt is missing"}, status=401)
+        await s.sample()
+    api.add(figures(1))
+    await s.sample()
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages == [
+        "statistics samples fail: 401 Jwt is missing",
+        "statistics samples work again",
+    ]
