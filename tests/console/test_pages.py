@@ -339,6 +339,12 @@ def check_statics(client: TestClient, page: Page) -> None:
         assert "immutable" in answer.headers["cache-control"], url
 
 
+def test_a_static_url_without_its_hash_is_not_cached_for_good(client: TestClient) -> None:
+    answer = client.get("/console/static/console.js")
+    assert answer.status_code == 200
+    assert "immutable" not in answer.headers["cache-control"]
+
+
 def operation_forms(page: Page) -> list[dict[str, str | None]]:
     return [
         f
