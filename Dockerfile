@@ -32,6 +32,7 @@ RUN pip install --no-cache-dir -e . \
 USER csms
 
 # Envoy's public ports (API gateway, OCPP, OCPP over TLS, charge point API), then the
-# components' own, then their Prometheus /metrics (chargepoint, transaction, auth, edge).
+# components' own (the console's 4020 among them), then their Prometheus /metrics
+# (chargepoint, transaction, auth, edge).
 EXPOSE 3000 4000 4001 4443 4010 4020 50051 50052 50053 50054 9101 9102 9103 9110
 CMD ["csms", "up"]

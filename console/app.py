@@ -8,9 +8,12 @@ the error page (anything else), here and only here.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from os import PathLike
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 from starlette.applications import Starlette
@@ -91,11 +94,21 @@ def _same_origin(request: Request) -> bool:
 
 
 class ImmutableStatic(StaticFiles):
-    """Static files; a content-hashed URL (``?v=``) is cached for good."""
+    """Static files; a content-hashed URL (``?v=``) is cached for good, any other is
+    checked again each time (a file's plain URL changes content with a release)."""
 
-    def file_response(self, *args: Any, **kwargs: Any) -> Response:
-        response = super().file_response(*args, **kwargs)
-        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    def file_response(
+        self,
+        full_path: PathLike[str] | str,
+        stat_result: os.stat_result,
+        scope: Scope,
+        status_code: int = 200,
+    ) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        hashed = "v" in parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        response.headers["Cache-Control"] = (
+            "public, max-age=31536000, immutable" if hashed else "no-cache"
+        )
         return response
 
 
@@ -103,7 +116,7 @@ def build(
     settings: ConsoleSettings, transport: httpx.AsyncBaseTransport | None = None
 ) -> Starlette:
     client = httpx.AsyncClient(base_url=settings.api_url, transport=transport)
-    sampler = Sampler(client, settings.sample_interval)
+    sampler = Sampler(client, settings.sample_interval, token=settings.api_token)
 
     def with_api(page: Page) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
@@ -160,15 +173,28 @@ def build(
         *system.routes(with_api),
         Mount("/console/static", app=ImmutableStatic(directory=STATIC), name="static"),
     ]
-    return Starlette(routes=routes, middleware=[Middleware(Headers)], lifespan=lifespan)
+    app = Starlette(routes=routes, middleware=[Middleware(Headers)], lifespan=lifespan)
+    app.state.sampler = sampler
+    return app
 
 
 def _failure(request: Request, error: ApiError) -> Response:
     if error.unauthenticated and not visitor(request).from_proxy:
-        target = "/console/login?next=" + request.url.path
+        target = "/console/login?" + urlencode({"next": _back_to(request)})
         if is_fragment_request(request):
             return Response(status_code=204, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
     template = "_error.html" if is_fragment_request(request) else "error.html"
     status = error.status if 400 <= error.status < 600 else 502
     return render(request, template, {"error": error}, status_code=status)
+
+
+def _back_to(request: Request) -> str:
+    """Where to come back after signing in: this page with its query (its filters), or for
+    htmx's request of a fragment the page that asked for it (not the bare fragment)."""
+    url = request.url
+    if is_fragment_request(request):
+        current = urlsplit(request.headers.get("hx-current-url", ""))
+        if current.netloc in {"", url.netloc} and current.path.startswith("/console/"):
+            return current.path + (f"?{current.query}" if current.query else "")
+    return url.path + (f"?{url.query}" if url.query else "")

@@ -9,7 +9,7 @@ in :data:`servicekit.settings.VARIABLES`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from servicekit.security_settings import SettingsError, positive
 
@@ -38,6 +38,12 @@ CONSOLE_VARIABLES: dict[str, tuple[str, str]] = {
         "Seconds between the console's samples of GET /api/v1/statistics, charted over the"
         " last hour on its System page.",
     ),
+    "CSMS_CONSOLE_API_TOKEN": (
+        "",
+        "A viewer token the console samples statistics with when CSMS_API_AUTH=jwt"
+        " (`csms token create --role viewer`); unset: it samples without one, and its"
+        " System page says its charts need this variable when the API refuses.",
+    ),
 }
 
 
@@ -52,6 +58,9 @@ class ConsoleSettings:
     api_url: str
     """Base URL of the public REST API, without a trailing slash."""
     sample_interval: int
+    api_token: str = field(default="", repr=False)
+    """The console's own token for its samples of the statistics ("": none); never an
+    operator's, and never printed."""
 
     @classmethod
     def from_env(
@@ -80,4 +89,5 @@ class ConsoleSettings:
             sample_interval=positive(
                 "CSMS_CONSOLE_SAMPLE_INTERVAL", raw("CSMS_CONSOLE_SAMPLE_INTERVAL")
             ),
+            api_token=raw("CSMS_CONSOLE_API_TOKEN").strip(),
         )

@@ -2,8 +2,9 @@
 
 The index groups them; a form page shows one, asks for confirmation when it is disruptive
 (:data:`console.forms.DISRUPTIVE`) and shows the station's answer (or the API's error) as
-it comes back: in place with htmx, as a page without. A viewer sees the reads only; the API
-refuses the rest anyway.
+it comes back: in place with htmx, as a page without. A read is a GET form (its answer has
+a URL, and it changes nothing); a change is a POST form. A viewer sees the reads only; the
+API refuses the rest anyway.
 """
 
 from __future__ import annotations
@@ -55,15 +56,23 @@ async def _operation(request_: Request, api: Api) -> Operation:
     return found
 
 
+ASK = "ask"
+"""The query argument of a read's submitted GET form (without it the form is only shown,
+prefilled from the other arguments, as the configuration page's Edit links do)."""
+
+
 async def form(request_: Request, api: Api) -> Response:
     operation = await _operation(request_, api)
+    values = {k: v for k, v in request_.query_params.items() if k != ASK}
+    if operation.reads and ASK in request_.query_params:
+        return await _answer(request_, api, operation, values)
     return render(
         request_,
         "operation.html",
         {
             "charge_point_id": request_.path_params["charge_point_id"],
             "operation": operation,
-            "values": dict(request_.query_params),
+            "values": values,
             "answer": None,
             "tab": "operations",
         },
@@ -72,9 +81,15 @@ async def form(request_: Request, api: Api) -> Response:
 
 
 async def run(request_: Request, api: Api) -> Response:
-    charge_point_id = request_.path_params["charge_point_id"]
     operation = await _operation(request_, api)
     submitted = {k: str(v) for k, v in (await request_.form()).items()}
+    return await _answer(request_, api, operation, submitted)
+
+
+async def _answer(
+    request_: Request, api: Api, operation: Operation, submitted: dict[str, str]
+) -> Response:
+    charge_point_id = request_.path_params["charge_point_id"]
     answer: Answer
     if operation.disruptive and submitted.get("confirm") != "yes":
         answer = Answer(

@@ -1,6 +1,8 @@
 /* The console's own script: it only adds to pages that work without it.
    - says whether the live stream is open (htmx's SSE extension events);
-   - draws the power/energy charts (uPlot) from each figure's data-chart, again after a swap;
+   - draws charts (uPlot) again after every swap: a session's power and energy from
+     data-chart ({"t", "kW", "kWh"}), and any other figure from data-series
+     ({"t": [unix s], "unit": "...", "series": [{"label": "...", "values": [...]}]});
    - keeps the "recent changes" list short. */
 (function () {
   "use strict";
@@ -13,8 +15,44 @@
     badge.textContent = text;
   }
 
+  var PALETTE = ["#0b6bcb", "#6b46c1", "#b42318", "#2f855a", "#9a5b00"];
+
+  function chartWidth(figure) {
+    return Math.max(280, Math.min(figure.clientWidth || 640, 900));
+  }
+
+  function reducedMotion() {
+    return window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  }
+
+  function drawSeries(root) {
+    var figures = (root || document).querySelectorAll("figure.chart[data-series]");
+    figures.forEach(function (figure) {
+      var data;
+      try { data = JSON.parse(figure.dataset.series); } catch (e) { return; }
+      if (!data.t || data.t.length < 1 || !Array.isArray(data.series)) return;
+      var old = figure.querySelector(".uplot");
+      if (old) old.remove();
+      var series = [{}];
+      var columns = [data.t];
+      data.series.forEach(function (one, i) {
+        series.push({ label: one.label, stroke: PALETTE[i % PALETTE.length], width: 2, points: { show: data.t.length < 3 } });
+        columns.push(one.values);
+      });
+      new window.uPlot({
+        width: chartWidth(figure),
+        height: 200,
+        cursor: { show: !reducedMotion() },
+        scales: { x: { time: true }, y: { range: function (u, min, max) { return [Math.min(0, min), Math.max(1, max)]; } } },
+        axes: [{}, { label: data.unit || "" }],
+        series: series
+      }, columns, figure);
+    });
+  }
+
   function drawCharts(root) {
     if (typeof window.uPlot !== "function") return;
+    drawSeries(root);
     var figures = (root || document).querySelectorAll("figure.chart[data-chart]");
     figures.forEach(function (figure) {
       var data;
@@ -22,12 +60,10 @@
       if (!data.t || data.t.length < 1) return;
       var old = figure.querySelector(".uplot");
       if (old) old.remove();
-      var width = Math.max(280, Math.min(figure.clientWidth || 640, 900));
-      var reduce = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
       new window.uPlot({
-        width: width,
+        width: chartWidth(figure),
         height: 220,
-        cursor: { show: !reduce },
+        cursor: { show: !reducedMotion() },
         scales: { x: { time: true } },
         axes: [{}, { label: "kW", scale: "kW" }, { label: "kWh", scale: "kWh", side: 1, grid: { show: false } }],
         series: [

@@ -1,7 +1,7 @@
 """What `pip install -e .` installs is enough to run: every third-party module the running
-code imports (the services, the edge, the launcher, servicekit, the simulator and the SDK)
-comes from a distribution in the project's runtime ``dependencies``, not only from the
-``dev`` extra the tests install. (auth_svc's httpx once came from the dev extra alone:
+code imports (the services, the edge, the launcher, servicekit, the simulator, the SDK and
+the console) comes from a distribution in the project's runtime ``dependencies``, not only
+from the ``dev`` extra the tests install. (auth_svc's httpx once came from the dev extra alone:
 `csms up` then failed on a fresh machine while every test passed.)"""
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parents[2]
 RUNNING_CODE = (
     "auth_svc",
-    "console",
     "chargepoint_svc",
     "transaction_svc",
     "edge",
@@ -28,6 +27,7 @@ RUNNING_CODE = (
     "servicekit",
     "simulator",
     "csms_client",
+    "console",
 )
 FIRST_PARTY = {*RUNNING_CODE, "csms", "alembic_envs"}
 
