@@ -219,6 +219,7 @@ def _fleet_event(event: Event) -> events_pb2.FleetEvent:
         direction=events_pb2.FleetEvent.Direction.ValueType(event.direction),
         message_type=events_pb2.FleetEvent.MessageType.ValueType(event.message_type),
         replica=event.replica,
+        connection_id=event.connection,
         lost=event.lost,
     )
     # To the microsecond: what time.time() says reliably, and no float noise below it.

@@ -80,6 +80,9 @@ class Event:
     direction: Direction = Direction.NONE
     message_type: MessageType = MessageType.NONE
     replica: str = ""
+    # CONNECTED and DISCONNECTED: the socket's id (Session.connection_id), which tells an
+    # older socket closing after a newer one took its place from the station leaving.
+    connection: str = ""
     # KEEPALIVE only: the events the watcher lost so far.
     lost: int = 0
 
@@ -94,13 +97,14 @@ class Event:
             int(self.direction),
             int(self.message_type),
             self.replica,
+            self.connection,
         ]
 
     @classmethod
     def from_json(cls, item: list[object]) -> Event:
         """An event of :meth:`to_json`; raises ValueError (or TypeError) on anything else."""
-        cp, kind, at, version, action, direction, message_type, replica = item
-        if not all(isinstance(text, str) for text in (cp, version, action, replica)):
+        cp, kind, at, version, action, direction, message_type, replica, connection = item
+        if not all(isinstance(text, str) for text in (cp, version, action, replica, connection)):
             raise ValueError(f"not an event: {item!r}")
         if not isinstance(kind, int) or not isinstance(at, int | float):
             raise ValueError(f"not an event: {item!r}")
@@ -115,6 +119,7 @@ class Event:
             direction=Direction(direction),
             message_type=MessageType(message_type),
             replica=str(replica),
+            connection=str(connection),
         )
 
 
@@ -213,25 +218,19 @@ class EventHub:
         self._outbox.clear()
         return events
 
-    def connected(self, charge_point_id: str, ocpp_version: str) -> None:
+    def connected(self, charge_point_id: str, ocpp_version: str, connection: str = "") -> None:
         if self.watched:
-            self._publish(
-                Event(
-                    charge_point_id, Kind.CONNECTED, self._now(), ocpp_version, replica=self.replica
-                )
-            )
+            self._session(Kind.CONNECTED, charge_point_id, ocpp_version, connection)
 
-    def disconnected(self, charge_point_id: str, ocpp_version: str) -> None:
+    def disconnected(self, charge_point_id: str, ocpp_version: str, connection: str = "") -> None:
         if self.watched:
-            self._publish(
-                Event(
-                    charge_point_id,
-                    Kind.DISCONNECTED,
-                    self._now(),
-                    ocpp_version,
-                    replica=self.replica,
-                )
-            )
+            self._session(Kind.DISCONNECTED, charge_point_id, ocpp_version, connection)
+
+    def _session(self, kind: Kind, charge_point_id: str, version: str, connection: str) -> None:
+        event = Event(
+            charge_point_id, kind, self._now(), version, replica=self.replica, connection=connection
+        )
+        self._publish(event)
 
     def received(self, charge_point_id: str, ocpp_version: str, frame: str | bytes) -> None:
         if self.watched:

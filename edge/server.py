@@ -200,7 +200,7 @@ class _Endpoint:
         )
         previous = self.registry.add(session)
         self.statistics.connection_opened()
-        self.events.connected(session.id, session.version.name)
+        self.events.connected(session.id, session.version.name, session.connection_id)
         LOG.info(
             "connected version=%s peer=%s",
             decision.version.name,
@@ -218,7 +218,7 @@ class _Endpoint:
         finally:
             self.registry.remove(session)
             self.statistics.connection_closed()
-            self.events.disconnected(session.id, session.version.name)
+            self.events.disconnected(session.id, session.version.name, session.connection_id)
             if self.replica is not None:
                 await self.replica.left(session)
 

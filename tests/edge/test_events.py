@@ -23,10 +23,10 @@ def hub(**options: int | float) -> EventHub:
 async def test_every_watcher_gets_every_event_stamped_with_the_replica() -> None:
     events = hub()
     first, second = events.watch(), events.watch()
-    events.connected("CP-1", "1.6")
+    events.connected("CP-1", "1.6", "socket-1")
     for watcher in (first, second):
         assert await watcher.next() == Event(
-            "CP-1", Kind.CONNECTED, _now(), "1.6", replica="replica-1"
+            "CP-1", Kind.CONNECTED, _now(), "1.6", replica="replica-1", connection="socket-1"
         )
 
 
@@ -122,13 +122,19 @@ def test_an_event_goes_between_replicas_as_compact_json() -> None:
         "replica-1",
     )
     wire = json.dumps(event.to_json(), separators=(",", ":"))
-    assert wire == '["CP-1",3,1.25,"2.0.1","Heartbeat",1,1,"replica-1"]'
+    assert wire == '["CP-1",3,1.25,"2.0.1","Heartbeat",1,1,"replica-1",""]'
     assert Event.from_json(json.loads(wire)) == event
 
 
 @pytest.mark.parametrize(
     "item",
-    [[], ["CP-1", 9, 1.0, "", "", 0, 0, ""], ["CP-1", 1, "x", "", "", 0, 0, ""], [1] * 8],
+    [
+        [],
+        ["CP-1", 1, 1.0, "", "", 0, 0, ""],
+        ["CP-1", 9, 1.0, "", "", 0, 0, "", ""],
+        ["CP-1", 1, "x", "", "", 0, 0, "", ""],
+        [1] * 9,
+    ],
 )
 def test_what_is_not_an_event_is_refused(item: list[object]) -> None:
     with pytest.raises((ValueError, TypeError)):

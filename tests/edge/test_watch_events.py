@@ -105,6 +105,20 @@ async def test_a_filtered_watch_sees_only_its_stations(edge: RunningEdge) -> Non
     assert [kind for _, kind, *_ in events] == ["CONNECTED", "MESSAGE", "MESSAGE", "DISCONNECTED"]
 
 
+async def test_an_older_socket_closing_after_a_reconnection_names_its_own_connection(
+    edge: RunningEdge,
+) -> None:
+    async with watching(edge, "CP-R") as watch, remote_station(edge, "CP-R"):
+        first = await watch.connected()
+        async with remote_station(edge, "CP-R"):
+            second = await watch.connected()
+            while (old := await watch.next()).kind != FleetEvent.DISCONNECTED:
+                pass
+    assert first.connection_id and second.connection_id != first.connection_id
+    # The station stays connected: the socket that closed is the older one.
+    assert old.connection_id == first.connection_id
+
+
 async def test_connections_filtered_to_the_stations_asked(edge: RunningEdge) -> None:
     async with remote_station(edge, "CP-A"), remote_station(edge, "CP-C"), edge_stub(edge) as stub:
         asked = edge_pb2.ListConnectionsRequest(charge_point_ids=["CP-C", "CP-B", "CP-A"])

@@ -72,7 +72,7 @@ async def test_a_batch_that_is_not_one_is_ignored_with_a_warning(
             with caplog.at_level(logging.WARNING, logger="edge.cluster.event_relay"):
                 await client.publish(relay.channel, '{"r": "A", "e": [["CP-1", 99]]}')
                 await client.publish(
-                    relay.channel, '{"r":"A","e":[["CP-2",1,1.0,"1.6","",0,0,"A"]]}'
+                    relay.channel, '{"r":"A","e":[["CP-2",1,1.0,"1.6","",0,0,"A","c1"]]}'
                 )
                 event = await asyncio.wait_for(watcher.next(), PATIENCE)
         finally:
