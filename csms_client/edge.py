@@ -8,7 +8,7 @@ connected is NOT_FOUND; one that did not answer in time is DEADLINE_EXCEEDED.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncGenerator, Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +16,13 @@ import grpc
 from google.protobuf import json_format, struct_pb2
 
 from csms.common.v1 import health_pb2
-from csms.edge.v1 import device_model_pb2, edge_pb2, operations_pb2, smart_charging_pb2
+from csms.edge.v1 import (
+    device_model_pb2,
+    edge_pb2,
+    events_pb2,
+    operations_pb2,
+    smart_charging_pb2,
+)
 from csms_client.errors import OCPP_CALL_ERROR, CsmsError, ErrorDetail, invoke
 from csms_client.moments import to_timestamp
 
@@ -35,9 +41,35 @@ class Edge:
     async def health(self) -> health_pb2.HealthReport:
         return await invoke(self.stub.GetHealth, health_pb2.GetHealthRequest(), self._timeout)
 
-    async def connections(self) -> list[edge_pb2.Connection]:
-        request = edge_pb2.ListConnectionsRequest()
+    async def connections(self, charge_point_ids: Iterable[str] = ()) -> list[edge_pb2.Connection]:
+        """Every replica's connections; with ``charge_point_ids``, only those of them that
+        are connected (one look-up however large the fleet)."""
+        request = edge_pb2.ListConnectionsRequest(charge_point_ids=list(charge_point_ids))
         return list((await invoke(self.stub.ListConnections, request, self._timeout)).connections)
+
+    async def list_connections(
+        self, charge_point_ids: Iterable[str] = ()
+    ) -> list[edge_pb2.Connection]:
+        """:meth:`connections`, named after the RPC."""
+        return await self.connections(charge_point_ids)
+
+    async def watch_events(
+        self, charge_point_ids: Iterable[str] = (), *, keepalives: bool = False
+    ) -> AsyncGenerator[events_pb2.FleetEvent, None]:
+        """The fleet's live events as they happen, for the stations named (every station
+        when none), until the caller stops iterating; no deadline. KEEPALIVEs (one when the
+        watch is in place, then one after each 15 s without events) are skipped unless
+        ``keepalives``. A failure of the stream raises :class:`CsmsError`."""
+        request = events_pb2.WatchEventsRequest(charge_point_ids=list(charge_point_ids))
+        call = self.stub.WatchEvents(request)
+        try:
+            async for event in call:
+                if keepalives or event.kind != events_pb2.FleetEvent.KEEPALIVE:
+                    yield event
+        except grpc.aio.AioRpcError as error:
+            raise CsmsError.from_rpc_error(error) from None
+        finally:
+            call.cancel()
 
     async def disconnect(self, charge_point_id: str) -> None:
         request = edge_pb2.DisconnectRequest(charge_point_id=charge_point_id)

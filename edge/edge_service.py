@@ -6,20 +6,22 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import grpc
 from google.protobuf import json_format, struct_pb2
 
 from csms.common.v1 import health_pb2
-from csms.edge.v1 import edge_pb2, edge_pb2_grpc
+from csms.edge.v1 import edge_pb2, edge_pb2_grpc, events_pb2
 from csms.transaction.v1 import transaction_pb2
 from edge.cluster.aggregate import merge_statistics
 from edge.cluster.directory import DirectoryUnavailable
+from edge.cluster.event_relay import EventRelay
 from edge.cluster.forwarding import evicted_connection, forwarded_by
 from edge.cluster.replica import Replica
 from edge.cluster.routes import Route
+from edge.events import Event, EventHub
 from edge.operations.dispatcher import Dispatcher, SendResult
 from edge.operations.errors import OperationError, abort
 from edge.operations.typed_servicer import TypedOperations
@@ -50,8 +52,12 @@ class EdgeService(TypedOperations, edge_pb2_grpc.EdgeServiceServicer):
         address: str,
         components: Sequence[Component],
         replica: Replica | None = None,
+        events: EventHub | None = None,
+        event_relay: EventRelay | None = None,
     ) -> None:
         self._registry = registry
+        self._events = EventHub() if events is None else events
+        self._event_relay = event_relay
         self.replica = replica
         self.dispatcher = dispatcher
         self._statistics = statistics
@@ -72,16 +78,39 @@ class EdgeService(TypedOperations, edge_pb2_grpc.EdgeServiceServicer):
     async def ListConnections(
         self, request: edge_pb2.ListConnectionsRequest, context: Context
     ) -> edge_pb2.ListConnectionsResponse:
-        """Every replica's connections (from Redis); this edge's own without Redis."""
+        """Every replica's connections (from Redis); this edge's own without Redis. With
+        charge_point_ids, only those of them that are connected."""
+        asked = list(request.charge_point_ids)
         if self.replica is None:
-            return edge_pb2.ListConnectionsResponse(
-                connections=[_local_connection(session) for session in self._registry.list()]
+            sessions = (
+                self._registry.list()
+                if not asked
+                else [s for i in sorted(set(asked)) if (s := self._registry.get(i)) is not None]
             )
+            return edge_pb2.ListConnectionsResponse(
+                connections=[_local_connection(session) for session in sessions]
+            )
+        directory = self.replica.directory
         try:
-            routes = await self.replica.directory.routes()
+            routes = await (directory.routes_of(asked) if asked else directory.routes())
         except DirectoryUnavailable as error:
             await context.abort(grpc.StatusCode.UNAVAILABLE, str(error))
         return edge_pb2.ListConnectionsResponse(connections=[_routed_connection(r) for r in routes])
+
+    async def WatchEvents(
+        self, request: events_pb2.WatchEventsRequest, context: Context
+    ) -> AsyncIterator[events_pb2.FleetEvent]:
+        """The fleet's events until the caller goes away; a KEEPALIVE first, once the
+        watch covers every replica (:mod:`edge.events`, :mod:`edge.cluster.event_relay`)."""
+        watcher = self._events.watch(request.charge_point_ids)
+        try:
+            if self._event_relay is not None:
+                await self._event_relay.settled()
+            yield _fleet_event(watcher.keepalive())
+            async for event in watcher:
+                yield _fleet_event(event)
+        finally:
+            self._events.unwatch(watcher)
 
     async def Disconnect(
         self, request: edge_pb2.DisconnectRequest, context: Context
@@ -179,6 +208,23 @@ def _local_connection(session: Session) -> edge_pb2.Connection:
         connected_at=to_timestamp(session.connected_at),
         remote_address=session.remote_address,
     )
+
+
+def _fleet_event(event: Event) -> events_pb2.FleetEvent:
+    message = events_pb2.FleetEvent(
+        charge_point_id=event.charge_point_id,
+        kind=events_pb2.FleetEvent.Kind.ValueType(event.kind),
+        ocpp_version=event.ocpp_version,
+        action=event.action,
+        direction=events_pb2.FleetEvent.Direction.ValueType(event.direction),
+        message_type=events_pb2.FleetEvent.MessageType.ValueType(event.message_type),
+        replica=event.replica,
+        connection_id=event.connection,
+        lost=event.lost,
+    )
+    # To the microsecond: what time.time() says reliably, and no float noise below it.
+    message.at.FromMicroseconds(round(event.at * 1e6))
+    return message
 
 
 def _routed_connection(route: Route) -> edge_pb2.Connection:

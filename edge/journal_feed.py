@@ -230,15 +230,13 @@ class JournalFeed:
             ocpp_version=ocpp_version,
         )
         entry.at.FromNanoseconds(int(at * 1e9))
-        head = _HEAD.match(text)
-        if head is None or not text.rstrip().endswith("]"):
+        head = frame_head(text)
+        if head is None:
             return entry
-        kind, unique_id, third = head.groups()
-        entry.message_type = _TYPES[kind]
-        message_id = _unescape(unique_id)
+        message_type, message_id, action = head
+        entry.message_type = Entry.MessageType.ValueType(message_type)
         entry.message_id = message_id[:MAX_ID_CHARS]
         if entry.message_type == Entry.MessageType.CALL:
-            action = _unescape(third or "")[:MAX_ID_CHARS]
             entry.action = action
             self._open_calls[(charge_point_id, direction, message_id)] = action
             if len(self._open_calls) > MAX_OPEN_CALLS:
@@ -247,6 +245,19 @@ class JournalFeed:
             other = Direction.OUT if direction is Direction.IN else Direction.IN
             entry.action = self._open_calls.pop((charge_point_id, other, message_id), "")
         return entry
+
+
+def frame_head(text: str) -> tuple[int, str, str] | None:
+    """A frame's message type (``JournalEntry.MessageType``), UniqueId and, for a CALL, its
+    action (cut to :data:`MAX_ID_CHARS`), read from its head alone; None when the frame is
+    none of the three."""
+    head = _HEAD.match(text)
+    if head is None or not text.rstrip().endswith("]"):
+        return None
+    kind, unique_id, third = head.groups()
+    message_type = _TYPES[kind]
+    action = _unescape(third or "")[:MAX_ID_CHARS] if message_type == Entry.MessageType.CALL else ""
+    return message_type, _unescape(unique_id), action
 
 
 def _unescape(text: str) -> str:

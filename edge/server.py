@@ -22,9 +22,11 @@ from websockets.typing import Subprotocol
 
 from csms.edge.v1 import edge_pb2, edge_pb2_grpc
 from edge.cluster.directory import RedisDirectory
+from edge.cluster.event_relay import EventRelay
 from edge.cluster.replica import Replica, advertised_address, replica_id
 from edge.credentials import presented
 from edge.edge_service import EdgeService
+from edge.events import EventHub
 from edge.gatekeeper import Gatekeeper
 from edge.handshake import Admission, Refusal, decide
 from edge.journal_feed import JournalFeed
@@ -66,6 +68,9 @@ class RunningEdge:
     _services: Services = field(repr=False)
     # None: the message journal is off.
     journal_feed: JournalFeed | None = field(default=None, repr=False)
+    events: EventHub = field(default_factory=EventHub, repr=False)
+    # None: a single edge, without Redis.
+    event_relay: EventRelay | None = field(default=None, repr=False)
 
     async def stop(self) -> None:
         """Close every socket with 1001 "going away" (RFC 6455 §7.4.1), so stations
@@ -77,6 +82,8 @@ class RunningEdge:
             await self.journal_feed.stop()  # the sockets' last frames, while services are open
         if self.replica is not None:
             await self.replica.stop()
+        if self.event_relay is not None:
+            await self.event_relay.stop()
         await self._grpc.stop()
         await self._services.close()
 
@@ -96,6 +103,7 @@ class _Endpoint:
         message_limit: MessageLimit,
         addresses: SourceAddresses,
         journal_feed: JournalFeed | None = None,
+        events: EventHub | None = None,
     ) -> None:
         self.services = services
         self.registry = registry
@@ -107,6 +115,7 @@ class _Endpoint:
         self.message_limit = message_limit
         self.addresses = addresses
         self.journal_feed = journal_feed
+        self.events = EventHub() if events is None else events
 
     async def process_request(
         self, connection: ServerConnection, request: Request
@@ -187,9 +196,11 @@ class _Endpoint:
                 else None
             ),
             journal_feed=self.journal_feed,
+            events=self.events,
         )
         previous = self.registry.add(session)
         self.statistics.connection_opened()
+        self.events.connected(session.id, session.version.name, session.connection_id)
         LOG.info(
             "connected version=%s peer=%s",
             decision.version.name,
@@ -207,6 +218,7 @@ class _Endpoint:
         finally:
             self.registry.remove(session)
             self.statistics.connection_closed()
+            self.events.disconnected(session.id, session.version.name, session.connection_id)
             if self.replica is not None:
                 await self.replica.left(session)
 
@@ -286,6 +298,11 @@ async def start(
     # OCPP 2.x requestIds, for the sessions' own calls and the operators' alike; unique
     # across replicas when there are several.
     request_ids: Iterator[int] = itertools.count(1) if replica is None else replica.request_ids
+    # The fleet's live events; shared with the other replicas through Redis when there are.
+    events = EventHub("" if replica is None else replica.id)
+    event_relay = (
+        EventRelay(cluster.redis_url, cluster.redis_prefix, events) if replica is not None else None
+    )
     edge_service = EdgeService(
         registry,
         Dispatcher(
@@ -303,6 +320,8 @@ async def start(
             Component(AUTH, network.auth_address, services.auth.GetHealth),
         ],
         replica=replica,
+        events=events,
+        event_relay=event_relay,
     )
     grpc_server: RunningServer | None = None
     journal_feed = _journal_feed(observability, services)
@@ -320,6 +339,8 @@ async def start(
             replica.address = advertised_address(network, grpc_server.port)
             edge_service.address = replica.address
             await replica.start()
+        if event_relay is not None:
+            event_relay.start()
         endpoint = _Endpoint(
             services,
             registry,
@@ -330,6 +351,7 @@ async def start(
             message_limit=MessageLimit(security.message_rate, security.message_burst),
             addresses=SourceAddresses(addresses, security.message_burst),
             journal_feed=journal_feed,
+            events=events,
         )
         ping = security.ping_interval or None
         websocket = await serve(
@@ -355,6 +377,8 @@ async def start(
             await journal_feed.stop()
         if replica is not None:
             await replica.stop()
+        if event_relay is not None:
+            await event_relay.stop()
         if grpc_server is not None:
             await grpc_server.stop()
         await services.close()
@@ -371,4 +395,6 @@ async def start(
         _edge_service=edge_service,
         _services=services,
         journal_feed=journal_feed,
+        events=events,
+        event_relay=event_relay,
     )

@@ -50,6 +50,7 @@ from websockets.exceptions import ConnectionClosed
 
 from edge import payload_schema
 from edge.errors import Request, Response, invoke
+from edge.events import EventHub
 from edge.handler_table import Handler, handlers_of
 from edge.inbound_calls import FollowUp, InboundCalls
 from edge.inbound_frames import Close, InboundFrames, Refusal
@@ -119,6 +120,7 @@ class Session:
         response_timeout: float = RESPONSE_TIMEOUT,
         rate_limit: RateLimit | None = None,
         journal_feed: JournalFeed | None = None,
+        events: EventHub | None = None,
     ) -> None:
         self.id: str = charge_point_id
         self.connection = connection
@@ -137,6 +139,8 @@ class Session:
         self.response_timeout = response_timeout
         # None: the message journal is off (CSMS_JOURNAL=off).
         self.journal_feed = journal_feed
+        # None: nobody can watch (a test that drives a session by hand).
+        self.events = events
         # None for rate_limit: no limit (a test that drives a session by hand).
         self._frames = InboundFrames(
             charge_point_id, version, self.known_actions, rate_limit, statistics
@@ -215,6 +219,8 @@ class Session:
         self.statistics.frame_received()
         if self.journal_feed is not None:
             self.journal_feed.received(self.id, self.version.name, raw_msg)
+        if self.events is not None:
+            self.events.received(self.id, self.version.name, raw_msg)
         if self._closing is not None:
             return  # closed for abuse: what it sent meanwhile is read and dropped
         decision = self._frames.receive(raw_msg, self._calls)
@@ -237,6 +243,8 @@ class Session:
         self.statistics.frame_sent()
         if self.journal_feed is not None:
             self.journal_feed.sent(self.id, self.version.name, message)
+        if self.events is not None:
+            self.events.sent(self.id, self.version.name, message)
 
     @property
     def calls_waiting(self) -> int:

@@ -123,6 +123,15 @@ def rest_methods(service: ServiceDescriptor) -> list[str]:
     ]
 
 
+def streaming_methods(service: ServiceDescriptor) -> set[str]:
+    """Full gRPC paths of the server-streaming methods of ``service``."""
+    return {
+        f"/{service.full_name}/{method.name}"
+        for method in service.methods
+        if method.server_streaming
+    }
+
+
 def _transcoder(descriptor: str, names: Sequence[str], *, strict_paths: bool) -> dict[str, Any]:
     return {
         "name": _TRANSCODER_NAME,
@@ -134,6 +143,10 @@ def _transcoder(descriptor: str, names: Sequence[str], *, strict_paths: bool) ->
                 "always_print_primitive_fields": True,
                 "always_print_enums_as_ints": False,
                 "preserve_proto_field_names": False,
+                # A server-streaming method (WatchEvents) answers one JSON object per line
+                # as each message arrives, which a client reads line by line, rather than
+                # one JSON array that only parses once the stream ends.
+                "stream_newline_delimited": True,
             },
             # Errors come back as JSON {"code", "message"} with the HTTP status of the gRPC code.
             "convert_grpc_status": True,
@@ -153,9 +166,15 @@ def _method_routes(chosen: Iterable[str]) -> list[dict[str, Any]]:
     routes = []
     for name in chosen:
         service, cluster = table[name]
+        streaming = streaming_methods(service)
         for path in rest_methods(service):
             route: dict[str, Any] = {"cluster": cluster, "timeout": f"{ROUTE_TIMEOUT:g}s"}
-            if cluster == EDGE_GRPC:
+            if path in streaming:
+                # A stream of live events lasts as long as its client watches: no timeout,
+                # and no retry (Envoy would have to buffer it). Its KEEPALIVEs, every
+                # KEEPALIVE_INTERVAL, stay far inside the stream idle timeout.
+                route["timeout"] = "0s"
+            elif cluster == EDGE_GRPC:
                 route["retry_policy"] = edge_retry_policy(GRPC_RETRY_ON)
             routes.append({"match": {"path": path}, "route": route})
     return routes

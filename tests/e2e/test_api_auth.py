@@ -182,6 +182,16 @@ def test_a_viewer_reads_but_may_not_change(secured: System) -> None:
     assert httpx.get(f"{secured.api}/charge-points/VIEWER-CP", headers=viewer).status_code == 404
 
 
+def test_a_viewer_may_watch_the_live_events_and_nobody_without_a_token(secured: System) -> None:
+    url = f"{secured.api_gateway}/api/v1/events"
+    _refused(httpx.get(url, timeout=10), 401, 16)
+    viewer = _bearer(_token(secured, Role.VIEWER))
+    with httpx.stream("GET", url, headers=viewer, timeout=10) as reply:
+        assert reply.status_code == 200
+        # The stream's first line: the watch is in place.
+        assert json.loads(next(reply.iter_lines()))["kind"] == "KEEPALIVE"
+
+
 def test_a_token_without_a_known_role_may_do_nothing(secured: System) -> None:
     for role in (None, "admin"):
         token = _key(secured).sign(_claims(role=role))

@@ -34,7 +34,9 @@ pytestmark = pytest.mark.e2e
 # The statuses of gRPC UNAVAILABLE and DEADLINE_EXCEEDED: "retry later", documented.
 RETRY_LATER = {503, 504}
 
-schema = schemathesis.openapi.from_path(OPENAPI_DOCUMENT)
+# Every operation but the stream of live events (GET /api/v1/events), whose answer never
+# ends and so cannot be read whole; tests/e2e/test_live_events.py covers it.
+schema = schemathesis.openapi.from_path(OPENAPI_DOCUMENT).exclude(operation_id="WatchEvents")
 schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 
 

@@ -140,6 +140,7 @@ def test_what_each_method_needs_follows_its_http_binding() -> None:
     # GET /services lists every component's address: a read, not a health check.
     assert methods[f"{edge}ListServices"] is Access.READ
     assert methods[f"{edge}ListConnections"] is Access.READ
+    assert methods[f"{edge}WatchEvents"] is Access.READ  # GET /api/v1/events: a viewer may watch
     assert methods[f"{chargepoint}GetChargePoint"] is Access.READ
     assert methods[f"{chargepoint}CreateChargePoint"] is Access.WRITE  # POST
     assert methods[f"{edge}Disconnect"] is Access.WRITE  # DELETE

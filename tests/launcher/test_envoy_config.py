@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from edge.events import KEEPALIVE_INTERVAL
 from launcher import protogen
 from launcher.envoy_config import ROUTE_TIMEOUT, build, rest_methods, services
 from launcher.protogen import DESCRIPTOR_SET
@@ -88,11 +89,40 @@ def test_routes_to_the_edge_retry_on_another_replica(tmp_path: Path) -> None:
     for listener in ("ocpp", "api_gateway"):
         for route in _routes(config, listener):
             target = route.get("route", {})
-            if target.get("cluster") == "edge_grpc":
+            if target.get("cluster") == "edge_grpc" and route["match"]["path"] != WATCH_EVENTS:
                 # Never "reset": an operation the edge received may have reached the station.
                 assert target["retry_policy"]["retry_on"] == "connect-failure,refused-stream"
             elif target.get("cluster") in {"chargepoint", "transaction", "auth"}:
                 assert "retry_policy" not in target
+
+
+WATCH_EVENTS = "/csms.edge.v1.EdgeService/WatchEvents"
+
+
+def test_the_stream_of_live_events_is_never_cut_nor_retried(tmp_path: Path) -> None:
+    config = build(_replicas(tmp_path), "/descriptors.pb")
+    for listener in ("ocpp", "api_gateway"):
+        (route,) = [r for r in _routes(config, listener) if r["match"].get("path") == WATCH_EVENTS]
+        assert route["route"]["timeout"] == "0s"
+        assert "retry_policy" not in route["route"]
+        manager = _manager(config, listener)
+        # An idle stream is closed after the stream idle timeout (Envoy's default: 300 s),
+        # a connection after its idle timeout only while it has no stream open.
+        idle = float(manager.get("stream_idle_timeout", "300s").rstrip("s"))
+        assert idle >= KEEPALIVE_INTERVAL * 4
+        assert "max_stream_duration" not in manager.get("common_http_protocol_options", {})
+        (transcoder,) = [
+            f for f in manager["http_filters"] if f["name"].endswith("grpc_json_transcoder")
+        ]
+        # One JSON object per line, as each event arrives.
+        assert transcoder["typed_config"]["print_options"]["stream_newline_delimited"] is True
+
+
+def _manager(config: dict[str, Any], listener: str) -> dict[str, Any]:
+    listeners = config["static_resources"]["listeners"]
+    (found,) = [item for item in listeners if item["name"] == listener]
+    manager: dict[str, Any] = found["filter_chains"][0]["filters"][0]["typed_config"]
+    return manager
 
 
 def _routed_paths(config: dict[str, Any], listener: str) -> list[str]:

@@ -31,7 +31,16 @@ from tests.support.certificates import substituted
 
 FIXTURES = Path(__file__).parents[1] / "support" / "fixtures"
 SERVICE = edge_pb2.DESCRIPTOR.services_by_name["EdgeService"]
-GENERIC = {"GetHealth", "ListConnections", "Disconnect", "Send", "GetStatistics", "ListServices"}
+# Not a typed operation sent to a station: sessions, health, statistics, the live events.
+GENERIC = {
+    "GetHealth",
+    "ListConnections",
+    "Disconnect",
+    "Send",
+    "GetStatistics",
+    "ListServices",
+    "WatchEvents",
+}
 # Operations whose every request translates: nothing to refuse.
 NO_REFUSAL = {"ClearCache", "GetLocalListVersion", "RequestStopTransaction", "GetTransactionStatus"}
 

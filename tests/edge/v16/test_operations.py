@@ -31,7 +31,16 @@ pytestmark = pytest.mark.unit
 
 FIXTURES = Path(__file__).parents[1] / "support" / "fixtures" / "v16" / "operations"
 SERVICE = edge_pb2.DESCRIPTOR.services_by_name["EdgeService"]
-GENERIC = {"GetHealth", "ListConnections", "Disconnect", "Send", "GetStatistics", "ListServices"}
+# Not a typed operation sent to a station: sessions, health, statistics, the live events.
+GENERIC = {
+    "GetHealth",
+    "ListConnections",
+    "Disconnect",
+    "Send",
+    "GetStatistics",
+    "ListServices",
+    "WatchEvents",
+}
 
 
 def load() -> list[dict[str, Any]]:
