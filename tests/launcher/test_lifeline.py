@@ -18,7 +18,7 @@ from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 
-CHILDREN = {"chargepoint", "transaction", "auth", "edge-1", "envoy"}
+CHILDREN = {"chargepoint", "transaction", "auth", "edge-1", "console", "envoy"}
 
 
 def gone(pid: int) -> bool:
