@@ -76,7 +76,7 @@ class Relay:
         self._pending: set[str] = set()
         self._fleet_due = 0.0
         self._fleet_pending = False
-        self._newcomers = 0
+        self._newcomers: set[str] = set()
         self._table_pending = False
         self._recent_window = (0, 0)  # (second, sent in it)
 
@@ -85,16 +85,15 @@ class Relay:
         charge_point_id = str(event.get("chargePointId", ""))
         if not charge_point_id:
             return frames
-        if (
-            self.fleet
-            and charge_point_id not in self.stations
-            and changes_counts(event)
-            and self._newcomers < NEWCOMERS
-        ):
-            # A station the page does not show yet: its table may now list it.
-            self.stations.add(charge_point_id)
-            self._newcomers += 1
-            self._table_pending = True
+        if self.fleet and changes_counts(event):
+            if charge_point_id not in self.stations and len(self._newcomers) < NEWCOMERS:
+                # A station the page does not show: follow it from now on.
+                self.stations.add(charge_point_id)
+                self._newcomers.add(charge_point_id)
+            if charge_point_id in self._newcomers:
+                # Its table may list it now (a station exists once its BootNotification
+                # is stored, a moment after it connected).
+                self._table_pending = True
         if charge_point_id in self.stations:
             self._pending.add(station_key(charge_point_id))
         if self.fleet and changes_counts(event):

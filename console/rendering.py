@@ -115,6 +115,22 @@ def words(enum_name: str | None) -> str:
     )
 
 
+def camel_words(text: str | None) -> str:
+    """OCPP's ``SuspendedEV`` as ``Suspended EV``."""
+    if not text:
+        return ""
+    out = ""
+    for i, c in enumerate(text):
+        if (
+            i
+            and c.isupper()
+            and not (text[i - 1].isupper() and (i + 1 == len(text) or text[i + 1].isupper()))
+        ):
+            out += " "
+        out += c
+    return out
+
+
 def kwh(wh: float | int | str | None) -> str:
     try:
         return f"{float(wh or 0) / 1000:.2f} kWh"
@@ -135,7 +151,13 @@ def _environment() -> Environment:
     )
     environment.globals.update(static_url=static_url, station_key=station_key, vendor=vendored())
     environment.filters.update(
-        when=when, ago=ago, pretty_json=pretty_json, words=words, kwh=kwh, kw=kw
+        when=when,
+        ago=ago,
+        pretty_json=pretty_json,
+        words=words,
+        camel_words=camel_words,
+        kwh=kwh,
+        kw=kw,
     )
     return environment
 

@@ -37,6 +37,8 @@ class RunningConsole:
 
 
 async def start(settings: ConsoleSettings) -> RunningConsole:
+    # One line per API call at INFO would drown the console's own log.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     config = uvicorn.Config(
         build(settings),
         host=settings.host,

@@ -38,9 +38,30 @@ STATUSES = (
     "FAULTED",
     "OCCUPIED",
 )
-SESSION_STATES = {"CHARGING", "SUSPENDED_EV", "SUSPENDED_EVSE", "PREPARING", "FINISHING"}
+# EVSE states in which a session may run (OCPP 2.x says Occupied; what the session does,
+# Charging or SuspendedEV, is in its transaction's chargingState).
+SESSION_STATES = {
+    "CHARGING",
+    "SUSPENDED_EV",
+    "SUSPENDED_EVSE",
+    "PREPARING",
+    "FINISHING",
+    "OCCUPIED",
+}
 # At most this many of a page's session lookups run at once.
 LOOKUPS_AT_ONCE = 16
+
+
+@dataclass(frozen=True)
+class Activity:
+    """What the running sessions of a station do: power summed, and per EVSE the session's
+    charging state as the station reported it (OCPP 2.x chargingState)."""
+
+    power_w: float | None = None
+    charging_states: tuple[tuple[int, str], ...] = ()
+
+    def state_of(self, evse_id: int) -> str:
+        return next((state for evse, state in self.charging_states if evse == evse_id), "")
 
 
 @dataclass(frozen=True)
@@ -48,7 +69,11 @@ class Row:
     station: Station
     connected: bool
     connected_version: str
-    power_w: float | None
+    activity: Activity
+
+    @property
+    def power_w(self) -> float | None:
+        return self.activity.power_w
 
 
 @dataclass(frozen=True)
@@ -163,30 +188,41 @@ async def connections(api: Api, ids: Sequence[str]) -> dict[str, str]:
     }
 
 
-async def session_power(api: Api, stations: Iterable[Station]) -> dict[str, float | None]:
-    """The power of the running sessions of the stations that have one (W, summed)."""
+async def activity(api: Api, stations: Iterable[Station]) -> dict[str, Activity]:
+    """The running sessions of the stations whose EVSEs say one may run."""
     limit = asyncio.Semaphore(LOOKUPS_AT_ONCE)
 
-    async def one(charge_point_id: str) -> tuple[str, float | None]:
+    async def one(charge_point_id: str) -> tuple[str, Activity]:
         async with limit:
             answer = await api.get(
                 "/api/v1/transactions",
                 {"chargePointId": charge_point_id, "status": "ACTIVE", "pageSize": 10},
             )
-        powers = [latest_power(t) for t in answer.get("transactions", [])]
-        known = [p for p in powers if p is not None]
-        return charge_point_id, (sum(known) if known else None)
+        sessions = answer.get("transactions", [])
+        async with limit:
+            # A list leaves the meter values out; each running session's record has them.
+            details = await asyncio.gather(
+                *(api.get(f"/api/v1/transactions/{t['id']}") for t in sessions)
+            )
+        powers = [p for p in (latest_power(t) for t in details) if p is not None]
+        states = tuple(
+            (int(t.get("evseId", 0)), str(t.get("chargingState", "")))
+            for t in sessions
+            if t.get("chargingState")
+        )
+        return charge_point_id, Activity(sum(powers) if powers else None, states)
 
     busy = [s.id for s in stations if any(e.status in SESSION_STATES for e in s.outlets)]
     return dict(await asyncio.gather(*(one(i) for i in busy)))
 
 
 async def rows(api: Api, stations: Sequence[Station]) -> tuple[Row, ...]:
-    connected, power = await asyncio.gather(
-        connections(api, [s.id for s in stations]), session_power(api, stations)
+    connected, doing = await asyncio.gather(
+        connections(api, [s.id for s in stations]), activity(api, stations)
     )
     return tuple(
-        Row(s, s.id in connected, connected.get(s.id, ""), power.get(s.id)) for s in stations
+        Row(s, s.id in connected, connected.get(s.id, ""), doing.get(s.id, Activity()))
+        for s in stations
     )
 
 

@@ -84,7 +84,11 @@ async def _sessions(api: Api, charge_point_id: str) -> tuple[Session, ...]:
         "/api/v1/transactions",
         {"chargePointId": charge_point_id, "status": "ACTIVE", "pageSize": 20},
     )
-    return tuple(Session(t, samples(t)) for t in answer.get("transactions", []))
+    # A list leaves the meter values out; each running session's own record has them.
+    details = await asyncio.gather(
+        *(api.get(f"/api/v1/transactions/{t['id']}") for t in answer.get("transactions", []))
+    )
+    return tuple(Session(t, samples(t)) for t in details)
 
 
 async def _optional(call: Any) -> Any:

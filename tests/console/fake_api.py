@@ -173,16 +173,21 @@ class FakeApi:
                 "connections": [{"chargePointId": STATION, "ocppVersion": "1.6"}]
             },
             "/api/v1/fleet/summary": {
-                "total": 1,
-                "byRegistrationStatus": {"ACCEPTED": 1},
-                "byOcppVersion": {"1.6": 1},
-                "connectorsByStatus": {"CHARGING": 1},
-                "vendors": [{"name": "V", "count": 1}],
-                "models": [{"name": "M1", "count": 1}],
+                "totalStations": 1,
+                "stationsByRegistrationStatus": {"ACCEPTED": 1, "PENDING": 0, "REJECTED": 0},
+                "stationsByOcppVersion": {"1.6": 1, "2.0.1": 0, "2.1": 0},
+                "connectorsByStatus": {"CHARGING": 1, "AVAILABLE": 0},
+                "vendors": [{"value": "V", "count": 1}],
+                "models": [{"value": "M1", "count": 1}],
             },
             "/api/v1/statistics": STATISTICS,
             "/api/v1/services": SERVICES,
-            "/api/v1/transactions": {"transactions": [TRANSACTION]},
+            # As the API lists them: without their meter values, which each record has.
+            "/api/v1/transactions": {
+                "transactions": [{**TRANSACTION, "meterValues": []}],
+                "totalSize": 1,
+            },
+            f"/api/v1/transactions/{TRANSACTION['id']}": TRANSACTION,
         }.get(path)
 
     def calls(self, method: str, path: str) -> list[httpx.Request]:
