@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import os
 import shutil
@@ -29,7 +30,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from launcher import internal_ports, ports, run_record
-from launcher.api_tokens import SigningKeyError, ensure_jwks, summary
+from launcher.api_tokens import Role, SigningKeyError, create_token, ensure_jwks, summary
 from launcher.envoy_config import build as envoy_config
 from launcher.envoy_tls import banner_lines as tls_banner
 from launcher.envoy_tls import ensure_certificates
@@ -54,6 +55,9 @@ __all__ = ["StartupError", "envoy_binary", "envoy_command", "exec_envoy", "up"]
 # How often the supervisor looks at its children.
 SUPERVISE_INTERVAL = 0.2
 SERVICES = ("chargepoint", "transaction", "auth")
+# The console's own viewer token lives as long as a run reasonably does; a longer run's
+# System page says its token was refused (and CSMS_CONSOLE_API_TOKEN gives it another).
+CONSOLE_TOKEN_LIFETIME = dt.timedelta(days=365)
 
 
 def envoy_binary(settings: Settings) -> str:
@@ -144,6 +148,27 @@ def edge_replicas(settings: Settings) -> list[tuple[Spec, str]]:
             env["CSMS_EDGE_ADVERTISE_ADDRESS"] = grpc_address
         replicas.append((Spec(name, _component("edge", name), env), grpc_address))
     return replicas
+
+
+def _console_spec(settings: Settings) -> Spec:
+    """The console's child. With ``CSMS_API_AUTH=jwt`` and no ``CSMS_CONSOLE_API_TOKEN``, it
+    is given a viewer token of its own (signed with the key ``csms token`` uses) for the
+    statistics its System page charts; operators still sign in with their own."""
+    env = dict(os.environ)
+    if settings.security.api_auth is ApiAuth.JWT and not settings.console.api_token:
+        try:
+            ensure_jwks(settings.security)
+            token, _claims = create_token(
+                settings.security,
+                Role.VIEWER,
+                subject="csms-console",
+                lifetime=CONSOLE_TOKEN_LIFETIME,
+                now=dt.datetime.now(dt.UTC),
+            )
+        except (OSError, SigningKeyError) as error:
+            raise StartupError(f"API authentication: {error}") from None
+        env["CSMS_CONSOLE_API_TOKEN"] = token
+    return Spec("console", _component("console"), env)
 
 
 async def _seed_demo_tag(settings: Settings) -> str:
@@ -320,9 +345,7 @@ def _start(settings: Settings, fleet: Fleet) -> str | None:
     ]
     # The console needs nothing to start (it calls the API only when a page is asked for):
     # it starts beside the services and is awaited before Envoy, which routes to it.
-    console = (
-        fleet.spawn(Spec("console", _component("console"))) if settings.console.enabled else None
-    )
+    console = fleet.spawn(_console_spec(settings)) if settings.console.enabled else None
     for child, address in started:
         wait_grpc(fleet, child, address)
     replicas = [(fleet.spawn(spec), address) for spec, address in edge_replicas(settings)]
