@@ -13,6 +13,9 @@ Envoy's own documents (``GET              nothing
 /openapi.json``) and the OCPP WebSocket   (charge points prove who they are with OCPP
 (the routes to the edge's WebSocket       security profiles at the edge)
 cluster)
+the operator console's pages (``/`` and   nothing at Envoy: the console asks the operator
+``/console/...``, the routes to its       for a token and sends it on each API call it
+cluster)                                  makes, where this table applies (ADR 0019)
 ``GetHealth`` of every component, at its  nothing (load balancers, monitoring)
 REST paths or its gRPC path
 ``GET`` anything; a native gRPC call of   a token with role viewer or operator

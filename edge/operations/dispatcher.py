@@ -277,9 +277,12 @@ class Dispatcher:
         # Only a complete report (reported_at set) names every component and variable.
         known = model.variables if model is not None and model.HasField("reported_at") else None
         items = operation.items(request, known)
-        limit = message_size.message_limit(
-            action, _device_data_variables(model), self._max_message_bytes
-        )
+        variables = _device_data_variables(model)
+        if len(items) > 1 and not message_size.knows_item_limit(action, variables):
+            # A report still arriving (or none yet) leaves the limit unknown: ask the
+            # station, rather than send more than it takes (OCPP 2.0.1 B05/B06).
+            variables += await self._ask_limits(session, action, remaining)
+        limit = message_size.message_limit(action, variables, self._max_message_bytes)
 
         def size(batch: Any) -> int:
             return message_size.frame_bytes(action, as_json(operation.request(batch)))
@@ -296,6 +299,40 @@ class Dispatcher:
             raise InvalidAnswer(session.id, action, str(fault)) from None
         await _record_variables(session, operation.record(response))
         return response
+
+    async def _ask_limits(
+        self, session: Session, action: str, remaining: float | None
+    ) -> list[tuple[str, str, str, str]]:
+        """The station's DeviceDataCtrlr ItemsPerMessage and BytesPerMessage for ``action``,
+        read with one GetVariables; none when it cannot say (the CALL is then held to
+        CSMS_MAX_MESSAGE_BYTES alone, as before)."""
+        table = self._tables.get(session.version)
+        component = message_size.CONTROLLERS.get(action)
+        if table is None or component is None or not hasattr(table.calls, "GetVariables"):
+            return []
+        asked = [
+            {"component": {"name": component}, "variable": {"name": name, "instance": action}}
+            for name in ("ItemsPerMessage", "BytesPerMessage")
+        ]
+        call = table.calls.GetVariables(get_variable_data=asked)
+        try:
+            answer = await session.request(call, wait_budget(remaining, self._cap))
+        except StationCallError:
+            return []
+        found = []
+        for result in getattr(answer, "get_variable_result", None) or []:
+            if str(result.get("attribute_status", "")) != "Accepted":
+                continue
+            variable = result.get("variable", {})
+            found.append(
+                (
+                    component,
+                    str(variable.get("name", "")),
+                    str(variable.get("instance", "")),
+                    str(result.get("attribute_value", "")),
+                )
+            )
+        return found
 
     async def _check_size(self, session: Session, action: str, payload: Mapping[str, Any]) -> None:
         """Refuse a CALL larger than the station takes; its device model is read only for

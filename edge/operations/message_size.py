@@ -77,6 +77,17 @@ def message_limit(
     return limit
 
 
+def knows_item_limit(action: str, variables: Iterable[tuple[str, str, str, str]]) -> bool:
+    """Whether ``variables`` (as :func:`message_limit` takes them) say how many items one
+    ``action`` CALL may carry."""
+    return any(
+        component == CONTROLLERS.get(action)
+        and variable == "ItemsPerMessage"
+        and instance == action
+        for component, variable, instance, _value in variables
+    )
+
+
 def frame_bytes(action: str, payload: Mapping[str, Any]) -> int:
     """The size of the CALL frame the ``ocpp`` library sends for ``payload`` (compact JSON,
     ASCII escapes, as ``Call.to_json``), with a UniqueId of the longest length."""

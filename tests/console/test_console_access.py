@@ -56,7 +56,12 @@ def _sign_in(browser: WebDriver, system: System, token: str, then: str) -> None:
     WebDriverWait(browser, WITHIN).until(lambda d: "/console/login" in d.current_url)
     by_label(browser, "API token").send_keys(token)
     by_role(browser, "button", "Sign in").click()
-    WebDriverWait(browser, WITHIN).until(lambda d: d.current_url.endswith(then))
+    WebDriverWait(browser, WITHIN).until(
+        lambda d: (
+            d.current_url.endswith(then)
+            and d.execute_script("return document.readyState") == "complete"
+        )
+    )
 
 
 def _post_forms(browser: WebDriver) -> list[str]:
@@ -109,7 +114,9 @@ def test_a_token_the_api_refuses_is_said_so_on_the_sign_in_page(
     head, body, _signature = _token(secured, Role.OPERATOR).split(".")
     by_label(browser, "API token").send_keys(f"{head}.{body}.bm90LWEtc2lnbmF0dXJl")
     by_role(browser, "button", "Sign in").click()
-    problem = browser.find_element(By.CSS_SELECTOR, ".problem").text
+    problem = WebDriverWait(browser, WITHIN, ignored_exceptions=(NoSuchElementException,)).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, ".problem").text
+    )
     assert problem.startswith("The API refused this token"), problem
     assert "/console/login" in browser.current_url
 

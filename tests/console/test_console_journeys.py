@@ -211,7 +211,14 @@ def test_the_timeline_shows_the_frames_with_their_json(system: System, browser: 
         # Filtered by action, through the form.
         by_label(browser, "Action").send_keys("Heartbeat")
         by_role(browser, "button", "Filter").click()
-        _wait(browser, "the filtered timeline", lambda d: "action=Heartbeat" in d.current_url)
+        _wait(
+            browser,
+            "the filtered timeline",
+            lambda d: (
+                "action=Heartbeat" in d.current_url
+                and d.execute_script("return document.readyState") == "complete"
+            ),
+        )
         shown = {e.text for e in browser.find_elements(By.CSS_SELECTOR, "ol.timeline .action")}
         assert shown <= {"Heartbeat"}, shown
 

@@ -116,3 +116,62 @@ async def test_a_variable_the_complete_model_lacks_is_refused_before_sending(
         # Nothing was sent: the next frame the station gets answers its own Heartbeat.
         assert (await station.call("Heartbeat", {}))[0] == 3
     assert not fakes.recorder.requests("RecordVariableResults")
+
+
+async def test_a_model_that_does_not_say_the_limit_has_the_station_asked_first(
+    edge: RunningEdge, fakes: Fakes
+) -> None:
+    # A report still arriving: nothing of DeviceDataCtrlr yet for SetVariables.
+    fakes.recorder.device_model = cp.DeviceModel(charge_point_id="CS-DM")
+    writes = [
+        dm.VariableWrite(
+            component=dm.Component(name="AuthCtrlr"), variable=dm.Variable(name=name), value="1"
+        )
+        for name in ("Enabled", "LocalPreAuthorize", "OfflineTxForUnknownIdEnabled")
+    ]
+    async with remote_station_v2(edge, "CS-DM") as station, edge_stub(edge) as stub:
+        pending = asyncio.ensure_future(
+            stub.SetVariables(dm.SetVariablesRequest(charge_point_id="CS-DM", variables=writes))
+        )
+        asked = await station.next_call()
+        assert asked[2] == "GetVariables"
+        assert [
+            (item["component"]["name"], item["variable"]["name"], item["variable"]["instance"])
+            for item in asked[3]["getVariableData"]
+        ] == [
+            ("DeviceDataCtrlr", "ItemsPerMessage", "SetVariables"),
+            ("DeviceDataCtrlr", "BytesPerMessage", "SetVariables"),
+        ]
+        items, size = asked[3]["getVariableData"]
+        await station.answer(
+            asked,
+            {
+                "getVariableResult": [
+                    {"attributeStatus": "Accepted", "attributeValue": "2", **items},
+                    {"attributeStatus": "UnknownVariable", **size},
+                ]
+            },
+        )
+        sizes = []
+        for _ in range(2):
+            call = await station.next_call()
+            assert call[2] == "SetVariables"
+            sent = call[3]["setVariableData"]
+            sizes.append(len(sent))
+            await station.answer(
+                call,
+                {
+                    "setVariableResult": [
+                        {
+                            "attributeStatus": "Accepted",
+                            "component": item["component"],
+                            "variable": item["variable"],
+                        }
+                        for item in sent
+                    ]
+                },
+            )
+        response = await pending
+    assert sizes == [2, 1]
+    assert response.messages == 2
+    assert [r.status for r in response.results] == [dm.ACCEPTED] * 3
