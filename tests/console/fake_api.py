@@ -160,7 +160,7 @@ class FakeApi:
         station = f"/api/v1/charge-points/{STATION}"
         if method != "GET":
             return {"status": "Accepted"} if path.startswith(station + "/") else None
-        return {
+        answers: dict[str, dict[str, Any]] = {
             "/api/v1/charge-points": {
                 "chargePoints": [CHARGE_POINT],
                 "totalSize": 1,
@@ -188,7 +188,8 @@ class FakeApi:
                 "totalSize": 1,
             },
             f"/api/v1/transactions/{TRANSACTION['id']}": TRANSACTION,
-        }.get(path)
+        }
+        return answers.get(path)
 
     def calls(self, method: str, path: str) -> list[httpx.Request]:
         return [r for r in self.requests if r.method == method and r.url.path == path]

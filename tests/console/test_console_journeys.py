@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -46,7 +47,7 @@ def _id_tag(system: System, id_tag: str) -> str:
     return id_tag
 
 
-def _wait(driver: WebDriver, what: str, check: object) -> object:
+def _wait(driver: WebDriver, what: str, check: Callable[[WebDriver], Any]) -> Any:
     return WebDriverWait(
         driver,
         WITHIN,
@@ -175,7 +176,7 @@ def test_an_operator_starts_and_stops_a_session_from_the_station_page(
                 if b.text.startswith("Stop transaction")
             ],
         )
-        stop[0].click()  # type: ignore[index]
+        stop[0].click()
         browser.switch_to.alert.accept()  # the confirmation a disruptive operation asks for
         answer = _wait(
             browser,
