@@ -152,6 +152,7 @@ def build(
         Route("/console/logout", login.sign_out, methods=["POST"]),
         Route("/console/stations/{charge_point_id}", with_api(station.page)),
         Route("/console/stations/{charge_point_id}/row", with_api(fleet.row_fragment)),
+        Route("/console/stations/{charge_point_id}/activity", with_api(fleet.activity_fragment)),
         Route("/console/stations/{charge_point_id}/state", with_api(station.state_fragment)),
         Route("/console/stations/{charge_point_id}/timeline", with_api(timeline.page)),
         Route("/console/stations/{charge_point_id}/configuration", with_api(station.configuration)),

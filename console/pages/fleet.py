@@ -9,7 +9,7 @@ connection and their running sessions. Rows refresh one at a time from the live 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -19,11 +19,10 @@ from starlette.responses import Response
 
 from console.api import Api, segment
 from console.errors import ApiError
+from console.paging import DEFAULT_PAGE_SIZE, PAGE_SIZES, page_size
 from console.records import Station, latest_power, station
 from console.rendering import is_fragment_request, render
 
-PAGE_SIZES = (25, 50, 100)
-DEFAULT_PAGE_SIZE = 50
 VERSIONS = ("1.6", "2.0.1", "2.1")
 REGISTRATIONS = ("ACCEPTED", "PENDING", "REJECTED")
 STATUSES = (
@@ -48,8 +47,6 @@ SESSION_STATES = {
     "FINISHING",
     "OCCUPIED",
 }
-# At most this many of a page's session lookups run at once.
-LOOKUPS_AT_ONCE = 16
 
 
 @dataclass(frozen=True)
@@ -69,11 +66,11 @@ class Row:
     station: Station
     connected: bool
     connected_version: str
-    activity: Activity
 
     @property
-    def power_w(self) -> float | None:
-        return self.activity.power_w
+    def busy(self) -> bool:
+        """Whether an EVSE says a session may run: its activity is worth asking for."""
+        return any(e.status in SESSION_STATES for e in self.station.outlets)
 
 
 @dataclass(frozen=True)
@@ -90,8 +87,6 @@ class Filters:
     @classmethod
     def of(cls, request: Request) -> Filters:
         params = request.query_params
-        size_text = params.get("size", "")
-        size = int(size_text) if size_text.isdigit() and int(size_text) in PAGE_SIZES else 50
         return cls(
             query=params.get("q", "").strip(),
             vendor=params.get("vendor", "").strip(),
@@ -101,7 +96,7 @@ class Filters:
             if params.get("registration") in REGISTRATIONS
             else "",
             status=params.get("status", "") if params.get("status") in STATUSES else "",
-            size=size,
+            size=page_size(params.get("size", "")),
             page=params.get("page", ""),
         )
 
@@ -188,42 +183,30 @@ async def connections(api: Api, ids: Sequence[str]) -> dict[str, str]:
     }
 
 
-async def activity(api: Api, stations: Iterable[Station]) -> dict[str, Activity]:
-    """The running sessions of the stations whose EVSEs say one may run."""
-    limit = asyncio.Semaphore(LOOKUPS_AT_ONCE)
+async def activity(api: Api, charge_point_id: str) -> Activity:
+    """What the station's running sessions do: their charging state (OCPP 2.x) and power.
 
-    async def one(charge_point_id: str) -> tuple[str, Activity]:
-        async with limit:
-            answer = await api.get(
-                "/api/v1/transactions",
-                {"chargePointId": charge_point_id, "status": "ACTIVE", "pageSize": 10},
-            )
-        sessions = answer.get("transactions", [])
-        async with limit:
-            # A list leaves the meter values out; each running session's record has them.
-            details = await asyncio.gather(
-                *(api.get(f"/api/v1/transactions/{t['id']}") for t in sessions)
-            )
-        powers = [p for p in (latest_power(t) for t in details) if p is not None]
-        states = tuple(
-            (int(t.get("evseId", 0)), str(t.get("chargingState", "")))
-            for t in sessions
-            if t.get("chargingState")
-        )
-        return charge_point_id, Activity(sum(powers) if powers else None, states)
-
-    busy = [s.id for s in stations if any(e.status in SESSION_STATES for e in s.outlets)]
-    return dict(await asyncio.gather(*(one(i) for i in busy)))
+    Asked per row, once the row is shown (``_station_row.html`` loads it), so a page of
+    the fleet costs a few API calls however many of its stations are charging."""
+    answer = await api.get(
+        "/api/v1/transactions",
+        {"chargePointId": charge_point_id, "status": "ACTIVE", "pageSize": 10},
+    )
+    sessions = answer.get("transactions", [])
+    # A list leaves the meter values out; each running session's record has them.
+    details = await asyncio.gather(*(api.get(f"/api/v1/transactions/{t['id']}") for t in sessions))
+    powers = [p for p in (latest_power(t) for t in details) if p is not None]
+    states = tuple(
+        (int(t.get("evseId", 0)), str(t.get("chargingState", "")))
+        for t in sessions
+        if t.get("chargingState")
+    )
+    return Activity(sum(powers) if powers else None, states)
 
 
 async def rows(api: Api, stations: Sequence[Station]) -> tuple[Row, ...]:
-    connected, doing = await asyncio.gather(
-        connections(api, [s.id for s in stations]), activity(api, stations)
-    )
-    return tuple(
-        Row(s, s.id in connected, connected.get(s.id, ""), doing.get(s.id, Activity()))
-        for s in stations
-    )
+    connected = await connections(api, [s.id for s in stations])
+    return tuple(Row(s, s.id in connected, connected.get(s.id, "")) for s in stations)
 
 
 def _counts(
@@ -302,6 +285,11 @@ async def summary_fragment(request: Request, api: Api) -> Response:
     return render(
         request, "_fleet_summary.html", {"summary": await summary(api, filters), "filters": filters}
     )
+
+
+async def activity_fragment(request: Request, api: Api) -> Response:
+    doing = await activity(api, request.path_params["charge_point_id"])
+    return render(request, "_station_activity.html", {"activity": doing})
 
 
 async def row_fragment(request: Request, api: Api) -> Response:

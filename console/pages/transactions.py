@@ -25,11 +25,10 @@ from console.forms import FormError
 from console.moments import optional_rfc3339
 from console.notices import notice, problem, redirect
 from console.pages.station import Session
+from console.paging import DEFAULT_PAGE_SIZE, PAGE_SIZES, page_size
 from console.records import ENERGY, POWER, SOC, samples
 from console.rendering import is_fragment_request, render
 
-PAGE_SIZES = (25, 50, 100)
-DEFAULT_PAGE_SIZE = 50
 STATUSES = ("ACTIVE", "COMPLETED")
 LIST_PATH = "/console/transactions"
 NOTICES = {"ended": "Transaction {id} is ended: it is COMPLETED and its id token is free."}
@@ -57,7 +56,7 @@ class Filters:
             status=params.get("status", "") if params.get("status") in STATUSES else "",
             started_after=params.get("startedAfter", "").strip(),
             started_before=params.get("startedBefore", "").strip(),
-            size=int(size) if size.isdigit() and int(size) in PAGE_SIZES else DEFAULT_PAGE_SIZE,
+            size=page_size(size),
             page=params.get("page", ""),
         )
 

@@ -63,7 +63,10 @@ def test_the_fleet_lists_the_station_with_its_counts_and_a_next_page(client: Tes
     assert "Next page" in page.words
     assert any("page=page-2" in u for u in page.urls)
     assert any(u.startswith("/api/v1/charge-points?") for u in page.urls)  # the JSON twin
-    assert "7.0 kW" in page.words
+    # A charging station's session is asked for once its row is shown, not with the page.
+    activity = f"/console/stations/{STATION}/activity"
+    assert f'hx-get="{activity}"' in client.get("/console/").text
+    assert "7.0 kW" in client.get(activity).text
 
 
 def test_the_station_page_shows_its_session_and_chart(client: TestClient) -> None:
