@@ -60,6 +60,15 @@ def notable(event: dict[str, Any]) -> bool:
     )
 
 
+def arrives(event: dict[str, Any]) -> bool:
+    """A station connecting or booting: one the fleet page may not list yet."""
+    return event.get("kind") == "CONNECTED" or (
+        event.get("direction") == "IN"
+        and event.get("messageType") == "CALL"
+        and event.get("action") == "BootNotification"
+    )
+
+
 def changes_counts(event: dict[str, Any]) -> bool:
     return event.get("kind") in {"CONNECTED", "DISCONNECTED"} or (
         event.get("direction") == "IN" and event.get("action") in COUNTED_ACTIONS
@@ -85,7 +94,7 @@ class Relay:
         charge_point_id = str(event.get("chargePointId", ""))
         if not charge_point_id:
             return frames
-        if self.fleet and changes_counts(event):
+        if self.fleet and arrives(event):
             if charge_point_id not in self.stations and len(self._newcomers) < NEWCOMERS:
                 # A station the page does not show: follow it from now on.
                 self.stations.add(charge_point_id)
