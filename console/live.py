@@ -17,6 +17,7 @@ import contextlib
 import time
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
@@ -41,6 +42,11 @@ NOTABLE_ACTIONS = {
     "SecurityEventNotification",
 }
 COUNTED_ACTIONS = {"BootNotification", "StatusNotification"}
+
+
+def station_live_url(charge_point_id: str) -> str:
+    """The stream a page about one station opens."""
+    return "/console/live?" + urlencode({"station": charge_point_id})
 
 
 def _frame(event: str, data: str = "") -> str:

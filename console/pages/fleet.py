@@ -22,6 +22,7 @@ from console.errors import ApiError
 from console.paging import DEFAULT_PAGE_SIZE, PAGE_SIZES, page_size
 from console.records import Station, latest_power, station
 from console.rendering import is_fragment_request, render
+from console.sessions import running
 
 VERSIONS = ("1.6", "2.0.1", "2.1")
 REGISTRATIONS = ("ACCEPTED", "PENDING", "REJECTED")
@@ -188,14 +189,8 @@ async def activity(api: Api, charge_point_id: str) -> Activity:
 
     Asked per row, once the row is shown (``_station_row.html`` loads it), so a page of
     the fleet costs a few API calls however many of its stations are charging."""
-    answer = await api.get(
-        "/api/v1/transactions",
-        {"chargePointId": charge_point_id, "status": "ACTIVE", "pageSize": 10},
-    )
-    sessions = answer.get("transactions", [])
-    # A list leaves the meter values out; each running session's record has them.
-    details = await asyncio.gather(*(api.get(f"/api/v1/transactions/{t['id']}") for t in sessions))
-    powers = [p for p in (latest_power(t) for t in details) if p is not None]
+    sessions = await running(api, charge_point_id)
+    powers = [p for p in (latest_power(t) for t in sessions) if p is not None]
     states = tuple(
         (int(t.get("evseId", 0)), str(t.get("chargingState", "")))
         for t in sessions

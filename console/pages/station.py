@@ -16,9 +16,11 @@ from starlette.responses import Response
 
 from console.api import OPERATION_TIMEOUT, Api, segment
 from console.errors import ApiError
+from console.live import station_live_url
 from console.pages.fleet import connections
 from console.records import Sample, Station, samples, station
-from console.rendering import is_fragment_request, render
+from console.rendering import is_fragment_request, parse_time, render
+from console.sessions import running
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,6 @@ class Session:
 
     def chart(self) -> str:
         """The samples as uPlot's columns (seconds; kW; kWh), for console.js."""
-        from console.rendering import parse_time
-
         times, power, energy = [], [], []
         first = None
         for sample in self.samples:
@@ -80,15 +80,7 @@ class StationView:
 
 
 async def _sessions(api: Api, charge_point_id: str) -> tuple[Session, ...]:
-    answer = await api.get(
-        "/api/v1/transactions",
-        {"chargePointId": charge_point_id, "status": "ACTIVE", "pageSize": 20},
-    )
-    # A list leaves the meter values out; each running session's own record has them.
-    details = await asyncio.gather(
-        *(api.get(f"/api/v1/transactions/{t['id']}") for t in answer.get("transactions", []))
-    )
-    return tuple(Session(t, samples(t)) for t in details)
+    return tuple(Session(t, samples(t)) for t in await running(api, charge_point_id))
 
 
 async def _optional(call: Any) -> Any:
@@ -113,14 +105,8 @@ async def view(api: Api, charge_point_id: str) -> StationView:
         session_version=live.get(charge_point_id, ""),
         sessions=sessions,
         credentials=credentials,
-        live_url="/console/live?" + _station_query(charge_point_id),
+        live_url=station_live_url(charge_point_id),
     )
-
-
-def _station_query(charge_point_id: str) -> str:
-    from urllib.parse import urlencode
-
-    return urlencode({"station": charge_point_id})
 
 
 async def page(request: Request, api: Api) -> Response:

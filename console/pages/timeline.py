@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from console.api import Api, segment
+from console.live import station_live_url
 from console.rendering import is_fragment_request, parse_time, render
 
 PAGE_SIZE = 100
@@ -117,7 +118,7 @@ async def page(request: Request, api: Api) -> Response:
         frames=frames,
         next_link=link(page=next_token) if next_token else "",
         first_link=link(page="") if token else "",
-        live_url="/console/live?" + urlencode({"station": charge_point_id}) if not token else "",
+        live_url=station_live_url(charge_point_id) if not token else "",
         json_url=f"/api/v1/charge-points/{segment(charge_point_id)}/messages?"
         + urlencode({"pageSize": PAGE_SIZE, **({"actions": action} if action else {})}),
     )
